@@ -1,0 +1,54 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+SECRET_FILE := instance/secret_key
+
+.PHONY: run test test-fast lint translations extract-messages bench fuzz load clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+$(SECRET_FILE):
+	mkdir -p instance
+	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+run: $(VENV)/.installed translations $(SECRET_FILE)
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db upgrade
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) seed-demo --if-empty
+	@echo "Fieldwork: http://127.0.0.1:5000  (Ctrl+C to stop)"
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev-installed translations
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.dev-installed translations
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check fieldwork tests bench app.py
+
+bench: $(VENV)/.dev-installed translations
+	$(BIN)/python bench/sync_bench.py
+	$(BIN)/python bench/dashboard_bench.py
+
+clean:
+	rm -rf $(VENV) instance/fieldwork.sqlite translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,105 @@
+"""Fieldwork: offline-capable field visits for a Mipyme support programme."""
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping
+
+from flask import Flask
+
+from fieldwork import config as settings
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the environment (tests pass a mapping)."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        instance_path=os.environ.get("FIELDWORK_INSTANCE_PATH") or os.path.join(PROJECT_ROOT, "instance"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(settings.DEFAULTS)
+    app.config.update({k: v for k, v in settings.from_environment(app.instance_path).items() if v is not None})
+    if config:
+        app.config.update(config)
+    _require_secret_key(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1":
+        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        return
+    raise RuntimeError("SECRET_KEY must be set outside debug and tests (see README, Production).")
+
+
+def register_extensions(app: Flask) -> None:
+    from fieldwork import models  # noqa: F401  (models must be known before Migrate looks)
+    from fieldwork.auth.session import configure_login
+    from fieldwork.extensions import babel, csrf, db, limiter, migrate
+    from fieldwork.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=os.path.join(PROJECT_ROOT, "translations"),
+    )
+    limiter.init_app(app)
+    configure_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from fieldwork.api import bp as api_bp
+    from fieldwork.auth import bp as auth_bp
+    from fieldwork.core import bp as core_bp
+    from fieldwork.owners import bp as owners_bp
+    from fieldwork.registry import bp as registry_bp
+    from fieldwork.supervision import bp as supervision_bp
+    from fieldwork.visits import bp as visits_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(registry_bp)
+    app.register_blueprint(visits_bp)
+    app.register_blueprint(supervision_bp)
+    app.register_blueprint(owners_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from fieldwork.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from fieldwork.i18n import register_filters
+
+    register_filters(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from fieldwork.headers import register_headers
+
+    register_headers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from fieldwork.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,94 @@
+"""marshmallow schemas: the one definition of the API's shapes (and of its OpenAPI document)."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
+from fieldwork.models import ROLES, SECTORS
+
+MAX_PER_PAGE = 1000
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class LenientSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class LoginSchema(StrictSchema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    name = fields.String()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    mipyme_id = fields.Integer(allow_none=True)
+
+
+class SessionSchema(Schema):
+    user = fields.Nested(UserSchema)
+    csrf_token = fields.String()
+
+
+class PageArgsSchema(LenientSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+FLAG_CODES = ("never_visited", "follow_up_overdue", "no_recent_visit", "disputed")
+
+
+class MipymeArgsSchema(PageArgsSchema):
+    flag = fields.String(validate=validate.OneOf(FLAG_CODES))
+    officer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    sector = fields.String(validate=validate.OneOf(SECTORS))
+    q = fields.String(validate=validate.Length(max=160))
+    include_inactive = fields.Boolean(load_default=False)
+
+
+class MipymeInputSchema(StrictSchema):
+    """What a supervisor may send to create or change a Mipyme."""
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=160, error="Escriba el nombre (hasta 160 caracteres)."))
+    sector = fields.String(required=True, validate=validate.OneOf(SECTORS, error="Sector desconocido. Use uno de: {choices}."))
+    officer_id = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    nit = fields.String(allow_none=True, validate=validate.Length(max=20))
+    owner_name = fields.String(allow_none=True, validate=validate.Length(max=120))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
+    address = fields.String(allow_none=True, validate=validate.Length(max=200))
+    neighborhood = fields.String(allow_none=True, validate=validate.Length(max=120))
+    active = fields.Boolean()
+
+
+class MipymeSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    nit = fields.String(allow_none=True)
+    sector = fields.String()
+    officer_id = fields.Integer(allow_none=True)
+    owner_name = fields.String()
+    phone = fields.String()
+    address = fields.String()
+    neighborhood = fields.String()
+    active = fields.Boolean()
+    visit_count = fields.Integer()
+    last_visit_at = fields.AwareDateTime(allow_none=True)
+    next_follow_up_due = fields.Date(allow_none=True)
+    flags = fields.List(fields.String())
+
+
+class MipymeListSchema(Schema):
+    items = fields.List(fields.Nested(MipymeSchema))
+    total = fields.Integer()
+
+
+class ErrorSchema(Schema):
+    error = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

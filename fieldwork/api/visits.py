@@ -1,0 +1,1 @@
+"""Routes of this resource are added by their issue's work."""

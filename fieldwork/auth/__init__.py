@@ -1,0 +1,6 @@
+"""Accounts: login and logout pages, password change, the session loader."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from fieldwork.auth import views  # noqa: E402,F401

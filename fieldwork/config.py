@@ -1,0 +1,66 @@
+"""Settings read from the environment, in one place (API.md lists the public ones)."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+
+def _normalise_database_url(url: str) -> str:
+    """Let operators paste a plain `postgresql://` URL and still get psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """Build the configuration mapping from environment variables."""
+    default_db = "sqlite:///" + os.path.join(instance_path, "fieldwork.sqlite")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
+        "FIELDWORK_TIMEZONE": os.environ.get("FIELDWORK_TIMEZONE", "America/Bogota"),
+        "FIELDWORK_FOLLOW_UP_DAYS": int(os.environ.get("FIELDWORK_FOLLOW_UP_DAYS", "30")),
+        "PHOTO_FOLDER": os.environ.get("FIELDWORK_PHOTO_FOLDER", os.path.join(instance_path, "photos")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Behind HTTPS the session cookie gets Secure and the __Host- prefix (see security headers).
+        "FIELDWORK_HTTPS": os.environ.get("FIELDWORK_HTTPS", "") == "1",
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # 500 visits with notes of 2,000 characters fit well within this; photos are capped separately.
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_PHOTO_BYTES": 10 * 1024 * 1024,
+    "MAX_PHOTO_PIXELS": 40_000_000,
+    "SYNC_MAX_BATCH": 500,
+    # OWASP's floor for PBKDF2-HMAC-SHA256 is 600,000 iterations; Werkzeug's default scrypt is below its floor.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
+    "PASSWORD_MIN_LENGTH": 8,
+    "BABEL_DEFAULT_LOCALE": "es",
+    "BABEL_DEFAULT_TIMEZONE": "America/Bogota",
+    "LANGUAGES": ["es", "en"],
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
+    # Offline officers come back after hours; the API fetches a fresh token before each sync anyway.
+    "WTF_CSRF_TIME_LIMIT": 3600,
+    "CONFIRMATION_LINK_MAX_AGE": 30 * 24 * 3600,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+}
+
+TESTING: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "SQLALCHEMY_DATABASE_URI": "sqlite://",
+    # Hashing at the production cost makes every test login take a third of a second;
+    # tests/test_auth.py checks that the production default stays at OWASP's floor.
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    "RATELIMIT_ENABLED": False,
+}

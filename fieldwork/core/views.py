@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, jsonify, redirect, render_template, request, send_from_directory, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldwork import PROJECT_ROOT
+from fieldwork.core import bp
+from fieldwork.security import is_safe_next, public
+
+HOMES = {
+    "officer": "visits.home",
+    "supervisor": "supervision.dashboard",
+    "admin": "registry.users",
+    "owner": "owners.home",
+}
+
+
+@bp.route("/")
+@public
+def home() -> Any:
+    """Send each role to its own home, and a visitor to the login."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for(HOMES[current_user.role]))
+
+
+@bp.post("/lang")
+@public
+def set_language() -> Any:
+    """Switch between Spanish and English for this browser."""
+    lang = request.form.get("lang")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.form.get("next")
+    return redirect(target if is_safe_next(target) else url_for("core.home"))
+
+
+@bp.get("/offline")
+@public
+def offline() -> Any:
+    """What the service worker shows for a page it has never cached."""
+    return render_template("offline.html")
+
+
+@bp.get("/manifest.webmanifest")
+@public
+def manifest() -> Any:
+    """The web app manifest that makes Fieldwork installable."""
+    body = {
+        "name": "Fieldwork — Seguimiento a Mipymes",
+        "short_name": "Fieldwork",
+        "description": _("Visitas de campo a Mipymes, con o sin conexión."),
+        "lang": "es-CO",
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5d3b",
+        "icons": [
+            {"src": url_for("static", filename="icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": url_for("static", filename="icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": url_for("static", filename="icons/icon-maskable-512.png"), "sizes": "512x512",
+             "type": "image/png", "purpose": "maskable"},
+        ],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/service-worker.js")
+@public
+def service_worker() -> Any:
+    """The worker lives at the top level so that its scope is the whole app."""
+    response = send_from_directory(PROJECT_ROOT, "service-worker.js", mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/healthz")
+@public
+def health() -> Any:
+    """For load balancers: the app answers and reaches its database."""
+    from sqlalchemy import text
+
+    from fieldwork.extensions import db
+
+    db.session.execute(text("SELECT 1"))
+    return jsonify({"status": "ok"})
+
+

@@ -1,0 +1,80 @@
+"""Locale choice and the es_CO formatting filters used by templates."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date, format_datetime, get_locale
+
+FORMAT_LOCALES = {"es": "es_CO", "en": "en_US"}
+
+
+def select_locale() -> str:
+    if not has_request_context():  # CLI commands speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["FIELDWORK_TIMEZONE"]
+
+
+def _format_locale() -> str:
+    return FORMAT_LOCALES.get(str(get_locale() or "es"), "es_CO")
+
+
+def cop(value: int | None) -> str:
+    """Pesos as a Colombian reads them: `$ 1.250.000` (no centavos)."""
+    if value is None:
+        return "—"
+    return format_currency(value, "COP", locale=_format_locale(), format="¤ #,##0", currency_digits=False)
+
+
+def number(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return format_decimal(value, locale=_format_locale())
+
+
+def day(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone()).date()
+    return format_date(value, style)
+
+
+def moment(value: datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return "—"
+    return format_datetime(value, style)
+
+
+def _zone() -> Any:
+    from fieldwork.clock import programme_zone
+
+    return programme_zone()
+
+
+def register_filters(app: Flask) -> None:
+    app.add_template_filter(cop, "cop")
+    app.add_template_filter(number, "number")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(moment, "moment")
+    register_labels(app)
+
+    @app.context_processor
+    def inject_locale() -> dict[str, Any]:
+        return {"current_locale": str(get_locale() or "es"), "request_path": request.path}
+
+
+def register_labels(app: Flask) -> None:
+    from fieldwork.labels import ALL_LABELS, label
+
+    app.add_template_global(label, "label")
+    app.add_template_global(ALL_LABELS, "LABELS")

@@ -1,0 +1,50 @@
+"""Translated labels for stored codes (sectors, roles, topics, states, flags)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+SECTOR_LABELS = {
+    "artesanias": _l("Artesanías"),
+    "confecciones": _l("Confecciones"),
+    "alimentos": _l("Alimentos"),
+    "comercio": _l("Comercio"),
+    "turismo": _l("Turismo"),
+    "servicios": _l("Servicios"),
+    "agroindustria": _l("Agroindustria"),
+    "otro": _l("Otro"),
+}
+ROLE_LABELS = {
+    "officer": _l("Funcionario de campo"),
+    "supervisor": _l("Supervisor"),
+    "owner": _l("Propietario"),
+    "admin": _l("Administrador"),
+}
+TOPIC_LABELS = {
+    "produccion": _l("Producción"),
+    "comercializacion": _l("Comercialización"),
+    "financiacion": _l("Financiación"),
+    "formacion": _l("Formación"),
+}
+REVIEW_LABELS = {"submitted": _l("Enviada"), "approved": _l("Aprobada"), "returned": _l("Devuelta")}
+CONFIRMATION_LABELS = {"pending": _l("Pendiente"), "confirmed": _l("Confirmada"), "disputed": _l("Disputada")}
+FLAG_LABELS = {
+    "never_visited": _l("Nunca visitada"),
+    "follow_up_overdue": _l("Seguimiento vencido"),
+    "no_recent_visit": _l("Sin visita reciente"),
+    "disputed": _l("En disputa"),
+}
+ALL_LABELS = {
+    "sector": SECTOR_LABELS,
+    "role": ROLE_LABELS,
+    "topic": TOPIC_LABELS,
+    "review": REVIEW_LABELS,
+    "confirmation": CONFIRMATION_LABELS,
+    "flag": FLAG_LABELS,
+}
+
+
+def label(kind: str, code: str | None) -> str:
+    """The translated label of `code`, or the code itself when unknown."""
+    if code is None:
+        return "—"
+    return str(ALL_LABELS[kind].get(code, code))

@@ -1,0 +1,24 @@
+"""The data model. Import models from here."""
+from fieldwork.models.audit import AuditEntry
+from fieldwork.models.mipyme import SECTORS, Mipyme
+from fieldwork.models.user import ROLES, User
+from fieldwork.models.visit import (
+    CONFIRMATION_STATES,
+    REVIEW_STATES,
+    TOPICS,
+    Photo,
+    Visit,
+)
+
+__all__ = [
+    "AuditEntry",
+    "CONFIRMATION_STATES",
+    "Mipyme",
+    "Photo",
+    "REVIEW_STATES",
+    "ROLES",
+    "SECTORS",
+    "TOPICS",
+    "User",
+    "Visit",
+]

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldwork.extensions import db
+from fieldwork.models.types import UTCDateTime, utcnow
+from fieldwork.models.user import User
+
+# Codes are stored; labels are translated in fieldwork/labels.py.
+SECTORS = (
+    "artesanias",
+    "confecciones",
+    "alimentos",
+    "comercio",
+    "turismo",
+    "servicios",
+    "agroindustria",
+    "otro",
+)
+
+
+class Mipyme(db.Model):
+    __tablename__ = "mipymes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), index=True)
+    # Stored without dots, with the check digit after a dash: "900.123.456-8" -> "900123456-8".
+    nit: Mapped[str | None] = mapped_column(String(16), unique=True)
+    sector: Mapped[str] = mapped_column(String(32), index=True)
+    owner_name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    neighborhood: Mapped[str] = mapped_column(String(120), default="", index=True)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
+
+    def __repr__(self) -> str:
+        return f"<Mipyme {self.id} {self.name}>"

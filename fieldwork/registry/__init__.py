@@ -1,0 +1,6 @@
+"""The Mipyme registry and user administration (supervisors and admins)."""
+from flask import Blueprint
+
+bp = Blueprint("registry", __name__)
+
+from fieldwork.registry import views, users  # noqa: E402,F401

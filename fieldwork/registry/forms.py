@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from fieldwork.extensions import db
+from fieldwork.labels import ROLE_LABELS, SECTOR_LABELS
+from fieldwork.models import Mipyme, User
+
+
+def officer_choices() -> dict[str, str]:
+    """Active officers as WTForms choices ({value: label}: WTForms 3.3 deprecates tuples)."""
+    officers = db.session.scalars(
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
+    )
+    return {"": str(_l("— Sin asignar —")), **{str(o.id): o.name for o in officers}}
+
+
+class MipymeForm(FlaskForm):
+    name = StringField(_l("Nombre"), validators=[InputRequired(_l("Escriba el nombre de la Mipyme.")),
+                                                 Length(max=160)])
+    nit = StringField(_l("NIT (con dígito de verificación)"), validators=[Optional(), Length(max=20)],
+                      render_kw={"inputmode": "numeric", "placeholder": "900123456-8"})
+    sector = SelectField(_l("Sector"), validators=[InputRequired(_l("Elija un sector."))])
+    officer_id = SelectField(_l("Funcionario asignado"), validators=[Optional()])
+    owner_name = StringField(_l("Nombre del propietario"), validators=[Optional(), Length(max=120)])
+    phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=32)],
+                        render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    address = StringField(_l("Dirección"), validators=[Optional(), Length(max=200)])
+    neighborhood = StringField(_l("Barrio / comuna"), validators=[Optional(), Length(max=120)])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.sector.choices = {"": str(_l("— Elija —")), **{k: str(v) for k, v in SECTOR_LABELS.items()}}
+        self.officer_id.choices = officer_choices()
+
+    def service_data(self) -> dict[str, object]:
+        data = {name: getattr(self, name).data for name in
+                ("name", "nit", "sector", "owner_name", "phone", "address", "neighborhood")}
+        data["officer_id"] = int(self.officer_id.data) if self.officer_id.data else None
+        return data
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Usuario"), validators=[InputRequired(_l("Escriba un nombre de usuario.")),
+                                                      Length(max=64)],
+                           render_kw={"autocapitalize": "none", "autocomplete": "off"})
+    name = StringField(_l("Nombre completo"), validators=[Optional(), Length(max=120)])
+    role = SelectField(_l("Rol"))
+    mipyme_id = SelectField(_l("Mipyme (solo propietarios)"), validators=[Optional()])
+    password = PasswordField(_l("Contraseña inicial"), validators=[InputRequired(_l("Escriba una contraseña."))],
+                             render_kw={"autocomplete": "new-password"})
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = {k: str(v) for k, v in ROLE_LABELS.items()}
+        mipymes = db.session.execute(select(Mipyme.id, Mipyme.name).order_by(Mipyme.name)).all()
+        self.mipyme_id.choices = {"": "—", **{str(i): n for i, n in mipymes}}
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("Contraseña nueva"), validators=[InputRequired(_l("Escriba una contraseña."))],
+                             render_kw={"autocomplete": "new-password"})
+
+
+class ActiveForm(FlaskForm):
+    """A bare form for the CSRF token on activate/deactivate buttons."""
+
+    active = BooleanField()

@@ -1,0 +1,111 @@
+"""Creating, changing, reassigning and deactivating Mipymes: one path for pages and API."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+
+from fieldwork import audit
+from fieldwork.extensions import db
+from fieldwork.models import SECTORS, Mipyme, User
+from fieldwork.registry.nit import normalise_nit
+from fieldwork.services import ServiceError
+
+EDITABLE_FIELDS = ("name", "nit", "sector", "officer_id", "owner_name", "phone", "address", "neighborhood", "active")
+
+
+def visible_mipymes(user: User) -> Select[tuple[Mipyme]]:
+    """The Mipymes `user` may see: officers their assigned ones, owners their own, the office all."""
+    query = select(Mipyme)
+    if user.role == "officer":
+        return query.where(Mipyme.officer_id == user.id)
+    if user.role == "owner":
+        return query.where(Mipyme.id == user.mipyme_id)
+    return query
+
+
+def can_see_mipyme(user: User, mipyme: Mipyme) -> bool:
+    if user.role in ("supervisor", "admin"):
+        return True
+    if user.role == "officer":
+        return mipyme.officer_id == user.id
+    return user.role == "owner" and user.mipyme_id == mipyme.id
+
+
+def _clean(data: dict[str, Any], current: Mipyme | None) -> dict[str, Any]:
+    """Validate and normalise the fields being set; raise ServiceError with Spanish messages."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for key in EDITABLE_FIELDS:
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(value, str):
+            value = value.strip()
+        cleaned[key] = value
+    if "name" in cleaned and not cleaned["name"]:
+        errors["name"] = [_("Escriba el nombre de la Mipyme.")]
+    if "sector" in cleaned and cleaned["sector"] not in SECTORS:
+        errors["sector"] = [_("Sector desconocido.")]
+    if cleaned.get("nit"):
+        nit = normalise_nit(cleaned["nit"])
+        if nit is None:
+            errors["nit"] = [_("NIT no válido: revise los dígitos y el dígito de verificación (p. ej. 900123456-8).")]
+        else:
+            cleaned["nit"] = nit
+            clash = select(func.count()).select_from(Mipyme).where(Mipyme.nit == nit)
+            if current is not None:
+                clash = clash.where(Mipyme.id != current.id)
+            if db.session.scalar(clash):
+                errors["nit"] = [_("Ya hay una Mipyme registrada con ese NIT.")]
+    elif "nit" in cleaned:
+        cleaned["nit"] = None
+    if cleaned.get("officer_id") is not None:
+        officer = db.session.get(User, cleaned["officer_id"])
+        if officer is None or officer.role != "officer" or not officer.active:
+            errors["officer_id"] = [_("Elija un funcionario de campo activo.")]
+    for key in ("owner_name", "phone", "address", "neighborhood"):
+        if key in cleaned and cleaned[key] is None:
+            cleaned[key] = ""
+    if errors:
+        raise ServiceError(errors)
+    return cleaned
+
+
+def create_mipyme(data: dict[str, Any], actor: User, via: str = "web") -> Mipyme:
+    if not data.get("name"):
+        data = {**data, "name": data.get("name") or ""}
+    cleaned = _clean(data, None)
+    missing = {k: [_("Falta este dato obligatorio.")] for k in ("name", "sector") if k not in cleaned}
+    if missing:
+        raise ServiceError(missing)
+    mipyme = Mipyme(**{"active": True, **cleaned})
+    db.session.add(mipyme)
+    db.session.flush()
+    audit.record(actor, "mipyme.created", "mipyme", mipyme.id, via=via, name=mipyme.name)
+    return mipyme
+
+
+def update_mipyme(mipyme: Mipyme, data: dict[str, Any], actor: User, via: str = "web") -> Mipyme:
+    cleaned = _clean(data, mipyme)
+    changes = {k: [getattr(mipyme, k), v] for k, v in cleaned.items() if getattr(mipyme, k) != v}
+    for key, (_old, new) in changes.items():
+        setattr(mipyme, key, new)
+    if changes:
+        action = "mipyme.reassigned" if set(changes) == {"officer_id"} else "mipyme.updated"
+        audit.record(actor, action, "mipyme", mipyme.id, via=via, changes=changes)
+    return mipyme
+
+
+def reassign(mipyme_ids: list[int], officer_id: int, actor: User, via: str = "web") -> int:
+    """Move several Mipymes to one officer at once; returns how many changed."""
+    officer = db.session.get(User, officer_id)
+    if officer is None or officer.role != "officer" or not officer.active:
+        raise ServiceError({"officer_id": [_("Elija un funcionario de campo activo.")]})
+    changed = 0
+    for mipyme in db.session.scalars(select(Mipyme).where(Mipyme.id.in_(mipyme_ids))):
+        if mipyme.officer_id != officer_id:
+            update_mipyme(mipyme, {"officer_id": officer_id}, actor, via)
+            changed += 1
+    return changed

@@ -1,0 +1,96 @@
+"""Mipyme registry pages: list, create, edit, reassign, deactivate."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, User
+from fieldwork.registry import bp, services
+from fieldwork.registry.forms import ActiveForm, MipymeForm
+from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
+
+PER_PAGE = 50
+
+
+def _apply_service_errors(form: MipymeForm, error: ServiceError) -> None:
+    for field_name, messages in error.errors.items():
+        target = getattr(form, field_name, None)
+        if target is not None:
+            target.errors = list(target.errors) + list(messages)
+        else:
+            flash(" ".join(messages), "error")
+
+
+@bp.get("/mipymes")
+@roles_required("supervisor", "admin")
+def mipymes() -> Any:
+    """The registry, with a name search and the inactive ones on request."""
+    q = (request.args.get("q") or "").strip()[:160]
+    show_inactive = request.args.get("inactive") == "1"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    query = select(Mipyme, User.name.label("officer_name")).outerjoin(User, User.id == Mipyme.officer_id)
+    if q:
+        query = query.where(Mipyme.name.ilike(f"%{q}%"))
+    if not show_inactive:
+        query = query.where(Mipyme.active.is_(True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db.session.execute(query.order_by(Mipyme.name).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template("registry/mipymes.html", rows=rows, q=q, show_inactive=show_inactive, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), total=total, active_form=ActiveForm())
+
+
+@bp.route("/mipymes/new", methods=["GET", "POST"])
+@roles_required("supervisor", "admin")
+def new_mipyme() -> Any:
+    """Register a Mipyme."""
+    form = MipymeForm()
+    if form.validate_on_submit():
+        try:
+            mipyme = services.create_mipyme(form.service_data(), current_user, via="web")
+            db.session.commit()
+            flash(_("Mipyme «%(name)s» registrada.", name=mipyme.name), "success")
+            return redirect(url_for("registry.mipymes"))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_errors(form, error)
+    return render_template("registry/mipyme_form.html", form=form, mipyme=None)
+
+
+@bp.route("/mipymes/<int:mipyme_id>/edit", methods=["GET", "POST"])
+@roles_required("supervisor", "admin")
+def edit_mipyme(mipyme_id: int) -> Any:
+    """Change a Mipyme's details or its officer."""
+    mipyme = db.session.get(Mipyme, mipyme_id) or abort(404)
+    form = MipymeForm(obj=mipyme)
+    if request.method == "GET":
+        form.officer_id.data = str(mipyme.officer_id or "")
+    if form.validate_on_submit():
+        try:
+            services.update_mipyme(mipyme, form.service_data(), current_user, via="web")
+            db.session.commit()
+            flash(_("Cambios guardados."), "success")
+            return redirect(url_for("registry.mipymes"))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_errors(form, error)
+    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme)
+
+
+@bp.post("/mipymes/<int:mipyme_id>/active")
+@roles_required("supervisor", "admin")
+def set_mipyme_active(mipyme_id: int) -> Any:
+    """Deactivate (or reactivate) a Mipyme; its visits are kept."""
+    mipyme = db.session.get(Mipyme, mipyme_id) or abort(404)
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.update_mipyme(mipyme, {"active": form.active.data}, current_user, via="web")
+    db.session.commit()
+    flash(_("Mipyme activada.") if mipyme.active else _("Mipyme desactivada."), "success")
+    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("registry.mipymes"))

@@ -1,0 +1,6 @@
+"""Supervisors' pages: dashboard, Mipyme pages, visit log and review, exports."""
+from flask import Blueprint
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+
+from fieldwork.supervision import views  # noqa: E402,F401

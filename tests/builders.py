@@ -1,0 +1,83 @@
+"""Small builders for users, Mipymes and visits (straight into the database, for test set-up)."""
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, User, Visit
+from fieldwork.security import hash_password
+
+PASSWORD = "correct-horse-9"
+_counter = itertools.count(1)
+
+
+def make_user(role: str = "officer", username: str | None = None, mipyme: Mipyme | None = None,
+              active: bool = True, name: str | None = None) -> User:
+    n = next(_counter)
+    user = User(
+        username=username or f"{role}{n}",
+        name=name or f"{role.title()} {n}",
+        role=role,
+        mipyme_id=mipyme.id if mipyme is not None else None,
+        password_hash=hash_password(PASSWORD),
+        active=active,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_mipyme(officer: User | None = None, name: str | None = None, **fields: Any) -> Mipyme:
+    n = next(_counter)
+    values = {
+        "name": name or f"Mipyme {n}",
+        "sector": "artesanias",
+        "neighborhood": "Comuna 1",
+        "officer_id": officer.id if officer is not None else None,
+        "active": True,
+        "created_at": datetime(2025, 1, 1, tzinfo=timezone.utc),
+    }
+    values.update(fields)
+    mipyme = Mipyme(**values)
+    db.session.add(mipyme)
+    db.session.commit()
+    return mipyme
+
+
+def make_visit(mipyme: Mipyme, officer: User | None = None, visited_at: datetime | None = None,
+               follow_up_due: date | None = None, **fields: Any) -> Visit:
+    values: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "mipyme_id": mipyme.id,
+        "officer_id": (officer.id if officer is not None else mipyme.officer_id),
+        "visited_at": visited_at or datetime.now(timezone.utc) - timedelta(days=1),
+        "topics": ["produccion"],
+        "follow_up_due": follow_up_due,
+        "content_hash": "0" * 64,
+        "revision": 1,
+    }
+    values.update(fields)
+    visit = Visit(**values)
+    db.session.add(visit)
+    db.session.commit()
+    return visit
+
+
+def visit_payload(mipyme_id: int, **fields: Any) -> dict[str, Any]:
+    """A visit as the phone sends it to /api/v1/visits/sync."""
+    body: dict[str, Any] = {
+        "id": str(uuid.uuid4()),
+        "mipyme_id": mipyme_id,
+        "visited_at": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(),
+        "topics": ["produccion", "comercializacion"],
+        "production_units": 120,
+        "monthly_sales_cop": 4_500_000,
+        "employees": 4,
+        "needs": "Capital de trabajo",
+        "notes": "Taller ordenado.",
+    }
+    body.update(fields)
+    return body
