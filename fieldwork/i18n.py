@@ -6,7 +6,7 @@ from typing import Any
 
 from babel.numbers import format_currency, format_decimal
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, refresh
 
 FORMAT_LOCALES = {"es": "es_CO", "en": "en_US"}
 
@@ -67,6 +67,10 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(day, "day")
     app.add_template_filter(moment, "moment")
     register_labels(app)
+
+    # Flask-Babel caches the locale on the app context; a request must read the browser's choice afresh
+    # (an app context can outlive one request, as in the test client or a CLI that serves pages).
+    app.before_request(refresh)
 
     @app.context_processor
     def inject_locale() -> dict[str, Any]:
