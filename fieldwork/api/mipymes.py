@@ -43,7 +43,13 @@ def _visible_or_404(mipyme_id: int) -> Mipyme:
 @bp.get("/mipymes")
 @roles_required(*ROLES)
 def list_mipymes() -> Any:
-    """The Mipymes the caller may see, with aggregates; filters flag, officer_id, sector, q."""
+    """The Mipymes the caller may see, with aggregates; filters flag, officer_id, sector, q.
+    ---
+    get:
+      parameters: [{in: query, schema: MipymeArgsSchema}]
+      responses:
+        200: {description: Una página de Mipymes visibles., content: {application/json: {schema: MipymeListSchema}}}
+    """
     args = load_args(MipymeArgsSchema())
     query = services.visible_mipymes(current_user)
     if not args["include_inactive"]:
@@ -62,7 +68,12 @@ def list_mipymes() -> Any:
 @bp.get("/mipymes/<int:mipyme_id>")
 @roles_required(*ROLES)
 def get_mipyme(mipyme_id: int) -> Any:
-    """One Mipyme with its aggregates."""
+    """One Mipyme with its aggregates.
+    ---
+    get:
+      responses:
+        200: {description: La Mipyme., content: {application/json: {schema: MipymeSchema}}}
+    """
     _visible_or_404(mipyme_id)
     summary = summarise_one(mipyme_id, flag_day())
     return jsonify(_item(summary))
@@ -71,7 +82,13 @@ def get_mipyme(mipyme_id: int) -> Any:
 @bp.post("/mipymes")
 @roles_required("supervisor", "admin")
 def create_mipyme() -> Any:
-    """Register a Mipyme."""
+    """Register a Mipyme.
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: MipymeInputSchema}}}
+      responses:
+        201: {description: La Mipyme creada., content: {application/json: {schema: MipymeSchema}}}
+    """
     data = load_body(MipymeInputSchema())
     try:
         mipyme = services.create_mipyme(data, current_user, via="api")
@@ -85,7 +102,13 @@ def create_mipyme() -> Any:
 @bp.patch("/mipymes/<int:mipyme_id>")
 @roles_required("supervisor", "admin")
 def update_mipyme(mipyme_id: int) -> Any:
-    """Change fields of a Mipyme, reassignment and deactivation included."""
+    """Change fields of a Mipyme, reassignment and deactivation included.
+    ---
+    patch:
+      requestBody: {content: {application/json: {schema: MipymeInputSchema}}}
+      responses:
+        200: {description: La Mipyme cambiada., content: {application/json: {schema: MipymeSchema}}}
+    """
     mipyme = _visible_or_404(mipyme_id)
     data = load_body(MipymeInputSchema(), partial=True)
     try:

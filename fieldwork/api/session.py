@@ -28,7 +28,14 @@ def _session_body() -> dict[str, Any]:
 @csrf.exempt  # API.md: the one unsafe call without X-CSRFToken (there is no session yet to bind it to)
 @login_throttle
 def create_session() -> Any:
-    """Log in with `{"username", "password"}`."""
+    """Log in with `{"username", "password"}`.
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: LoginSchema}}}
+      responses:
+        200: {description: La sesión abierta y su token CSRF., content: {application/json: {schema: SessionSchema}}}
+        401: {description: Usuario o contraseña incorrectos., content: {application/json: {schema: Error}}}
+    """
     credentials = load_body(LoginSchema())
     user = services.authenticate(credentials["username"], credentials["password"])
     if user is None:
@@ -41,13 +48,23 @@ def create_session() -> Any:
 @bp.get("/session")
 @roles_required(*ROLES)
 def read_session() -> Any:
-    """The current user and a fresh CSRF token (the phone asks before each sync)."""
+    """The current user and a fresh CSRF token (the phone asks before each sync).
+    ---
+    get:
+      responses:
+        200: {description: La sesión actual con un token CSRF nuevo., content: {application/json: {schema: SessionSchema}}}
+    """
     return jsonify(_session_body())
 
 
 @bp.delete("/session")
 @roles_required(*ROLES)
 def delete_session() -> Any:
-    """Log out."""
+    """Log out.
+    ---
+    delete:
+      responses:
+        204: {description: Sesión cerrada.}
+    """
     services.log_out(current_user, via="api")
     return "", 204
