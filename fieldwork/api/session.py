@@ -52,7 +52,7 @@ def read_session() -> Any:
     ---
     get:
       responses:
-        200: {description: La sesión actual con un token CSRF nuevo., content: {application/json: {schema: SessionSchema}}}
+        200: {description: Sesión actual y token CSRF nuevo., content: {application/json: {schema: SessionSchema}}}
     """
     return jsonify(_session_body())
 
