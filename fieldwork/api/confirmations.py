@@ -1,1 +1,82 @@
-"""Routes of this resource are added by their issue's work."""
+"""`/api/v1/visits/<id>/confirmation` (owners decide) and the officers' shareable confirmation link."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify
+from flask_login import current_user
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy.orm import selectinload
+
+from fieldwork.api import bp
+from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
+from fieldwork.api.common import load_body, service_error_response
+from fieldwork.api.visit_schemas import dump_visit
+from fieldwork.extensions import db
+from fieldwork.models import Visit
+from fieldwork.owners import links
+from fieldwork.owners.confirmation import DECISIONS, MAX_COMMENT, confirm_visit
+from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
+from fieldwork.visits.access import can_see_visit
+
+
+class ConfirmationInputSchema(Schema):
+    """What an owner sends: `disputed` needs a comment (checked by the service, per field)."""
+
+    class Meta:
+        unknown = RAISE
+
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    comment = fields.String(allow_none=True, validate=validate.Length(max=MAX_COMMENT))
+
+
+class ConfirmationLinkSchema(Schema):
+    url = fields.String()
+    expires_at = fields.AwareDateTime()
+    text = fields.String()
+
+
+def _visit_or_404(visit_id: str) -> Visit:
+    visit = db.session.get(Visit, visit_id, options=[selectinload(Visit.photos)])
+    # Someone else's visit answers as a missing one: its existence must not leak.
+    if visit is None or not can_see_visit(current_user, visit):
+        abort(404)
+    return visit
+
+
+@bp.post("/visits/<visit_id>/confirmation")
+@roles_required("owner")
+def confirm(visit_id: str) -> Any:
+    """The owner of the visit's Mipyme confirms or disputes it.
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: ConfirmationInputSchema}}}
+      responses:
+        200: {description: La visita con la respuesta del propietario., content: {application/json: {schema: VisitSchema}}}
+        409: {description: La visita ya fue aprobada; la respuesta no se puede cambiar., content: {application/json: {schema: Error}}}
+    """
+    visit = _visit_or_404(visit_id)
+    data = load_body(ConfirmationInputSchema())
+    try:
+        confirm_visit(visit, data["decision"], data.get("comment"), actor=current_user, via="account",
+                      channel="api")
+    except ServiceError as error:
+        db.session.rollback()
+        return service_error_response(error)
+    db.session.commit()
+    return jsonify(dump_visit(visit))
+
+
+@bp.get("/visits/<visit_id>/confirmation-link")
+@roles_required("officer", "supervisor", "admin")
+def confirmation_link(visit_id: str) -> Any:
+    """A signed link the officer shares with an owner who has no account (valid 30 days).
+    ---
+    get:
+      responses:
+        200: {description: El enlace firmado para compartir y su vencimiento., content: {application/json: {schema: ConfirmationLinkSchema}}}
+    """
+    visit = _visit_or_404(visit_id)
+    link = links.issue(visit)
+    return jsonify(ConfirmationLinkSchema().dump(link))

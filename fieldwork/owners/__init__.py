@@ -1,6 +1,7 @@
-"""Business owners' pages: their Mipyme, its visits, confirm or dispute."""
+"""Business owners' pages: their Mipyme, its visits, confirm or dispute; and the public confirmation link."""
 from flask import Blueprint
 
-bp = Blueprint("owners", __name__, url_prefix="/owner")
+# No url_prefix: the owner's pages live under /owner/, the shared link at the short /c/<token>.
+bp = Blueprint("owners", __name__)
 
-from fieldwork.owners import views  # noqa: E402,F401
+from fieldwork.owners import link_views, views  # noqa: E402,F401

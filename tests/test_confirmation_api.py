@@ -1,0 +1,179 @@
+"""`POST /api/v1/visits/<id>/confirmation`: owners confirm or dispute their own business's visits."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from fieldwork.extensions import db
+from fieldwork.models import AuditEntry, Visit
+from fieldwork.owners.confirmation import confirmation_rates_by_officer, confirm_visit, open_disputes
+from tests.builders import make_mipyme, make_user, make_visit
+from tests.conftest import login
+
+
+@pytest.fixture
+def world(app):
+    officer = make_user("officer", name="Lucía Ramos")
+    mipyme = make_mipyme(officer, name="Calzado Vallenato")
+    other = make_mipyme(officer, name="Arepas Doña Ana")
+    return {
+        "officer": officer,
+        "mipyme": mipyme,
+        "other": other,
+        "visit": make_visit(mipyme, officer),
+        "other_visit": make_visit(other, officer),
+        "owner": make_user("owner", mipyme=mipyme),
+    }
+
+
+def _confirm(client, visit, **body):
+    return client.post(f"/api/v1/visits/{visit.id}/confirmation", json=body)
+
+
+def _state(visit_id):
+    db.session.expire_all()
+    return db.session.get(Visit, visit_id)
+
+
+def _flags(client, mipyme):
+    return client.get(f"/api/v1/mipymes/{mipyme.id}").get_json()["flags"]
+
+
+def test_owner_confirms_their_visit_and_the_audit_log_says_so(client, world):
+    login(client, world["owner"])
+    response = _confirm(client, world["visit"], decision="confirmed")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["id"] == world["visit"].id and body["owner_confirmation"] == "confirmed"
+    visit = _state(world["visit"].id)
+    assert visit.confirmed_via == "account" and visit.confirmed_at is not None
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "visit.confirmed"))
+    assert entry.actor_id == world["owner"].id and entry.entity_id == visit.id and entry.via == "api"
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"decision": "disputed"}, "comment", "cuéntenos qué no es correcto"),
+        ({"decision": "disputed", "comment": "   "}, "comment", "cuéntenos qué no es correcto"),
+        ({"decision": "maybe"}, "decision", "Debe ser uno de"),
+        ({}, "decision", "Falta este dato obligatorio"),
+        ({"decision": "confirmed", "comment": "x" * 2001}, "comment", "como máximo 2000"),
+        ({"decision": "confirmed", "extra": 1}, "extra", "Campo desconocido"),
+    ],
+)
+def test_bad_bodies_get_spanish_field_errors_and_change_nothing(client, world, body, field, message):
+    login(client, world["owner"])
+    response = _confirm(client, world["visit"], **body)
+    assert response.status_code == 400
+    assert message in " ".join(response.get_json()["errors"][field])
+    assert _state(world["visit"].id).owner_confirmation == "pending"
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action.like("visit.%"))) is None
+
+
+def test_owner_cannot_confirm_another_business_visit(client, world):
+    login(client, world["owner"])
+    assert _confirm(client, world["other_visit"], decision="confirmed").status_code == 404
+    assert client.post("/api/v1/visits/no-such-visit/confirmation", json={"decision": "confirmed"}).status_code == 404
+    assert _state(world["other_visit"].id).owner_confirmation == "pending"
+
+
+@pytest.mark.parametrize("role", ["officer", "supervisor", "admin"])
+def test_only_owners_may_confirm(client, world, role):
+    user = world["officer"] if role == "officer" else make_user(role)
+    login(client, user)
+    assert _confirm(client, world["visit"], decision="confirmed").status_code == 403
+    assert _state(world["visit"].id).owner_confirmation == "pending"
+
+
+def test_without_csrf_header_nothing_changes(client, world):
+    login(client, world["owner"])
+    response = client.post(f"/api/v1/visits/{world['visit'].id}/confirmation", json={"decision": "confirmed"},
+                           csrf=False)
+    assert response.status_code in (400, 403)
+    assert _state(world["visit"].id).owner_confirmation == "pending"
+
+
+def test_decision_can_change_until_a_supervisor_approves(client, world):
+    login(client, world["owner"])
+    assert _confirm(client, world["visit"], decision="confirmed").status_code == 200
+    response = _confirm(client, world["visit"], decision="disputed", comment="No vinieron ese día.")
+    assert response.status_code == 200 and response.get_json()["owner_comment"] == "No vinieron ese día."
+    visit = _state(world["visit"].id)
+    visit.review_status = "approved"
+    db.session.commit()
+    response = _confirm(client, world["visit"], decision="confirmed")
+    assert response.status_code == 409
+    assert "ya aprobó" in response.get_json()["errors"]["decision"][0]
+    assert _state(world["visit"].id).owner_confirmation == "disputed"
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "visit")).all()
+    assert actions == ["visit.confirmed", "visit.disputed"]
+
+
+def test_repeating_the_same_answer_logs_nothing_new(client, world):
+    login(client, world["owner"])
+    for _ in range(3):
+        assert _confirm(client, world["visit"], decision="confirmed").status_code == 200
+    assert len(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "visit.confirmed")).all()) == 1
+
+
+def test_dispute_raises_the_flag_and_a_resolution_clears_it(client, world):
+    login(client, world["owner"])
+    assert "disputed" not in _flags(client, world["mipyme"])
+    _confirm(client, world["visit"], decision="disputed", comment="Las ventas están mal anotadas.")
+    assert "disputed" in _flags(client, world["mipyme"])
+    listed = client.get("/api/v1/mipymes?flag=disputed").get_json()
+    assert [item["id"] for item in listed["items"]] == [world["mipyme"].id]
+    # A supervisor's resolution (the supervision service sets these same columns).
+    visit = _state(world["visit"].id)
+    visit.dispute_resolved_at = datetime.now(timezone.utc)
+    visit.dispute_resolved_by_id = make_user("supervisor").id
+    visit.dispute_resolution_note = "Se corrigió con el funcionario."
+    db.session.commit()
+    assert "disputed" not in _flags(client, world["mipyme"])
+    # Disputing again re-opens it.
+    response = _confirm(client, world["visit"], decision="disputed", comment="Sigue mal.")
+    assert response.get_json()["dispute_resolved_at"] is None
+    assert "disputed" in _flags(client, world["mipyme"])
+
+
+def test_owner_sees_only_their_own_mipyme_in_the_api(client, world):
+    login(client, world["owner"])
+    items = client.get("/api/v1/mipymes").get_json()["items"]
+    assert [item["id"] for item in items] == [world["mipyme"].id]
+    assert client.get(f"/api/v1/mipymes/{world['other'].id}").status_code == 404
+
+
+def test_officer_gets_a_share_link_for_their_own_visit_only(client, world):
+    login(client, world["officer"])
+    body = client.get(f"/api/v1/visits/{world['visit'].id}/confirmation-link").get_json()
+    assert body["url"].startswith("http://localhost/c/")
+    assert "Calzado Vallenato" in body["text"] and "Lucía Ramos" in body["text"]
+    stranger = make_user("officer")
+    mine = make_visit(make_mipyme(stranger), stranger)
+    assert client.get(f"/api/v1/visits/{mine.id}/confirmation-link").status_code == 404
+
+
+def test_owners_cannot_make_share_links(client, world):
+    login(client, world["owner"])
+    assert client.get(f"/api/v1/visits/{world['visit'].id}/confirmation-link").status_code == 403
+
+
+def test_confirmation_rates_and_dispute_queue_are_counted_per_officer(app, world):
+    second = make_user("officer", name="Mario Díaz")
+    other_mipyme = make_mipyme(second)
+    for _ in range(3):
+        make_visit(other_mipyme, second)
+    confirm_visit(world["visit"], "confirmed", None)
+    confirm_visit(world["other_visit"], "disputed", "No hubo visita.", via="link")
+    db.session.commit()
+    rates = {r.officer_name: r for r in confirmation_rates_by_officer()}
+    assert (rates["Lucía Ramos"].visits, rates["Lucía Ramos"].confirmed, rates["Lucía Ramos"].disputed) == (2, 1, 1)
+    assert rates["Lucía Ramos"].rate == 0.5
+    assert (rates["Mario Díaz"].visits, rates["Mario Díaz"].pending, rates["Mario Díaz"].rate) == (3, 3, 0.0)
+    queue = open_disputes()
+    assert [(d.visit_id, d.mipyme_name, d.owner_comment, d.via) for d in queue] == [
+        (world["other_visit"].id, "Arepas Doña Ana", "No hubo visita.", "link")
+    ]
