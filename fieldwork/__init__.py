@@ -27,6 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _require_secret_key(app)
 
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -61,6 +62,23 @@ def register_extensions(app: Flask) -> None:
     )
     limiter.init_app(app)
     configure_login(app)
+
+
+def register_converters(app: Flask) -> None:
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseInteger(IntegerConverter):
+        """`<int:...>` that cannot overflow the INTEGER id columns (a huge id in a URL was a 500).
+
+        A number past INTEGER becomes 0, which no row has (ids start at 1), so the view answers
+        404; a converter `max` would make werkzeug answer 405 to a PATCH whose GET twin exists.
+        """
+
+        def to_python(self, value: str) -> int:
+            number = super().to_python(value)
+            return number if number <= 2**31 - 1 else 0
+
+    app.url_map.converters["int"] = DatabaseInteger
 
 
 def register_blueprints(app: Flask) -> None:
