@@ -36,21 +36,37 @@ def create_user_command(username: str, role: str, mipyme_id: int | None, name: s
 
 
 @click.command("seed-demo")
-def seed_demo_command() -> None:
+@click.option("--if-empty", is_flag=True,
+              help="Si la base ya tiene datos, no cargar nada y terminar sin error (lo usa `make run`).")
+def seed_demo_command(if_empty: bool) -> None:
     """Load the Valledupar demo programme and print the demo logins (only into an empty database)."""
-    from fieldwork.demo import DemoRefused, seed_demo
+    from fieldwork.demo import DemoRefused, database_counts, demo_accounts_present, demo_logins, seed_demo
 
+    if if_empty and any(database_counts()):
+        # `make run` calls this on every start: keep the data and remind the user how to log in.
+        click.echo("La base de datos ya tiene datos: no se cargó la demostración de nuevo.")
+        if demo_accounts_present():
+            click.echo(format_logins(demo_logins(), note="(si no ha cambiado las contraseñas)"))
+        return
     try:
         logins = seed_demo()
     except DemoRefused as refusal:
-        click.echo(str(refusal), err=True)
+        click.echo(f"Error: {refusal}", err=True)
         raise SystemExit(1) from None
+    click.echo("Datos de demostración cargados: Mipymes de Valledupar con seis meses de visitas.")
     click.echo(format_logins(logins))
 
 
-def format_logins(logins: list[tuple[str, str, str]]) -> str:
-    lines = ["", "Cuentas de demostración (usuario / contraseña — rol):"]
-    lines += [f"  {username:<14} / {password:<14} — {role}" for username, password, role in logins]
+def format_logins(logins: list[tuple[str, str, str]], note: str = "") -> str:
+    """The demo accounts as an aligned table: username, password, role (in Spanish)."""
+    from fieldwork.labels import label
+
+    user_width = max(len("usuario"), *(len(u) for u, _p, _r in logins))
+    password_width = max(len("contraseña"), *(len(p) for _u, p, _r in logins))
+    lines = ["", f"Cuentas de demostración {note}".rstrip() + ":",
+             f"  {'usuario':<{user_width}}  {'contraseña':<{password_width}}  rol"]
+    lines += [f"  {username:<{user_width}}  {password:<{password_width}}  {label('role', role)}"
+              for username, password, role in logins]
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,184 @@
-"""Demo data (filled in below)."""
+"""The demo data set: a believable Valledupar programme, loaded only into an empty database.
+
+Deterministic for a given `now` and seed. Every date is placed relative to `now`, so the flags come
+out the same whichever day the demo is loaded: some follow-ups overdue, some Mipymes never visited or
+not visited lately, one open dispute.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, select
+
+from fieldwork import audit
+from fieldwork.clock import programme_zone, utcnow
+from fieldwork.demo_catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
+from fieldwork.demo_visits import VisitPlan, build_visits
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, User, Visit
+from fieldwork.registry.nit import check_digit
+from fieldwork.security import hash_password
+
+DEMO_SEED = 2550  # any fixed number: Valledupar was founded in 1550
+PROGRAMME_DAYS = 200  # the programme started about six and a half months before `now`
+MOBILE_PREFIXES = ("300", "301", "304", "310", "311", "312", "313", "314", "315", "316", "317", "318", "320", "350")
+
+
 class DemoRefused(Exception):
-    pass
+    """The database already holds data: loading the demo would mix invented records with real ones."""
 
 
-def seed_demo() -> list[tuple[str, str, str]]:
-    raise DemoRefused("not yet")
+def demo_logins() -> list[tuple[str, str, str]]:
+    """The demo accounts as (username, password, role), in the order they are printed."""
+    logins = [(username, password, "officer") for username, password, _name in OFFICERS]
+    logins.append((SUPERVISOR[0], SUPERVISOR[1], "supervisor"))
+    logins.append((ADMIN[0], ADMIN[1], "admin"))
+    logins += [(username, password, "owner") for username, password in OWNER_ACCOUNTS.values()]
+    return logins
+
+
+def database_counts() -> tuple[int, int]:
+    """How many users and Mipymes the database holds."""
+    users = db.session.scalar(select(func.count()).select_from(User)) or 0
+    mipymes = db.session.scalar(select(func.count()).select_from(Mipyme)) or 0
+    return users, mipymes
+
+
+def demo_accounts_present() -> bool:
+    """Whether every demo username exists (so the printed logins are still meaningful)."""
+    names = [username for username, _password, _role in demo_logins()]
+    found = db.session.scalar(select(func.count()).select_from(User).where(User.username.in_(names)))
+    return found == len(names)
+
+
+def seed_demo(now: datetime | None = None, rng_seed: int = DEMO_SEED) -> list[tuple[str, str, str]]:
+    """Load the demo programme in one transaction and return its logins; refuse a non-empty database."""
+    users, mipymes = database_counts()
+    if users or mipymes:
+        raise DemoRefused(_(
+            "La base de datos ya tiene datos (%(users)d usuarios, %(mipymes)d Mipymes): los datos de "
+            "demostración solo se cargan en una base vacía. No se cambió nada.",
+            users=users, mipymes=mipymes,
+        ))
+    now = now or utcnow()
+    rng = random.Random(rng_seed)  # noqa: S311  -- made-up data, wanted reproducible, not secret
+    start = now - timedelta(days=PROGRAMME_DAYS)
+    officers, supervisor = _create_staff(start)
+    plans = _plan_mipymes(rng, now, officers)
+    _create_owners(plans)
+    rows = build_visits(rng, now, programme_zone(), plans, supervisor.id)
+    db.session.execute(insert(Visit), rows)
+    audit.record(None, "demo.seeded", "programme", "demo", via="cli", mipymes=len(plans), visits=len(rows))
+    db.session.commit()
+    return demo_logins()
+
+
+def _account(username: str, password: str, name: str, role: str, created_at: datetime, **extra: Any) -> User:
+    return User(username=username, name=name, role=role, password_hash=hash_password(password), active=True,
+                created_at=created_at, **extra)
+
+
+def _create_staff(start: datetime) -> tuple[list[User], User]:
+    officers = [_account(u, p, n, "officer", start) for u, p, n in OFFICERS]
+    supervisor = _account(*SUPERVISOR, "supervisor", start)
+    admin = _account(*ADMIN, "admin", start - timedelta(days=5))
+    db.session.add_all([*officers, supervisor, admin])
+    db.session.flush()
+    return officers, supervisor
+
+
+@dataclass
+class _Identity:
+    """Random but fixed details of one business: tax id, phone, address, map point."""
+
+    nit: str | None
+    phone: str
+    address: str
+    point: tuple[float, float]
+
+
+def _identity(rng: random.Random, business: Business, used_nits: set[str]) -> _Identity:
+    nit = None
+    while business.nit and (nit is None or nit in used_nits):
+        if business.nit == "sas":
+            base = str(rng.randint(900_100_000, 901_799_999))
+        elif rng.random() < 0.6:  # a person's cédula: older ones from Valledupar start 77 (men) or 49 (women)
+            base = rng.choice(("77", "49")) + f"{rng.randint(0, 999_999):06d}"
+        else:  # newer cédulas issued in Valledupar
+            base = f"1065{rng.randint(0, 999_999):06d}"
+        nit = f"{base}-{check_digit(base)}"
+    if nit:
+        used_nits.add(nit)
+    phone = f"{rng.choice(MOBILE_PREFIXES)} {rng.randint(200, 999)} {rng.randint(0, 9999):04d}"
+    place = PLACES[business.place]
+    if place.label.endswith("(corregimiento)"):
+        address = f"Calle {rng.randint(1, 9)} # {rng.randint(1, 12)}-{rng.randint(2, 60)}"
+    else:
+        kind = rng.choice(("Calle", "Carrera", "Diagonal", "Transversal"))
+        address = (f"{kind} {rng.randint(5, 44)}{rng.choice(('', '', 'A', 'B', 'C'))} "
+                   f"# {rng.randint(3, 40)}{rng.choice(('', '', 'A', 'B', 'D'))}-{rng.randint(2, 90)}")
+    point = (place.lat + rng.uniform(-0.004, 0.004), place.lon + rng.uniform(-0.004, 0.004))
+    return _Identity(nit, phone, address, point)
+
+
+def _scenarios(rng: random.Random) -> list[str]:
+    """One scenario per business: owners' businesses are visited regularly, the rest are dealt at random."""
+    others = [i for i, b in enumerate(BUSINESSES) if b.name not in OWNER_ACCOUNTS]
+    rng.shuffle(others)
+    dealt = ["never"] * 4 + ["overdue"] * 7 + ["stale"] * 5
+    scenarios = ["regular"] * len(BUSINESSES)
+    for index, scenario in zip(others, dealt, strict=False):
+        scenarios[index] = scenario
+    return scenarios
+
+
+def _plan_mipymes(rng: random.Random, now: datetime, officers: list[User]) -> list[VisitPlan]:
+    used_nits: set[str] = set()
+    plans, mipymes = [], []
+    unassigned_done = False
+    for business, scenario in zip(BUSINESSES, _scenarios(rng), strict=True):
+        identity = _identity(rng, business, used_nits)
+        officer = officers[PLACES[business.place].officer]
+        if scenario == "never":
+            created = _office_hours(rng, now, rng.randint(3, 40))
+            # One newly registered business still waits for the supervisor to assign it.
+            if not unassigned_done:
+                officer, unassigned_done = None, True
+            history_days = 0
+        else:
+            history_days = rng.randint(95, 180)
+            created = _office_hours(rng, now, history_days + rng.randint(3, 15))
+        mipyme = Mipyme(
+            name=business.name, nit=identity.nit, sector=business.sector, owner_name=business.owner,
+            phone=identity.phone, address=identity.address, neighborhood=PLACES[business.place].label,
+            officer_id=officer.id if officer else None, active=True, created_at=created, updated_at=created,
+        )
+        mipymes.append(mipyme)
+        plans.append(VisitPlan(business, mipyme, scenario, history_days, identity.point))
+    db.session.add_all(mipymes)
+    db.session.flush()
+    return plans
+
+
+def _office_hours(rng: random.Random, now: datetime, days_ago: int) -> datetime:
+    """A moment during office hours (programme time) `days_ago` days before `now`, as aware UTC."""
+    zone = programme_zone()
+    day = now.astimezone(zone).date() - timedelta(days=days_ago)
+    return datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=zone).astimezone(UTC)
+
+
+def _create_owners(plans: list[VisitPlan]) -> None:
+    owners = []
+    for plan in plans:
+        if plan.business.name in OWNER_ACCOUNTS:
+            username, password = OWNER_ACCOUNTS[plan.business.name]
+            created = plan.mipyme.created_at + timedelta(days=10)
+            owners.append(_account(username, password, plan.business.owner, "owner", created,
+                                   mipyme_id=plan.mipyme.id))
+    db.session.add_all(owners)
+    db.session.flush()
+
