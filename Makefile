@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 SECRET_FILE := instance/secret_key
+PORT ?= 5000
 
 .PHONY: run test test-fast lint translations extract-messages bench fuzz load clean
 
@@ -31,11 +32,13 @@ $(SECRET_FILE):
 	$(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
+# `make run PORT=5050` when 5000 is taken. Loopback only: 127.0.0.1 counts as a secure context,
+# so the service worker runs without HTTPS.
 run: $(VENV)/.installed translations $(SECRET_FILE)
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db upgrade
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) seed-demo --if-empty
-	@echo "Fieldwork: http://127.0.0.1:5000  (Ctrl+C to stop)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Fieldwork: http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
+	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev-installed translations
 	$(BIN)/python -m pytest
