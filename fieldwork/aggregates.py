@@ -1,7 +1,9 @@
 """Per-Mipyme aggregates in SQL: counts, latest visit, its figures and their change, flags.
 
 A page of Mipymes costs two queries whatever its size (one count, one page), on SQLite and
-PostgreSQL alike: window functions rank each Mipyme's visits, and the flags are SQL conditions.
+PostgreSQL alike. One window pass ranks each Mipyme's visits (newest first, ties broken by id)
+and counts them and their open disputes; a GROUP BY over the two newest ranks folds the latest
+and previous visit into one row per Mipyme; the flags are SQL conditions over that row.
 """
 from __future__ import annotations
 
@@ -9,18 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy.orm import aliased
 
 from fieldwork.extensions import db
-from fieldwork.flags import FLAG_CODES, FlagDay, flag_conditions
-from fieldwork.models import Mipyme, Visit
+from fieldwork.flags import FLAG_CODES, FlagDay, check_flag, days_overdue, flag_conditions
+from fieldwork.models import Mipyme, User, Visit
 
 FIGURES = ("production_units", "monthly_sales_cop", "employees")
 
 
 @dataclass
 class MipymeSummary:
+    """One Mipyme with what its visits say about it."""
+
     mipyme: Mipyme
+    officer_name: str | None
     visit_count: int
     last_visit_at: datetime | None
     next_follow_up_due: date | None
@@ -30,47 +36,75 @@ class MipymeSummary:
     latest: dict[str, int | None] = field(default_factory=dict)
     change: dict[str, int | None] = field(default_factory=dict)
 
+    def days_overdue(self, day: FlagDay) -> int | None:
+        """Days the pending follow-up is late (0 = due today), None when none is due."""
+        return days_overdue(self.next_follow_up_due, day)
 
-def _ranked_visits() -> Any:
+
+def open_dispute_condition() -> ColumnElement[bool]:
+    """A visit whose owner disputed it and that no supervisor has resolved yet."""
+    return and_(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
+
+
+def _latest_two(mipyme_ids: Select[Any]) -> Any:
+    """One row per visited Mipyme among `mipyme_ids`: its latest and previous visit, counts."""
     order = (Visit.visited_at.desc(), Visit.id.desc())
-    return select(
-        Visit.mipyme_id,
-        Visit.visited_at,
-        Visit.follow_up_due,
-        Visit.follow_up_reason,
-        *(getattr(Visit, name) for name in FIGURES),
-        func.row_number().over(partition_by=Visit.mipyme_id, order_by=order).label("rn"),
-        func.count().over(partition_by=Visit.mipyme_id).label("visit_count"),
-    ).subquery("ranked")
+    partition = {"partition_by": Visit.mipyme_id}
+    ranked = (
+        select(
+            Visit.mipyme_id,
+            Visit.visited_at,
+            Visit.follow_up_due,
+            Visit.follow_up_reason,
+            *(getattr(Visit, name) for name in FIGURES),
+            func.row_number().over(order_by=order, **partition).label("rn"),
+            func.count().over(**partition).label("visit_count"),
+            func.sum(case((open_dispute_condition(), 1), else_=0)).over(**partition).label("open_disputes"),
+        )
+        .where(Visit.mipyme_id.in_(mipyme_ids))
+        .subquery("ranked")
+    )
+
+    def at(rank: int, column: Any) -> Any:
+        return func.max(case((ranked.c.rn == rank, column)))
+
+    return (
+        select(
+            ranked.c.mipyme_id,
+            func.max(ranked.c.visit_count).label("visit_count"),
+            func.max(ranked.c.open_disputes).label("open_disputes"),
+            at(1, ranked.c.visited_at).label("visited_at"),
+            at(1, ranked.c.follow_up_due).label("follow_up_due"),
+            at(1, ranked.c.follow_up_reason).label("follow_up_reason"),
+            *(at(1, ranked.c[name]).label(f"latest_{name}") for name in FIGURES),
+            *(at(2, ranked.c[name]).label(f"previous_{name}") for name in FIGURES),
+        )
+        .where(ranked.c.rn <= 2)
+        .group_by(ranked.c.mipyme_id)
+        .subquery("latest")
+    )
 
 
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
     """`base` (a select of Mipymes) joined to its aggregates; returns the query and its flag conditions."""
-    ranked = _ranked_visits()
-    latest = select(ranked).where(ranked.c.rn == 1).subquery("latest")
-    previous = select(ranked).where(ranked.c.rn == 2).subquery("previous")
-    disputes = (
-        select(Visit.mipyme_id, func.count().label("open_disputes"))
-        .where(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
-        .group_by(Visit.mipyme_id)
-        .subquery("disputes")
-    )
-    open_disputes = func.coalesce(disputes.c.open_disputes, 0)
+    latest = _latest_two(base.with_only_columns(Mipyme.id).order_by(None))
+    officer = aliased(User, name="officer")
+    open_disputes = func.coalesce(latest.c.open_disputes, 0)
     conditions = flag_conditions(latest, open_disputes, day)
     query = (
         base.add_columns(
+            officer.name.label("officer_name"),
             func.coalesce(latest.c.visit_count, 0).label("visit_count"),
             latest.c.visited_at.label("last_visit_at"),
             latest.c.follow_up_due.label("next_follow_up_due"),
             latest.c.follow_up_reason.label("follow_up_reason"),
             open_disputes.label("open_disputes"),
-            *(latest.c[name].label(f"latest_{name}") for name in FIGURES),
-            *(previous.c[name].label(f"previous_{name}") for name in FIGURES),
+            *(latest.c[f"latest_{name}"] for name in FIGURES),
+            *(latest.c[f"previous_{name}"] for name in FIGURES),
             *(case((cond, literal(1)), else_=literal(0)).label(f"flag_{code}") for code, cond in conditions.items()),
         )
         .outerjoin(latest, latest.c.mipyme_id == Mipyme.id)
-        .outerjoin(previous, previous.c.mipyme_id == Mipyme.id)
-        .outerjoin(disputes, disputes.c.mipyme_id == Mipyme.id)
+        .outerjoin(officer, officer.id == Mipyme.officer_id)
     )
     return query, conditions
 
@@ -84,28 +118,43 @@ def _to_summary(row: Any) -> MipymeSummary:
     }
     return MipymeSummary(
         mipyme=row[0],
-        visit_count=row.visit_count,
+        officer_name=row.officer_name,
+        visit_count=int(row.visit_count),
         last_visit_at=row.last_visit_at,
         next_follow_up_due=row.next_follow_up_due,
         follow_up_reason=row.follow_up_reason,
-        open_disputes=row.open_disputes,
+        open_disputes=int(row.open_disputes),
         flags=[code for code in FLAG_CODES if getattr(row, f"flag_{code}")],
         latest=latest,
         change=change,
     )
 
 
-SORTS = {
-    "name": lambda q: Mipyme.name,
-    "last_visit": lambda q: q.selected_columns.last_visit_at,
-    "visits": lambda q: q.selected_columns.visit_count,
-    "follow_up": lambda q: q.selected_columns.next_follow_up_due,
-}
+# Sort keys: each maps to a column of summary_query; NULLs ("never") go where a person expects them.
+SORTS = ("name", "neighborhood", "sector", "officer", "visits", "last_visit", "follow_up")
+
+
+def _sort_key(query: Select[Any], sort: str, descending: bool) -> list[Any]:
+    cols = query.selected_columns
+    key = {
+        "name": Mipyme.name,
+        "neighborhood": Mipyme.neighborhood,
+        "sector": Mipyme.sector,
+        "officer": cols.officer_name,
+        "visits": cols.visit_count,
+        "last_visit": cols.last_visit_at,
+        "follow_up": cols.next_follow_up_due,
+    }.get(sort, Mipyme.name)
+    ordered = key.desc() if descending else key.asc()
+    # A Mipyme never visited has waited longest: first when sorting by last visit ascending.
+    ordered = ordered.nulls_first() if sort == "last_visit" and not descending else ordered.nulls_last()
+    return [ordered, Mipyme.name.asc(), Mipyme.id.asc()]
 
 
 def summarise(
     base: Select[tuple[Mipyme]],
     day: FlagDay,
+    *,
     flag: str | None = None,
     page: int = 1,
     per_page: int = 100,
@@ -113,21 +162,34 @@ def summarise(
     descending: bool = False,
 ) -> tuple[list[MipymeSummary], int]:
     """One page of summaries and the total matching, in two queries."""
+    check_flag(flag)
     query, conditions = summary_query(base, day)
     if flag is not None:
         query = query.where(conditions[flag])
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    key = SORTS.get(sort, SORTS["name"])(query)
-    ordering = key.desc() if descending else key.asc()
+        counted = query.with_only_columns(Mipyme.id).order_by(None)
+    else:
+        counted = base.with_only_columns(Mipyme.id).order_by(None)  # no need to aggregate to count
+    total = db.session.scalar(select(func.count()).select_from(counted.subquery())) or 0
     rows = db.session.execute(
-        query.order_by(ordering.nulls_last() if sort != "name" else ordering, Mipyme.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        query.order_by(*_sort_key(query, sort, descending)).limit(per_page).offset((max(page, 1) - 1) * per_page)
     ).all()
     return [_to_summary(row) for row in rows], total
 
 
+def summarise_all(
+    base: Select[tuple[Mipyme]], day: FlagDay, *, flag: str | None = None, sort: str = "name", descending: bool = False
+) -> list[MipymeSummary]:
+    """Every matching summary (for exports), in one query."""
+    check_flag(flag)
+    query, conditions = summary_query(base, day)
+    if flag is not None:
+        query = query.where(conditions[flag])
+    rows = db.session.execute(query.order_by(*_sort_key(query, sort, descending))).all()
+    return [_to_summary(row) for row in rows]
+
+
 def summarise_one(mipyme_id: int, day: FlagDay) -> MipymeSummary | None:
+    """The summary of one Mipyme, in one query."""
     query, _conditions = summary_query(select(Mipyme).where(Mipyme.id == mipyme_id), day)
     row = db.session.execute(query).first()
     return _to_summary(row) if row is not None else None
@@ -135,12 +197,9 @@ def summarise_one(mipyme_id: int, day: FlagDay) -> MipymeSummary | None:
 
 def all_flag_counts(base: Select[tuple[Mipyme]], day: FlagDay) -> dict[str, int]:
     """How many of `base`'s Mipymes carry each flag, in one query."""
-    query, conditions = summary_query(base, day)
+    query, _conditions = summary_query(base, day)
     sub = query.subquery()
     counts = db.session.execute(
         select(*(func.coalesce(func.sum(sub.c[f"flag_{code}"]), 0).label(code) for code in FLAG_CODES))
     ).one()
     return {code: int(getattr(counts, code)) for code in FLAG_CODES}
-
-
-

@@ -1,17 +1,35 @@
-"""Time in the programme's time zone. Domain rules take `now` as an argument so tests pin it."""
+"""Time in the programme's time zone, behind one injectable clock.
+
+Domain rules take `now` (or a `FlagDay`) as an argument; request handlers ask `utcnow()`, which
+reads the app's `FIELDWORK_CLOCK` setting when one is configured, so tests pin "today" for whole
+pages and API calls without patching anything.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
+
+if TYPE_CHECKING:
+    from fieldwork.flags import FlagDay  # noqa: PLC0415 (flags imports this module)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now as an aware UTC datetime; the app's `FIELDWORK_CLOCK` callable wins when set."""
+    if has_app_context():
+        clock = current_app.config.get("FIELDWORK_CLOCK")
+        if clock is not None:
+            now = clock()
+            if now.tzinfo is None:
+                raise ValueError("FIELDWORK_CLOCK must return an aware datetime")
+            return now.astimezone(UTC)
+    return datetime.now(UTC)
 
 
 def programme_zone() -> ZoneInfo:
+    """The zone in which days are counted (`FIELDWORK_TIMEZONE`)."""
     return ZoneInfo(current_app.config["FIELDWORK_TIMEZONE"])
 
 
@@ -20,12 +38,23 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
-def today(zone: ZoneInfo, now: datetime | None = None) -> date:
-    return local_date(now or utcnow(), zone)
+def today(zone: ZoneInfo | None = None, now: datetime | None = None) -> date:
+    """Today's date in `zone` (the programme's zone by default)."""
+    return local_date(now or utcnow(), zone or programme_zone())
 
 
-def flag_day(now: datetime | None = None) -> "FlagDay":
+def start_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The aware UTC instant at which local `day` begins."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) in UTC covering the local days `first` to `last` inclusive."""
+    return start_of_day(first, zone), start_of_day(last + timedelta(days=1), zone)
+
+
+def flag_day(now: datetime | None = None) -> FlagDay:
     """Today's FlagDay under the app's time zone and follow-up cadence."""
-    from fieldwork.flags import FlagDay
+    from fieldwork.flags import FlagDay  # noqa: PLC0415 (flags imports this module)
 
-    return FlagDay.at(now or utcnow(), programme_zone(), current_app.config["FIELDWORK_FOLLOW_UP_DAYS"])
+    return FlagDay.at(now or utcnow(), programme_zone(), int(current_app.config["FIELDWORK_FOLLOW_UP_DAYS"]))

@@ -3,15 +3,25 @@
 `FlagDay` pins "today" in the programme's time zone; `flag_conditions` turns the rules into SQL
 conditions over a Mipyme's latest visit, so that lists can filter, count and page by flag in the
 database. `flags_for` states the same rules over plain values, for one Mipyme at a time.
+
+The rules (API.md, "Flags"):
+- `never_visited`: no visit at all;
+- `follow_up_overdue`: the latest visit's `follow_up_due` is before today (a later visit satisfies
+  any earlier visit's follow-up, so only the latest visit's date counts);
+- `no_recent_visit`: the latest visit's local day is more than `cadence` days before today, and the
+  latest visit set no follow-up due today or later;
+- `disputed`: an owner disputed one of its visits and no supervisor has resolved it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_
+
+from fieldwork.clock import start_of_day
 
 FLAG_CODES = ("never_visited", "follow_up_overdue", "no_recent_visit", "disputed")
 
@@ -21,15 +31,24 @@ class FlagDay:
     """The day flags are computed for, and the instant before which a visit is "not recent"."""
 
     today: date
-    not_recent_before: datetime  # aware UTC: midnight (local) starting day `today - cadence`
+    cadence_days: int
+    not_recent_before: datetime  # aware UTC: local midnight starting day `today - cadence`
 
     @classmethod
     def at(cls, now: datetime, zone: ZoneInfo, cadence_days: int) -> FlagDay:
+        """The FlagDay of instant `now` seen from `zone`, with a cadence of `cadence_days` days."""
         today = now.astimezone(zone).date()
-        # "More than N days before today" means a local calendar day earlier than today - N.
-        boundary_day = today - timedelta(days=cadence_days)
-        boundary = datetime.combine(boundary_day, time.min, tzinfo=zone).astimezone(timezone.utc)
-        return cls(today=today, not_recent_before=boundary)
+        # "More than N days before today" means a local calendar day earlier than today - N,
+        # i.e. an instant before the local midnight that starts day today - N.
+        boundary = start_of_day(today - timedelta(days=cadence_days), zone)
+        return cls(today=today, cadence_days=cadence_days, not_recent_before=boundary)
+
+
+def check_flag(code: str | None) -> str | None:
+    """`code` itself when it is a known flag code (or None); ValueError otherwise."""
+    if code is not None and code not in FLAG_CODES:
+        raise ValueError(f"unknown flag {code!r}")
+    return code
 
 
 def flags_for(
@@ -56,16 +75,24 @@ def flags_for(
     return flags
 
 
+def days_overdue(follow_up_due: date | None, day: FlagDay) -> int | None:
+    """How many days a follow-up is late (0 when due today), or None when none is pending."""
+    if follow_up_due is None or follow_up_due > day.today:
+        return None
+    return (day.today - follow_up_due).days
+
+
 def flag_conditions(latest: Any, open_disputes: ColumnElement[int], day: FlagDay) -> dict[str, ColumnElement[bool]]:
-    """The same rules as SQL conditions over the `latest` visit subquery (columns mipyme_id,
-    visited_at, follow_up_due) and a count of open disputes."""
+    """The same rules as SQL conditions over the `latest` subquery (columns mipyme_id,
+    visited_at, follow_up_due, outer-joined so they are NULL for a Mipyme without visits)
+    and a count of open disputes."""
     # UTCDateTime turns the aware bound into the naive UTC the column stores.
-    boundary = day.not_recent_before
     no_pending_follow_up = or_(latest.c.follow_up_due.is_(None), latest.c.follow_up_due < day.today)
     return {
         "never_visited": latest.c.mipyme_id.is_(None),
         "follow_up_overdue": and_(latest.c.follow_up_due.is_not(None), latest.c.follow_up_due < day.today),
-        "no_recent_visit": and_(latest.c.visited_at.is_not(None), latest.c.visited_at < boundary,
-                                no_pending_follow_up),
+        "no_recent_visit": and_(
+            latest.c.visited_at.is_not(None), latest.c.visited_at < day.not_recent_before, no_pending_follow_up
+        ),
         "disputed": open_disputes > 0,
     }

@@ -5,12 +5,12 @@ from typing import Any
 
 from flask import abort, jsonify
 from flask_login import current_user
-from sqlalchemy import or_
+from marshmallow import Schema, fields, validate
 
-from fieldwork.aggregates import MipymeSummary, summarise, summarise_one
+from fieldwork.aggregates import FIGURES, SORTS, MipymeSummary, summarise, summarise_one
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, load_body, service_error_response
-from fieldwork.api.schemas import MipymeArgsSchema, MipymeInputSchema, MipymeListSchema, MipymeSchema
+from fieldwork.api.schemas import MipymeArgsSchema, MipymeInputSchema, MipymeSchema
 from fieldwork.clock import flag_day
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Mipyme
@@ -19,18 +19,49 @@ from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 
 
-def _item(summary: MipymeSummary) -> dict[str, Any]:
+class FiguresSchema(Schema):
+    production_units = fields.Integer(allow_none=True)
+    monthly_sales_cop = fields.Integer(allow_none=True)
+    employees = fields.Integer(allow_none=True)
+
+
+class MipymeSummarySchema(MipymeSchema):
+    """API.md's Mipyme item, extended with the latest visit's figures and their change."""
+
+    follow_up_reason = fields.String(allow_none=True)
+    latest = fields.Nested(FiguresSchema)
+    change = fields.Nested(FiguresSchema)
+
+
+class MipymeSummaryListSchema(Schema):
+    items = fields.List(fields.Nested(MipymeSummarySchema))
+    total = fields.Integer()
+
+
+class MipymeListArgsSchema(MipymeArgsSchema):
+    """The filters of API.md plus an optional sort (`sort=-last_visit` sorts descending)."""
+
+    sort = fields.String(validate=validate.OneOf([*SORTS, *(f"-{s}" for s in SORTS)]))
+
+
+def _raw(summary: MipymeSummary) -> dict[str, Any]:
     m = summary.mipyme
-    return MipymeSchema().dump(
-        {
-            **{key: getattr(m, key) for key in ("id", "name", "nit", "sector", "officer_id", "owner_name",
-                                                  "phone", "address", "neighborhood", "active")},
-            "visit_count": summary.visit_count,
-            "last_visit_at": summary.last_visit_at,
-            "next_follow_up_due": summary.next_follow_up_due,
-            "flags": summary.flags,
-        }
-    )
+    return {
+        **{key: getattr(m, key) for key in ("id", "name", "nit", "sector", "officer_id", "owner_name",
+                                              "phone", "address", "neighborhood", "active")},
+        "visit_count": summary.visit_count,
+        "last_visit_at": summary.last_visit_at,
+        "next_follow_up_due": summary.next_follow_up_due,
+        "flags": summary.flags,
+        "follow_up_reason": summary.follow_up_reason,
+        "latest": {name: summary.latest[name] for name in FIGURES},
+        "change": {name: summary.change[name] for name in FIGURES},
+    }
+
+
+def _item(summary: MipymeSummary) -> dict[str, Any]:
+    """One Mipyme's API body (dumped once: dumping a dumped date again fails)."""
+    return MipymeSummarySchema().dump(_raw(summary))
 
 
 def _visible_or_404(mipyme_id: int) -> Mipyme:
@@ -46,11 +77,13 @@ def list_mipymes() -> Any:
     """The Mipymes the caller may see, with aggregates; filters flag, officer_id, sector, q.
     ---
     get:
-      parameters: [{in: query, schema: MipymeArgsSchema}]
+      parameters: [{in: query, schema: MipymeListArgsSchema}]
       responses:
-        200: {description: Una página de Mipymes visibles., content: {application/json: {schema: MipymeListSchema}}}
+        200:
+          description: Una página de Mipymes visibles.
+          content: {application/json: {schema: MipymeSummaryListSchema}}
     """
-    args = load_args(MipymeArgsSchema())
+    args = load_args(MipymeListArgsSchema())
     query = services.visible_mipymes(current_user)
     if not args["include_inactive"]:
         query = query.where(Mipyme.active.is_(True))
@@ -60,9 +93,11 @@ def list_mipymes() -> Any:
         query = query.where(Mipyme.sector == args["sector"])
     if args.get("q"):
         pattern = "%" + args["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Mipyme.name.ilike(pattern, escape="\\")))
-    summaries, total = summarise(query, flag_day(), flag=args.get("flag"), page=args["page"], per_page=args["per_page"])
-    return jsonify(MipymeListSchema().dump({"items": [_item(s) for s in summaries], "total": total}))
+        query = query.where(Mipyme.name.ilike(pattern, escape="\\"))
+    sort = args.get("sort", "name")
+    summaries, total = summarise(query, flag_day(), flag=args.get("flag"), page=args["page"],
+                                 per_page=args["per_page"], sort=sort.lstrip("-"), descending=sort.startswith("-"))
+    return jsonify(MipymeSummaryListSchema().dump({"items": [_raw(s) for s in summaries], "total": total}))
 
 
 @bp.get("/mipymes/<int:mipyme_id>")
@@ -72,7 +107,7 @@ def get_mipyme(mipyme_id: int) -> Any:
     ---
     get:
       responses:
-        200: {description: La Mipyme., content: {application/json: {schema: MipymeSchema}}}
+        200: {description: La Mipyme., content: {application/json: {schema: MipymeSummarySchema}}}
     """
     _visible_or_404(mipyme_id)
     summary = summarise_one(mipyme_id, flag_day())
@@ -87,7 +122,7 @@ def create_mipyme() -> Any:
     post:
       requestBody: {content: {application/json: {schema: MipymeInputSchema}}}
       responses:
-        201: {description: La Mipyme creada., content: {application/json: {schema: MipymeSchema}}}
+        201: {description: La Mipyme creada., content: {application/json: {schema: MipymeSummarySchema}}}
     """
     data = load_body(MipymeInputSchema())
     try:
@@ -107,7 +142,7 @@ def update_mipyme(mipyme_id: int) -> Any:
     patch:
       requestBody: {content: {application/json: {schema: MipymeInputSchema}}}
       responses:
-        200: {description: La Mipyme cambiada., content: {application/json: {schema: MipymeSchema}}}
+        200: {description: La Mipyme cambiada., content: {application/json: {schema: MipymeSummarySchema}}}
     """
     mipyme = _visible_or_404(mipyme_id)
     data = load_body(MipymeInputSchema(), partial=True)
