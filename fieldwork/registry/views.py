@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
+from fieldwork.owners import accounts
 from fieldwork.registry import bp, services
 from fieldwork.registry.forms import ActiveForm, MipymeForm
 from fieldwork.security import roles_required
@@ -79,7 +80,28 @@ def edit_mipyme(mipyme_id: int) -> Any:
         except ServiceError as error:
             db.session.rollback()
             _apply_service_errors(form, error)
-    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme)
+    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme, **accounts.edit_page_context(mipyme))
+
+
+@bp.post("/mipymes/<int:mipyme_id>/owner-account")
+@roles_required("supervisor", "admin")
+def create_owner_account(mipyme_id: int) -> Any:
+    """Create a login for the owner of this Mipyme (issue 5)."""
+    mipyme = db.session.get(Mipyme, mipyme_id) or abort(404)
+    owner_form = accounts.owner_account_form()
+    if owner_form.validate_on_submit():
+        try:
+            user = accounts.create_owner_account(mipyme, owner_form, current_user)
+            db.session.commit()
+            flash(_("Cuenta de propietario «%(user)s» creada.", user=user.username), "success")
+            return redirect(url_for("registry.edit_mipyme", mipyme_id=mipyme.id))
+        except ServiceError as error:
+            db.session.rollback()
+            _apply_service_errors(owner_form, error)
+    form = MipymeForm(formdata=None, obj=mipyme)
+    form.officer_id.data = str(mipyme.officer_id or "")
+    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
+                           **accounts.edit_page_context(mipyme, owner_form)), 400
 
 
 @bp.post("/mipymes/<int:mipyme_id>/active")
