@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, redirect, render_template, request, send_from_directory, session, url_for
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldwork import PROJECT_ROOT
 from fieldwork.core import bp
+from fieldwork.core.shell import worker_source
 from fieldwork.security import is_safe_next, public
 
 HOMES = {
@@ -74,11 +74,13 @@ def manifest() -> Any:
 @bp.get("/service-worker.js")
 @public
 def service_worker() -> Any:
-    """The worker lives at the top level so that its scope is the whole app."""
-    response = send_from_directory(PROJECT_ROOT, "service-worker.js", mimetype="text/javascript", max_age=0)
+    """The worker, with its version (a hash of the shell) and precache list filled in; scope `/`."""
+    response = current_app.response_class(worker_source(), mimetype="text/javascript")
+    # Browsers check the worker on every navigation; no-cache lets them revalidate cheaply.
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/healthz")

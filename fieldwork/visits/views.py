@@ -2,16 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.aggregates import summarise
-from fieldwork.clock import flag_day
-from fieldwork.models import Mipyme
+from fieldwork.api.visit_schemas import dump_visit
+from fieldwork.clock import flag_day, utcnow
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, Visit
 from fieldwork.registry.services import visible_mipymes
 from fieldwork.security import roles_required
 from fieldwork.visits import bp
+from fieldwork.visits.access import visible_visits
+from fieldwork.visits.forms import VisitForm
+from fieldwork.visits.messages import js_messages
 
 
 @bp.get("/")
@@ -23,3 +30,71 @@ def home() -> Any:
     return render_template("visits/home.html", summaries=summaries, total=total)
 
 
+
+
+# --- The offline visit form and "Mis visitas" (issue 3) ---------------------------------------------
+MINE_LIMIT = 200
+
+
+def _officer_mipymes() -> list[Mipyme]:
+    """The active Mipymes assigned to the current officer, by name."""
+    query = visible_mipymes(current_user).where(Mipyme.active.is_(True)).order_by(Mipyme.name)
+    return list(db.session.scalars(query))
+
+
+def _picker_items(mipymes: list[Mipyme]) -> list[dict[str, Any]]:
+    return [{"id": m.id, "name": m.name, "neighborhood": m.neighborhood or "", "sector": m.sector} for m in mipymes]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("officer")
+def new_visit() -> Any:
+    """The visit form. With JavaScript it saves to the phone's outbox (offline first); a browser without
+    JavaScript posts it here, and it goes through the same sync service as the phones' batches."""
+    mipymes = _officer_mipymes()
+    form = VisitForm(mipymes)
+    if form.validate_on_submit():
+        from fieldwork.visits.sync import sync_batch  # the phones' path into the database, shared
+
+        result = sync_batch(current_user, [form.payload()], utcnow(), via="web")[0]
+        if result.status != "rejected":
+            db.session.commit()
+            flash(_("Visita guardada y enviada."), "success")
+            return redirect(url_for("visits.my_visits"))
+        db.session.rollback()
+        _show_errors(form, result.errors)
+    return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes))
+
+
+def _show_errors(form: VisitForm, errors: dict[str, list[str]]) -> None:
+    """The service's per-field messages beside the form's fields (the rest above the form)."""
+    for name, messages in errors.items():
+        field = form._fields.get(name)
+        if field is None or field.type == "HiddenField":
+            form.form_errors.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]
+
+
+@bp.get("/mine")
+@roles_required("officer")
+def my_visits() -> Any:
+    """The officer's visits: the ones still on the phone (drawn by JavaScript from IndexedDB) and the
+    server's, with their review and the owner's confirmation."""
+    query = (
+        visible_visits(current_user)
+        .options(joinedload(Visit.mipyme), selectinload(Visit.photos))
+        .order_by(Visit.visited_at.desc())
+        .limit(MINE_LIMIT)
+    )
+    visits = list(db.session.scalars(query))
+    total = db.session.scalar(select(func.count()).select_from(visible_visits(current_user).subquery()))
+    mipymes = _officer_mipymes()
+    return render_template("visits/mine.html", visits=visits, total=total, limit=MINE_LIMIT,
+                           visit_json=[dump_visit(v) for v in visits], mipymes=_picker_items(mipymes))
+
+
+@bp.app_context_processor
+def offline_app_text() -> dict[str, Any]:
+    """`js_messages()` for templates: the offline app's UI text in the current language."""
+    return {"js_messages": js_messages}

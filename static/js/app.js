@@ -1,8 +1,10 @@
-// Every page: register the service worker so that the app opens offline after one online visit.
-if ('serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/service-worker.js', { scope: '/' }).catch((error) => {
-      console.warn('Service worker registration failed', error);
-    });
-  });
+// Every page: register the service worker so that the app opens offline after one online visit,
+// and, for field officers, start the offline app (sync bar, outbox sync, logout guard).
+import { registerWorker } from './sw-client.js';
+
+registerWorker();
+
+const me = document.querySelector('meta[name="fieldwork-user"]');
+if (me && me.dataset.role === 'officer') {
+  import('./officer.js').then((officer) => officer.start(me.content));
 }

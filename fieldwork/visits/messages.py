@@ -1,0 +1,84 @@
+"""The text the offline app's ES modules show, translated here so that Babel extracts it.
+
+Pages embed it as a JSON data block (`templates/visits/_js_messages.html`); static/js/i18n.js reads it.
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+
+def js_messages() -> dict[str, str]:
+    """Message key → text in the current language (placeholders: `%(name)s`)."""
+    return {
+        "never": _("nunca"),
+        # Validation, as the server phrases it.
+        "err_mipyme_required": _("Elija la Mipyme visitada."),
+        "err_mipyme_unknown": _("Esa Mipyme no está asignada a usted."),
+        "err_visited_at_required": _("Indique la fecha y la hora de la visita."),
+        "err_visited_at_future": _("La visita no puede estar en el futuro."),
+        "err_topics_required": _("Marque al menos un tema tratado."),
+        "err_integer": _("Escriba solo números enteros, sin signos."),
+        "err_integer_too_big": _("El número es demasiado grande."),
+        "err_notes_too_long": _("Las observaciones admiten hasta %(max)s caracteres."),
+        "err_date": _("Fecha no válida."),
+        "err_follow_up_before_visit": _("El seguimiento no puede ser antes de la visita."),
+        "err_form_summary": _("Revise los campos marcados en rojo."),
+        "err_server_summary": _("El servidor no aceptó esta visita. Corrija los campos marcados y guárdela de nuevo."),
+        # The form.
+        "draft_saved": _("Borrador guardado en el teléfono · %(time)s"),
+        "draft_restored": _("Se recuperó el borrador que dejó sin terminar."),
+        "draft_returned": _("Visita devuelta por el supervisor: %(comment)s"),
+        "draft_rejected": _("El servidor no aceptó esta visita: corrija los campos marcados."),
+        "visit_queued": _("Visita guardada en el teléfono. Se enviará sola cuando haya conexión."),
+        "visit_queued_online": _("Visita guardada. Enviando…"),
+        "save_failed": _("No se pudo guardar en el teléfono: %(error)s"),
+        "rejected_waiting": _("Hay %(count)s visitas devueltas por el servidor que necesitan corrección."),
+        "fix_now": _("Corregir"),
+        "discard_confirm": _("¿Descartar este borrador y sus fotos? No se puede deshacer."),
+        "no_matches": _("Ninguna Mipyme coincide con «%(q)s»."),
+        "matches": _("%(count)s Mipymes"),
+        "chars_left": _("%(count)s caracteres disponibles"),
+        # Location.
+        "geo_unsupported": _("Este teléfono no permite capturar la ubicación. Puede guardar sin ella."),
+        "geo_waiting": _("Buscando la ubicación… (puede seguir llenando)"),
+        "geo_ok": _("Ubicación capturada (precisión ± %(accuracy)s m)."),
+        "geo_denied": _("Sin permiso para la ubicación. Puede guardar sin ella."),
+        "geo_failed": _("No se obtuvo la ubicación. Puede intentarlo de nuevo o guardar sin ella."),
+        "geo_remove": _("Quitar ubicación"),
+        # Photos.
+        "photo_processing": _("Preparando la foto…"),
+        "photo_failed": _("No se pudo leer esa imagen. Tome la foto de nuevo."),
+        "photo_remove": _("Quitar foto"),
+        "photo_alt": _("Foto %(n)s de la visita"),
+        # Sync bar.
+        "online": _("En línea"),
+        "offline": _("Sin conexión"),
+        "pending": _("%(count)s pendientes"),
+        "pending_photos": _("%(count)s fotos por enviar"),
+        "rejected": _("%(count)s devueltas"),
+        "last_sync": _("Último envío: %(when)s"),
+        "syncing": _("Enviando…"),
+        "all_sent": _("Todo enviado"),
+        "sync_login_required": _("Inicie sesión para sincronizar. Sus visitas siguen guardadas en el teléfono."),
+        "login_link": _("Iniciar sesión"),
+        "sync_network_error": _("No hay conexión con el servidor. Se reintentará solo."),
+        "sync_server_error": _("El servidor tuvo un problema (error %(status)s). Se reintentará solo."),
+        "sync_refused": _("El servidor rechazó el envío (error %(status)s)."),
+        "sync_not_officer": _("Esta sesión no es de un funcionario de campo: inicie sesión con su usuario."),
+        "storage_warning": _("El almacenamiento del teléfono está casi lleno (%(percent)s). Sincronice pronto."),
+        "storage_unavailable": _("Este navegador no permite guardar datos sin conexión (¿modo incógnito?)."),
+        "update_ready": _("Nueva versión disponible."),
+        "update_reload": _("Actualizar"),
+        "logout_unsent": _("Tiene %(count)s visitas sin enviar. Quedarán guardadas en este teléfono y se enviarán "
+                           "cuando vuelva a iniciar sesión. ¿Cerrar sesión de todos modos?"),
+        # Mis visitas (local part).
+        "local_pending": _("Pendiente de envío"),
+        "local_draft": _("Borrador"),
+        "local_rejected": _("Rechazada por el servidor"),
+        "local_returned": _("Devuelta: en corrección"),
+        "local_none": _("No hay visitas guardadas solo en el teléfono."),
+        "open_draft": _("Abrir"),
+        "photos_count": _("%(count)s fotos"),
+        "unknown_mipyme": _("Mipyme #%(id)s"),
+        "attempts": _("Intentos: %(count)s · %(error)s"),
+    }

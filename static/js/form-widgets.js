@@ -1,0 +1,137 @@
+// Small enhancements of the visit form: the searchable Mipyme picker, peso formatting, the notes
+// counter, location capture, and errors shown beside their fields.
+import { t } from './i18n.js';
+import { NOTES_MAX, groupThousands } from './visit-data.js';
+
+const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/** Filter the <select name=mipyme_id> by name or neighbourhood as the officer types. */
+export function initPicker(form, mipymes) {
+  const box = form.querySelector('[data-picker-search]');
+  const search = box?.querySelector('input');
+  const select = form.elements.mipyme_id;
+  const count = form.querySelector('[data-picker-count]');
+  if (!box || !select) return;
+  box.hidden = mipymes.length < 2;
+  const placeholder = select.options[0]?.cloneNode(true);
+  search.addEventListener('input', () => {
+    const q = fold(search.value.trim());
+    const current = select.value;
+    const matches = mipymes.filter((m) => !q || fold(`${m.name} ${m.neighborhood}`).includes(q));
+    const keep = matches.some((m) => String(m.id) === current) ? [] : mipymes.filter((m) => String(m.id) === current);
+    select.replaceChildren(placeholder.cloneNode(true), ...[...keep, ...matches].map((m) => {
+      const option = new Option(m.neighborhood ? `${m.name} · ${m.neighborhood}` : m.name, String(m.id));
+      option.selected = String(m.id) === current;
+      return option;
+    }));
+    count.textContent = matches.length ? t('matches', { count: matches.length }) : t('no_matches', { q: search.value });
+    if (matches.length === 1 && select.value !== String(matches[0].id)) {
+      select.value = String(matches[0].id);
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  });
+}
+
+/** Pesos typed as 4500000 read back as 4.500.000; counts keep only digits. */
+export function initNumbers(form) {
+  const sales = form.elements.monthly_sales_cop;
+  sales?.addEventListener('input', () => { sales.value = groupThousands(sales.value); });
+  for (const name of ['production_units', 'employees']) {
+    const input = form.elements[name];
+    input?.addEventListener('input', () => { input.value = input.value.replace(/\D+/g, ''); });
+  }
+}
+
+export function formatNumbers(form) {
+  const sales = form.elements.monthly_sales_cop;
+  if (sales) sales.value = groupThousands(sales.value);
+}
+
+/** "1.850 caracteres disponibles" under the notes. */
+export function initCounter(form) {
+  const notes = form.elements.notes;
+  const hint = notes && document.getElementById(`${notes.id}-hint`);
+  if (!hint) return () => {};
+  const update = () => { hint.textContent = t('chars_left', { count: NOTES_MAX - notes.value.length }); };
+  notes.addEventListener('input', update);
+  return update;
+}
+
+/**
+ * "Capturar ubicación": geolocation with the accuracy shown; never blocks saving. `onFix(location)`
+ * receives {lat, lon, accuracy_m} or null; `draftId()` guards against a fix arriving after a save.
+ */
+export function initLocation(form, { onFix, draftId }) {
+  const box = form.querySelector('[data-geo]');
+  const capture = box.querySelector('[data-geo-capture]');
+  const clear = box.querySelector('[data-geo-clear]');
+  const status = box.querySelector('[data-geo-status]');
+  box.hidden = false;
+  capture.addEventListener('click', () => {
+    if (!navigator.geolocation) { status.textContent = t('geo_unsupported'); return; }
+    const askedFor = draftId();
+    status.textContent = t('geo_waiting');
+    capture.disabled = true;
+    navigator.geolocation.getCurrentPosition((position) => {
+      capture.disabled = false;
+      if (draftId() !== askedFor) return;
+      const { latitude, longitude, accuracy } = position.coords;
+      onFix({ lat: Number(latitude.toFixed(6)), lon: Number(longitude.toFixed(6)), accuracy_m: Math.round(accuracy) });
+    }, (error) => {
+      capture.disabled = false;
+      status.textContent = error.code === error.PERMISSION_DENIED ? t('geo_denied') : t('geo_failed');
+    }, { enableHighAccuracy: true, timeout: 30000, maximumAge: 60000 });
+  });
+  clear.addEventListener('click', () => onFix(null));
+  return function show(location) {
+    for (const [name, key] of [['location_lat', 'lat'], ['location_lon', 'lon'], ['location_accuracy_m', 'accuracy_m']]) {
+      if (form.elements[name]) form.elements[name].value = location ? String(location[key] ?? '') : '';
+    }
+    status.textContent = location ? t('geo_ok', { accuracy: location.accuracy_m ?? '?' }) : '';
+    clear.hidden = !location;
+  };
+}
+
+/** Remove every error shown beside the fields. */
+export function clearErrors(form) {
+  form.querySelectorAll('.error:not([data-form-error])').forEach((node) => node.remove());
+  form.querySelectorAll('.has-error').forEach((node) => node.classList.remove('has-error'));
+  form.querySelectorAll('[aria-invalid]').forEach((node) => {
+    node.removeAttribute('aria-invalid');
+    node.removeAttribute('aria-describedby');
+  });
+  const summary = form.querySelector('[data-form-error]');
+  summary.hidden = true;
+  summary.textContent = '';
+}
+
+/** Show `errors` ({field: [messages]}, as the server answers) beside their fields; return the first field. */
+export function showErrors(form, errors, summaryText) {
+  clearErrors(form);
+  const loose = [];
+  let first = null;
+  for (const [name, messages] of Object.entries(errors || {})) {
+    const key = name.split('.')[0];
+    const text = [].concat(messages).join(' ');
+    const input = key === 'location' ? form.querySelector('[data-geo-capture]') : form.querySelector(`[name="${key}"]:not([type=hidden])`);
+    const container = input?.closest('.field');
+    if (!container) { loose.push(text); continue; }
+    const message = document.createElement('p');
+    message.className = 'error';
+    message.id = `${key}-error`;
+    message.textContent = text;
+    container.append(message);
+    container.classList.add('has-error');
+    for (const node of form.querySelectorAll(`[name="${key}"]`)) {
+      node.setAttribute('aria-invalid', 'true');
+      node.setAttribute('aria-describedby', message.id);
+    }
+    first ||= input;
+  }
+  const summary = form.querySelector('[data-form-error]');
+  if (Object.keys(errors || {}).length) {
+    summary.textContent = [summaryText, ...loose].filter(Boolean).join(' ');
+    summary.hidden = false;
+  }
+  return first;
+}

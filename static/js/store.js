@@ -1,0 +1,154 @@
+// The phone's own storage for visits: drafts, the outbox and photos in IndexedDB.
+// Every record carries officer_id, so one officer's visits are never sent under another's session.
+import { getAll, get, openDB, put, request, transact } from './idb.js';
+import { payloadToFields } from './visit-data.js';
+
+const DB_NAME = 'fieldwork';
+const DB_VERSION = 1;
+let opening = null;
+
+/** The database, opened once per page. */
+export function db() {
+  opening ||= openDB(DB_NAME, DB_VERSION, (database, oldVersion) => {
+    if (oldVersion < 1) {
+      // drafts: {id, officer_id, fields, revision, kind: 'new'|'returned'|'rejected', errors, updated_at}
+      database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('officer', 'officer_id');
+      // outbox: {id (visit UUID), officer_id, visit (API payload), queued_at, attempts, last_error}
+      const outbox = database.createObjectStore('outbox', { keyPath: 'id' });
+      outbox.createIndex('officer', 'officer_id');
+      // photos: {id (photo UUID), visit_id, officer_id, type, data: ArrayBuffer, width, height, state}
+      // state: 'draft' (with a draft), 'queued' (waiting for its visit, then upload), 'failed'.
+      const photos = database.createObjectStore('photos', { keyPath: 'id' });
+      photos.createIndex('visit', 'visit_id');
+      photos.createIndex('officer', 'officer_id');
+      database.createObjectStore('meta', { keyPath: 'key' });
+    }
+  }).catch((error) => { opening = null; throw error; });
+  return opening;
+}
+
+/** A random UUID (v4), also where crypto.randomUUID is missing (older WebViews, plain HTTP). */
+export function newId() {
+  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const mine = (records, officerId) => records.filter((r) => String(r.officer_id) === String(officerId));
+const byIndex = (store, index, value) => request(store.index(index).getAll(value));
+
+// --- drafts -------------------------------------------------------------------------------------
+export const getDraft = async (id) => get(await db(), 'drafts', id);
+export const saveDraft = async (draft) => put(await db(), 'drafts', { ...draft, updated_at: Date.now() });
+export async function listDrafts(officerId) {
+  return mine(await getAll(await db(), 'drafts'), officerId).sort((a, b) => b.updated_at - a.updated_at);
+}
+
+/** Forget a draft and its photos (the officer discarded it). */
+export async function discardDraft(id) {
+  await transact(await db(), ['drafts', 'photos'], 'readwrite', async (s) => {
+    for (const photo of await byIndex(s.photos, 'visit', id)) s.photos.delete(photo.id);
+    s.drafts.delete(id);
+  });
+}
+
+// --- outbox -------------------------------------------------------------------------------------
+/** Move a draft to the outbox in one transaction: the visit is either a draft or queued, never lost. */
+export async function queueVisit(draft, payload) {
+  await transact(await db(), ['drafts', 'outbox', 'photos'], 'readwrite', async (s) => {
+    const existing = await request(s.outbox.get(payload.id));
+    s.outbox.put({
+      id: payload.id, officer_id: draft.officer_id, visit: payload,
+      queued_at: existing?.queued_at ?? Date.now(), attempts: 0, last_error: null,
+    });
+    s.drafts.delete(draft.id);
+    for (const photo of await byIndex(s.photos, 'visit', draft.id)) {
+      s.photos.put({ ...photo, state: 'queued', error: null });
+    }
+  });
+}
+
+/** This officer's outbox, oldest first (the order in which it is sent). */
+export async function listOutbox(officerId) {
+  return mine(await getAll(await db(), 'outbox'), officerId).sort((a, b) => a.queued_at - b.queued_at);
+}
+
+/** The server took the visit (created, updated or duplicate): only now does it leave the outbox. */
+export async function acceptVisit(id) {
+  await transact(await db(), 'outbox', 'readwrite', (s) => request(s.outbox.delete(id)));
+}
+
+/** The server refused the visit: back to the drafts with its errors, photos kept with it. */
+export async function rejectVisit(id, errors) {
+  await transact(await db(), ['drafts', 'outbox', 'photos'], 'readwrite', async (s) => {
+    const record = await request(s.outbox.get(id));
+    if (!record) return;
+    s.drafts.put({
+      id, officer_id: record.officer_id, fields: payloadToFields(record.visit), revision: record.visit.revision ?? 1,
+      kind: 'rejected', errors: errors || {}, updated_at: Date.now(),
+    });
+    s.outbox.delete(id);
+    for (const photo of await byIndex(s.photos, 'visit', id)) s.photos.put({ ...photo, state: 'draft' });
+  });
+}
+
+/** Note a failed attempt on the records of a batch (nothing is dropped). */
+export async function noteAttempt(ids, message) {
+  await transact(await db(), 'outbox', 'readwrite', async (s) => {
+    for (const id of ids) {
+      const record = await request(s.outbox.get(id));
+      if (record) s.outbox.put({ ...record, attempts: (record.attempts || 0) + 1, last_error: message });
+    }
+  });
+}
+
+// --- photos -------------------------------------------------------------------------------------
+export const addPhoto = async (photo) => put(await db(), 'photos', { state: 'draft', ...photo });
+export const deletePhoto = async (id) => transact(await db(), 'photos', 'readwrite', (s) => request(s.photos.delete(id)));
+export const photosFor = async (visitId) =>
+  transact(await db(), 'photos', 'readonly', (s) => byIndex(s.photos, 'visit', visitId));
+
+/** Photos waiting for upload whose visit the server has already accepted (it left the outbox). */
+export async function photosToUpload(officerId) {
+  return transact(await db(), ['photos', 'outbox', 'drafts'], 'readonly', async (s) => {
+    const queued = mine(await byIndex(s.photos, 'officer', officerId), officerId).filter((p) => p.state === 'queued');
+    const ready = [];
+    for (const photo of queued) {
+      const waiting = (await request(s.outbox.count(photo.visit_id))) + (await request(s.drafts.count(photo.visit_id)));
+      if (!waiting) ready.push(photo);
+    }
+    return ready.sort((a, b) => (a.taken_at || 0) - (b.taken_at || 0));
+  });
+}
+
+export async function markPhotoFailed(id, message) {
+  await transact(await db(), 'photos', 'readwrite', async (s) => {
+    const photo = await request(s.photos.get(id));
+    if (photo) s.photos.put({ ...photo, state: 'failed', error: message });
+  });
+}
+
+// --- meta ---------------------------------------------------------------------------------------
+export async function getMeta(key, fallback = null) {
+  const record = await get(await db(), 'meta', key);
+  return record ? record.value : fallback;
+}
+export const setMeta = async (key, value) => put(await db(), 'meta', { key, value });
+
+/** What the sync bar shows: pending visits, drafts sent back, photos waiting. */
+export async function counts(officerId) {
+  const [outbox, drafts, photos] = await Promise.all([
+    listOutbox(officerId), listDrafts(officerId),
+    getAll(await db(), 'photos').then((all) => mine(all, officerId)),
+  ]);
+  return {
+    pending: outbox.length,
+    rejected: drafts.filter((d) => d.kind === 'rejected').length,
+    drafts: drafts.length,
+    photos: photos.filter((p) => p.state !== 'draft').length,
+    failedPhotos: photos.filter((p) => p.state === 'failed').length,
+  };
+}

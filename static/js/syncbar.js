@@ -1,0 +1,57 @@
+// The sync bar on every officer page: network, pending count, last successful send, last error, and
+// the "Sincronizar ahora" button.
+import * as store from './store.js';
+import { t, when } from './i18n.js';
+import { onChange, syncNow, syncState } from './sync.js';
+
+export function initSyncBar(officerId) {
+  const bar = document.querySelector('[data-syncbar]');
+  if (!bar) return;
+  const net = bar.querySelector('[data-sync-net]');
+  const countsNode = bar.querySelector('[data-sync-counts]');
+  const last = bar.querySelector('[data-sync-last]');
+  const error = bar.querySelector('[data-sync-error]');
+  const button = bar.querySelector('[data-sync-now]');
+
+  async function render() {
+    const [counts, state] = await Promise.all([store.counts(officerId), syncState(officerId)]);
+    const online = navigator.onLine;
+    net.textContent = online ? t('online') : t('offline');
+    net.className = `badge ${online ? 'ok' : 'warn'}`;
+    const parts = [counts.pending ? t('pending', { count: counts.pending }) : t('all_sent')];
+    if (counts.photos) parts.push(t('pending_photos', { count: counts.photos }));
+    if (counts.rejected) parts.push(t('rejected', { count: counts.rejected }));
+    countsNode.textContent = parts.join(' · ');
+    last.textContent = t('last_sync', { when: when(state.last_success) });
+    const waiting = counts.pending + counts.photos > 0;
+    error.hidden = !(waiting && state.last_error);
+    error.textContent = waiting && state.last_error ? state.last_error : '';
+    if (waiting && state.needs_login) appendLoginLink(error);
+    bar.dataset.pending = String(counts.pending);
+    bar.dataset.state = !waiting ? 'idle' : state.last_error ? 'error' : 'pending';
+  }
+
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    const label = button.textContent;
+    button.textContent = t('syncing');
+    try {
+      await syncNow(officerId, { force: true });
+    } finally {
+      button.disabled = false;
+      button.textContent = label;
+      render();
+    }
+  });
+  onChange(() => render());
+  window.addEventListener('online', render);
+  window.addEventListener('offline', render);
+  render();
+}
+
+function appendLoginLink(node) {
+  const link = document.createElement('a');
+  link.href = `/login?next=${encodeURIComponent(window.location.pathname)}`;
+  link.textContent = t('login_link');
+  node.append(' ', link);
+}

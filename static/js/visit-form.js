@@ -1,0 +1,208 @@
+// The visit form, offline first: every change is autosaved as a draft in IndexedDB; "Guardar visita"
+// moves it to the outbox (keyed by the visit's UUID), from where sync.js sends it when it can.
+import * as store from './store.js';
+import { t, when } from './i18n.js';
+import { downscale, photoUrl } from './photos.js';
+import { changed, requestBackgroundSync, syncNow } from './sync.js';
+import { emptyFields, fieldsToPayload, validate } from './visit-data.js';
+import { clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, showErrors } from './form-widgets.js';
+
+const form = document.querySelector('[data-visit-form]');
+const officerId = form?.dataset.officer;
+const mipymes = JSON.parse(form?.dataset.mipymes || '[]');
+const mipymeIds = new Set(mipymes.map((m) => String(m.id)));
+const notice = document.querySelector('[data-form-notice]');
+const draftStatus = form?.querySelector('[data-draft-status]');
+const discardButton = form?.querySelector('[data-discard]');
+const TEXT_INPUTS = ['mipyme_id', 'visited_at', 'production_units', 'monthly_sales_cop', 'employees', 'needs', 'notes',
+  'follow_up_due', 'follow_up_reason'];
+
+let draft = null; // {id, officer_id, fields, revision, kind, errors, review_comment?}
+let persisted = false;
+let saving = Promise.resolve();
+let showLocation = () => {};
+let updateCounter = () => {};
+const thumbnails = [];
+
+function newDraft() {
+  return { id: store.newId(), officer_id: officerId, fields: emptyFields(), revision: 1, kind: 'new', errors: {} };
+}
+
+function readFields() {
+  const fields = { location: draft.fields.location || null };
+  for (const name of TEXT_INPUTS) fields[name] = form.elements[name]?.value ?? '';
+  fields.topics = [...form.querySelectorAll('input[name=topics]:checked')].map((input) => input.value);
+  return fields;
+}
+
+function writeFields(fields) {
+  for (const name of TEXT_INPUTS) if (form.elements[name]) form.elements[name].value = fields[name] ?? '';
+  for (const box of form.querySelectorAll('input[name=topics]')) box.checked = (fields.topics || []).includes(box.value);
+  form.elements.id.value = draft.id;
+  form.elements.revision.value = String(draft.revision);
+  formatNumbers(form);
+  showLocation(fields.location);
+  updateCounter();
+}
+
+function say(text, kind = 'info') {
+  notice.textContent = text;
+  notice.className = `notice notice-${kind}`;
+  notice.hidden = !text;
+}
+
+/** Autosave: writes are chained so that the last change always lands last. */
+function saveDraft() {
+  draft.fields = readFields();
+  const snapshot = { ...draft };
+  saving = saving.then(() => store.saveDraft(snapshot)).then(() => {
+    persisted = true;
+    discardButton.hidden = false;
+    draftStatus.textContent = t('draft_saved', { time: when(Date.now()) });
+    form.dataset.draftSaved = String(Date.now());
+  }).catch((error) => say(t('save_failed', { error: error.message }), 'error'));
+  return saving;
+}
+
+function onEdit(event) {
+  const name = event.target.name;
+  if (name && draft.errors?.[name]) { // the officer is fixing this field: its old error goes
+    delete draft.errors[name];
+    showErrors(form, draft.errors, Object.keys(draft.errors).length ? t('err_form_summary') : '');
+  }
+  saveDraft();
+}
+
+async function renderPhotos() {
+  const list = form.querySelector('[data-photo-list]');
+  thumbnails.splice(0).forEach((url) => URL.revokeObjectURL(url));
+  const photos = await store.photosFor(draft.id);
+  list.replaceChildren(...photos.map((photo, index) => {
+    const item = document.createElement('li');
+    const img = document.createElement('img');
+    img.src = photoUrl(photo);
+    thumbnails.push(img.src);
+    img.alt = t('photo_alt', { n: index + 1 });
+    img.width = 96;
+    img.height = 96;
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'button small danger';
+    remove.textContent = t('photo_remove');
+    remove.addEventListener('click', async () => { await store.deletePhoto(photo.id); renderPhotos(); });
+    item.append(img, remove);
+    return item;
+  }));
+  list.dataset.count = String(photos.length);
+}
+
+async function addPhotos(files) {
+  const status = form.querySelector('[data-photo-status]');
+  for (const file of files) {
+    status.textContent = t('photo_processing');
+    try {
+      const image = await downscale(file);
+      await saveDraft(); // a photo belongs to a draft that exists
+      await store.addPhoto({ id: store.newId(), visit_id: draft.id, officer_id: officerId, taken_at: Date.now(), ...image });
+      status.textContent = '';
+    } catch {
+      status.textContent = t('photo_failed');
+    }
+  }
+  await renderPhotos();
+}
+
+async function load(next, message) {
+  draft = next;
+  persisted = Boolean(next.updated_at);
+  discardButton.hidden = !persisted;
+  writeFields(next.fields);
+  clearErrors(form);
+  if (next.errors && Object.keys(next.errors).length) showErrors(form, next.errors, t('err_server_summary'));
+  say(message || '', next.kind === 'new' ? 'info' : 'warn');
+  draftStatus.textContent = persisted ? t('draft_saved', { time: when(next.updated_at) }) : '';
+  await renderPhotos();
+}
+
+function messageFor(found) {
+  if (found.kind === 'rejected') return t('draft_rejected');
+  if (found.kind === 'returned') return t('draft_returned', { comment: found.review_comment || '—' });
+  return t('draft_restored');
+}
+
+/** Open the draft named in ?draft=, else the officer's unfinished new visit, else a blank one. */
+async function open() {
+  const wanted = new URLSearchParams(window.location.search).get('draft');
+  const drafts = await store.listDrafts(officerId);
+  const found = (wanted && drafts.find((d) => d.id === wanted)) || drafts.find((d) => d.kind === 'new');
+  await load(found || newDraft(), found ? messageFor(found) : '');
+  showWaitingRejections(drafts);
+}
+
+function showWaitingRejections(drafts) {
+  const box = document.querySelector('[data-rejected-waiting]');
+  const others = drafts.filter((d) => d.kind === 'rejected' && d.id !== draft.id);
+  box.hidden = !others.length;
+  if (!others.length) return;
+  const link = document.createElement('a');
+  link.href = `?draft=${encodeURIComponent(others[0].id)}`;
+  link.textContent = t('fix_now');
+  box.replaceChildren(`${t('rejected_waiting', { count: others.length })} `, link);
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const fields = readFields();
+  const errors = validate(fields, mipymeIds);
+  if (Object.keys(errors).length) {
+    const first = showErrors(form, errors, t('err_form_summary'));
+    first?.focus();
+    return;
+  }
+  await saving;
+  const payload = fieldsToPayload(draft.id, draft.revision, fields);
+  try {
+    await store.queueVisit({ ...draft, fields }, payload);
+  } catch (error) {
+    say(t('save_failed', { error: error.message }), 'error');
+    return;
+  }
+  changed();
+  await load(newDraft(), navigator.onLine ? t('visit_queued_online') : t('visit_queued'));
+  notice.classList.add('notice-ok');
+  form.dataset.lastQueued = payload.id;
+  window.scrollTo(0, 0);
+  notice.focus?.();
+  requestBackgroundSync();
+  if (navigator.onLine) syncNow(officerId, { force: true });
+}
+
+async function discard() {
+  if (!window.confirm(t('discard_confirm'))) return;
+  await saving;
+  await store.discardDraft(draft.id);
+  changed();
+  await load(newDraft(), '');
+}
+
+if (form && officerId) {
+  form.querySelector('[data-photos]').hidden = false;
+  initPicker(form, mipymes);
+  initNumbers(form);
+  updateCounter = initCounter(form);
+  showLocation = initLocation(form, {
+    draftId: () => draft.id,
+    onFix: (location) => { draft.fields.location = location; showLocation(location); saveDraft(); },
+  });
+  form.addEventListener('input', onEdit);
+  form.addEventListener('change', onEdit);
+  form.addEventListener('submit', submit);
+  discardButton.addEventListener('click', discard);
+  form.querySelector('[data-photo-input]').addEventListener('change', (event) => {
+    const files = [...event.target.files];
+    event.target.value = '';
+    addPhotos(files);
+  });
+  notice.tabIndex = -1;
+  open().then(() => { form.dataset.ready = 'true'; });
+}
