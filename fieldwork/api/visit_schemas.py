@@ -1,13 +1,16 @@
 """The visit's shapes on the API: what the phone sends, and what the server answers."""
 from __future__ import annotations
 
+import math
+from datetime import datetime, timezone
 from typing import Any
 
 from flask import url_for
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
-from fieldwork.models import CONFIRMATION_STATES, REVIEW_STATES, TOPICS, Visit
+from fieldwork.api.schemas import PageArgsSchema
+from fieldwork.models import CONFIRMATION_STATES, REVIEW_STATES, TOPICS, Photo, Visit
 
 
 class LocationSchema(Schema):
@@ -22,6 +25,7 @@ class PhotoRefSchema(Schema):
     content_type = fields.String()
     width = fields.Integer()
     height = fields.Integer()
+    size_bytes = fields.Integer()
 
 
 class VisitSchema(Schema):
@@ -59,15 +63,134 @@ def dump_visit(visit: Visit) -> dict[str, Any]:
         location = {"lat": visit.latitude, "lon": visit.longitude, "accuracy_m": visit.accuracy_m}
     data = {name: getattr(visit, name) for name in VisitSchema._declared_fields if hasattr(visit, name)}
     data["location"] = location
-    data["photos"] = [
-        {"id": p.id, "url": url_for("api.get_photo", photo_id=p.id) if _has_photo_route() else None,
-         "content_type": p.content_type, "width": p.width, "height": p.height}
-        for p in visit.photos
-    ]
+    data["photos"] = [_photo_ref(p) for p in visit.photos]
     return VisitSchema().dump(data)
 
 
-def _has_photo_route() -> bool:
-    from flask import current_app
+def _photo_ref(photo: Photo) -> dict[str, Any]:
+    return {"id": photo.id, "url": url_for("api.get_photo", photo_id=photo.id), "content_type": photo.content_type,
+            "width": photo.width, "height": photo.height, "size_bytes": photo.size_bytes}
 
-    return "api.get_photo" in current_app.view_functions
+
+def dump_photo(photo: Photo) -> dict[str, Any]:
+    """The API body of one photo: where to fetch it and what it is."""
+    return PhotoRefSchema().dump(_photo_ref(photo))
+
+
+# --- What the phone sends (issue 3) ------------------------------------------------------------
+
+MAX_COUNT = 10_000_000  # production units, employees: far above any Mipyme, far below a 32-bit overflow
+MAX_SALES_COP = 10**13  # ten trillion pesos a month; BigInteger holds it on both databases
+MAX_REVISION = 1_000_000
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+#: Fields the server adds; a phone that resends a visit it read from the API may carry them, so they
+#: are dropped on input instead of refused (an unknown field is still refused, to catch typos).
+SERVER_FIELDS = frozenset(VisitSchema._declared_fields) - {
+    "id", "mipyme_id", "visited_at", "topics", "production_units", "monthly_sales_cop", "employees",
+    "needs", "notes", "follow_up_due", "follow_up_reason", "location", "revision",
+}
+
+
+class Count(fields.Integer):
+    """An integer that refuses booleans (JSON `true` is not 1 employee) and fractions (marshmallow's
+    non-strict Integer would truncate 2.5 to 2); numeric strings like "12" are accepted."""
+
+    def _validated(self, value: Any) -> int | None:
+        if isinstance(value, bool) or (isinstance(value, float) and math.isfinite(value) and not value.is_integer()):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def _bounded_moment(value: datetime) -> None:
+    """Years outside 2000–2099 are typos, and year 9999 with an offset overflows when made UTC."""
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError as error:
+        raise ValidationError("Fecha fuera del rango admitido (años 2000 a 2099).") from error
+    if not EARLIEST <= utc < LATEST:
+        raise ValidationError("Fecha fuera del rango admitido (años 2000 a 2099).")
+
+
+def _no_repeats(values: list[str]) -> None:
+    if len(set(values)) != len(values):
+        raise ValidationError("No repita temas.")
+
+
+def _text(max_length: int) -> fields.String:
+    return fields.String(allow_none=True, validate=validate.Length(max=max_length))
+
+
+class VisitInputSchema(Schema):
+    """One visit as the phone sends it to `POST /api/v1/visits/sync`."""
+
+    class Meta:
+        unknown = RAISE
+
+    id = fields.UUID(required=True)
+    mipyme_id = Count(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    visited_at = fields.AwareDateTime(required=True, validate=_bounded_moment)
+    topics = fields.List(
+        fields.String(validate=validate.OneOf(TOPICS, error="Tema desconocido. Use uno de: {choices}.")),
+        required=True, validate=[_no_repeats, validate.Length(max=len(TOPICS))],
+    )
+    production_units = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
+    monthly_sales_cop = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_SALES_COP))
+    employees = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
+    needs = _text(2000)
+    notes = _text(2000)
+    follow_up_due = fields.Date(allow_none=True, validate=validate.Range(min=EARLIEST.date(), max=LATEST.date()))
+    follow_up_reason = _text(500)
+    location = fields.Nested(LocationSchema, allow_none=True)
+    revision = Count(load_default=1, validate=validate.Range(min=1, max=MAX_REVISION))
+
+    @pre_load
+    def drop_server_fields(self, data: Any, **kwargs: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if key not in SERVER_FIELDS}
+        return data
+
+
+class SyncRequestSchema(Schema):
+    """`{"visits": [...]}` (the document's shape; the view checks the envelope and `sync_batch` each
+    visit on its own, so that one bad visit never stops the rest)."""
+
+    class Meta:
+        unknown = EXCLUDE  # room for a client version or device id later
+
+    visits = fields.List(fields.Nested(VisitInputSchema), required=True, validate=validate.Length(max=500))
+
+
+class SyncResultSchema(Schema):
+    id = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(("created", "duplicate", "updated", "rejected")))
+    errors = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class SyncResponseSchema(Schema):
+    results = fields.List(fields.Nested(SyncResultSchema))
+
+
+class VisitArgsSchema(PageArgsSchema):
+    """Filters of `GET /api/v1/visits`."""
+
+    mipyme_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    officer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    review_status = fields.String(validate=validate.OneOf(REVIEW_STATES))
+    owner_confirmation = fields.String(validate=validate.OneOf(CONFIRMATION_STATES))
+    since = fields.AwareDateTime(validate=_bounded_moment)
+
+
+class VisitListSchema(Schema):
+    items = fields.List(fields.Nested(VisitSchema))
+    total = fields.Integer()
+
+
+class PhotoUploadSchema(Schema):
+    """The multipart form fields of a photo upload (the file itself is checked by Pillow)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    photo_id = fields.UUID(required=True)

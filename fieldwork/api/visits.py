@@ -1,1 +1,122 @@
-"""Routes of this resource are added by their issue's work."""
+"""`/api/v1/visits`: the phones' sync endpoint, and the visits each role may read."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import selectinload
+
+from fieldwork.api import bp
+from fieldwork.api.common import load_args
+from fieldwork.api.visit_schemas import (
+    SyncResponseSchema,
+    VisitArgsSchema,
+    dump_visit,
+)
+from fieldwork.clock import utcnow
+from fieldwork.errors import error_response
+from fieldwork.extensions import db
+from fieldwork.models import ROLES, Visit
+from fieldwork.security import roles_required
+from fieldwork.visits.access import can_see_visit, visible_visits
+from fieldwork.visits.sync import sync_batch
+
+#: A deadlock between two batches (PostgreSQL) or a lock wait that ran out (SQLite) is retried:
+#: the whole batch is idempotent, so running it again is always safe.
+LOCK_RETRIES = 3
+
+
+@bp.post("/visits/sync")
+@roles_required("officer")
+def sync_visits() -> Any:
+    """Store a batch of visits made offline; one result per visit, in order.
+    ---
+    post:
+      description: >
+        Cada visita se valida por separado: una visita mala no detiene las demás. Estados por visita:
+        created, duplicate (mismo contenido o revisión menor), updated (nuevo contenido del mismo
+        funcionario mientras está submitted o returned), rejected (con errores por campo).
+        Reenviar un lote deja la base de datos como un solo envío.
+      requestBody: {content: {application/json: {schema: SyncRequestSchema}}}
+      responses:
+        200:
+          description: Un resultado por visita y en el mismo orden.
+          content: {application/json: {schema: SyncResponseSchema}}
+        413:
+          description: "Más de 500 visitas (nada se guarda) o cuerpo demasiado grande."
+          content: {application/json: {schema: Error}}
+        503:
+          description: "Servidor ocupado; reintente (nada se perdió)."
+          content: {application/json: {schema: Error}}
+    """
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError({"_schema": [_("El cuerpo debe ser un objeto JSON con la lista «visits».")]})
+    if "visits" not in data or not isinstance(data["visits"], list):
+        raise ValidationError({"visits": [_("Envíe «visits» como una lista de visitas.")]})
+    limit = current_app.config["SYNC_MAX_BATCH"]
+    if len(data["visits"]) > limit:
+        return error_response(413, _("Demasiadas visitas en un envío."), {
+            "visits": [_("Envíe como máximo %(limit)d visitas por lote (llegaron %(count)d).",
+                         limit=limit, count=len(data["visits"]))]})
+    visits = data["visits"]  # each visit is validated on its own by sync_batch
+    for attempt in range(1, LOCK_RETRIES + 1):
+        try:
+            results = sync_batch(current_user, visits, utcnow(), via="api")
+            db.session.commit()
+            break
+        except OperationalError:
+            db.session.rollback()
+            current_app.logger.warning("sync: lock conflict, attempt %d", attempt, exc_info=True)
+            if attempt == LOCK_RETRIES:
+                response = error_response(503, _("El servidor está ocupado. Sus visitas siguen en el teléfono; "
+                                                  "se enviarán de nuevo en un momento."))
+                response[0].headers["Retry-After"] = "5"
+                return response
+    return jsonify(SyncResponseSchema().dump({"results": [r.as_dict() for r in results]}))
+
+
+@bp.get("/visits")
+@roles_required(*ROLES)
+def list_visits() -> Any:
+    """The visits the caller may see, newest `visited_at` first; filters mipyme_id, officer_id,
+    review_status, owner_confirmation, since (received since).
+    ---
+    get:
+      parameters: [{in: query, schema: VisitArgsSchema}]
+      responses:
+        200: {description: Una página de visitas visibles., content: {application/json: {schema: VisitListSchema}}}
+    """
+    args = load_args(VisitArgsSchema())
+    query = visible_visits(current_user)
+    for name in ("mipyme_id", "officer_id", "review_status", "owner_confirmation"):
+        if name in args:
+            query = query.where(getattr(Visit, name) == args[name])
+    if "since" in args:
+        query = query.where(Visit.received_at >= args["since"])
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    page = (query.options(selectinload(Visit.photos))
+            .order_by(Visit.visited_at.desc(), Visit.id)
+            .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
+    items = [dump_visit(visit) for visit in db.session.scalars(page)]
+    return jsonify({"items": items, "total": total})  # items are dumped by dump_visit already
+
+
+@bp.get("/visits/<visit_id>")
+@roles_required(*ROLES)
+def get_visit(visit_id: str) -> Any:
+    """One visit, if the caller may see it (404 otherwise, so ids do not leak).
+    ---
+    get:
+      responses:
+        200: {description: La visita., content: {application/json: {schema: VisitSchema}}}
+    """
+    visit = db.session.get(Visit, visit_id.lower()[:36], options=[selectinload(Visit.photos)])
+    if visit is None or not can_see_visit(current_user, visit):
+        abort(404)
+    return jsonify(dump_visit(visit))

@@ -1,0 +1,246 @@
+"""Exactly-once sync of visits sent by phones: validate each visit, then decide and store.
+
+The visit's UUID (the primary key) is what makes a replay harmless; the content hash tells a replay
+from an edit, and the revision tells an edit from a stale replay. Two concurrent sends of one new
+visit are decided by the unique key: the loser's insert fails, its savepoint is rolled back, and the
+batch is decided again against what is now stored (so it answers `duplicate`, never a 500).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from fieldwork import audit
+from fieldwork.api.visit_schemas import VisitInputSchema
+from fieldwork.clock import local_date, programme_zone
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, User, Visit
+from fieldwork.visits.content import CONTENT_FIELDS, content_hash
+
+CLOCK_SKEW = timedelta(minutes=10)
+EDITABLE_STATES = ("submitted", "returned")
+#: A conflict means another transaction committed one of our ids; each retry sees more rows stored.
+MAX_ATTEMPTS = 5
+
+
+@dataclass
+class SyncResult:
+    """The answer for one visit of a batch."""
+
+    id: str | None
+    status: str  # created, duplicate, updated, rejected
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"id": self.id, "status": self.status}
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+def sync_batch(officer: User, raw_visits: list[Any], now: datetime, via: str = "api") -> list[SyncResult]:
+    """Store what may be stored of `raw_visits`; one result per visit, in order. The caller commits."""
+    results: list[SyncResult | None] = [None] * len(raw_visits)
+    valid: list[tuple[int, dict[str, Any]]] = []
+    schema = VisitInputSchema()
+    for index, raw in enumerate(raw_visits):
+        try:
+            if not isinstance(raw, dict):
+                raise ValidationError({"_schema": [_("Cada visita debe ser un objeto JSON.")]})
+            valid.append((index, _model_fields(schema.load(raw))))
+        except ValidationError as error:
+            results[index] = SyncResult(_raw_id(raw), "rejected", flatten_errors(error.messages))
+
+    if valid:
+        for index, result in _store(officer, valid, now, via):
+            result.id = _raw_id(raw_visits[index])  # the phone matches results by the id it sent
+            results[index] = result
+    return [r for r in results if r is not None]
+
+
+def _store(officer: User, valid: list[tuple[int, dict[str, Any]]], now: datetime, via: str
+           ) -> list[tuple[int, SyncResult]]:
+    """Decide and write inside a savepoint; on a unique-key conflict decide again against the winner's row."""
+    _begin_writing()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        try:
+            with db.session.begin_nested():  # rolled back to here if the unique key refuses an insert
+                decided = _decide_all(officer, valid, now, via)
+            return decided  # leaving the block released the savepoint: the inserts are flushed
+        except IntegrityError:
+            if attempt == MAX_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _begin_writing() -> None:
+    """On SQLite take the write lock now: concurrent batches queue up instead of failing mid-way.
+
+    pysqlite (Python < 3.12) opens its transaction lazily and a SAVEPOINT it did not open would
+    commit on release; BEGIN IMMEDIATE makes the savepoints real and serialises writers.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclass
+class _Batch:
+    """What deciding one batch needs: who sends, when, and the rows it touches (keyed by id)."""
+
+    officer: User
+    now: datetime
+    via: str
+    zone: ZoneInfo
+    stored: dict[str, Visit]
+    mipymes: dict[int, Mipyme]
+
+
+def _decide_all(
+    officer: User, valid: list[tuple[int, dict[str, Any]]], now: datetime, via: str
+) -> list[tuple[int, SyncResult]]:
+    """Apply each valid visit in order against what is stored (and what this batch already added)."""
+    mipyme_ids = {data["mipyme_id"] for _, data in valid}
+    mipymes = db.session.scalars(select(Mipyme).where(Mipyme.id.in_(mipyme_ids)))
+    batch = _Batch(officer, now, via, programme_zone(), stored=_load_stored({data["id"] for _, data in valid}),
+                   mipymes={m.id: m for m in mipymes})
+    return [(index, _decide_one(batch, data)) for index, data in valid]
+
+
+def _load_stored(ids: set[str]) -> dict[str, Visit]:
+    """The stored visits with these ids, locked (FOR UPDATE on PostgreSQL) so that a concurrent
+    edit of the same visit waits and revisions never go back."""
+    query = (select(Visit).where(Visit.id.in_(ids)).order_by(Visit.id)
+             .with_for_update().execution_options(populate_existing=True))
+    return {visit.id: visit for visit in db.session.scalars(query)}
+
+
+def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
+    """created, duplicate, updated or rejected: the order of the checks is the contract (API.md)."""
+    visit_id, officer = data["id"], batch.officer
+    digest = content_hash(data)
+    visit = batch.stored.get(visit_id)
+    if visit is not None:
+        if visit.officer_id != officer.id:
+            return _rejected(visit_id, "id", _("Este identificador pertenece a una visita de otro funcionario."))
+        # A replay of what is stored, or of an older revision, is harmless whatever the visit's state.
+        if visit.content_hash == digest or data["revision"] < visit.revision:
+            return SyncResult(visit_id, "duplicate")
+        if visit.review_status not in EDITABLE_STATES:
+            return _rejected(visit_id, "review_status", _("La visita ya fue aprobada y no se puede modificar."))
+    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.now, batch.zone)
+    if errors:
+        return SyncResult(visit_id, "rejected", errors)
+    if visit is None:
+        visit = Visit(id=visit_id, officer_id=officer.id, content_hash=digest, received_at=batch.now,
+                      updated_at=batch.now, review_status="submitted", owner_confirmation="pending", **_content(data))
+        db.session.add(visit)
+        batch.stored[visit_id] = visit  # a later copy in this batch is then a replay or an edit of it
+        audit.record(officer, "visit.created", "visit", visit_id, via=batch.via, revision=data["revision"])
+        return SyncResult(visit_id, "created")
+    _update(batch, visit, data, digest)
+    return SyncResult(visit_id, "updated")
+
+
+def _rejected(visit_id: str, field_name: str, message: str) -> SyncResult:
+    return SyncResult(visit_id, "rejected", {field_name: [message]})
+
+
+def _update(batch: _Batch, visit: Visit, data: dict[str, Any], digest: str) -> None:
+    details: dict[str, Any] = {"revision": data["revision"], "previous_revision": visit.revision}
+    for name, value in _content(data).items():
+        setattr(visit, name, value)
+    visit.content_hash = digest
+    visit.updated_at = batch.now
+    if visit.review_status == "returned":
+        visit.review_status = "submitted"  # the officer fixed it: back to the supervisor's queue
+        details["review_status"] = "returned→submitted"
+    if visit.owner_confirmation == "confirmed":
+        # The owner confirmed other content; they are asked again rather than vouching for this one.
+        visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
+        details["owner_confirmation"] = "confirmed→pending"
+    audit.record(batch.officer, "visit.updated", "visit", visit.id, via=batch.via, **details)
+
+
+def rule_errors(
+    officer: User, data: dict[str, Any], mipyme: Mipyme | None, now: datetime, zone: ZoneInfo
+) -> dict[str, list[str]]:
+    """The rules beyond field validity: whose Mipyme, and when (Spanish messages per field)."""
+    errors: dict[str, list[str]] = {}
+    if mipyme is None:
+        errors["mipyme_id"] = [_("La Mipyme no existe.")]
+    elif not mipyme.active:
+        errors["mipyme_id"] = [_("La Mipyme está inactiva; no se pueden registrar visitas.")]
+    elif mipyme.officer_id != officer.id:
+        errors["mipyme_id"] = [_("Esta Mipyme no está asignada a usted.")]
+    visited_at: datetime = data["visited_at"]
+    if visited_at > now + CLOCK_SKEW:
+        errors["visited_at"] = [_("La fecha de la visita está en el futuro; revise la hora del teléfono.")]
+    elif mipyme is not None and local_date(visited_at, zone) < local_date(mipyme.created_at, zone):
+        # Compared by day: a business registered this afternoon may have been visited this morning.
+        errors["visited_at"] = [_("La visita es anterior al registro de la Mipyme (%(day)s).",
+                                  day=local_date(mipyme.created_at, zone).isoformat())]
+    due = data.get("follow_up_due")
+    if due is not None and due < local_date(visited_at, zone):
+        errors["follow_up_due"] = [_("El seguimiento no puede ser anterior a la fecha de la visita.")]
+    return errors
+
+
+def _model_fields(loaded: dict[str, Any]) -> dict[str, Any]:
+    """Loaded input → the model's field names (location flattened, texts trimmed, empty → None)."""
+    data = dict(loaded)
+    data["id"] = str(data["id"])
+    location = data.pop("location", None) or {}
+    data["latitude"] = location.get("lat")
+    data["longitude"] = location.get("lon")
+    data["accuracy_m"] = location.get("accuracy_m")
+    for name in ("needs", "notes", "follow_up_reason"):
+        value = data.get(name)
+        data[name] = (value.strip() or None) if isinstance(value, str) else None
+    data["topics"] = sorted(data.get("topics") or [])
+    return data
+
+
+def _content(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data.get(name) for name in CONTENT_FIELDS}
+
+
+def _raw_id(raw: Any) -> str | None:
+    value = raw.get("id") if isinstance(raw, dict) else None
+    return value[:64] if isinstance(value, str) else None
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages → `{field: [text]}` (list items and nested objects folded in)."""
+    if not isinstance(messages, dict):
+        return {"_schema": [str(m) for m in _texts(messages)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        texts: list[str] = []
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            for sub, sub_value in value.items():  # location: {"lat": [...]} → "lat: ..."
+                texts.extend(f"{sub}: {t}" for t in _texts(sub_value))
+        else:
+            texts.extend(_texts(value))
+        flat[prefix + str(key)] = list(dict.fromkeys(texts))
+    return flat
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    return [str(value)]
