@@ -132,10 +132,10 @@ NEEDS = {
 NOTES = (
     "Se revisaron las ventas del mes con el cuaderno de cuentas.",
     "El negocio está ordenado; se dejó la guía de costos impresa.",
-    "La propietaria mostró los productos nuevos para la temporada.",
+    "Nos mostraron los productos nuevos para la temporada.",
     "Se explicó la convocatoria del fondo de la alcaldía.",
     "Se acordó llevar los documentos para la Cámara de Comercio.",
-    "Visita corta: el propietario estaba atendiendo clientes.",
+    "Visita corta: estaban atendiendo clientes.",
     "Se tomaron fotos del taller para el catálogo.",
     "Buen avance con el curso del SENA.",
 )
