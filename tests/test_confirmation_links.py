@@ -212,3 +212,18 @@ def test_link_answers_are_throttled_per_address_like_the_login(throttled, world)
     assert refused.status_code == 429 and "Demasiados intentos" in refused.get_data(as_text=True)
     assert client.get(good, environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 200
     assert _visit(world["visit"].id).owner_confirmation == "pending"
+
+
+def test_officer_shares_each_pending_synced_visit_from_mis_visitas(client, world):
+    answered = make_visit(world["mipyme"], world["officer"], owner_confirmation="confirmed")
+    login(client, world["officer"])
+    html = client.get("/visits/mine").get_data(as_text=True)
+    cards = html.split('data-visit-id="')[1:]
+    shared = {card.split('"', 1)[0]: match.group(1) for card in cards
+              if (match := re.search(r'data-share-link="http://localhost(/c/[^"]+)"', card))}
+    assert "js/share.js" in html
+    # One button per visit still waiting for its owner, each link bound to its own visit.
+    assert set(shared) == {world["visit"].id, world["other_visit"].id} and answered.id not in shared
+    for visit_id, path in shared.items():
+        assert links.read_token(path.removeprefix("/c/")) == visit_id
+        assert client.get(path).status_code == 200

@@ -80,3 +80,10 @@ def link_page(token: str) -> Any:
     form.revision.data = str(visit.revision)
     return _private(render_template("owners/link.html", visit=visit, form=form, open_for_answer=open_for_answer,
                                     blocked=blocked), status)
+
+
+@bp.app_template_global("confirmation_link")
+def confirmation_link(visit: Visit) -> dict[str, Any]:
+    """For "Mis visitas": the link is rendered into the page, so that sharing needs no round trip
+    (the Web Share API wants the user's tap to be recent) and works from a page opened offline."""
+    return links.issue(visit)
