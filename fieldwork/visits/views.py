@@ -19,6 +19,7 @@ from fieldwork.visits import bp
 from fieldwork.visits.access import visible_visits
 from fieldwork.visits.forms import VisitForm
 from fieldwork.visits.messages import js_messages
+from fieldwork.visits.sync import sync_batch
 
 
 @bp.get("/")
@@ -54,8 +55,6 @@ def new_visit() -> Any:
     mipymes = _officer_mipymes()
     form = VisitForm(mipymes)
     if form.validate_on_submit():
-        from fieldwork.visits.sync import sync_batch  # the phones' path into the database, shared
-
         result = sync_batch(current_user, [form.payload()], utcnow(), via="web")[0]
         if result.status != "rejected":
             db.session.commit()

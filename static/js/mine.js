@@ -23,7 +23,7 @@ function card({ id, mipymeId, visitedAt, badge, badgeClass, details = [], link =
   const meta = document.createElement('p');
   meta.className = 'muted';
   meta.textContent = visitedAt ? new Date(visitedAt).toLocaleString(document.documentElement.lang || 'es-CO',
-    { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+    { dateStyle: 'short', timeStyle: 'short' }) : '—';
   const status = document.createElement('p');
   const pill = document.createElement('span');
   pill.className = `badge ${badgeClass}`;

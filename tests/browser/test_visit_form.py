@@ -1,0 +1,145 @@
+"""The visit form in a phone-sized Chromium: drafts survive reloads, errors show beside the fields,
+photos are made small on the phone and arrive, returned visits are fixed and resent."""
+from __future__ import annotations
+
+from io import BytesIO
+
+import pytest
+from PIL import Image
+
+from fieldwork.extensions import db
+from fieldwork.models import Visit
+from tests.browser.conftest import screenshot
+from tests.browser.offline_helpers import (
+    fill_visit,
+    log_in_and_get_ready,
+    network,  # noqa: F401  (fixture)
+    open_form,
+    save_visit,
+    server,  # noqa: F401  (fixture)
+    stored_photos,
+    stored_visits,
+    wait_until_all_sent,
+)
+from tests.builders import make_mipyme, make_user, make_visit
+
+pytestmark = pytest.mark.browser
+LAPTOP = {"width": 1280, "height": 800}
+
+
+@pytest.fixture
+def officer(app):
+    officer = make_user("officer", username="lucia", name="Lucía Ramos")
+    make_mipyme(officer, name="Calzado Vallenato", neighborhood="Villa Castro")
+    make_mipyme(officer, name="Panadería La 14", neighborhood="Centro")
+    make_mipyme(officer, name="Mochilas Arhuacas", neighborhood="Los Mayales")
+    return officer
+
+
+def mipyme_named(officer, name):
+    return next(m for m in officer_mipymes(officer) if m.name == name)
+
+
+def officer_mipymes(officer):
+    from sqlalchemy import select
+
+    from fieldwork.models import Mipyme
+
+    return list(db.session.scalars(select(Mipyme).where(Mipyme.officer_id == officer.id)))
+
+
+def test_draft_is_autosaved_and_restored_after_a_reload(server, page, officer):
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    page.fill("#mipyme_search", "villa")  # the picker narrows to one and picks it
+    assert page.locator("select[name=mipyme_id] option").count() == 2  # the prompt and the match
+    page.check("input[name=topics][value=financiacion]")
+    page.fill("input[name=monthly_sales_cop]", "4500000")
+    assert page.input_value("input[name=monthly_sales_cop]") == "4.500.000"
+    page.fill("textarea[name=notes]", "Medio llenar")
+    page.wait_for_function("document.querySelector('[data-draft-status]').textContent.includes('Borrador guardado')")
+
+    page.reload()
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert page.input_value("textarea[name=notes]") == "Medio llenar"
+    assert page.input_value("input[name=monthly_sales_cop]") == "4.500.000"
+    assert page.is_checked("input[name=topics][value=financiacion]")
+    selected = page.eval_on_selector("select[name=mipyme_id]", "s => s.selectedOptions[0].textContent")
+    assert selected.startswith("Calzado Vallenato")
+    assert "Se recuperó el borrador" in page.locator("[data-form-notice]").inner_text()
+
+
+def test_missing_fields_show_spanish_errors_beside_them_and_nothing_is_queued(server, page, officer):
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    page.fill("input[name=employees]", "3")
+    page.click("button[type=submit]")
+    assert page.locator("#mipyme_id-error").inner_text() == "Elija la Mipyme visitada."
+    assert page.locator("#topics-error").inner_text() == "Marque al menos un tema tratado."
+    assert page.evaluate("document.activeElement.name") == "mipyme_id"
+    assert page.locator("[data-syncbar]").get_attribute("data-pending") == "0"
+    screenshot(page, "visit-form-errors-phone")
+
+
+def test_photo_taken_offline_is_downscaled_and_arrives(server, network, page, officer, tmp_path):
+    picture = tmp_path / "taller.jpg"
+    Image.new("RGB", (3000, 2000), (180, 120, 60)).save(picture, "JPEG")
+    log_in_and_get_ready(page, server.url, "lucia")
+    network.off()
+    open_form(page, server.url)
+    fill_visit(page, mipyme_named(officer, "Panadería La 14").id)
+    page.set_input_files("input[data-photo-input]", str(picture))
+    page.wait_for_selector("[data-photo-list][data-count='1'] img")
+    visit_id = save_visit(page)
+    page.wait_for_function("document.querySelector('[data-sync-counts]').textContent.includes('1 fotos')")
+
+    network.on()
+    wait_until_all_sent(page)
+    photos = stored_photos()
+    assert len(photos) == 1 and photos[0].visit_id == visit_id
+    assert (photos[0].width, photos[0].height) == (1600, 1067)  # long side 1600 px, proportions kept
+    answer = page.request.get(f"{server.url}/api/v1/photos/{photos[0].id}")
+    assert answer.status == 200 and answer.headers["content-type"].startswith("image/")
+    assert Image.open(BytesIO(answer.body())).size == (1600, 1067)
+
+
+def test_returned_visit_is_fixed_and_resent_as_its_next_revision(server, page, officer):
+    mipyme = mipyme_named(officer, "Mochilas Arhuacas")
+    returned = make_visit(mipyme, review_status="returned", review_comment="Falta el número de empleados.",
+                          notes="Primera versión")
+    log_in_and_get_ready(page, server.url, "lucia")
+    page.goto(server.url + "/visits/mine")
+    page.get_by_role("button", name="Corregir y reenviar").click()
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert "Falta el número de empleados." in page.locator("[data-form-notice]").inner_text()
+    assert page.input_value("textarea[name=notes]") == "Primera versión"
+    page.fill("input[name=employees]", "6")
+    page.click("button[type=submit]")
+    page.wait_for_selector("form[data-last-queued]")
+    wait_until_all_sent(page)
+    db.session.expire_all()
+    visit = db.session.get(Visit, returned.id)
+    assert (visit.revision, visit.employees, visit.review_status) == (2, 6, "submitted")
+    assert len(stored_visits()) == 1
+
+
+def test_form_and_my_visits_look_right_on_a_phone_and_a_laptop(server, page, officer):
+    mipyme = mipyme_named(officer, "Calzado Vallenato")
+    make_visit(mipyme, review_status="returned", review_comment="Agregue las ventas del mes.")
+    make_visit(mipyme, review_status="approved", owner_confirmation="disputed", owner_comment="No vino ese día.")
+    make_visit(mipyme_named(officer, "Panadería La 14"), review_status="approved", owner_confirmation="confirmed")
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    page.wait_for_selector("form[data-draft-saved]")
+    for size, suffix in ((None, "phone"), (LAPTOP, "laptop")):
+        if size:
+            page.set_viewport_size(size)
+        page.goto(server.url + "/visits/new")
+        page.wait_for_selector("form[data-visit-form][data-ready=true]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        screenshot(page, f"visit-form-{suffix}")
+        page.goto(server.url + "/visits/mine")
+        page.wait_for_selector("[data-local-visits][data-ready=true]")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+        screenshot(page, f"my-visits-{suffix}")
