@@ -1,14 +1,14 @@
 """`POST /api/v1/visits/<id>/confirmation`: owners confirm or dispute their own business's visits."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Visit
-from fieldwork.owners.confirmation import confirmation_rates_by_officer, confirm_visit, open_disputes
+from fieldwork.owners.confirmation import confirm_visit, confirmation_rates_by_officer, open_disputes
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 
@@ -128,7 +128,7 @@ def test_dispute_raises_the_flag_and_a_resolution_clears_it(client, world):
     assert [item["id"] for item in listed["items"]] == [world["mipyme"].id]
     # A supervisor's resolution (the supervision service sets these same columns).
     visit = _state(world["visit"].id)
-    visit.dispute_resolved_at = datetime.now(timezone.utc)
+    visit.dispute_resolved_at = datetime.now(UTC)
     visit.dispute_resolved_by_id = make_user("supervisor").id
     visit.dispute_resolution_note = "Se corrigió con el funcionario."
     db.session.commit()

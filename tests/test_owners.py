@@ -4,9 +4,10 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from fieldwork.extensions import db
@@ -14,7 +15,7 @@ from fieldwork.models import AuditEntry, User, Visit
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import form_token, login
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture
@@ -131,8 +132,6 @@ def test_owner_api_lists_only_their_visits(client, world):
 
 
 def _png() -> bytes:
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (8, 6), (11, 93, 59)).save(buffer, "PNG")
     return buffer.getvalue()
@@ -180,7 +179,7 @@ def test_office_creates_an_owner_account_from_the_mipyme_page(client, make_clien
 
 
 @pytest.mark.parametrize(
-    ("username", "password", "field", "message"),
+    "case",
     [
         ("", PASSWORD, "username", "Escriba un nombre de usuario."),
         ("rosa mendoza", PASSWORD, "username", "Use de 1 a 64 letras"),
@@ -188,7 +187,8 @@ def test_office_creates_an_owner_account_from_the_mipyme_page(client, make_clien
         ("rosa", "corta", "password", "al menos 8 caracteres"),
     ],
 )
-def test_owner_account_errors_show_beside_the_fields(client, world, username, password, field, message):
+def test_owner_account_errors_show_beside_the_fields(client, world, case):
+    username, password, field, message = case
     make_user("officer", username="taken")
     login(client, make_user("supervisor"))
     response = client.post(f"/mipymes/{world['mipyme'].id}/owner-account", data={

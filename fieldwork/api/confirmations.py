@@ -8,8 +8,10 @@ from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
 from sqlalchemy.orm import selectinload
 
-from fieldwork.api import bp
-from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
+from fieldwork.api import (
+    bp,
+    spanish,  # noqa: F401  (Spanish messages before any schema is built)
+)
 from fieldwork.api.common import load_body, service_error_response
 from fieldwork.api.visit_schemas import dump_visit
 from fieldwork.extensions import db
@@ -53,8 +55,12 @@ def confirm(visit_id: str) -> Any:
     post:
       requestBody: {content: {application/json: {schema: ConfirmationInputSchema}}}
       responses:
-        200: {description: La visita con la respuesta del propietario., content: {application/json: {schema: VisitSchema}}}
-        409: {description: La visita ya fue aprobada; la respuesta no se puede cambiar., content: {application/json: {schema: Error}}}
+        200:
+          description: La visita con la respuesta del propietario.
+          content: {application/json: {schema: VisitSchema}}
+        409:
+          description: La visita ya fue aprobada (o el enlace ya se usó); nada cambia.
+          content: {application/json: {schema: Error}}
     """
     visit = _visit_or_404(visit_id)
     data = load_body(ConfirmationInputSchema())
@@ -75,7 +81,9 @@ def confirmation_link(visit_id: str) -> Any:
     ---
     get:
       responses:
-        200: {description: El enlace firmado para compartir y su vencimiento., content: {application/json: {schema: ConfirmationLinkSchema}}}
+        200:
+          description: El enlace firmado para compartir, su vencimiento y un mensaje listo para WhatsApp.
+          content: {application/json: {schema: ConfirmationLinkSchema}}
     """
     visit = _visit_or_404(visit_id)
     link = links.issue(visit)

@@ -80,7 +80,8 @@ def edit_mipyme(mipyme_id: int) -> Any:
         except ServiceError as error:
             db.session.rollback()
             _apply_service_errors(form, error)
-    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme, **accounts.edit_page_context(mipyme))
+    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
+                           **accounts.edit_page_context(mipyme))
 
 
 @bp.post("/mipymes/<int:mipyme_id>/owner-account")

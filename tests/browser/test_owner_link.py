@@ -1,7 +1,7 @@
 """An owner without an account opens the shared link on a phone (390 px) and disputes the visit."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from fieldwork.clock import utcnow
 from fieldwork.extensions import db
@@ -14,7 +14,7 @@ from tests.builders import PASSWORD, make_mipyme, make_user, make_visit
 def _world():
     officer = make_user("officer", name="Lucía Ramos")
     mipyme = make_mipyme(officer, name="Calzado Vallenato", owner_name="Rosa Mendoza")
-    visit = make_visit(mipyme, officer, visited_at=datetime(2026, 3, 5, 15, 30, tzinfo=timezone.utc),
+    visit = make_visit(mipyme, officer, visited_at=datetime(2026, 3, 5, 15, 30, tzinfo=UTC),
                        topics=["produccion", "comercializacion"], production_units=120,
                        monthly_sales_cop=4_500_000, employees=4, needs="Capital de trabajo")
     return officer, mipyme, visit
@@ -61,9 +61,9 @@ def test_expired_link_page_on_a_phone(live_server, page):
 
 def test_owner_home_on_a_phone(live_server, page):
     officer, mipyme, visit = _world()
-    make_visit(mipyme, officer, visited_at=datetime(2026, 1, 20, 14, 0, tzinfo=timezone.utc), production_units=80,
+    make_visit(mipyme, officer, visited_at=datetime(2026, 1, 20, 14, 0, tzinfo=UTC), production_units=80,
                monthly_sales_cop=3_200_000, employees=3, owner_confirmation="confirmed",
-               confirmed_at=datetime(2026, 1, 21, tzinfo=timezone.utc), confirmed_via="account")
+               confirmed_at=datetime(2026, 1, 21, tzinfo=UTC), confirmed_via="account")
     make_user("owner", username="rosa", mipyme=mipyme, name="Rosa Mendoza")
     login_through_page(page, live_server.url, "rosa", PASSWORD)
     assert page.url.endswith("/owner/")
