@@ -1,0 +1,306 @@
+"""The authorization matrix: every route of the URL map × every kind of caller, with its answer.
+
+Seven callers: nobody, the officer who owns the record, another officer, a supervisor, the owner of
+the record's Mipyme, another Mipyme's owner, an admin. Each route is called on the records of
+officer A / owner A, then on those of officer B / owner B with the personas swapped, so an answer
+that depends on whose record it is (an IDOR) shows. A route missing from MATRIX fails
+`test_every_route_is_in_the_matrix`: no route ships unchecked. Every GET must leave the database
+as it found it (rows of every table counted before and after).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from fieldwork.extensions import db
+from fieldwork.models import ROLES
+from fieldwork.owners import links
+from fieldwork.owners.views import form_prefix
+from fieldwork.security import PUBLIC
+from tests.builders import make_mipyme, make_user, make_visit, visit_payload
+from tests.conftest import form_token, login
+
+PERSONAS = ("anonymous", "officer", "other_officer", "supervisor", "owner", "other_owner", "admin")
+#: Order of the calls within one route: refusals first, so a permitted change cannot hide one.
+CALL_ORDER = ("anonymous", "other_officer", "other_owner", "owner", "officer", "supervisor", "admin")
+_ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
+LOGIN = "302>/login"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Expected answers, in PERSONAS order, and what to send ("302>/path" = redirect there)."""
+
+    answers: str
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    form: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    #: What of the JSON answer to add to the status ("200:created,updated"), when the status alone
+    #: cannot tell a refusal (a sync answers 200 with a per-visit `rejected`).
+    detail: Callable[[Any], str] | None = None
+
+    def expected(self) -> dict[str, str]:
+        codes = self.answers.split()
+        assert len(codes) == len(PERSONAS), self.answers
+        return dict(zip(PERSONAS, codes, strict=True))
+
+
+def _decision(record: dict[str, Any]) -> dict[str, Any]:
+    return {"decision": "confirmed"}
+
+
+def _mipyme_change(record: dict[str, Any]) -> dict[str, Any]:
+    return {"neighborhood": "Comuna 2"}
+
+
+def _new_mipyme(record: dict[str, Any]) -> dict[str, Any]:
+    return {"name": "Nueva", "sector": "alimentos", "officer_id": record["officer"].id}
+
+
+def _link_form(record: dict[str, Any]) -> dict[str, Any]:
+    return {"decision": "confirmed", "revision": str(record["visit"].revision)}
+
+
+def _owner_form(record: dict[str, Any]) -> dict[str, Any]:
+    return {f"{form_prefix(record['visit'])}-decision": "confirmed"}
+
+
+def _sync_batch(record: dict[str, Any]) -> dict[str, Any]:
+    """A new visit to the record's Mipyme, and an edit of the record's stored visit."""
+    edit = visit_payload(record["mipyme"].id, id=record["visit"].id, revision=2, notes="Corregida")
+    return {"visits": [visit_payload(record["mipyme"].id), edit]}
+
+
+def _sync_statuses(body: Any) -> str:
+    return ",".join(result["status"] for result in body["results"])
+
+
+def _login_form(record: dict[str, Any]) -> dict[str, Any]:
+    return {"username": "nadie", "password": "nada-nada"}
+
+
+def _empty(record: dict[str, Any]) -> dict[str, Any]:
+    return {}
+
+
+# Columns: anonymous, officer, other officer, supervisor, owner, other owner, admin.
+# API: 401 without a session, 403 for a role the route does not admit, 404 for a record the caller
+# may not know of. Pages: a redirect to the login, 403, or 404. Redirects say where they go.
+MATRIX: dict[tuple[str, str], Entry] = {
+    # core
+    ("GET", "/"): Entry(f"{LOGIN} 302>/visits/ 302>/visits/ 302>/supervision/ 302>/owner/ 302>/owner/ "
+                        "302>/admin/users"),
+    ("POST", "/lang"): Entry("302>/ 302>/ 302>/ 302>/ 302>/ 302>/ 302>/", form=_empty),
+    ("GET", "/offline"): Entry("200 200 200 200 200 200 200"),
+    ("GET", "/manifest.webmanifest"): Entry("200 200 200 200 200 200 200"),
+    ("GET", "/service-worker.js"): Entry("200 200 200 200 200 200 200"),
+    ("GET", "/healthz"): Entry("200 200 200 200 200 200 200"),
+    # auth
+    ("GET", "/login"): Entry("200 200 200 200 200 200 200"),
+    ("POST", "/login"): Entry("200 200 200 200 200 200 200", form=_login_form),
+    ("POST", "/logout"): Entry(f"{LOGIN} 302>/login 302>/login 302>/login 302>/login 302>/login 302>/login",
+                               form=_empty),
+    ("GET", "/account/password"): Entry(f"{LOGIN} 200 200 200 200 200 200"),
+    ("POST", "/account/password"): Entry(f"{LOGIN} 200 200 200 200 200 200", form=_empty),
+    # registry (pages)
+    ("GET", "/admin/users"): Entry(f"{LOGIN} 403 403 403 403 403 200"),
+    ("GET", "/admin/users/new"): Entry(f"{LOGIN} 403 403 403 403 403 200"),
+    ("POST", "/admin/users/new"): Entry(f"{LOGIN} 403 403 403 403 403 200", form=_empty),
+    ("POST", "/admin/users/<int:user_id>/active"): Entry(f"{LOGIN} 403 403 403 403 403 302>/admin/users",
+                                                         form=_empty),
+    ("POST", "/admin/users/<int:user_id>/password"): Entry(f"{LOGIN} 403 403 403 403 403 302>/admin/users",
+                                                           form=_empty),
+    ("GET", "/mipymes"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/mipymes/new"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/mipymes/new"): Entry(f"{LOGIN} 403 403 200 403 403 200", form=_empty),
+    ("GET", "/mipymes/<int:mipyme_id>/edit"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/mipymes/<int:mipyme_id>/edit"): Entry(f"{LOGIN} 403 403 200 403 403 200", form=_empty),
+    ("POST", "/mipymes/<int:mipyme_id>/owner-account"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
+    ("POST", "/mipymes/<int:mipyme_id>/active"): Entry(f"{LOGIN} 403 403 302>/mipymes 403 403 302>/mipymes",
+                                                       form=_empty),
+    # homes
+    ("GET", "/visits/"): Entry(f"{LOGIN} 200 200 403 403 403 403"),
+    ("GET", "/visits/mine"): Entry(f"{LOGIN} 200 200 403 403 403 403"),
+    ("GET", "/visits/new"): Entry(f"{LOGIN} 200 200 403 403 403 403"),
+    ("POST", "/visits/new"): Entry(f"{LOGIN} 200 200 403 403 403 403", form=_empty),
+    ("GET", "/supervision/"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/owner/"): Entry(f"{LOGIN} 403 403 403 200 200 403"),
+    # owners
+    ("GET", "/c/<token>"): Entry("200 200 200 200 200 200 200"),
+    # The link's holder answers once (nobody is logged in on the owner's phone); anyone logged in
+    # who is not that Mipyme's owner is refused, and after the answer everyone gets 409.
+    ("POST", "/c/<token>"): Entry("303>/c/<token> 409 409 409 409 409 409", form=_link_form),
+    ("POST", "/owner/visits/<visit_id>/confirmation"): Entry(f"{LOGIN} 403 403 403 302>/owner/ 404 403",
+                                                             form=_owner_form),
+    # API
+    ("GET", "/api/v1/openapi.json"): Entry("200 200 200 200 200 200 200"),
+    ("POST", "/api/v1/session"): Entry("401 401 401 401 401 401 401", body=_login_form),
+    ("GET", "/api/v1/session"): Entry("401 200 200 200 200 200 200"),
+    ("DELETE", "/api/v1/session"): Entry("401 204 204 204 204 204 204"),
+    ("GET", "/api/v1/mipymes"): Entry("401 200 200 200 200 200 200"),
+    ("POST", "/api/v1/mipymes"): Entry("401 403 403 201 403 403 201", body=_new_mipyme),
+    ("GET", "/api/v1/mipymes/<int:mipyme_id>"): Entry("401 200 404 200 200 404 200"),
+    ("PATCH", "/api/v1/mipymes/<int:mipyme_id>"): Entry("401 403 403 200 403 403 200", body=_mipyme_change),
+    ("POST", "/api/v1/visits/sync"): Entry("401 200:created,updated 200:rejected,rejected 403 403 403 403",
+                                           body=_sync_batch, detail=_sync_statuses),
+    ("GET", "/api/v1/visits"): Entry("401 200 200 200 200 200 200"),
+    ("GET", "/api/v1/visits/<visit_id>"): Entry("401 200 404 200 200 404 200"),
+    ("GET", "/api/v1/visits/<visit_id>/confirmation-link"): Entry("401 200 404 200 403 403 200"),
+    ("POST", "/api/v1/visits/<visit_id>/confirmation"): Entry("401 403 403 403 200 404 403", body=_decision),
+}
+
+
+def _routes(app) -> list[tuple[str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        found += [(method, rule.rule) for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})]
+    return sorted(found, key=lambda route: (route[1], route[0]))
+
+
+def test_every_route_declares_its_roles(app):
+    undeclared = [f"{rule.rule} ({rule.endpoint})" for rule in app.url_map.iter_rules()
+                  if rule.endpoint != "static"
+                  and not getattr(app.view_functions[rule.endpoint], "allowed_roles", None)]
+    assert undeclared == [], "routes without @roles_required or @public"
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = set(_routes(app))
+    assert sorted(routes - set(MATRIX)) == [], "add these routes to MATRIX with their expected answers"
+    assert sorted(set(MATRIX) - routes) == [], "these MATRIX entries name routes that no longer exist"
+
+
+def test_matrix_agrees_with_the_declared_roles(app):
+    """A role outside a route's declaration must be refused in the matrix, whatever the record."""
+    for (method, path), entry in MATRIX.items():
+        rule = next(r for r in app.url_map.iter_rules() if r.rule == path and method in r.methods)
+        allowed = app.view_functions[rule.endpoint].allowed_roles
+        if allowed == PUBLIC:
+            continue
+        for persona, answer in entry.expected().items():
+            role = persona.removeprefix("other_")
+            if persona == "anonymous":
+                assert answer in ("401", LOGIN), f"{method} {path} lets nobody in"
+            elif role not in allowed:
+                assert answer == "403", f"{method} {path}: {persona} is outside {allowed}"
+
+
+# --- the world the matrix runs in -------------------------------------------------------------------
+
+def _side(label: str) -> dict[str, Any]:
+    officer = make_user("officer", username=f"officer-{label}")
+    mipyme = make_mipyme(officer, name=f"Taller {label.upper()}{label.upper()}", nit=None)
+    visit = make_visit(mipyme, officer, notes=f"nota-reservada-{label}")
+    owner = make_user("owner", username=f"owner-{label}", mipyme=mipyme)
+    return {"officer": officer, "mipyme": mipyme, "visit": visit, "owner": owner,
+            "token": links.make_token(visit),
+            # What must never reach the other side's officer or owner, on any page or API answer.
+            "secrets": (visit.id, mipyme.name, f"nota-reservada-{label}")}
+
+
+@pytest.fixture
+def world(app, make_client):
+    sides = {"a": _side("a"), "b": _side("b")}
+    staff = {"supervisor": make_user("supervisor", username="super"), "admin": make_user("admin", username="admin")}
+    clients = {"anonymous": make_client()}
+    clients["anonymous"].csrf_token = form_token(clients["anonymous"], "/login")
+    people = {"officer-a": sides["a"]["officer"], "officer-b": sides["b"]["officer"],
+              "owner-a": sides["a"]["owner"], "owner-b": sides["b"]["owner"], **staff}
+    clients.update({name: make_client() for name in people})
+    return {"sides": sides, "clients": clients, "people": people}
+
+
+def _fresh_sessions(world: dict[str, Any]) -> None:
+    """Everyone active and logged in again: the previous side may have logged out or deactivated someone."""
+    for name, user in world["people"].items():
+        db.session.refresh(user)
+        if not user.active:
+            user.active = True
+            db.session.commit()
+        world["clients"][name].delete_cookie("session")
+        with world["clients"][name].application.app_context():
+            login(world["clients"][name], user)
+
+
+def _client_for(world: dict[str, Any], persona: str, side: str) -> Any:
+    other = "b" if side == "a" else "a"
+    names = {"anonymous": "anonymous", "officer": f"officer-{side}", "other_officer": f"officer-{other}",
+             "owner": f"owner-{side}", "other_owner": f"owner-{other}", "supervisor": "supervisor", "admin": "admin"}
+    return world["clients"][names[persona]]
+
+
+def _url(path: str, record: dict[str, Any]) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(2)
+        values = {"mipyme_id": record["mipyme"].id, "visit_id": record["visit"].id, "user_id": record["officer"].id,
+                  "token": record["token"], "photo_id": record.get("photo_id", "0")}
+        return str(values[name])
+
+    return _ARGUMENT.sub(fill, path)
+
+
+def _row_counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {t.name: db.session.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in db.metadata.sorted_tables}
+
+
+def _answer(response, record: dict[str, Any]) -> str:
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"].split("?")[0].split("#")[0].replace(record["token"], "<token>")
+        return f"{response.status_code}>{location}"
+    return str(response.status_code)
+
+
+def _call(client: Any, method: str, url: str, entry: Entry, record: dict[str, Any]) -> tuple[str, str]:
+    kwargs: dict[str, Any] = {}
+    if entry.body is not None:
+        kwargs["json"] = entry.body(record)
+    if entry.form is not None:
+        kwargs["data"] = entry.form(record)
+    # A fresh app context per call: the test's own context would share `g` (and Flask-Login's cached
+    # user) between the clients, so one persona's login would leak into the next one's request.
+    with client.application.app_context():
+        response = client.open(url, method=method, **kwargs)
+        text = response.get_data(as_text=True) if response.mimetype != "application/javascript" else ""
+        response.close()
+    if url.startswith("/api/") and response.status_code != 204:
+        assert response.is_json, f"{method} {url} answered {response.content_type}"
+    answer = _answer(response, record)
+    if entry.detail is not None and response.status_code == 200:
+        answer += ":" + entry.detail(response.get_json())
+    return answer, text
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(MATRIX, key=lambda route: (route[1], route[0])),
+                         ids=[f"{m} {p}" for m, p in sorted(MATRIX, key=lambda route: (route[1], route[0]))])
+def test_each_caller_gets_the_expected_answer(app, world, method, path):
+    entry = MATRIX[(method, path)]
+    expected = entry.expected()
+    wrong = []
+    for side in ("a", "b"):
+        _fresh_sessions(world)
+        record = world["sides"][side]
+        url = _url(path, record)
+        for persona in CALL_ORDER:
+            before = _row_counts() if method == "GET" else None
+            got, text = _call(_client_for(world, persona, side), method, url, entry, record)
+            if got != expected[persona]:
+                wrong.append(f"{persona} on {side}'s record: expected {expected[persona]}, got {got}")
+            if persona in ("officer", "owner"):
+                other = world["sides"]["b" if side == "a" else "a"]
+                leaked = [secret for secret in other["secrets"] if secret in text]
+                assert leaked == [], f"{method} {url} shows {persona} of {side} the other side's {leaked}"
+            if before is not None:
+                assert _row_counts() == before, f"GET {url} as {persona} changed the database"
+    assert wrong == [], f"{method} {path}"
+
+
+def test_the_matrix_covers_every_role(app):
+    assert {p.removeprefix("other_") for p in PERSONAS} - {"anonymous"} == set(ROLES)
