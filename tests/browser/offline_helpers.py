@@ -48,8 +48,8 @@ class SwitchableServer:
         self.server = None
 
 
-@pytest.fixture
-def server(app: Flask) -> Iterator[SwitchableServer]:
+@pytest.fixture(name="server")
+def server_fixture(app: Flask) -> Iterator[SwitchableServer]:
     switchable = SwitchableServer(app)
     switchable.start()
     yield switchable
@@ -72,8 +72,8 @@ class Network:
         self.context.set_offline(False)  # fires `online` in the pages: they sync
 
 
-@pytest.fixture
-def network(context: Any, server: SwitchableServer) -> Network:
+@pytest.fixture(name="network")
+def network_fixture(context: Any, server: SwitchableServer) -> Network:
     return Network(context, server)
 
 

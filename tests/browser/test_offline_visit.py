@@ -10,10 +10,10 @@ from tests.browser.conftest import login_through_page, screenshot
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
-    network,  # noqa: F401  (fixture)
+    network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
     open_form,
     save_visit,
-    server,  # noqa: F401  (fixture)
+    server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
     stored_visits,
     wait_until_all_sent,
 )

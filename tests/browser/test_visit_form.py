@@ -6,17 +6,18 @@ from io import BytesIO
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from fieldwork.extensions import db
-from fieldwork.models import Visit
+from fieldwork.models import Mipyme, Visit
 from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
-    network,  # noqa: F401  (fixture)
+    network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
     open_form,
     save_visit,
-    server,  # noqa: F401  (fixture)
+    server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
     stored_photos,
     stored_visits,
     wait_until_all_sent,
@@ -41,10 +42,6 @@ def mipyme_named(officer, name):
 
 
 def officer_mipymes(officer):
-    from sqlalchemy import select
-
-    from fieldwork.models import Mipyme
-
     return list(db.session.scalars(select(Mipyme).where(Mipyme.officer_id == officer.id)))
 
 
