@@ -136,7 +136,7 @@ NOTES = (
     "Se explicó la convocatoria del fondo de la alcaldía.",
     "Se acordó llevar los documentos para la Cámara de Comercio.",
     "Visita corta: estaban atendiendo clientes.",
-    "Se tomaron fotos del taller para el catálogo.",
+    "Se tomaron fotos del negocio para el catálogo.",
     "Buen avance con el curso del SENA.",
 )
 FOLLOW_UP_REASONS = (
