@@ -1,4 +1,7 @@
-"""Security headers on every answer (OWASP ASVS level 2 where it applies)."""
+"""Security headers on every answer (OWASP ASVS 5.0 level 2, V3.3 cookies and V3.4 headers).
+
+tests/test_headers.py checks each of them on every page, API answer, error and the service worker.
+"""
 from __future__ import annotations
 
 from flask import Flask, Response, request
@@ -21,7 +24,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: The visit form takes the position and a photo; nothing else may ask for a device feature.
+PERMISSIONS_POLICY = "geolocation=(self), camera=(self), microphone=(), payment=(), usb=()"
+
+
 def register_headers(app: Flask) -> None:
+    """Cookie flags for HTTPS, and the headers added to every response."""
     if app.config.get("FIELDWORK_HTTPS"):
         # The __Host- prefix pins the cookie to this host and path, and needs Secure.
         app.config.update(
@@ -37,6 +45,8 @@ def register_headers(app: Flask) -> None:
         # Same-origin requests keep their Referer, which Flask-WTF checks over HTTPS.
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.is_secure or app.config.get("FIELDWORK_HTTPS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if request.path.startswith("/api/"):

@@ -24,8 +24,9 @@ def _problem(kind: str, status: int) -> Any:
 
 
 def _private(body: Any, status: int = 200) -> Any:
-    # The page holds a CSRF token and its URL is a credential: keep it out of caches and Referer headers.
-    return body, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+    # The page holds a CSRF token and its URL is a credential: keep it out of caches and other sites' Referer.
+    # same-origin, not no-referrer: the page's own form must send a Referer, which Flask-WTF checks over HTTPS.
+    return body, status, {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 
 
 def _someone_else_logged_in(visit: Visit) -> bool:
