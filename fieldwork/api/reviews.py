@@ -1,1 +1,97 @@
-"""Routes of this resource are added by their issue's work."""
+"""`/api/v1/visits/<id>/review` (a supervisor approves or returns a visit) and the resolution of
+an owner's dispute; both call the same service functions as the supervisor's pages."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify
+from flask_login import current_user
+from marshmallow import RAISE, Schema, fields, validate
+from sqlalchemy.orm import selectinload
+
+from fieldwork.api import (
+    bp,
+    spanish,  # noqa: F401  (Spanish messages before any schema is built)
+)
+from fieldwork.api.common import load_body, service_error_response
+from fieldwork.api.visit_schemas import dump_visit
+from fieldwork.extensions import db
+from fieldwork.models import Visit
+from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
+from fieldwork.supervision.review import DECISIONS, MAX_COMMENT, review_visit
+from fieldwork.supervision.services import MAX_NOTE, resolve_dispute
+
+
+class ReviewInputSchema(Schema):
+    """What a supervisor sends: `returned` needs a comment (checked by the service, per field)."""
+
+    class Meta:
+        unknown = RAISE
+
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    comment = fields.String(allow_none=True, validate=validate.Length(max=MAX_COMMENT))
+
+
+class DisputeResolutionInputSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NOTE))
+
+
+def _visit_or_404(visit_id: str) -> Visit:
+    visit = db.session.get(Visit, visit_id, options=[selectinload(Visit.photos)])
+    if visit is None:
+        abort(404)
+    return visit
+
+
+def _answer(change: Any) -> Any:
+    try:
+        visit = change()
+    except ServiceError as error:
+        db.session.rollback()
+        return service_error_response(error)
+    db.session.commit()
+    return jsonify(dump_visit(visit))
+
+
+@bp.post("/visits/<visit_id>/review")
+@roles_required("supervisor")
+def review_visit_api(visit_id: str) -> Any:
+    """Approve a visit (it is then locked) or return it to its officer with a comment.
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: ReviewInputSchema}}}
+      responses:
+        200:
+          description: La visita revisada.
+          content: {application/json: {schema: VisitSchema}}
+        409:
+          description: La visita ya estaba aprobada; nada cambia.
+          content: {application/json: {schema: Error}}
+    """
+    visit = _visit_or_404(visit_id)
+    data = load_body(ReviewInputSchema())
+    return _answer(lambda: review_visit(current_user, visit, data["decision"], data.get("comment"), via="api"))
+
+
+@bp.post("/visits/<visit_id>/dispute-resolution")
+@roles_required("supervisor")
+def resolve_dispute_api(visit_id: str) -> Any:
+    """Resolve the owner's open dispute on a visit with a note (clears the Mipyme's `disputed`).
+    ---
+    post:
+      requestBody: {content: {application/json: {schema: DisputeResolutionInputSchema}}}
+      responses:
+        200:
+          description: La visita con la disputa resuelta.
+          content: {application/json: {schema: VisitSchema}}
+        409:
+          description: La visita no tiene una disputa abierta; nada cambia.
+          content: {application/json: {schema: Error}}
+    """
+    visit = _visit_or_404(visit_id)
+    data = load_body(DisputeResolutionInputSchema())
+    return _answer(lambda: resolve_dispute(current_user, visit, data["note"], via="api"))

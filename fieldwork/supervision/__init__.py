@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
-from fieldwork.supervision import views  # noqa: E402,F401
+from fieldwork.supervision import export_views, views, visit_views  # noqa: E402,F401

@@ -1,0 +1,134 @@
+"""Charts drawn on the server as SVG: no script, no chart library, a strict CSP stays strict.
+
+Each chart is an `<svg role="img">` with a `<title>` and a `<desc>`; pages put the same numbers in
+a text table beside it, so a screen reader (or a printout) loses nothing.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+# Distinguishable on white and for the common colour-vision deficiencies (Okabe–Ito, darkened for AA).
+PALETTE = ("#0b5d3b", "#b35900", "#1c4f8c", "#a4262c", "#6a3d9a", "#00707a", "#7a4b00", "#4f5b62")
+_ids = itertools.count(1)
+
+
+def nice_top(value: float) -> int:
+    """A round upper bound (1, 2 or 5 times a power of ten), so gridline labels read well."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        if value <= step * power:
+            return int(step * power) if step * power >= 1 else 1
+    return int(10 * power)  # pragma: no cover - the loop always returns
+
+
+def _open(width: int, height: int, title: str, desc: str, css_class: str) -> tuple[str, str]:
+    n = next(_ids)
+    title_id, desc_id = f"chart-{n}-title", f"chart-{n}-desc"
+    head = (
+        f'<svg class="{css_class}" role="img" viewBox="0 0 {width} {height}" '
+        f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{title_id}">{escape(title)}</title><desc id="{desc_id}">{escape(desc)}</desc>'
+    )
+    return head, "</svg>"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One stack of a bar chart: a name and a value per category."""
+
+    name: str
+    values: Sequence[int]
+
+
+def stacked_bars(
+    categories: Sequence[str], series: Sequence[Series], title: str, desc: str, fmt: Callable[[int], str] = str
+) -> Markup:
+    """Vertical bars per category, stacked by series (e.g. visits per week, by officer)."""
+    width, height = 640, 260
+    left, right, top, bottom = 44, 8, 12, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
+    scale_top = nice_top(max(totals, default=0))
+    head, tail = _open(width, height, title, desc, "chart chart-bars")
+    parts = [head]
+
+    def y_of(value: float) -> float:
+        return round(top + plot_h * (1 - value / scale_top), 1)
+
+    for tick in sorted({0, scale_top // 2, scale_top}):
+        y = y_of(tick)
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y}" y2="{y}" stroke="#c9d1d6"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" font-size="12" fill="#4f5b62">'
+                     f"{escape(fmt(tick))}</text>")
+    slot = plot_w / max(len(categories), 1)
+    bar_w = round(slot * 0.7, 1)
+    for i, category in enumerate(categories):
+        x = round(left + slot * i + (slot - bar_w) / 2, 1)
+        base = 0
+        for k, s in enumerate(series):
+            value = s.values[i]
+            if value:
+                y_top, y_bottom = y_of(base + value), y_of(base)
+                parts.append(
+                    f'<rect x="{x}" y="{y_top}" width="{bar_w}" height="{round(y_bottom - y_top, 1)}" '
+                    f'fill="{PALETTE[k % len(PALETTE)]}"><title>{escape(s.name)} · {escape(category)}: '
+                    f"{escape(fmt(value))}</title></rect>"
+                )
+            base += value
+        # Every other label on a crowded axis, so the text never overlaps.
+        if len(categories) <= 8 or i % 2 == (len(categories) - 1) % 2:
+            parts.append(f'<text x="{round(x + bar_w / 2, 1)}" y="{height - bottom + 18}" text-anchor="middle" '
+                         f'font-size="12" fill="#4f5b62">{escape(category)}</text>')
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y_of(0)}" y2="{y_of(0)}" stroke="#1d2327"/>')
+    parts.append(tail)
+    return Markup("".join(parts))  # noqa: S704 (every text in it went through escape())
+
+
+def legend(names: Sequence[str]) -> list[tuple[str, str]]:
+    """(colour, name) pairs in the order `stacked_bars` paints its series."""
+    return [(PALETTE[k % len(PALETTE)], name) for k, name in enumerate(names)]
+
+
+def line(points: Sequence[tuple[str, int]], title: str, desc: str, fmt: Callable[[int], str] = str) -> Markup | None:
+    """A small line chart of (label, value) pairs, oldest first; None without any value."""
+    if not points:
+        return None
+    width, height = 300, 130
+    left, right, top, bottom = 10, 10, 18, 24
+    plot_w, plot_h = width - left - right, height - top - bottom
+    low, high = min(v for _, v in points), max(v for _, v in points)
+    # Show movement: start the axis at zero unless the values sit far above it.
+    floor = 0 if low < high / 2 or low == high else low - (high - low) * 0.25
+    span = (high - floor) or 1
+
+    def x_of(i: int) -> float:
+        return round(left + (plot_w / 2 if len(points) == 1 else plot_w * i / (len(points) - 1)), 1)
+
+    def y_of(v: float) -> float:
+        return round(top + plot_h * (1 - (v - floor) / span), 1)
+
+    head, tail = _open(width, height, title, desc, "chart chart-line")
+    parts = [head, f'<line x1="{left}" x2="{width - right}" y1="{y_of(floor)}" y2="{y_of(floor)}" stroke="#c9d1d6"/>']
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x_of(i)},{y_of(v)}" for i, (_, v) in enumerate(points))
+    parts.append(f'<path d="{path}" fill="none" stroke="#0b5d3b" stroke-width="2.5"/>')
+    for i, (label, value) in enumerate(points):
+        parts.append(f'<circle cx="{x_of(i)}" cy="{y_of(value)}" r="4" fill="#0b5d3b">'
+                     f"<title>{escape(label)}: {escape(fmt(value))}</title></circle>")
+    first_label, last_label = points[0][0], points[-1][0]
+    parts.append(f'<text x="{left}" y="{height - 6}" font-size="12" fill="#4f5b62">{escape(first_label)}</text>')
+    if len(points) > 1:
+        parts.append(f'<text x="{width - right}" y="{height - 6}" text-anchor="end" font-size="12" '
+                     f'fill="#4f5b62">{escape(last_label)}</text>')
+    last_x, last_y = x_of(len(points) - 1), y_of(points[-1][1])
+    anchor = "end" if len(points) > 1 else "middle"
+    parts.append(f'<text x="{last_x}" y="{max(last_y - 8, 12)}" text-anchor="{anchor}" font-size="13" '
+                 f'font-weight="600" fill="#1d2327">{escape(fmt(points[-1][1]))}</text>')
+    parts.append(tail)
+    return Markup("".join(parts))  # noqa: S704 (every text in it went through escape())

@@ -1,0 +1,123 @@
+"""Forms of the supervisor's pages: list filters (GET, no CSRF), review, dispute, reassignment."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from fieldwork.aggregates import SORTS
+from fieldwork.labels import CONFIRMATION_LABELS, FLAG_LABELS, REVIEW_LABELS, SECTOR_LABELS
+from fieldwork.models import User
+
+MAX_COMMENT = 2000
+
+
+def _choices(labels: dict[str, Any], empty: Any) -> dict[str, str]:
+    return {"": str(empty), **{code: str(text) for code, text in labels.items()}}
+
+
+def _officer_choices(officers: list[User], empty: Any) -> dict[str, str]:
+    return {"": str(empty), **{str(o.id): o.name for o in officers}}
+
+
+class FilterForm(FlaskForm):
+    """A GET form: reads request.args, no CSRF token (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    def active_filters(self) -> dict[str, Any]:
+        """The valid, non-empty filters; an invalid one is dropped (its error shows beside it)."""
+        self.validate()
+        return {name: f.data for name, f in self._fields.items() if not f.errors and f.data not in (None, "")}
+
+
+class MipymeFilterForm(FilterForm):
+    q = StringField(_l("Nombre"), validators=[Optional(), Length(max=160)])
+    flag = SelectField(_l("Alerta"), validators=[Optional()])
+    officer_id = SelectField(_l("Funcionario"), validators=[Optional()])
+    sector = SelectField(_l("Sector"), validators=[Optional()])
+    neighborhood = SelectField(_l("Barrio / comuna"), validators=[Optional()])
+    sort = SelectField(_l("Ordenar por"), validators=[Optional()])
+    order = SelectField(_l("Orden"), validators=[Optional()])
+
+    def __init__(self, officers: list[User], neighborhoods: list[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.flag.choices = _choices(FLAG_LABELS, _l("Todas"))
+        self.officer_id.choices = _officer_choices(officers, _l("Todos"))
+        self.sector.choices = _choices(SECTOR_LABELS, _l("Todos"))
+        self.neighborhood.choices = {"": str(_l("Todos")), **{n: n for n in neighborhoods}}
+        self.sort.choices = {s: s for s in SORTS}
+        self.order.choices = {"asc": "asc", "desc": "desc"}
+
+    def active_filters(self) -> dict[str, Any]:
+        filters = super().active_filters()
+        if "officer_id" in filters:
+            filters["officer_id"] = int(filters["officer_id"])
+        return filters
+
+
+class VisitFilterForm(FilterForm):
+    officer_id = SelectField(_l("Funcionario"), validators=[Optional()])
+    mipyme = StringField(_l("Mipyme (nombre)"), validators=[Optional(), Length(max=160)])
+    mipyme_id = HiddenField(validators=[Optional()])
+    date_from = DateField(_l("Desde"), validators=[Optional()])
+    date_to = DateField(_l("Hasta"), validators=[Optional()])
+    review_status = SelectField(_l("Revisión"), validators=[Optional()])
+    owner_confirmation = SelectField(_l("Confirmación del propietario"), validators=[Optional()])
+
+    def __init__(self, officers: list[User], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.officer_id.choices = _officer_choices(officers, _l("Todos"))
+        self.review_status.choices = _choices(REVIEW_LABELS, _l("Todas"))
+        self.owner_confirmation.choices = _choices(CONFIRMATION_LABELS, _l("Todas"))
+
+    def validate_mipyme_id(self, field: HiddenField) -> None:
+        if field.data and not str(field.data).isdigit():
+            raise ValidationError(_l("Mipyme no válida."))
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("La fecha final no puede ser anterior a la inicial."))
+
+    def active_filters(self) -> dict[str, Any]:
+        filters = super().active_filters()
+        for key in ("officer_id", "mipyme_id"):
+            if key in filters:
+                filters[key] = int(filters[key])
+        return filters
+
+
+class ReviewForm(FlaskForm):
+    decision = RadioField(
+        _l("Decisión"),
+        choices=[("approved", _l("Aprobar")), ("returned", _l("Devolver al funcionario"))],
+        validators=[InputRequired(_l("Elija aprobar o devolver."))],
+    )
+    comment = TextAreaField(
+        _l("Comentario"),
+        validators=[Optional(), Length(max=MAX_COMMENT, message=_l("El comentario admite hasta 2000 caracteres."))],
+        description=_l("Obligatorio al devolver: diga qué debe corregir el funcionario."),
+    )
+
+
+class DisputeForm(FlaskForm):
+    note = TextAreaField(
+        _l("Nota de resolución"),
+        validators=[InputRequired(_l("Escriba cómo se resolvió la disputa.")),
+                    Length(max=MAX_COMMENT, message=_l("La nota admite hasta 2000 caracteres."))],
+    )
+
+
+class ReassignForm(FlaskForm):
+    mipyme_ids = SelectMultipleField(_l("Mipymes"), coerce=int, validate_choice=False,
+                                     validators=[InputRequired(_l("Marque al menos una Mipyme."))])
+    officer_id = SelectField(_l("Asignar a"), validators=[InputRequired(_l("Elija un funcionario."))])
+    next = HiddenField()
+
+    def __init__(self, officers: list[User], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.officer_id.choices = _officer_choices(officers, _l("— Elija —"))

@@ -1,0 +1,150 @@
+"""The two tables of the supervisor's pages (Mipymes, visit log): filters, queries and columns,
+shared by the pages and their CSV/XLSX exports so a download holds exactly what the page lists."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import request
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+
+from fieldwork.aggregates import MipymeSummary
+from fieldwork.clock import programme_zone
+from fieldwork.extensions import db
+from fieldwork.labels import label
+from fieldwork.models import Mipyme, User, Visit
+from fieldwork.supervision import queries
+from fieldwork.supervision.forms import MipymeFilterForm, VisitFilterForm
+
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def paging_args(total: int = 0) -> Paging:
+    """`page` and `per_page` from the query string, clamped to sane values."""
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 1_000_000))
+    per_page = max(1, min(request.args.get("per_page", PER_PAGE, type=int) or PER_PAGE, MAX_PER_PAGE))
+    return Paging(page, per_page, total)
+
+
+# ---- Mipymes -------------------------------------------------------------------------------------
+
+def mipyme_table_args() -> tuple[MipymeFilterForm, dict[str, Any]]:
+    """The Mipyme table's filter form (bound to the query string) and its valid filters."""
+    form = MipymeFilterForm(queries.officers(), queries.neighborhoods(), formdata=request.args)
+    return form, form.active_filters()
+
+
+def mipyme_base(filters: dict[str, Any]) -> Select[tuple[Mipyme]]:
+    return queries.mipyme_filter(select(Mipyme).where(Mipyme.active.is_(True)), filters)
+
+
+def _signed(value: int | None) -> str:
+    return "" if value is None else f"{value:+d}"
+
+
+def mipyme_columns() -> list[tuple[str, Callable[[MipymeSummary], Any]]]:
+    zone = _zone()
+    return [
+        (_("Id"), lambda s: s.mipyme.id),
+        (_("Nombre"), lambda s: s.mipyme.name),
+        (_("NIT"), lambda s: s.mipyme.nit),
+        (_("Sector"), lambda s: label("sector", s.mipyme.sector)),
+        (_("Barrio / comuna"), lambda s: s.mipyme.neighborhood),
+        (_("Funcionario"), lambda s: s.officer_name),
+        (_("Visitas"), lambda s: s.visit_count),
+        (_("Última visita"), lambda s: s.last_visit_at.astimezone(zone) if s.last_visit_at else None),
+        (_("Seguimiento"), lambda s: s.next_follow_up_due),
+        (_("Motivo del seguimiento"), lambda s: s.follow_up_reason),
+        (_("Unidades producidas"), lambda s: s.latest["production_units"]),
+        (_("Cambio en unidades"), lambda s: s.change["production_units"]),
+        (_("Ventas mensuales (COP)"), lambda s: s.latest["monthly_sales_cop"]),
+        (_("Cambio en ventas (COP)"), lambda s: s.change["monthly_sales_cop"]),
+        (_("Empleados"), lambda s: s.latest["employees"]),
+        (_("Cambio en empleados"), lambda s: s.change["employees"]),
+        (_("Alertas"), lambda s: ", ".join(label("flag", f) for f in s.flags)),
+    ]
+
+
+# ---- Visit log -----------------------------------------------------------------------------------
+
+def visit_log_args() -> tuple[VisitFilterForm, dict[str, Any]]:
+    form = VisitFilterForm(queries.officers(), formdata=request.args)
+    return form, form.active_filters()
+
+
+def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
+    """Visits with their Mipyme's and officer's names, newest first, filtered."""
+    start, end = queries.local_range(filters.get("date_from"), filters.get("date_to"), _zone())
+    query = (
+        select(Visit, Mipyme.name.label("mipyme_name"), User.name.label("officer_name"))
+        .join(Mipyme, Mipyme.id == Visit.mipyme_id)
+        .join(User, User.id == Visit.officer_id)
+    )
+    conditions = {
+        "officer_id": lambda v: Visit.officer_id == v,
+        "mipyme_id": lambda v: Visit.mipyme_id == v,
+        "mipyme": lambda v: Mipyme.name.ilike(queries.like_pattern(v), escape="\\"),
+        "review_status": lambda v: Visit.review_status == v,
+        "owner_confirmation": lambda v: Visit.owner_confirmation == v,
+    }
+    for key, condition in conditions.items():
+        if key in filters:
+            query = query.where(condition(filters[key]))
+    if start is not None:
+        query = query.where(Visit.visited_at >= start)
+    if end is not None:
+        query = query.where(Visit.visited_at < end)
+    return query.order_by(Visit.visited_at.desc(), Visit.id.desc())
+
+
+def count(query: Select[Any]) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+
+
+def visit_columns() -> list[tuple[str, Callable[[Any], Any]]]:
+    zone = _zone()
+    return [
+        (_("Id"), lambda r: r.Visit.id),
+        (_("Fecha de la visita"), lambda r: r.Visit.visited_at.astimezone(zone)),
+        (_("Mipyme"), lambda r: r.mipyme_name),
+        (_("Id Mipyme"), lambda r: r.Visit.mipyme_id),
+        (_("Funcionario"), lambda r: r.officer_name),
+        (_("Temas"), lambda r: ", ".join(label("topic", t) for t in r.Visit.topics)),
+        (_("Unidades producidas"), lambda r: r.Visit.production_units),
+        (_("Ventas mensuales (COP)"), lambda r: r.Visit.monthly_sales_cop),
+        (_("Empleados"), lambda r: r.Visit.employees),
+        (_("Necesidades"), lambda r: r.Visit.needs),
+        (_("Notas"), lambda r: r.Visit.notes),
+        (_("Seguimiento"), lambda r: r.Visit.follow_up_due),
+        (_("Motivo del seguimiento"), lambda r: r.Visit.follow_up_reason),
+        (_("Latitud"), lambda r: r.Visit.latitude),
+        (_("Longitud"), lambda r: r.Visit.longitude),
+        (_("Revisión"), lambda r: label("review", r.Visit.review_status)),
+        (_("Comentario de revisión"), lambda r: r.Visit.review_comment),
+        (_("Confirmación del propietario"), lambda r: label("confirmation", r.Visit.owner_confirmation)),
+        (_("Comentario del propietario"), lambda r: r.Visit.owner_comment),
+        (_("Recibida"), lambda r: r.Visit.received_at.astimezone(zone)),
+    ]
+
+
+def _zone() -> ZoneInfo:
+    return programme_zone()
