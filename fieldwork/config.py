@@ -25,6 +25,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "FIELDWORK_FOLLOW_UP_DAYS": int(os.environ.get("FIELDWORK_FOLLOW_UP_DAYS", "30")),
         "PHOTO_FOLDER": os.environ.get("FIELDWORK_PHOTO_FOLDER", os.path.join(instance_path, "photos")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # How many reverse proxies in front set X-Forwarded-For: the throttles count the real client.
+        "FIELDWORK_PROXY_HOPS": int(os.environ.get("FIELDWORK_PROXY_HOPS", "0")),
         # Behind HTTPS the session cookie gets Secure and the __Host- prefix (see security headers).
         "FIELDWORK_HTTPS": os.environ.get("FIELDWORK_HTTPS", "") == "1",
     }

@@ -1,22 +1,56 @@
-"""Throttles for guessing attacks: login (page and API) and owners' confirmation links."""
+"""Throttles for guessing attacks (Flask-Limiter): the login, page and API, and owners' confirmation links.
+
+Each throttle counts per account (the username tried, or the link's token) and per client address,
+so guessing can neither hammer one account from many addresses nor many accounts from one address.
+Over the limit the API answers 429 JSON and pages a Spanish 429 page (fieldwork/errors.py), with a
+Retry-After header. Counters live in RATELIMIT_STORAGE_URI: memory by default (one process), Redis
+with several workers or machines, so that the limits hold across all of them.
+"""
 from __future__ import annotations
 
-from typing import Any, Callable
+import hashlib
+from collections.abc import Callable
+from typing import Any
 
 from flask import current_app, g, request
-from flask_limiter.util import get_remote_address
+from flask.wrappers import Response
 
 from fieldwork.extensions import limiter
 
 
+def client_address() -> str:
+    """The caller's address; behind FIELDWORK_PROXY_HOPS trusted proxies, the one they saw.
+
+    Without this, every request behind nginx comes from 127.0.0.1 and one address limit would lock
+    everybody out at once. Only the hops we trust are skipped: the rest of X-Forwarded-For is forged
+    as easily as any header.
+    """
+    hops = int(current_app.config.get("FIELDWORK_PROXY_HOPS") or 0)
+    if hops:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.remote_addr or "unknown"
+
+
 def _attempted_username() -> str:
     data: Any = request.get_json(silent=True) if request.is_json else request.form
-    name = data.get("username") if isinstance(data, dict) or hasattr(data, "get") else None
+    name = data.get("username") if hasattr(data, "get") else None
     return "user:" + str(name or "").strip().lower()[:64]
 
 
-def _failed() -> bool:
+def _link_token() -> str:
+    token = str((request.view_args or {}).get("token", ""))
+    return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def _failed(response: Response) -> bool:
     return bool(g.get("login_failed"))
+
+
+def _not_a_link(response: Response) -> bool:
+    # A forged, cut or expired token: counts as probing. The owner reading a good link does not.
+    return response.status_code in (400, 404, 410)
 
 
 def note_failed_attempt() -> None:
@@ -24,20 +58,27 @@ def note_failed_attempt() -> None:
     g.login_failed = True
 
 
-def _limit() -> str:
+def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _link_limit() -> str:
+    return current_app.config.get("RATELIMIT_LINK") or current_app.config["RATELIMIT_LOGIN"]
+
+
 def login_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Per address and per username, shared by the login page and `POST /api/v1/session`."""
-    view = limiter.shared_limit(_limit, scope="login-address", key_func=get_remote_address,
-                                deduct_when=lambda response: _failed(), methods=["POST"])(view)
-    view = limiter.shared_limit(_limit, scope="login-username", key_func=_attempted_username,
-                                deduct_when=lambda response: _failed(), methods=["POST"])(view)
+    """Failed logins per address and per username, one count for the login page and `POST /api/v1/session`."""
+    view = limiter.shared_limit(_login_limit, scope="login-address", key_func=client_address,
+                                deduct_when=_failed, methods=["POST"])(view)
+    view = limiter.shared_limit(_login_limit, scope="login-username", key_func=_attempted_username,
+                                deduct_when=_failed, methods=["POST"])(view)
     return view
 
 
 def link_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Confirmation links: per address, like the login."""
-    return limiter.shared_limit(_limit, scope="confirmation-link", key_func=get_remote_address,
-                                methods=["POST"])(view)
+    """Confirmation links: answers per link and per address, and token probing per address."""
+    view = limiter.shared_limit(_link_limit, scope="link-address", key_func=client_address, methods=["POST"])(view)
+    view = limiter.shared_limit(_link_limit, scope="link-token", key_func=_link_token, methods=["POST"])(view)
+    view = limiter.shared_limit(_link_limit, scope="link-probe", key_func=client_address, methods=["GET"],
+                                deduct_when=_not_a_link)(view)
+    return view

@@ -1,28 +1,36 @@
-"""Repeated failed logins for one username or one address are refused with 429 (Flask-Limiter)."""
+"""Guessing is throttled (Flask-Limiter): logins and confirmation links, per account and per address."""
 from __future__ import annotations
+
+import os
 
 import pytest
 
 from fieldwork import create_app
 from fieldwork.config import TESTING
 from fieldwork.extensions import db
-from tests.builders import PASSWORD, make_user
+from fieldwork.owners import links
+from tests.builders import PASSWORD, make_mipyme, make_user, make_visit
 from tests.conftest import CsrfClient, form_token
+
+
+def _throttled(database, **config):
+    """The app with throttling on (tests normally run with it off), a small limit and fresh counters."""
+    throttled = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": database, "RATELIMIT_ENABLED": True,
+                            "RATELIMIT_LOGIN": "3 per minute", **config})
+    throttled.test_client_class = CsrfClient
+    return throttled
 
 
 @pytest.fixture
 def throttled_app(database, app):
-    """The app with throttling on (tests normally run with it off) and a small limit."""
-    throttled = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": database,
-                            "RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute"})
-    throttled.test_client_class = CsrfClient
+    throttled = _throttled(database)
     with throttled.app_context():
         yield throttled
         db.session.remove()
         db.engine.dispose()
 
 
-def _attempt(client, username, password="wrong-password", address="10.0.0.1"):
+def _attempt(client, username, password="wrong-password", address="10.0.0.1"):  # noqa: S107
     return client.post("/api/v1/session", json={"username": username, "password": password},
                        environ_base={"REMOTE_ADDR": address})
 
@@ -58,3 +66,98 @@ def test_login_page_shows_spanish_message_when_throttled(throttled_app):
     response = client.post("/login", data={"username": "lucia", "password": "nope-nope", "csrf_token": token})
     assert response.status_code == 429
     assert "Demasiados intentos" in response.get_data(as_text=True)
+
+
+def test_page_and_api_share_one_count(throttled_app):
+    """Three failures through the API, and the login page refuses the fourth (same username)."""
+    make_user("officer", username="lucia")
+    client = throttled_app.test_client()
+    for i in range(3):
+        assert _attempt(client, "lucia", address=f"10.0.1.{i}").status_code == 401
+    token = form_token(client, "/login")
+    response = client.post("/login", data={"username": "lucia", "password": "x-x-x-x-x", "csrf_token": token},
+                           environ_base={"REMOTE_ADDR": "10.0.1.50"})
+    assert response.status_code == 429
+
+
+def test_429_on_the_api_is_json_with_retry_after(throttled_app):
+    client = throttled_app.test_client()
+    for _ in range(3):
+        _attempt(client, "nadie")
+    response = _attempt(client, "nadie")
+    assert response.status_code == 429 and response.is_json
+    assert "Demasiados intentos" in response.get_json()["error"]
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(database, app):
+    """Behind nginx (FIELDWORK_PROXY_HOPS=1) all requests come from 127.0.0.1; X-Forwarded-For tells them apart."""
+    proxied = _throttled(database, FIELDWORK_PROXY_HOPS=1)
+    with proxied.app_context():
+        client = proxied.test_client()
+
+        def attempt(name, client_ip):
+            return client.post("/api/v1/session", json={"username": name, "password": "wrong-password"},
+                               environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                               headers={"X-Forwarded-For": f"203.0.113.9, {client_ip}"})
+
+        assert [attempt(f"u{i}", "198.51.100.1").status_code for i in range(4)] == [401, 401, 401, 429]
+        assert attempt("otra", "198.51.100.2").status_code == 401  # another client is not locked out
+        db.session.remove()
+
+
+def _link():
+    officer = make_user("officer")
+    visit = make_visit(make_mipyme(officer), officer)
+    return visit, f"/c/{links.make_token(visit)}"
+
+
+def test_confirmation_link_answers_are_throttled_per_link(throttled_app):
+    visit, url = _link()
+    client = throttled_app.test_client()
+    token = form_token(client, url)
+    statuses = [client.post(url, data={"csrf_token": token, "decision": "confirmed", "revision": "1"},
+                            environ_base={"REMOTE_ADDR": f"10.0.2.{i}"}).status_code for i in range(4)]
+    assert statuses == [303, 409, 409, 429]  # answered once, then "already answered", then refused
+    page = client.post(url, data={"csrf_token": token}, environ_base={"REMOTE_ADDR": "10.0.2.99"})
+    assert page.status_code == 429 and "Demasiados intentos" in page.get_data(as_text=True)
+
+
+def test_probing_for_link_tokens_is_throttled_per_address(throttled_app):
+    visit, url = _link()
+    client = throttled_app.test_client()
+    bad = [client.get(f"/c/forged-{i}", environ_base={"REMOTE_ADDR": "10.0.3.1"}).status_code for i in range(4)]
+    assert bad == [400, 400, 400, 429]
+    # The owner reading a genuine link from another address is not affected...
+    assert client.get(url, environ_base={"REMOTE_ADDR": "10.0.3.2"}).status_code == 200
+    # ...and genuine reads never count.
+    assert all(client.get(url, environ_base={"REMOTE_ADDR": "10.0.3.3"}).status_code == 200 for _ in range(5))
+
+
+def _redis_or_skip() -> str:
+    redis = pytest.importorskip("redis", reason="the redis package is not installed")
+    url = os.environ.get("FIELDWORK_TEST_REDIS", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError:
+        pytest.skip(f"no Redis server at {url}")
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+def test_counts_live_in_redis_when_configured(database, app):
+    """RATELIMIT_STORAGE_URI=redis://...: two app instances (two workers) share the same counters."""
+    url = _redis_or_skip()
+    workers = [_throttled(database, RATELIMIT_STORAGE_URI=url) for _ in range(2)]
+    statuses = []
+    for i in range(4):
+        worker = workers[i % 2]
+        with worker.app_context():
+            statuses.append(_attempt(worker.test_client(), "lucia", address=f"10.0.4.{i}").status_code)
+            db.session.remove()
+    assert statuses == [401, 401, 401, 429]
+    redis = pytest.importorskip("redis")
+    assert any(b"login-username" in key for key in redis.Redis.from_url(url).keys("*"))
+    for worker in workers:
+        with worker.app_context():
+            db.engine.dispose()
