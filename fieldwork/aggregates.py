@@ -109,7 +109,7 @@ def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any
     return query, conditions
 
 
-def _to_summary(row: Any) -> MipymeSummary:
+def to_summary(row: Any) -> MipymeSummary:
     latest = {name: getattr(row, f"latest_{name}") for name in FIGURES}
     previous = {name: getattr(row, f"previous_{name}") for name in FIGURES}
     change = {
@@ -173,7 +173,7 @@ def summarise(
     rows = db.session.execute(
         query.order_by(*_sort_key(query, sort, descending)).limit(per_page).offset((max(page, 1) - 1) * per_page)
     ).all()
-    return [_to_summary(row) for row in rows], total
+    return [to_summary(row) for row in rows], total
 
 
 def summarise_all(
@@ -185,14 +185,14 @@ def summarise_all(
     if flag is not None:
         query = query.where(conditions[flag])
     rows = db.session.execute(query.order_by(*_sort_key(query, sort, descending))).all()
-    return [_to_summary(row) for row in rows]
+    return [to_summary(row) for row in rows]
 
 
 def summarise_one(mipyme_id: int, day: FlagDay) -> MipymeSummary | None:
     """The summary of one Mipyme, in one query."""
     query, _conditions = summary_query(select(Mipyme).where(Mipyme.id == mipyme_id), day)
     row = db.session.execute(query).first()
-    return _to_summary(row) if row is not None else None
+    return to_summary(row) if row is not None else None
 
 
 def all_flag_counts(base: Select[tuple[Mipyme]], day: FlagDay) -> dict[str, int]:
