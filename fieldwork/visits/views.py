@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from fieldwork.aggregates import summarise
 from fieldwork.api.visit_schemas import dump_visit
 from fieldwork.clock import flag_day, utcnow
 from fieldwork.extensions import db
@@ -25,10 +24,15 @@ from fieldwork.visits.sync import sync_batch
 @bp.get("/")
 @roles_required("officer")
 def home() -> Any:
-    """The officer's home: their assigned Mipymes and what each needs."""
-    query = visible_mipymes(current_user).where(Mipyme.active.is_(True))
-    summaries, total = summarise(query, flag_day(), per_page=1000)
-    return render_template("visits/home.html", summaries=summaries, total=total)
+    """The officer's agenda: their Mipymes needing a visit, most urgent first, then the rest."""
+    from fieldwork.clock import programme_zone  # noqa: PLC0415 (kept inside: this file is shared)
+    from fieldwork.visits.agenda import agenda  # noqa: PLC0415
+
+    day = flag_day()
+    items = agenda(current_user, day, programme_zone())
+    return render_template("visits/home.html", items=items, day=day,
+                           pending=[i for i in items if i.needs_visit],
+                           up_to_date=[i for i in items if not i.needs_visit])
 
 
 
