@@ -88,7 +88,10 @@ async function navigate(event, url) {
   try {
     return await withTimeout(network, NETWORK_TIMEOUT_MS);
   } catch {
-    const cached = (await caches.match(key, { ignoreSearch: true })) || (await caches.match(OFFLINE_URL));
+    // "/" (the installed app's start) only redirects, so it is never cached: offline, open the agenda.
+    const alias = url.pathname === '/' ? `${url.origin}/visits/` : null;
+    const cached = (await caches.match(key, { ignoreSearch: true })) ||
+      (alias && (await caches.match(alias, { cacheName: PAGES_CACHE }))) || (await caches.match(OFFLINE_URL));
     return cached || Response.error();
   }
 }

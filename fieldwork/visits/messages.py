@@ -23,7 +23,6 @@ def js_messages() -> dict[str, str]:
         "err_date": _("Fecha no válida."),
         "err_follow_up_before_visit": _("El seguimiento no puede ser antes de la visita."),
         "err_form_summary": _("Revise los campos marcados en rojo."),
-        "err_server_summary": _("El servidor no aceptó esta visita. Corrija los campos marcados y guárdela de nuevo."),
         # The form.
         "draft_saved": _("Borrador guardado en el teléfono · %(time)s"),
         "draft_restored": _("Se recuperó el borrador que dejó sin terminar."),
@@ -31,8 +30,10 @@ def js_messages() -> dict[str, str]:
         "draft_rejected": _("El servidor no aceptó esta visita: corrija los campos marcados."),
         "visit_queued": _("Visita guardada en el teléfono. Se enviará sola cuando haya conexión."),
         "visit_queued_online": _("Visita guardada. Enviando…"),
+        "visit_sent": _("Visita guardada y enviada a la oficina."),
         "save_failed": _("No se pudo guardar en el teléfono: %(error)s"),
         "rejected_waiting": _("Hay %(count)s visitas devueltas por el servidor que necesitan corrección."),
+        "rejected_waiting_one": _("Hay 1 visita devuelta por el servidor que necesita corrección."),
         "fix_now": _("Corregir"),
         "discard_confirm": _("¿Descartar este borrador y sus fotos? No se puede deshacer."),
         "no_matches": _("Ninguna Mipyme coincide con «%(q)s»."),
@@ -44,7 +45,6 @@ def js_messages() -> dict[str, str]:
         "geo_ok": _("Ubicación capturada (precisión ± %(accuracy)s m)."),
         "geo_denied": _("Sin permiso para la ubicación. Puede guardar sin ella."),
         "geo_failed": _("No se obtuvo la ubicación. Puede intentarlo de nuevo o guardar sin ella."),
-        "geo_remove": _("Quitar ubicación"),
         # Photos.
         "photo_processing": _("Preparando la foto…"),
         "photo_failed": _("No se pudo leer esa imagen. Tome la foto de nuevo."),
@@ -54,8 +54,11 @@ def js_messages() -> dict[str, str]:
         "online": _("En línea"),
         "offline": _("Sin conexión"),
         "pending": _("%(count)s pendientes"),
+        "pending_one": _("1 pendiente"),
         "pending_photos": _("%(count)s fotos por enviar"),
+        "pending_photos_one": _("1 foto por enviar"),
         "rejected": _("%(count)s devueltas"),
+        "rejected_one": _("1 devuelta"),
         "last_sync": _("Último envío: %(when)s"),
         "syncing": _("Enviando…"),
         "all_sent": _("Todo enviado"),
@@ -69,16 +72,18 @@ def js_messages() -> dict[str, str]:
         "storage_unavailable": _("Este navegador no permite guardar datos sin conexión (¿modo incógnito?)."),
         "update_ready": _("Nueva versión disponible."),
         "update_reload": _("Actualizar"),
+        "logout_unsent_one": _("Tiene 1 visita sin enviar. Quedará guardada en este teléfono y se enviará cuando "
+                               "vuelva a iniciar sesión. ¿Cerrar sesión de todos modos?"),
         "logout_unsent": _("Tiene %(count)s visitas sin enviar. Quedarán guardadas en este teléfono y se enviarán "
                            "cuando vuelva a iniciar sesión. ¿Cerrar sesión de todos modos?"),
         # Mis visitas (local part).
         "local_pending": _("Pendiente de envío"),
+        "local_sent": _("Enviada a la oficina"),
         "local_draft": _("Borrador"),
         "local_rejected": _("Rechazada por el servidor"),
         "local_returned": _("Devuelta: en corrección"),
         "local_none": _("No hay visitas guardadas solo en el teléfono."),
         "open_draft": _("Abrir"),
-        "photos_count": _("%(count)s fotos"),
         "unknown_mipyme": _("Mipyme #%(id)s"),
         "attempts": _("Intentos: %(count)s · %(error)s"),
     }

@@ -129,9 +129,7 @@ export function showErrors(form, errors, summaryText) {
     first ||= input;
   }
   const summary = form.querySelector('[data-form-error]');
-  if (Object.keys(errors || {}).length) {
-    summary.textContent = [summaryText, ...loose].filter(Boolean).join(' ');
-    summary.hidden = false;
-  }
+  summary.textContent = [summaryText, ...loose].filter(Boolean).join(' ');
+  summary.hidden = !summary.textContent;
   return first;
 }

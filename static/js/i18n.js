@@ -19,6 +19,12 @@ export function t(key, vars = {}) {
   return text.replace(/%\((\w+)\)s/g, (_, name) => String(vars[name] ?? ''));
 }
 
+/** Like t(), choosing `${key}_one` when `count` is 1 (Spanish and English need no other plural forms). */
+export function tn(key, count, vars = {}) {
+  const singular = `${key}_one`;
+  return t(count === 1 && singular in load() ? singular : key, { ...vars, count });
+}
+
 /** "hace 5 min" / "hoy 10:42" style moment for the sync bar, in the page's locale. */
 export function when(timestamp) {
   if (!timestamp) return t('never');

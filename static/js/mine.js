@@ -2,7 +2,7 @@
 // (unfinished, sent back by the server, or returned by the supervisor and being fixed); and the
 // "Corregir y reenviar" button of a returned visit, which opens it in the form as revision + 1.
 import * as store from './store.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import { onChange } from './sync.js';
 import { payloadToFields } from './visit-data.js';
 
@@ -46,11 +46,21 @@ function card({ id, mipymeId, visitedAt, badge, badgeClass, details = [], link =
   return item;
 }
 
+// Visits sent while this page is open stay listed as sent (the office's list below is as of page load).
+const seenPending = new Map();
+
 async function render() {
   const [outbox, drafts, counts] = await Promise.all([store.listOutbox(officerId), store.listDrafts(officerId),
     store.counts(officerId)]);
   const list = section.querySelector('[data-local-list]');
+  const current = new Set([...outbox, ...drafts].map((r) => r.id));
+  const sent = [...seenPending.values()].filter((record) => !current.has(record.id));
+  outbox.forEach((record) => seenPending.set(record.id, record));
   const items = [
+    ...sent.map((record) => card({
+      id: record.id, mipymeId: record.visit.mipyme_id, visitedAt: record.visit.visited_at,
+      badge: t('local_sent'), badgeClass: 'ok local-sent',
+    })),
     ...outbox.map((record) => card({
       id: record.id, mipymeId: record.visit.mipyme_id, visitedAt: record.visit.visited_at,
       badge: t('local_pending'), badgeClass: 'warn local-pending',
@@ -68,7 +78,7 @@ async function render() {
   ];
   list.replaceChildren(...items);
   const empty = section.querySelector('[data-local-empty]');
-  empty.textContent = items.length ? (counts.photos ? t('pending_photos', { count: counts.photos }) : '') : t('local_none');
+  empty.textContent = items.length ? (counts.photos ? tn('pending_photos', counts.photos) : '') : t('local_none');
   empty.hidden = !empty.textContent;
   section.dataset.ready = 'true';
 }

@@ -1,7 +1,7 @@
 // The field officer's offline app on every page: sync bar, automatic sync, storage care, logout guard,
 // and the offline copies of the officer's pages.
 import * as store from './store.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import { startAutoSync } from './sync.js';
 import { initSyncBar } from './syncbar.js';
 import { askWorker } from './sw-client.js';
@@ -45,7 +45,7 @@ function guardLogout(officerId) {
     event.preventDefault();
     const counts = await store.counts(officerId).catch(() => ({ pending: 0, drafts: 0 }));
     const unsent = counts.pending + counts.drafts;
-    if (unsent && !window.confirm(t('logout_unsent', { count: unsent }))) return;
+    if (unsent && !window.confirm(tn('logout_unsent', unsent))) return;
     await askWorker({ type: 'FORGET_USER' }, 2000); // the cached pages show this officer's data
     form.submit();
   });

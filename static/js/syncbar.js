@@ -1,7 +1,7 @@
 // The sync bar on every officer page: network, pending count, last successful send, last error, and
 // the "Sincronizar ahora" button.
 import * as store from './store.js';
-import { t, when } from './i18n.js';
+import { t, tn, when } from './i18n.js';
 import { onChange, syncNow, syncState } from './sync.js';
 
 export function initSyncBar(officerId) {
@@ -18,15 +18,17 @@ export function initSyncBar(officerId) {
     const online = navigator.onLine;
     net.textContent = online ? t('online') : t('offline');
     net.className = `badge ${online ? 'ok' : 'warn'}`;
-    const parts = [counts.pending ? t('pending', { count: counts.pending }) : t('all_sent')];
-    if (counts.photos) parts.push(t('pending_photos', { count: counts.photos }));
-    if (counts.rejected) parts.push(t('rejected', { count: counts.rejected }));
+    const parts = [counts.pending ? tn('pending', counts.pending) : t('all_sent')];
+    if (counts.photos) parts.push(tn('pending_photos', counts.photos));
+    if (counts.rejected) parts.push(tn('rejected', counts.rejected));
     countsNode.textContent = parts.join(' · ');
     last.textContent = t('last_sync', { when: when(state.last_success) });
     const waiting = counts.pending + counts.photos > 0;
-    error.hidden = !(waiting && state.last_error);
-    error.textContent = waiting && state.last_error ? state.last_error : '';
-    if (waiting && state.needs_login) appendLoginLink(error);
+    // Offline, the badge says it all; the last error matters once the network is back.
+    const shown = waiting && online && state.last_error ? state.last_error : '';
+    error.hidden = !shown;
+    error.textContent = shown;
+    if (shown && state.needs_login) appendLoginLink(error);
     bar.dataset.pending = String(counts.pending);
     bar.dataset.state = !waiting ? 'idle' : state.last_error ? 'error' : 'pending';
   }

@@ -1,7 +1,7 @@
 // The visit form, offline first: every change is autosaved as a draft in IndexedDB; "Guardar visita"
 // moves it to the outbox (keyed by the visit's UUID), from where sync.js sends it when it can.
 import * as store from './store.js';
-import { t, when } from './i18n.js';
+import { t, tn, when } from './i18n.js';
 import { downscale, photoUrl } from './photos.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
 import { emptyFields, fieldsToPayload, validate } from './visit-data.js';
@@ -37,6 +37,8 @@ function readFields() {
 
 function writeFields(fields) {
   for (const name of TEXT_INPUTS) if (form.elements[name]) form.elements[name].value = fields[name] ?? '';
+  const picker = form.elements.mipyme_id;
+  if (picker.selectedIndex === -1) picker.selectedIndex = 0; // no longer assigned: back to "— Elija —"
   for (const box of form.querySelectorAll('input[name=topics]')) box.checked = (fields.topics || []).includes(box.value);
   form.elements.id.value = draft.id;
   form.elements.revision.value = String(draft.revision);
@@ -118,7 +120,8 @@ async function load(next, message) {
   discardButton.hidden = !persisted;
   writeFields(next.fields);
   clearErrors(form);
-  if (next.errors && Object.keys(next.errors).length) showErrors(form, next.errors, t('err_server_summary'));
+  // The notice above says why; the summary lists only errors that belong to no field.
+  if (next.errors && Object.keys(next.errors).length) showErrors(form, next.errors, '');
   say(message || '', next.kind === 'new' ? 'info' : 'warn');
   draftStatus.textContent = persisted ? t('draft_saved', { time: when(next.updated_at) }) : '';
   await renderPhotos();
@@ -147,7 +150,7 @@ function showWaitingRejections(drafts) {
   const link = document.createElement('a');
   link.href = `?draft=${encodeURIComponent(others[0].id)}`;
   link.textContent = t('fix_now');
-  box.replaceChildren(`${t('rejected_waiting', { count: others.length })} `, link);
+  box.replaceChildren(`${tn('rejected_waiting', others.length)} `, link);
 }
 
 async function submit(event) {
@@ -168,13 +171,22 @@ async function submit(event) {
     return;
   }
   changed();
-  await load(newDraft(), navigator.onLine ? t('visit_queued_online') : t('visit_queued'));
-  notice.classList.add('notice-ok');
+  await load(newDraft(), '');
+  say(navigator.onLine ? t('visit_queued_online') : t('visit_queued'), 'ok');
   form.dataset.lastQueued = payload.id;
   window.scrollTo(0, 0);
   notice.focus?.();
   requestBackgroundSync();
-  if (navigator.onLine) syncNow(officerId, { force: true });
+  if (navigator.onLine) syncNow(officerId, { force: true }).then(() => reportSent(payload.id));
+}
+
+/** After the send that follows a save: say whether the visit reached the office. */
+async function reportSent(visitId) {
+  if (form.dataset.lastQueued !== visitId || notice.hidden) return; // the officer has moved on
+  const waiting = (await store.listOutbox(officerId)).some((r) => r.id === visitId);
+  const back = await store.getDraft(visitId);
+  if (!waiting && !back) say(t('visit_sent'), 'ok');
+  else if (waiting) say(t('visit_queued'), 'ok');
 }
 
 async function discard() {
@@ -204,5 +216,5 @@ if (form && officerId) {
     addPhotos(files);
   });
   notice.tabIndex = -1;
-  open().then(() => { form.dataset.ready = 'true'; });
+  open().then(() => { form.dataset.ready = 'true'; }, () => say(t('storage_unavailable'), 'error'));
 }

@@ -53,9 +53,15 @@ def test_visit_saved_offline_reaches_the_server_once_with_its_fields(server, net
     assert "Pendiente de envío" in page.locator(f"[data-local-id='{visit_id}']").inner_text()
     screenshot(page, "offline-mine-pending-phone")
     assert stored_visits() == []
+    # The installed app starts at "/", which only redirects: offline it opens the agenda.
+    page.goto(server.url + "/?source=pwa")
+    assert page.locator("h1").inner_text() != "Sin conexión"
+    page.goto(server.url + "/visits/mine")
+    page.wait_for_selector(f"[data-local-id='{visit_id}']")
 
     network.on()
     wait_until_all_sent(page)
+    page.wait_for_selector(f"[data-local-id='{visit_id}'] .local-sent")  # "Enviada a la oficina"
     visits = stored_visits()
     assert [v.id for v in visits] == [visit_id]
     visit = visits[0]
@@ -150,7 +156,7 @@ def test_rejected_visit_returns_to_the_drafts_with_its_error_beside_the_field(se
 
     network.on()
     page.wait_for_selector("[data-syncbar][data-pending='0']")
-    assert "1 devueltas" in page.locator("[data-sync-counts]").inner_text()
+    assert "1 devuelta" in page.locator("[data-sync-counts]").inner_text()
     assert stored_visits() == []
 
     page.goto(server.url + "/visits/mine")

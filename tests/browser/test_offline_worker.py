@@ -53,7 +53,7 @@ def test_unsent_visits_survive_logout_and_are_never_sent_under_another_officer(s
     page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
     with page.expect_navigation(url="**/login"):
         page.click("form[data-logout-form] button[type=submit]")
-    assert "1 visitas sin enviar" in warnings[0]
+    assert "1 visita sin enviar" in warnings[0]
     context.unroute("**/api/v1/visits/sync")
 
     # Another officer on the same phone: Lucía's visit stays put, unsent.

@@ -88,7 +88,7 @@ def test_photo_taken_offline_is_downscaled_and_arrives(server, network, page, of
     page.set_input_files("input[data-photo-input]", str(picture))
     page.wait_for_selector("[data-photo-list][data-count='1'] img")
     visit_id = save_visit(page)
-    page.wait_for_function("document.querySelector('[data-sync-counts]').textContent.includes('1 fotos')")
+    page.wait_for_function("document.querySelector('[data-sync-counts]').textContent.includes('1 foto por enviar')")
 
     network.on()
     wait_until_all_sent(page)
