@@ -92,16 +92,16 @@ class VisitFilterForm(FilterForm):
 
 
 class ReviewForm(FlaskForm):
-    decision = RadioField(
-        _l("Decisión"),
-        choices=[("approved", _l("Aprobar")), ("returned", _l("Devolver al funcionario"))],
-        validators=[InputRequired(_l("Elija aprobar o devolver."))],
-    )
+    decision = RadioField(_l("Decisión"), validators=[InputRequired(_l("Elija aprobar o devolver."))])
     comment = TextAreaField(
         _l("Comentario"),
         validators=[Optional(), Length(max=MAX_COMMENT, message=_l("El comentario admite hasta 2000 caracteres."))],
         description=_l("Obligatorio al devolver: diga qué debe corregir el funcionario."),
     )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.decision.choices = {"approved": str(_l("Aprobar")), "returned": str(_l("Devolver al funcionario"))}
 
 
 class DisputeForm(FlaskForm):
