@@ -148,6 +148,7 @@ async function runOnce(pageOfficerId) {
       failures, last_error: error.message, needs_login: error.login,
       next_attempt: Date.now() + backoffSeconds(Math.max(failures, 1)) * 1000,
     });
+    if (!error.login) requestBackgroundSync(); // let the browser wake us when the network is back
     return { ok: false, error: error.message };
   } finally {
     changed();

@@ -1,0 +1,63 @@
+"""The offline app's pure rules, run in the browser that runs them for the officer: back-off,
+the payload built from the form, and the checks made before a visit may enter the outbox."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def officer_page(live_server, page):
+    """Any page of the app gives the modules their Spanish messages; the public offline page will do."""
+    page.goto(live_server.url + "/offline", wait_until="domcontentloaded")
+    return page
+
+
+def run(page, module, expression):
+    """Evaluate `expression` with the ES module `module` bound to `m`."""
+    return page.evaluate(f"import('/static/js/{module}').then((m) => {expression})")
+
+
+def test_back_off_doubles_up_to_five_minutes(officer_page):
+    delays = run(officer_page, "sync.js", "[1, 2, 3, 4, 8, 9, 12, 50].map(m.backoffSeconds)")
+    assert delays == [2, 4, 8, 16, 256, 300, 300, 300]
+
+
+def test_payload_carries_the_phones_offset_and_plain_numbers(officer_page):
+    payload = run(officer_page, "visit-data.js", """m.fieldsToPayload('v-1', 2, {
+        mipyme_id: '7', visited_at: '2026-03-05T10:30', topics: ['formacion', 'produccion'],
+        production_units: '120', monthly_sales_cop: '4.500.000', employees: '', needs: '  ', notes: 'Bien',
+        follow_up_due: '2026-04-01', follow_up_reason: 'Revisar inventario', location: null})""")
+    assert payload == {
+        "id": "v-1", "revision": 2, "mipyme_id": 7, "visited_at": "2026-03-05T10:30:00-05:00",
+        "topics": ["produccion", "formacion"], "production_units": 120, "monthly_sales_cop": 4_500_000,
+        "employees": None, "needs": None, "notes": "Bien", "follow_up_reason": "Revisar inventario",
+        "follow_up_due": "2026-04-01", "location": None,
+    }
+
+
+CASES = [  # (fields changed from a valid visit, the field in error, its Spanish message)
+    ({"mipyme_id": ""}, "mipyme_id", "Elija la Mipyme visitada."),
+    ({"mipyme_id": "999"}, "mipyme_id", "Esa Mipyme no está asignada a usted."),
+    ({"visited_at": "2099-01-01T10:00"}, "visited_at", "La visita no puede estar en el futuro."),
+    ({"topics": []}, "topics", "Marque al menos un tema tratado."),
+    ({"employees": "-3"}, "employees", "Escriba solo números enteros, sin signos."),
+    ({"monthly_sales_cop": "99999999999999"}, "monthly_sales_cop", "El número es demasiado grande."),
+    ({"notes": "x" * 2001}, "notes", "Las observaciones admiten hasta 2000 caracteres."),
+    ({"follow_up_due": "2026-01-01"}, "follow_up_due", "El seguimiento no puede ser antes de la visita."),
+]
+VALID = {"mipyme_id": "1", "visited_at": "2026-03-05T10:30", "topics": ["produccion"], "production_units": "",
+         "monthly_sales_cop": "", "employees": "", "notes": "", "follow_up_due": ""}
+
+
+def test_visit_is_checked_before_it_enters_the_outbox(officer_page):
+    """One page for the whole table: each case changes one field of a valid visit."""
+    variants = [{**VALID, **changes} for changes, _, _ in CASES]
+    results = officer_page.evaluate(
+        "([valid, variants]) => import('/static/js/visit-data.js').then((m) => "
+        "[m.validate(valid, new Set(['1'])), ...variants.map((v) => m.validate(v, new Set(['1'])))])",
+        [VALID, variants])
+    assert results[0] == {}
+    for (changes, field, message), errors in zip(CASES, results[1:], strict=True):
+        assert errors == {field: [message]}, changes
