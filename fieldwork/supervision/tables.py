@@ -15,7 +15,7 @@ from fieldwork.aggregates import MipymeSummary
 from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
 from fieldwork.labels import label
-from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models import TOPICS, Mipyme, User, Visit
 from fieldwork.supervision import queries
 from fieldwork.supervision.forms import MipymeFilterForm, VisitFilterForm
 
@@ -128,7 +128,7 @@ def visit_columns() -> list[tuple[str, Callable[[Any], Any]]]:
         (_("Mipyme"), lambda r: r.mipyme_name),
         (_("Id Mipyme"), lambda r: r.Visit.mipyme_id),
         (_("Funcionario"), lambda r: r.officer_name),
-        (_("Temas"), lambda r: ", ".join(label("topic", t) for t in r.Visit.topics)),
+        (_("Temas"), lambda r: ", ".join(label("topic", t) for t in sorted(r.Visit.topics, key=_topic_order))),
         (_("Unidades producidas"), lambda r: r.Visit.production_units),
         (_("Ventas mensuales (COP)"), lambda r: r.Visit.monthly_sales_cop),
         (_("Empleados"), lambda r: r.Visit.employees),
@@ -144,6 +144,11 @@ def visit_columns() -> list[tuple[str, Callable[[Any], Any]]]:
         (_("Comentario del propietario"), lambda r: r.Visit.owner_comment),
         (_("Recibida"), lambda r: r.Visit.received_at.astimezone(zone)),
     ]
+
+
+def _topic_order(topic: str) -> int:
+    """The form's order of topics (they are stored sorted alphabetically)."""
+    return TOPICS.index(topic) if topic in TOPICS else len(TOPICS)
 
 
 def _zone() -> ZoneInfo:
