@@ -55,7 +55,8 @@ def test_same_new_visit_sent_twice_at_once_is_stored_once(app):
         first, second = _race(app, officer.username, [[visit], [visit]])
         assert sorted([first[0]["status"], second[0]["status"]]) == ["created", "duplicate"]
         assert _rows(visit["id"]) == 1
-    created = db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "visit.created"))
+    created = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "visit.created"))
     assert created == ROUNDS
 
 
