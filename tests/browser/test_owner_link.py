@@ -37,9 +37,7 @@ def test_owner_opens_link_on_a_phone_and_disputes_with_a_comment(live_server, pa
     assert page.locator(".field.has-error .error").inner_text().startswith("Para disputar la visita")
     page.fill("textarea[name=comment]", "Ese día no vino nadie; las ventas están mal anotadas.")
     page.get_by_role("button", name="Disputar").click()
-    page.wait_for_load_state("networkidle")
-
-    assert page.get_by_text("Registramos su desacuerdo").is_visible()
+    page.get_by_text("Registramos su desacuerdo").wait_for()  # after the redirect, not on the old page
     assert page.get_by_text("Respuesta registrada").is_visible()
     assert page.locator("button[name=decision]").count() == 0  # one decision only
     _no_sideways_scroll(page)
@@ -66,15 +64,14 @@ def test_owner_home_on_a_phone(live_server, page):
                confirmed_at=datetime(2026, 1, 21, tzinfo=UTC), confirmed_via="account")
     make_user("owner", username="rosa", mipyme=mipyme, name="Rosa Mendoza")
     login_through_page(page, live_server.url, "rosa", PASSWORD)
-    assert page.url.endswith("/owner/")
+    page.wait_for_url("**/owner/")
     assert page.locator("svg.trend-svg").count() == 3
     _no_sideways_scroll(page)
     screenshot(page, "owner-home-phone")
     card = page.locator(f"#visit-{visit.id}")
     card.locator("textarea").fill("Vendimos menos ese mes.")
     card.get_by_role("button", name="Disputar").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Registramos su desacuerdo").is_visible()
+    page.get_by_text("Registramos su desacuerdo").wait_for()
     screenshot(page, "owner-home-after-dispute-phone")
     page.set_viewport_size({"width": 1280, "height": 800})
     screenshot(page, "owner-home-laptop")
