@@ -27,7 +27,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _require_secret_key(app)
 
     register_extensions(app)
-    register_converters(app)
+    register_input_guards(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -64,8 +64,13 @@ def register_extensions(app: Flask) -> None:
     configure_login(app)
 
 
-def register_converters(app: Flask) -> None:
+def register_input_guards(app: Flask) -> None:
+    """Hostile input meets a 4xx, never a 500 (each case found by tests/test_fuzz_inputs.py)."""
+    from flask import abort, request
+    from flask.json.provider import DefaultJSONProvider
     from werkzeug.routing import IntegerConverter
+
+    from fieldwork.text import has_nul, needs_repair, repair
 
     class DatabaseInteger(IntegerConverter):
         """`<int:...>` that cannot overflow the INTEGER id columns (a huge id in a URL was a 500).
@@ -78,7 +83,25 @@ def register_converters(app: Flask) -> None:
             number = super().to_python(value)
             return number if number <= 2**31 - 1 else 0
 
+    class GuardedJSON(DefaultJSONProvider):
+        """JSON nested past Python's stack is a bad body (it was a 500), and text the database cannot
+        hold (NUL, lone surrogates) is repaired as a browser's UTF-8 encoder would, with U+FFFD."""
+
+        def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+            try:
+                data = super().loads(s, **kwargs)
+            except RecursionError as error:
+                raise ValueError("JSON nested too deeply") from error
+            return repair(data) if needs_repair(s) else data
+
+    @app.before_request
+    def refuse_nul_in_forms() -> None:
+        # PostgreSQL text cannot hold NUL; a form or query that carries one was a 500 on the first query.
+        if has_nul(request.args) or (request.method != "GET" and has_nul(request.form)):
+            abort(400)
+
     app.url_map.converters["int"] = DatabaseInteger
+    app.json = GuardedJSON(app)
 
 
 def register_blueprints(app: Flask) -> None:

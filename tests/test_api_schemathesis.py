@@ -25,7 +25,9 @@ from fieldwork.config import TESTING
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 
-EXAMPLES = int(os.environ.get("FIELDWORK_FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FIELDWORK_FUZZ_EXAMPLES", "10"))
+#: The coverage phase (every boundary value of every parameter) takes minutes: `make fuzz` only.
+LONG_RUN = "FIELDWORK_FUZZ_EXAMPLES" in os.environ
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
 
@@ -52,7 +54,10 @@ def identity(request, app, make_client):
 # The document is read once at import from an app without a database (it needs none); each test
 # then calls the `app` fixture's app, on its migrated database. (schemathesis.pytest.from_fixture
 # would be the lazy way, but it reads a private pytest attribute that pytest 9 removed.)
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", create_app(TESTING))
+schema = schemathesis.openapi.from_wsgi(
+    "/api/v1/openapi.json", create_app(TESTING),
+    config=schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": LONG_RUN}}}),
+)
 
 
 @schema.parametrize()

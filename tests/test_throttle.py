@@ -104,6 +104,7 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(database, app):
         assert [attempt(f"u{i}", "198.51.100.1").status_code for i in range(4)] == [401, 401, 401, 429]
         assert attempt("otra", "198.51.100.2").status_code == 401  # another client is not locked out
         db.session.remove()
+        db.engine.dispose()
 
 
 def _link():
