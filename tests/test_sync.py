@@ -327,3 +327,11 @@ def test_uppercase_uuid_is_the_same_visit(officer_client, mipyme):
     assert send(officer_client, visit)[0] == {"id": visit["id"], "status": "created"}  # echoed as sent
     assert send(officer_client, {**visit, "id": visit["id"].lower()})[0]["status"] == "duplicate"
     assert visit_count() == 1
+
+
+def test_body_over_the_request_limit_is_413_json_and_stores_nothing(app, officer_client, mipyme):
+    app.config["MAX_CONTENT_LENGTH"] = 4_000
+    batch = [visit_payload(mipyme.id, notes="x" * 1500) for _ in range(4)]
+    response = officer_client.post(SYNC, json={"visits": batch})
+    assert response.status_code == 413 and response.is_json
+    assert visit_count() == 0
