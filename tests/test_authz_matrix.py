@@ -9,12 +9,15 @@ as it found it (rows of every table counted before and after).
 """
 from __future__ import annotations
 
+import io
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
@@ -79,6 +82,28 @@ def _sync_statuses(body: Any) -> str:
     return ",".join(result["status"] for result in body["results"])
 
 
+def _review(record: dict[str, Any]) -> dict[str, Any]:
+    return {"decision": "returned", "comment": "Falta la foto del taller."}
+
+
+def _resolution(record: dict[str, Any]) -> dict[str, Any]:
+    return {"note": "Hablamos con el propietario."}
+
+
+def _reassign(record: dict[str, Any]) -> dict[str, Any]:
+    return {"mipyme_ids": [str(record["mipyme"].id)], "officer_id": str(record["officer"].id)}
+
+
+def _photo(record: dict[str, Any]) -> dict[str, Any]:
+    return {"photo_id": str(uuid.uuid4()), "file": (io.BytesIO(tiny_jpeg()), "foto.jpg", "image/jpeg")}
+
+
+def tiny_jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def _login_form(record: dict[str, Any]) -> dict[str, Any]:
     return {"username": "nadie", "password": "nada-nada"}
 
@@ -128,6 +153,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/visits/new"): Entry(f"{LOGIN} 200 200 403 403 403 403"),
     ("POST", "/visits/new"): Entry(f"{LOGIN} 200 200 403 403 403 403", form=_empty),
     ("GET", "/supervision/"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/mipymes.<fmt>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/visits.<fmt>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/mipymes/<int:mipyme_id>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/visits"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/visits/<visit_id>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/supervision/reassign"): Entry(f"{LOGIN} 403 403 302>/supervision/ 403 403 302>/supervision/",
+                                             form=_reassign),
+    ("POST", "/supervision/visits/<visit_id>/review"): Entry(
+        f"{LOGIN} 403 403 302>/supervision/visits/<visit_id> 403 403 403", form=_review),
+    ("POST", "/supervision/visits/<visit_id>/resolve"): Entry(
+        f"{LOGIN} 403 403 400 403 403 403", form=_resolution),  # 400: the visit is not disputed
     ("GET", "/owner/"): Entry(f"{LOGIN} 403 403 403 200 200 403"),
     # owners
     ("GET", "/c/<token>"): Entry("200 200 200 200 200 200 200"),
@@ -149,6 +185,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
                                            body=_sync_batch, detail=_sync_statuses),
     ("GET", "/api/v1/visits"): Entry("401 200 200 200 200 200 200"),
     ("GET", "/api/v1/visits/<visit_id>"): Entry("401 200 404 200 200 404 200"),
+    ("POST", "/api/v1/visits/<visit_id>/review"): Entry("401 403 403 200 403 403 403", body=_review),
+    ("POST", "/api/v1/visits/<visit_id>/dispute-resolution"): Entry("401 403 403 409 403 403 403",
+                                                                    body=_resolution),
+    # 403, not 404, for another officer's visit: UUIDs are not guessable, so existence leaks little.
+    ("POST", "/api/v1/visits/<visit_id>/photos"): Entry("401 201 403 403 403 403 403", form=_photo),
+    ("GET", "/api/v1/photos/<photo_id>"): Entry("401 200 404 200 200 404 200"),
     ("GET", "/api/v1/visits/<visit_id>/confirmation-link"): Entry("401 200 404 200 403 403 200"),
     ("POST", "/api/v1/visits/<visit_id>/confirmation"): Entry("401 403 403 403 200 404 403", body=_decision),
 }
@@ -207,6 +249,9 @@ def _side(label: str) -> dict[str, Any]:
 @pytest.fixture
 def world(app, make_client):
     sides = {"a": _side("a"), "b": _side("b")}
+    for side in sides.values():
+        side["photo_id"] = _upload_photo(make_client(), side)
+        side["secrets"] += (side["photo_id"],)
     staff = {"supervisor": make_user("supervisor", username="super"), "admin": make_user("admin", username="admin")}
     clients = {"anonymous": make_client()}
     clients["anonymous"].csrf_token = form_token(clients["anonymous"], "/login")
@@ -228,6 +273,15 @@ def _fresh_sessions(world: dict[str, Any]) -> None:
             login(world["clients"][name], user)
 
 
+def _upload_photo(client: Any, side: dict[str, Any]) -> str:
+    with client.application.app_context():
+        login(client, side["officer"])
+        form = _photo(side)
+        response = client.post(f"/api/v1/visits/{side['visit'].id}/photos", data=form)
+        assert response.status_code == 201, response.get_json()
+    return form["photo_id"]
+
+
 def _client_for(world: dict[str, Any], persona: str, side: str) -> Any:
     other = "b" if side == "a" else "a"
     names = {"anonymous": "anonymous", "officer": f"officer-{side}", "other_officer": f"officer-{other}",
@@ -239,7 +293,7 @@ def _url(path: str, record: dict[str, Any]) -> str:
     def fill(match: re.Match) -> str:
         name = match.group(2)
         values = {"mipyme_id": record["mipyme"].id, "visit_id": record["visit"].id, "user_id": record["officer"].id,
-                  "token": record["token"], "photo_id": record.get("photo_id", "0")}
+                  "token": record["token"], "photo_id": record["photo_id"], "fmt": "csv"}
         return str(values[name])
 
     return _ARGUMENT.sub(fill, path)
@@ -253,7 +307,8 @@ def _row_counts() -> dict[str, int]:
 
 def _answer(response, record: dict[str, Any]) -> str:
     if response.status_code in (301, 302, 303):
-        location = response.headers["Location"].split("?")[0].split("#")[0].replace(record["token"], "<token>")
+        location = response.headers["Location"].split("?")[0].split("#")[0]
+        location = location.replace(record["token"], "<token>").replace(record["visit"].id, "<visit_id>")
         return f"{response.status_code}>{location}"
     return str(response.status_code)
 
@@ -268,9 +323,10 @@ def _call(client: Any, method: str, url: str, entry: Entry, record: dict[str, An
     # user) between the clients, so one persona's login would leak into the next one's request.
     with client.application.app_context():
         response = client.open(url, method=method, **kwargs)
-        text = response.get_data(as_text=True) if response.mimetype != "application/javascript" else ""
+        textual = response.mimetype.startswith("text/") or response.mimetype == "application/json"
+        text = response.get_data(as_text=True) if textual else ""
         response.close()
-    if url.startswith("/api/") and response.status_code != 204:
+    if url.startswith("/api/") and response.status_code >= 400:
         assert response.is_json, f"{method} {url} answered {response.content_type}"
     answer = _answer(response, record)
     if entry.detail is not None and response.status_code == 200:
@@ -288,8 +344,8 @@ def test_each_caller_gets_the_expected_answer(app, world, method, path):
         _fresh_sessions(world)
         record = world["sides"][side]
         url = _url(path, record)
+        before = _row_counts() if method == "GET" else None
         for persona in CALL_ORDER:
-            before = _row_counts() if method == "GET" else None
             got, text = _call(_client_for(world, persona, side), method, url, entry, record)
             if got != expected[persona]:
                 wrong.append(f"{persona} on {side}'s record: expected {expected[persona]}, got {got}")
@@ -297,8 +353,8 @@ def test_each_caller_gets_the_expected_answer(app, world, method, path):
                 other = world["sides"]["b" if side == "a" else "a"]
                 leaked = [secret for secret in other["secrets"] if secret in text]
                 assert leaked == [], f"{method} {url} shows {persona} of {side} the other side's {leaked}"
-            if before is not None:
-                assert _row_counts() == before, f"GET {url} as {persona} changed the database"
+        if before is not None:
+            assert _row_counts() == before, f"GET {url} changed the database"
     assert wrong == [], f"{method} {path}"
 
 
