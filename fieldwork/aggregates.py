@@ -1,9 +1,9 @@
 """Per-Mipyme aggregates in SQL: counts, latest visit, its figures and their change, flags.
 
 A page of Mipymes costs two queries whatever its size (one count, one page), on SQLite and
-PostgreSQL alike. One window pass ranks each Mipyme's visits (newest first, ties broken by id)
-and counts them and their open disputes; a GROUP BY over the two newest ranks folds the latest
-and previous visit into one row per Mipyme; the flags are SQL conditions over that row.
+PostgreSQL alike. One window pass over the listed Mipymes' visits (newest first, ties broken by
+id) ranks them, reads the previous visit's figures with lead(), and counts visits and open
+disputes; the newest row per Mipyme is joined to the Mipyme; the flags are SQL conditions on it.
 """
 from __future__ import annotations
 
@@ -47,42 +47,27 @@ def open_dispute_condition() -> ColumnElement[bool]:
 
 
 def _latest_two(mipyme_ids: Select[Any]) -> Any:
-    """One row per visited Mipyme among `mipyme_ids`: its latest and previous visit, counts."""
-    order = (Visit.visited_at.desc(), Visit.id.desc())
-    partition = {"partition_by": Visit.mipyme_id}
+    """One row per visited Mipyme among `mipyme_ids`: its latest visit, the previous visit's figures,
+    its visit count and open disputes."""
+    newest_first = {"partition_by": Visit.mipyme_id, "order_by": (Visit.visited_at.desc(), Visit.id.desc())}
+    per_mipyme = {"partition_by": Visit.mipyme_id}
     ranked = (
         select(
             Visit.mipyme_id,
             Visit.visited_at,
             Visit.follow_up_due,
             Visit.follow_up_reason,
-            *(getattr(Visit, name) for name in FIGURES),
-            func.row_number().over(order_by=order, **partition).label("rn"),
-            func.count().over(**partition).label("visit_count"),
-            func.sum(case((open_dispute_condition(), 1), else_=0)).over(**partition).label("open_disputes"),
+            *(getattr(Visit, name).label(f"latest_{name}") for name in FIGURES),
+            # The next row newest-first is the previous visit: one sort serves both.
+            *(func.lead(getattr(Visit, name)).over(**newest_first).label(f"previous_{name}") for name in FIGURES),
+            func.row_number().over(**newest_first).label("rn"),
+            func.count().over(**per_mipyme).label("visit_count"),
+            func.sum(case((open_dispute_condition(), 1), else_=0)).over(**per_mipyme).label("open_disputes"),
         )
         .where(Visit.mipyme_id.in_(mipyme_ids))
         .subquery("ranked")
     )
-
-    def at(rank: int, column: Any) -> Any:
-        return func.max(case((ranked.c.rn == rank, column)))
-
-    return (
-        select(
-            ranked.c.mipyme_id,
-            func.max(ranked.c.visit_count).label("visit_count"),
-            func.max(ranked.c.open_disputes).label("open_disputes"),
-            at(1, ranked.c.visited_at).label("visited_at"),
-            at(1, ranked.c.follow_up_due).label("follow_up_due"),
-            at(1, ranked.c.follow_up_reason).label("follow_up_reason"),
-            *(at(1, ranked.c[name]).label(f"latest_{name}") for name in FIGURES),
-            *(at(2, ranked.c[name]).label(f"previous_{name}") for name in FIGURES),
-        )
-        .where(ranked.c.rn <= 2)
-        .group_by(ranked.c.mipyme_id)
-        .subquery("latest")
-    )
+    return select(ranked).where(ranked.c.rn == 1).subquery("latest")
 
 
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
