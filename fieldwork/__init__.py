@@ -46,6 +46,7 @@ def _require_secret_key(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from fieldwork import database  # noqa: F401  (SQLite foreign keys and busy timeout on every connection)
     from fieldwork import models  # noqa: F401  (models must be known before Migrate looks)
     from fieldwork.auth.session import configure_login
     from fieldwork.extensions import babel, csrf, db, limiter, migrate
