@@ -2,7 +2,7 @@
 // and the offline copies of the officer's pages.
 import * as store from './store.js';
 import { t, tn } from './i18n.js';
-import { startAutoSync } from './sync.js';
+import { startAutoSync, stopSync } from './sync.js';
 import { initSyncBar } from './syncbar.js';
 import { askWorker } from './sw-client.js';
 
@@ -46,6 +46,7 @@ function guardLogout(officerId) {
     const counts = await store.counts(officerId).catch(() => ({ pending: 0, drafts: 0 }));
     const unsent = counts.pending + counts.drafts;
     if (unsent && !window.confirm(tn('logout_unsent', unsent))) return;
+    await stopSync();
     await askWorker({ type: 'FORGET_USER' }, 2000); // the cached pages show this officer's data
     form.submit();
   });

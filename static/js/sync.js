@@ -12,6 +12,8 @@ const PERIOD_MS = 60_000;
 const events = new EventTarget();
 const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel('fieldwork-sync') : null;
 let running = null;
+let again = null;
+let stopped = false;
 let timer = null;
 
 /** Listen for changes of the sync state (counts, last success, errors), in this tab or another. */
@@ -160,12 +162,16 @@ async function runOnce(pageOfficerId) {
  * event) goes now. One tab syncs at a time (Web Locks where present); others just skip.
  */
 export async function syncNow(officerId, { force = false } = {}) {
-  if (!officerId) return { idle: true };
+  if (!officerId || stopped) return { idle: true };
   if (!force) {
     const state = await syncState(officerId);
     if (Date.now() < state.next_attempt) return { waiting: true };
   }
-  if (running) return running;
+  if (running) {
+    // A save during a run: the run may have read the outbox before it; go again right after.
+    again ||= running.then(() => { again = null; return syncNow(officerId, { force }); });
+    return again;
+  }
   const work = () => runOnce(String(officerId));
   running = (navigator.locks
     ? navigator.locks.request('fieldwork-sync', { ifAvailable: true }, (lock) => (lock ? work() : { busy: true }))
@@ -174,9 +180,20 @@ export async function syncNow(officerId, { force = false } = {}) {
   return running;
 }
 
+/**
+ * Stop syncing in this page and wait for a run in flight (before logging out: a request answered
+ * after the logout would set the session cookie again).
+ */
+export async function stopSync() {
+  stopped = true;
+  clearTimeout(timer);
+  await Promise.allSettled([running, again].filter(Boolean));
+}
+
 /** The next automatic run: after the back-off when the last attempt failed, else the regular period. */
 async function schedule(officerId) {
   clearTimeout(timer);
+  if (stopped) return;
   const state = await syncState(officerId);
   const delay = state.failures ? Math.max(state.next_attempt - Date.now(), 1000) : PERIOD_MS;
   timer = setTimeout(() => { if (navigator.onLine) syncNow(officerId); else schedule(officerId); }, delay);

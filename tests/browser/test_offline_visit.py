@@ -77,27 +77,25 @@ def test_visit_saved_offline_reaches_the_server_once_with_its_fields(server, net
     assert page.locator(f"[data-visit-id='{visit_id}']").count() == 1
 
 
-def test_lost_answer_is_replayed_without_a_duplicate(server, context, page, officer_and_mipyme):
+def test_lost_answers_are_replayed_without_a_duplicate(server, context, page, officer_and_mipyme):
     _, mipyme = officer_and_mipyme
     log_in_and_get_ready(page, server.url, "lucia")
     lost = []
 
-    def lose_first_answer(route):
-        if lost:
-            route.continue_()
-            return
+    def lose_the_answer(route):
         route.fetch()  # the server stores the batch…
-        lost.append(True)
+        lost.append(route.request.post_data_json["visits"][0]["id"])
         route.abort("connectionreset")  # …but the phone never hears back
 
-    context.route("**/api/v1/visits/sync", lose_first_answer)
+    context.route("**/api/v1/visits/sync", lose_the_answer)
     open_form(page, server.url)
     fill_visit(page, mipyme.id)
     visit_id = save_visit(page)
     page.wait_for_selector("[data-syncbar][data-state=error]")
-    assert lost and [v.id for v in stored_visits()] == [visit_id]
+    assert lost[0] == visit_id and [v.id for v in stored_visits()] == [visit_id]
     assert page.locator("[data-syncbar]").get_attribute("data-pending") == "1"
 
+    context.unroute_all(behavior="wait")  # let a replay in flight finish first
     page.click("[data-sync-now]")  # the replay answers "duplicate": the outbox empties, no second row
     wait_until_all_sent(page)
     assert [v.id for v in stored_visits()] == [visit_id]
@@ -116,7 +114,7 @@ def test_server_error_keeps_the_outbox_until_the_server_recovers(server, context
     screenshot(page, "sync-error-phone")
     assert stored_visits() == []
 
-    context.unroute("**/api/v1/visits/sync")
+    context.unroute_all(behavior="wait")  # let a replay in flight finish first
     page.click("[data-sync-now]")
     wait_until_all_sent(page)
     assert len(stored_visits()) == 1

@@ -54,7 +54,7 @@ def test_unsent_visits_survive_logout_and_are_never_sent_under_another_officer(s
     with page.expect_navigation(url="**/login"):
         page.click("form[data-logout-form] button[type=submit]")
     assert "1 visita sin enviar" in warnings[0]
-    context.unroute("**/api/v1/visits/sync")
+    context.unroute_all(behavior="wait")  # let a replay in flight finish first
 
     # Another officer on the same phone: Lucía's visit stays put, unsent.
     log_in_and_get_ready(page, server.url, "mario")
