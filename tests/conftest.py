@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
@@ -76,6 +76,10 @@ class CsrfClient(FlaskClient):
     csrf_token: str | None = None
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        # The `app` fixture keeps one app context open, and a request reuses it: without this,
+        # Flask-Login's cached user and Flask-WTF's cached token would leak from one client (one
+        # phone) to the next. A real request starts with an empty `g`.
+        g.__dict__.clear()
         send_csrf = kwargs.pop("csrf", True)
         method = (kwargs.get("method") or "GET").upper()
         if send_csrf and self.csrf_token and method in UNSAFE:

@@ -7,14 +7,13 @@ import os
 import uuid
 
 import pytest
-from flask import g
 from PIL import Image
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
 from fieldwork.models import Photo
 from tests.builders import make_mipyme, make_user, make_visit
-from tests.conftest import CsrfClient, login
+from tests.conftest import login
 
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -33,30 +32,6 @@ def jpeg_with_gps_and_rotation() -> bytes:
     exif.get_ifd(GPS_IFD).update({1: "N", 2: (10.0, 27.0, 47.0), 3: "W", 4: (73.0, 15.0, 12.0)})
     exif[0x010F] = "PhoneMaker"
     return image_bytes("JPEG", size=(80, 40), exif=exif.tobytes())
-
-
-class OwnSessionClient(CsrfClient):
-    """Requests share the `app` fixture's app context, so Flask-Login's cached user (g._login_user)
-    and Flask-WTF's cached token (g.csrf_token) would leak from one client to the next: forget them."""
-
-    def open(self, *args, **kwargs):
-        for name in ("_login_user", "csrf_token", "csrf_valid"):
-            g.pop(name, None)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def make_client(app):
-    def build() -> OwnSessionClient:
-        app.test_client_class = OwnSessionClient
-        return app.test_client()
-
-    return build
-
-
-@pytest.fixture
-def client(make_client):
-    return make_client()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from flask import g
 from sqlalchemy import event
 
 from fieldwork.extensions import db
@@ -16,19 +15,10 @@ DAY = timedelta(days=1)
 NOW = datetime.now(timezone.utc)
 
 
-class OwnSessionClient(CsrfClient):
-    """Requests share the `app` fixture's app context; forget the cached user and token between them."""
-
-    def open(self, *args, **kwargs):
-        for name in ("_login_user", "csrf_token", "csrf_valid"):
-            g.pop(name, None)
-        return super().open(*args, **kwargs)
-
-
 @pytest.fixture
 def as_user(app):
-    def build(user) -> OwnSessionClient:
-        app.test_client_class = OwnSessionClient
+    def build(user) -> CsrfClient:
+        app.test_client_class = CsrfClient
         client = app.test_client()
         login(client, user)
         return client
