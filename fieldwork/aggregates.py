@@ -46,9 +46,9 @@ def open_dispute_condition() -> ColumnElement[bool]:
     return and_(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
 
 
-def _latest_two(mipyme_ids: Select[Any]) -> Any:
-    """One row per visited Mipyme among `mipyme_ids`: its latest visit, the previous visit's figures,
-    its visit count and open disputes."""
+def _latest_two(mipyme_ids: Any) -> Any:
+    """The visits of `mipyme_ids`, ranked newest first per Mipyme (rn), each with the figures of
+    the visit before it, its Mipyme's visit count and open disputes; rn = 1 is the latest visit."""
     newest_first = {"partition_by": Visit.mipyme_id, "order_by": (Visit.visited_at.desc(), Visit.id.desc())}
     per_mipyme = {"partition_by": Visit.mipyme_id}
     ranked = (
@@ -64,15 +64,17 @@ def _latest_two(mipyme_ids: Select[Any]) -> Any:
             func.count().over(**per_mipyme).label("visit_count"),
             func.sum(case((open_dispute_condition(), 1), else_=0)).over(**per_mipyme).label("open_disputes"),
         )
-        .where(Visit.mipyme_id.in_(mipyme_ids))
-        .subquery("ranked")
+        # A join, not IN (...): with IN, SQLite misjudges the result as small and then scans it
+        # once per Mipyme instead of indexing it (50 s instead of 1 s for 5,000 Mipymes).
+        .join(mipyme_ids, mipyme_ids.c.id == Visit.mipyme_id)
+        .subquery("latest")
     )
-    return select(ranked).where(ranked.c.rn == 1).subquery("latest")
+    return ranked
 
 
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
     """`base` (a select of Mipymes) joined to its aggregates; returns the query and its flag conditions."""
-    latest = _latest_two(base.with_only_columns(Mipyme.id).order_by(None))
+    latest = _latest_two(base.with_only_columns(Mipyme.id.label("id")).order_by(None).subquery("listed"))
     officer = aliased(User, name="officer")
     open_disputes = func.coalesce(latest.c.open_disputes, 0)
     conditions = flag_conditions(latest, open_disputes, day)
@@ -88,7 +90,9 @@ def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any
             *(latest.c[f"previous_{name}"] for name in FIGURES),
             *(case((cond, literal(1)), else_=literal(0)).label(f"flag_{code}") for code, cond in conditions.items()),
         )
-        .outerjoin(latest, latest.c.mipyme_id == Mipyme.id)
+        # rn = 1 in the join (not in a subquery around it): SQLite then probes the window's
+        # result by Mipyme instead of scanning it once per Mipyme.
+        .outerjoin(latest, and_(latest.c.mipyme_id == Mipyme.id, latest.c.rn == 1))
         .outerjoin(officer, officer.id == Mipyme.officer_id)
     )
     return query, conditions
