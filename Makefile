@@ -53,5 +53,17 @@ bench: $(VENV)/.dev-installed translations
 	$(BIN)/python bench/sync_bench.py
 	$(BIN)/python bench/dashboard_bench.py
 
+# A longer fuzz run than `make test` does: schemathesis with its coverage phase and hypothesis with
+# more examples on every fuzzed input (FUZZ_EXAMPLES=1000 make fuzz for longer still).
+FUZZ_EXAMPLES ?= 200
+fuzz: $(VENV)/.dev-installed translations
+	FIELDWORK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider \
+		tests/test_api_schemathesis.py tests/test_fuzz_inputs.py
+
+# 50 officers syncing batches of 20 for 60 s against gunicorn -w 4 on PostgreSQL (LOAD_DATABASE_URL,
+# default a database fw_load on the local server, recreated by the run); see bench/README.md.
+load: $(VENV)/.dev-installed translations
+	$(BIN)/python bench/load.py --officers 50 --batch 20 --duration 60 --workers 4
+
 clean:
 	rm -rf $(VENV) instance/fieldwork.sqlite translations/*/LC_MESSAGES/*.mo
