@@ -86,7 +86,9 @@ async function navigate(event, url) {
   });
   event.waitUntil(network.catch(() => {}));
   try {
-    return await withTimeout(network, NETWORK_TIMEOUT_MS);
+    // "Lie-fi" (a signal that never answers) must not keep the form from opening; other pages wait
+    // for the network, so that a slow server never shows a stale page after a change.
+    return await (PRECACHE_PAGES.includes(url.pathname) ? withTimeout(network, NETWORK_TIMEOUT_MS) : network);
   } catch {
     // "/" (the installed app's start) only redirects, so it is never cached: offline, open the agenda.
     const alias = url.pathname === '/' ? `${url.origin}/visits/` : null;
