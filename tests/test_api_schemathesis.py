@@ -25,7 +25,7 @@ from fieldwork.config import TESTING
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 
-EXAMPLES = int(os.environ.get("FIELDWORK_FUZZ_EXAMPLES", "10"))
+EXAMPLES = int(os.environ.get("FIELDWORK_FUZZ_EXAMPLES", "8"))
 #: The coverage phase (every boundary value of every parameter) takes minutes: `make fuzz` only.
 LONG_RUN = "FIELDWORK_FUZZ_EXAMPLES" in os.environ
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -341,7 +341,8 @@ def test_each_caller_gets_the_expected_answer(app, world, method, path):
     expected = entry.expected()
     wrong = []
     for side in ("a", "b"):
-        _fresh_sessions(world)
+        if side == "a" or method != "GET":  # a GET logs nobody out and deactivates nobody
+            _fresh_sessions(world)
         record = world["sides"][side]
         url = _url(path, record)
         before = _row_counts() if method == "GET" else None
