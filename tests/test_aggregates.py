@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +16,7 @@ from fieldwork.flags import FLAG_CODES, FlagDay
 from fieldwork.models import AuditEntry, Mipyme, User, Visit
 
 BOGOTA = ZoneInfo("America/Bogota")
-NOW = datetime(2025, 6, 15, 17, 0, tzinfo=timezone.utc)  # noon in Bogotá
+NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)  # noon in Bogotá
 TODAY = date(2025, 6, 15)
 
 
@@ -55,7 +55,7 @@ def _wipe() -> None:
 
 
 def _store(data: list[tuple[bool, list[RandomVisit]]]) -> list[tuple[Mipyme, list[Visit]]]:
-    officer = User(username="o", name="Officer", role="officer", password_hash="x")
+    officer = User(username="o", name="Officer", role="officer", password_hash="x")  # noqa: S106 (no login in this test)
     db.session.add(officer)
     db.session.flush()
     stored = []

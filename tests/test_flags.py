@@ -1,7 +1,7 @@
 """The follow-up flags of API.md, checked through GET /api/v1/mipymes with a pinned clock."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -91,7 +91,7 @@ def test_the_latest_visit_is_the_latest_visited_not_the_latest_received(pinned, 
     mipyme = make_mipyme(officer)
     make_visit(mipyme, visited_at=bogota(2025, 3, 25, 9))
     make_visit(mipyme, visited_at=bogota(2025, 3, 1, 9), follow_up_due=date(2025, 3, 10),
-               received_at=datetime(2025, 3, 30, tzinfo=timezone.utc))
+               received_at=datetime(2025, 3, 30, tzinfo=UTC))
     assert flags_of(supervisor_client, mipyme) == []
 
 
@@ -104,7 +104,8 @@ def test_the_latest_visit_is_the_latest_visited_not_the_latest_received(pinned, 
         (date(2025, 4, 20), []),
     ],
 )
-def test_a_scheduled_follow_up_suppresses_no_recent_visit(pinned, supervisor_client, officer,
+def test_a_scheduled_follow_up_suppresses_no_recent_visit(  # noqa: PLR0917 (pytest fixtures)
+        pinned, supervisor_client, officer,
                                                           follow_up_due, expected):
     mipyme = make_mipyme(officer)
     make_visit(mipyme, visited_at=bogota(2025, 1, 10, 9), follow_up_due=follow_up_due)
@@ -112,7 +113,7 @@ def test_a_scheduled_follow_up_suppresses_no_recent_visit(pinned, supervisor_cli
 
 
 @pytest.mark.parametrize(("days_ago", "flagged"), [(6, False), (7, False), (8, True)])
-def test_the_cadence_comes_from_the_setting(app, pinned, supervisor_client, officer, days_ago, flagged):
+def test_the_cadence_comes_from_the_setting(app, pinned, supervisor_client, officer, days_ago, flagged):  # noqa: PLR0917
     app.config["FIELDWORK_FOLLOW_UP_DAYS"] = 7
     mipyme = make_mipyme(officer)
     make_visit(mipyme, visited_at=NOW - timedelta(days=days_ago))
@@ -133,10 +134,11 @@ def test_the_time_zone_comes_from_the_setting(app, pinned, supervisor_client, of
     ("confirmation", "resolved", "flagged"),
     [("disputed", False, True), ("disputed", True, False), ("confirmed", False, False), ("pending", False, False)],
 )
-def test_an_unresolved_dispute_flags_the_mipyme(pinned, supervisor_client, officer, confirmation, resolved, flagged):
+def test_an_unresolved_dispute_flags_the_mipyme(  # noqa: PLR0917 (pytest fixtures)
+        pinned, supervisor_client, officer, confirmation, resolved, flagged):
     mipyme = make_mipyme(officer)
     make_visit(mipyme, visited_at=bogota(2025, 3, 1, 9), owner_confirmation=confirmation,
-               dispute_resolved_at=datetime(2025, 3, 5, tzinfo=timezone.utc) if resolved else None)
+               dispute_resolved_at=datetime(2025, 3, 5, tzinfo=UTC) if resolved else None)
     make_visit(mipyme, visited_at=bogota(2025, 3, 28, 9))  # the dispute is on an older visit: still counts
     assert flags_of(supervisor_client, mipyme) == (["disputed"] if flagged else [])
 
@@ -172,9 +174,9 @@ def test_an_unknown_flag_is_a_field_error(pinned, supervisor_client):
 # The same rules as plain functions, for the edges that need no database.
 
 def test_flag_day_counts_days_in_the_given_zone():
-    day = FlagDay.at(datetime(2025, 4, 1, 4, 30, tzinfo=timezone.utc), BOGOTA, 30)
+    day = FlagDay.at(datetime(2025, 4, 1, 4, 30, tzinfo=UTC), BOGOTA, 30)
     assert day.today == date(2025, 3, 31)
-    assert day.not_recent_before == datetime(2025, 3, 1, 5, 0, tzinfo=timezone.utc)
+    assert day.not_recent_before == datetime(2025, 3, 1, 5, 0, tzinfo=UTC)
 
 
 def test_flags_for_states_every_rule():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -12,9 +12,9 @@ from sqlalchemy import event
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, Visit
 from tests.builders import make_user
-from tests.conftest import login
+from tests.conftest import _empty_all_tables, login
 
-NOW = datetime(2025, 6, 15, 17, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)
 
 
 @contextmanager
@@ -22,7 +22,7 @@ def counting_statements() -> Iterator[list[str]]:
     """Every SQL statement the engine sends while the block runs."""
     statements: list[str] = []
 
-    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: PLR0913
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):  # noqa: PLR0913,PLR0917
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
@@ -83,8 +83,6 @@ def test_the_same_number_of_queries_for_10_and_1000_mipymes(app, make_client, na
     role, path = PAGES[name]
     few = statements_for(app, make_client, 10, role, path)
     db.session.remove()
-    from tests.conftest import _empty_all_tables
-
     _empty_all_tables(app)
     many = statements_for(app, make_client, 1000, role, path)
     assert few == many
