@@ -56,13 +56,20 @@ export async function discardDraft(id) {
 }
 
 // --- outbox -------------------------------------------------------------------------------------
+let lastStamp = 0;
+/** Milliseconds since the epoch, strictly increasing within this page (two saves never tie). */
+function stamp() {
+  lastStamp = Math.max(Date.now(), lastStamp + 1);
+  return lastStamp;
+}
+
 /** Move a draft to the outbox in one transaction: the visit is either a draft or queued, never lost. */
 export async function queueVisit(draft, payload) {
   await transact(await db(), ['drafts', 'outbox', 'photos'], 'readwrite', async (s) => {
     const existing = await request(s.outbox.get(payload.id));
     s.outbox.put({
       id: payload.id, officer_id: draft.officer_id, visit: payload,
-      queued_at: existing?.queued_at ?? Date.now(), attempts: 0, last_error: null,
+      queued_at: existing?.queued_at ?? stamp(), attempts: 0, last_error: null,
     });
     s.drafts.delete(draft.id);
     for (const photo of await byIndex(s.photos, 'visit', draft.id)) {
