@@ -54,7 +54,7 @@ def test_draft_is_autosaved_and_restored_after_a_reload(server, page, officer):
     page.fill("input[name=monthly_sales_cop]", "4500000")
     assert page.input_value("input[name=monthly_sales_cop]") == "4.500.000"
     page.fill("textarea[name=notes]", "Medio llenar")
-    page.wait_for_function("document.querySelector('[data-draft-status]').textContent.includes('Borrador guardado')")
+    page.locator("[data-draft-status]", has_text="Borrador guardado").wait_for()
 
     page.reload()
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
@@ -88,7 +88,7 @@ def test_photo_taken_offline_is_downscaled_and_arrives(server, network, page, of
     page.set_input_files("input[data-photo-input]", str(picture))
     page.wait_for_selector("[data-photo-list][data-count='1'] img")
     visit_id = save_visit(page)
-    page.wait_for_function("document.querySelector('[data-sync-counts]').textContent.includes('1 foto por enviar')")
+    page.locator("[data-sync-counts]", has_text="1 foto por enviar").wait_for()
 
     network.on()
     wait_until_all_sent(page)
@@ -140,3 +140,17 @@ def test_form_and_my_visits_look_right_on_a_phone_and_a_laptop(server, page, off
         page.wait_for_selector("[data-local-visits][data-ready=true]")
         assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
         screenshot(page, f"my-visits-{suffix}")
+
+
+def test_location_is_captured_with_its_accuracy_and_stored(server, context, page, officer):
+    context.grant_permissions(["geolocation"], origin=server.url)
+    context.set_geolocation({"latitude": 10.4631, "longitude": -73.2532, "accuracy": 12})
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    fill_visit(page, mipyme_named(officer, "Calzado Vallenato").id)
+    page.click("button[data-geo-capture]")
+    page.locator("[data-geo-status]", has_text="± 12 m").wait_for()
+    visit_id = save_visit(page)
+    wait_until_all_sent(page)
+    visit = db.session.get(Visit, visit_id)
+    assert (visit.latitude, visit.longitude, visit.accuracy_m) == (10.4631, -73.2532, 12)
