@@ -361,3 +361,29 @@ def test_each_caller_gets_the_expected_answer(app, world, method, path):
 
 def test_the_matrix_covers_every_role(app):
     assert {p.removeprefix("other_") for p in PERSONAS} - {"anonymous"} == set(ROLES)
+
+
+CSRF_EXEMPT = {("POST", "/api/v1/session")}  # API.md: the one unsafe call made before there is a session
+UNSAFE_ROUTES = sorted(route for route in MATRIX if route[0] != "GET" and route not in CSRF_EXEMPT)
+
+
+@pytest.mark.parametrize(("method", "path"), UNSAFE_ROUTES, ids=[f"{m} {p}" for m, p in UNSAFE_ROUTES])
+def test_every_unsafe_route_refuses_a_request_without_csrf_token(app, world, method, path):
+    """Called by a caller the matrix lets through, but without the token: 400 and nothing changes."""
+    entry = MATRIX[(method, path)]
+    allowed = [p for p, answer in entry.expected().items() if not answer.startswith(("401", "403", "404", LOGIN))]
+    persona = allowed[-1] if allowed else "anonymous"
+    _fresh_sessions(world)
+    record = world["sides"]["a"]
+    client = _client_for(world, persona, "a")
+    before = _row_counts()
+    kwargs: dict[str, Any] = {}
+    if entry.body is not None:
+        kwargs["json"] = entry.body(record)
+    if entry.form is not None:
+        kwargs["data"] = entry.form(record)
+    with client.application.app_context():
+        response = client.open(_url(path, record), method=method, csrf=False, **kwargs)
+        response.close()
+    assert response.status_code == 400, f"{method} {path} as {persona} without CSRF token: {response.status_code}"
+    assert _row_counts() == before
