@@ -221,3 +221,16 @@ def test_password_change_refusals_are_explained(client, form, message):
     response = client.post("/account/password", data={**form, "csrf_token": token})
     assert response.status_code == 200
     assert message in response.get_data(as_text=True)
+
+
+def test_changing_the_password_ends_the_other_sessions_but_not_this_one(make_client):
+    make_user("officer", username="andrea")
+    laptop, phone = make_client(), make_client()
+    login(laptop, "andrea")
+    login(phone, "andrea")
+    token = form_token(laptop, "/account/password")
+    response = laptop.post("/account/password", data={
+        "csrf_token": token, "current": PASSWORD, "password": "otra-clave-segura", "confirm": "otra-clave-segura"})
+    assert response.status_code == 302
+    assert laptop.get("/api/v1/session").status_code == 200
+    assert phone.get("/api/v1/session").status_code == 401

@@ -94,7 +94,9 @@ def log_in(user: User, via: str) -> None:
 
 
 def log_out(user: User | None, via: str) -> None:
+    """End the session; every other session of this user ends too (a copied cookie must not outlive logout)."""
     if user is not None and user.is_authenticated:
+        user.end_all_sessions()
         audit.record(user, "user.logout", "user", user.id, via=via)
         db.session.commit()
     lang = session.get("lang")
@@ -108,6 +110,8 @@ def set_password(user: User, password: str, actor: User | None, via: str = "web"
     if problems := password_problems(password):
         raise ServiceError({"password": problems})
     user.password_hash = hash_password(password)
+    # Whoever knew the old password may hold a session: end them all (the caller renews its own, if any).
+    user.end_all_sessions()
     audit.record(actor, "user.password_changed", "user", user.id, via=via)
 
 

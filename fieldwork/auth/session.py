@@ -21,13 +21,17 @@ def configure_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
+    def load_user(session_id: str) -> User | None:
+        user_id, _dot, generation = str(session_id).partition(".")
         try:
             user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
+            generation_number = int(generation)
+        except (TypeError, ValueError, OverflowError):
             return None
-        # A deactivated account loses its open sessions on the next request.
-        return user if user is not None and user.active else None
+        if user is None or not user.active:  # a deactivated account loses its sessions at once
+            return None
+        # A session issued before the last logout or password change is dead, even if its cookie was copied.
+        return user if generation_number == user.session_generation else None
 
     @login_manager.unauthorized_handler
     def unauthorized() -> Any:

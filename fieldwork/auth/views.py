@@ -55,6 +55,8 @@ def change_password() -> Any:
             try:
                 services.set_password(current_user, form.password.data, actor=current_user)
                 db.session.commit()
+                # This session carries on under the new generation (the proxy would vanish with the old session).
+                services.log_in(current_user._get_current_object(), via="password_change")
                 flash(_("Contraseña cambiada."), "success")
                 return redirect(url_for("core.home"))
             except ServiceError as error:

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldwork.extensions import db
@@ -28,12 +28,22 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Sessions are signed cookies the server cannot delete, so each one carries this number and is
+    # honoured only while it matches: logging out or changing the password ends every earlier session.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     mipyme: Mapped[Mipyme | None] = relationship(foreign_keys=[mipyme_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users at login and on each request
         return bool(self.active)
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and the generation it was issued under."""
+        return f"{self.id}.{self.session_generation or 0}"
+
+    def end_all_sessions(self) -> None:
+        self.session_generation = (self.session_generation or 0) + 1
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
