@@ -37,6 +37,15 @@ def test_visit_form_has_the_api_field_names_and_the_officers_mipymes(client):
         assert f'for="{name}"' in html, name
 
 
+def test_form_opened_from_the_agenda_has_that_mipyme_chosen(client):
+    officer = make_user("officer")
+    make_mipyme(officer, name="Calzado Vallenato")
+    bakery = make_mipyme(officer, name="Panadería La 14")
+    login(client, officer)
+    html = client.get(f"/visits/new?mipyme_id={bakery.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{bakery.id}">|<option value="{bakery.id}" selected>', html)
+
+
 def test_pages_are_for_officers_only(client):
     login(client, make_user("supervisor"))
     assert client.get("/visits/new").status_code == 403

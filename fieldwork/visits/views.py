@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -58,6 +58,8 @@ def new_visit() -> Any:
     JavaScript posts it here, and it goes through the same sync service as the phones' batches."""
     mipymes = _officer_mipymes()
     form = VisitForm(mipymes)
+    if request.method == "GET" and request.args.get("mipyme_id"):
+        form.mipyme_id.data = request.args["mipyme_id"]  # the agenda's "Registrar visita" picks the Mipyme
     if form.validate_on_submit():
         result = sync_batch(current_user, [form.payload()], utcnow(), via="web")[0]
         if result.status != "rejected":

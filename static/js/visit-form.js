@@ -133,12 +133,20 @@ function messageFor(found) {
   return t('draft_restored');
 }
 
-/** Open the draft named in ?draft=, else the officer's unfinished new visit, else a blank one. */
+/** Open the draft named in ?draft=, else the officer's unfinished new visit, else a blank one.
+ * ?mipyme_id= (the agenda's "Registrar visita") picks the Mipyme, unless the draft already names one:
+ * what the officer typed always wins. */
 async function open() {
-  const wanted = new URLSearchParams(window.location.search).get('draft');
+  const query = new URLSearchParams(window.location.search);
+  const wanted = query.get('draft');
   const drafts = await store.listDrafts(officerId);
   const found = (wanted && drafts.find((d) => d.id === wanted)) || drafts.find((d) => d.kind === 'new');
-  await load(found || newDraft(), found ? messageFor(found) : '');
+  const chosen = found || newDraft();
+  const preset = query.get('mipyme_id');
+  if (preset && !chosen.fields.mipyme_id && mipymeIds.has(preset)) {
+    chosen.fields = { ...chosen.fields, mipyme_id: preset };
+  }
+  await load(chosen, found ? messageFor(found) : '');
   showWaitingRejections(drafts);
 }
 

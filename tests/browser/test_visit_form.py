@@ -154,3 +154,11 @@ def test_location_is_captured_with_its_accuracy_and_stored(server, context, page
     wait_until_all_sent(page)
     visit = db.session.get(Visit, visit_id)
     assert (visit.latitude, visit.longitude, visit.accuracy_m) == (10.4631, -73.2532, 12)
+
+
+def test_the_agendas_link_opens_the_form_on_that_mipyme(server, page, officer):
+    log_in_and_get_ready(page, server.url, "lucia")
+    bakery = mipyme_named(officer, "Panadería La 14")
+    page.goto(f"{server.url}/visits/new?mipyme_id={bakery.id}")
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert page.input_value("select[name=mipyme_id]") == str(bakery.id)
