@@ -4,9 +4,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from babel.numbers import format_compact_currency
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,14 +13,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
-from fieldwork.i18n import FORMAT_LOCALES, number
+from fieldwork.i18n import cop, number
 from fieldwork.models import Mipyme, Visit
 from fieldwork.owners import bp
-from fieldwork.owners.charts import LineChart, line_chart
 from fieldwork.owners.confirmation import confirm_visit
 from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.supervision import charts
 
 
 def _own_visits(mipyme_id: int) -> list[Visit]:
@@ -33,24 +32,23 @@ def _own_visits(mipyme_id: int) -> list[Visit]:
     ).unique())
 
 
-def _compact_cop(value: int) -> str:
-    locale = FORMAT_LOCALES.get(str(get_locale() or "es"), "es_CO")
-    return format_compact_currency(value, "COP", locale=locale, fraction_digits=1)
-
-
-def _charts(visits: list[Visit]) -> list[tuple[str, LineChart | None]]:
-    """Production, sales and employees over time, one chart each (their scales differ too much to share)."""
+def _charts(visits: list[Visit]) -> list[dict[str, Any]]:
+    """Production, sales and employees over time, one chart each (their scales differ too much to share);
+    drawn by the supervision work's SVG line chart, as on the supervisor's Mipyme page."""
     zone = programme_zone()
-    oldest_first = list(reversed(visits))
     figures: list[tuple[str, str, Callable[[int], str]]] = [
-        (_("Producción (unidades)"), "production_units", number),
-        (_("Ventas del mes"), "monthly_sales_cop", _compact_cop),
-        (_("Empleados"), "employees", number),
+        ("production_units", _("Producción (unidades)"), number),
+        ("monthly_sales_cop", _("Ventas del mes"), cop),
+        ("employees", _("Empleados"), number),
     ]
-    return [
-        (title, line_chart([(local_date(v.visited_at, zone), getattr(v, name)) for v in oldest_first], fmt))
-        for title, name, fmt in figures
-    ]
+    trends = []
+    for name, title, fmt in figures:
+        points = [(format_date(local_date(v.visited_at, zone), "d MMM yy"), getattr(v, name))
+                  for v in reversed(visits) if getattr(v, name) is not None]
+        svg = charts.line(points, title=title, fmt=fmt,
+                          desc=_("Valor registrado en cada visita, de la más antigua a la más reciente."))
+        trends.append({"title": title, "svg": svg})
+    return trends
 
 
 def form_prefix(visit: Visit) -> str:

@@ -71,7 +71,7 @@ def test_owner_home_on_a_phone(live_server, page):
     assert answer.ok
     page.goto(live_server.url + "/")
     page.wait_for_url("**/owner/")
-    assert page.locator("svg.trend-svg").count() == 3
+    assert page.locator(".trend svg.chart-line").count() == 3
     _no_sideways_scroll(page)
     screenshot(page, "owner-home-phone")
     card = page.locator(f"#visit-{visit.id}")
