@@ -14,6 +14,7 @@ from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, User, Visit
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import form_token, login
+from tests.test_query_count import counting_statements
 
 NOW = datetime.now(UTC)
 
@@ -222,3 +223,18 @@ def test_login_leaves_a_csrf_token_in_the_session(app, client, world):
     session = app.session_interface.get_signing_serializer(app).loads(cookie)
     assert session.get("_user_id")  # logged in
     assert session.get("csrf_token"), "every page after the login must reuse one token"
+
+
+def test_owner_home_costs_the_same_queries_for_2_and_20_visits(client, world):
+    login(client, world["owner"])
+
+    def statements() -> int:
+        db.session.expire_all()  # the test shares the app's session: start each count from a cold one
+        with counting_statements() as sent:
+            assert client.get("/owner/").status_code == 200
+        return len(sent)
+
+    few = statements()
+    for day in range(18):
+        make_visit(world["mipyme"], world["officer"], visited_at=NOW - timedelta(days=70 + day), employees=day)
+    assert statements() == few
