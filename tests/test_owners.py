@@ -210,11 +210,6 @@ def test_officers_and_owners_cannot_create_owner_accounts(make_client, world):
     assert db.session.scalar(select(User).where(User.username == "x")) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "auth.services.log_in clears the session (CSRF token included) and leaves the first pages to make a new "
-    "one: the page and the service worker's warm-up requests then race, and the page's forms can hold a token "
-    "the final cookie does not (an owner's first answer fails with 'La sesión del formulario expiró'). "
-    "Fix: in log_in, after login_user, `g.pop('csrf_token', None); generate_csrf()`; then drop this marker."))
 def test_login_leaves_a_csrf_token_in_the_session(app, client, world):
     response = client.post("/login", data={"csrf_token": form_token(client, "/login"),
                                            "username": world["owner"].username, "password": PASSWORD})

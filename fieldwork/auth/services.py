@@ -1,9 +1,10 @@
 """Creating accounts, checking passwords, logging in: shared by pages, API and CLI."""
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, g, session
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from fieldwork import audit
@@ -88,6 +89,10 @@ def log_in(user: User, via: str) -> None:
     if lang:
         session["lang"] = lang
     login_user(user)
+    # Put a CSRF token in the new session now: otherwise the first page and the service worker's warm-up
+    # requests each make their own, the last cookie wins, and a form can hold a token the session lost.
+    g.pop("csrf_token", None)
+    generate_csrf()
     session.permanent = True
     audit.record(user, "user.login", "user", user.id, via=via)
     db.session.commit()
