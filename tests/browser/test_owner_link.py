@@ -63,13 +63,7 @@ def test_owner_home_on_a_phone(live_server, page):
                monthly_sales_cop=3_200_000, employees=3, owner_confirmation="confirmed",
                confirmed_at=datetime(2026, 1, 21, tzinfo=UTC), confirmed_via="account")
     make_user("owner", username="rosa", mipyme=mipyme, name="Rosa Mendoza")
-    # Logged in through the API (same cookie jar as the page): after the login page, the service
-    # worker's warm-up requests race the first page for a new CSRF token (see
-    # test_owners.py::test_login_leaves_a_csrf_token_in_the_session), which makes this test flaky.
-    answer = page.context.request.post(live_server.url + "/api/v1/session",
-                                       data={"username": "rosa", "password": PASSWORD})
-    assert answer.ok
-    page.goto(live_server.url + "/")
+    login_through_page(page, live_server.url, "rosa", PASSWORD)
     page.wait_for_url("**/owner/")
     assert page.locator(".trend svg.chart-line").count() == 3
     _no_sideways_scroll(page)
