@@ -11,7 +11,6 @@ const PAGES_CACHE = 'fieldwork-pages';
 const DATA_CACHE = 'fieldwork-data';
 const KEEP = [SHELL_CACHE, PAGES_CACHE, DATA_CACHE];
 const NETWORK_TIMEOUT_MS = 6000;
-const NEVER_CACHED = ['/login', '/logout', '/account/password'];
 const SYNC_TAG = 'fieldwork-outbox';
 
 self.addEventListener('install', (event) => {
@@ -60,7 +59,8 @@ async function cachePages(urls, { onlyMissing }) {
 
 function isCacheablePage(response) {
   return response.ok && !response.redirected && response.type === 'basic' &&
-    (response.headers.get('Content-Type') || '').startsWith('text/html');
+    (response.headers.get('Content-Type') || '').startsWith('text/html') &&
+    !(response.headers.get('Cache-Control') || '').includes('no-store');
 }
 
 self.addEventListener('fetch', (event) => {
@@ -78,7 +78,9 @@ self.addEventListener('fetch', (event) => {
 async function navigate(event, url) {
   const key = url.origin + url.pathname; // One copy per page: the query only carries client state.
   const network = fetch(event.request).then(async (response) => {
-    if (isCacheablePage(response) && !NEVER_CACHED.includes(url.pathname)) {
+    // Only the officer's offline pages are kept: an owner's page or a confirmation link (/c/<token>) has
+    // no business sitting in a shared phone's cache.
+    if (isCacheablePage(response) && PRECACHE_PAGES.includes(url.pathname)) {
       const pages = await caches.open(PAGES_CACHE);
       await pages.put(key, response.clone());
     }

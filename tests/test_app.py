@@ -170,3 +170,18 @@ def test_officer_stays_logged_in_when_phone_changes_network(client):
     response = client.get("/api/v1/session", environ_base={"REMOTE_ADDR": "181.50.1.1"},
                           headers={"User-Agent": "Mozilla/5.0 (Linux; Android 10)"})
     assert response.status_code == 200
+
+
+def test_a_background_fetch_does_not_use_up_the_message_meant_for_the_person(client):
+    from tests.builders import make_user
+    from tests.conftest import login
+
+    login(client, make_user("officer"))
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Visita guardada y enviada.")]
+    # The service worker refreshing its offline copy of the page (a fetch, not a navigation)...
+    background = client.get("/visits/mine", headers={"Sec-Fetch-Mode": "cors"}).get_data(as_text=True)
+    assert "Visita guardada y enviada." not in background
+    # ...leaves the message for the page the officer opens.
+    shown = client.get("/visits/mine", headers={"Sec-Fetch-Mode": "navigate"}).get_data(as_text=True)
+    assert "Visita guardada y enviada." in shown

@@ -114,3 +114,21 @@ def test_link_page_on_a_laptop(live_server, browser):
         screenshot(page, "owner-link-before-laptop")
     finally:
         context.close()
+
+
+def test_a_confirmation_link_is_never_kept_in_the_phones_cache(live_server, page):
+    _officer, _mipyme, visit = _world()
+    link = live_server.url + "/c/" + links.make_token(visit)
+    page.goto(link)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.goto(link)  # now through the service worker
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    kept = page.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) urls.push(request.url);
+        }
+        return urls;
+    }""")
+    assert kept, "the worker cached its shell"
+    assert not [url for url in kept if "/c/" in url]
