@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 
@@ -40,14 +41,16 @@ def _require_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1":
-        app.config["SECRET_KEY"] = "dev-only-not-secret"
+        app.config["SECRET_KEY"] = "dev-only-not-secret"  # noqa: S105 (debug and tests only; refused below otherwise)
         return
     raise RuntimeError("SECRET_KEY must be set outside debug and tests (see README, Production).")
 
 
 def register_extensions(app: Flask) -> None:
-    from fieldwork import database  # noqa: F401  (SQLite foreign keys and busy timeout on every connection)
-    from fieldwork import models  # noqa: F401  (models must be known before Migrate looks)
+    from fieldwork import (
+        database,  # noqa: F401  (SQLite foreign keys and busy timeout on every connection)
+        models,  # noqa: F401  (models must be known before Migrate looks)
+    )
     from fieldwork.auth.session import configure_login
     from fieldwork.extensions import babel, csrf, db, limiter, migrate
     from fieldwork.i18n import select_locale, select_timezone

@@ -1,8 +1,9 @@
 """Passwords, and the role check that every route declares."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import current_app, request

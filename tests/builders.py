@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fieldwork.extensions import db
@@ -38,7 +38,7 @@ def make_mipyme(officer: User | None = None, name: str | None = None, **fields: 
         "neighborhood": "Comuna 1",
         "officer_id": officer.id if officer is not None else None,
         "active": True,
-        "created_at": datetime(2025, 1, 1, tzinfo=timezone.utc),
+        "created_at": datetime(2025, 1, 1, tzinfo=UTC),
     }
     values.update(fields)
     mipyme = Mipyme(**values)
@@ -53,7 +53,7 @@ def make_visit(mipyme: Mipyme, officer: User | None = None, visited_at: datetime
         "id": str(uuid.uuid4()),
         "mipyme_id": mipyme.id,
         "officer_id": (officer.id if officer is not None else mipyme.officer_id),
-        "visited_at": visited_at or datetime.now(timezone.utc) - timedelta(days=1),
+        "visited_at": visited_at or datetime.now(UTC) - timedelta(days=1),
         "topics": ["produccion"],
         "follow_up_due": follow_up_due,
         "content_hash": "0" * 64,
@@ -71,7 +71,7 @@ def visit_payload(mipyme_id: int, **fields: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(uuid.uuid4()),
         "mipyme_id": mipyme_id,
-        "visited_at": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(),
+        "visited_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
         "topics": ["produccion", "comercializacion"],
         "production_units": 120,
         "monthly_sales_cop": 4_500_000,

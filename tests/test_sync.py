@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -49,7 +49,7 @@ def officer_client(client, officer):
 
 def test_new_visit_is_created_with_its_fields(officer_client, officer, mipyme):
     visit = visit_payload(mipyme.id, location={"lat": 10.4631, "lon": -73.2532, "accuracy_m": 12.5},
-                          follow_up_due=(datetime.now(timezone.utc) + timedelta(days=20)).date().isoformat(),
+                          follow_up_due=(datetime.now(UTC) + timedelta(days=20)).date().isoformat(),
                           follow_up_reason="Revisar crédito")
     assert send(officer_client, visit) == [{"id": visit["id"], "status": "created"}]
     row = stored(visit["id"])
@@ -122,7 +122,7 @@ def test_owner_confirmation_is_asked_again_after_an_edit(officer_client, mipyme)
     visit = visit_payload(mipyme.id)
     send(officer_client, visit)
     row = stored(visit["id"])
-    row.owner_confirmation, row.confirmed_at, row.confirmed_via = "confirmed", datetime.now(timezone.utc), "account"
+    row.owner_confirmation, row.confirmed_at, row.confirmed_via = "confirmed", datetime.now(UTC), "account"
     db.session.commit()
     send(officer_client, {**visit, "notes": "Corregido", "revision": 2})
     assert stored(visit["id"]).owner_confirmation == "pending"
@@ -150,14 +150,14 @@ def test_id_of_another_officers_visit_is_rejected(officer_client, mipyme):
 
 
 def _days(n: int) -> str:
-    return (datetime.now(timezone.utc) + timedelta(days=n)).isoformat()
+    return (datetime.now(UTC) + timedelta(days=n)).isoformat()
 
 
 RULE_CASES = {
     "unassigned": lambda officer: {"mipyme_id": make_mipyme(make_user("officer")).id},
     "inactive": lambda officer: {"mipyme_id": make_mipyme(officer, active=False).id},
     "missing": lambda officer: {"mipyme_id": 999_999},
-    "future": lambda officer: {"visited_at": (datetime.now(timezone.utc) + timedelta(minutes=30)).isoformat()},
+    "future": lambda officer: {"visited_at": (datetime.now(UTC) + timedelta(minutes=30)).isoformat()},
     "before_registry": lambda officer: {"visited_at": "2024-12-30T12:00:00-05:00"},
     "follow_up_before_visit": lambda officer: {"visited_at": _days(-3), "follow_up_due": _days(-10)[:10]},
 }
@@ -181,7 +181,7 @@ def test_rule_breaking_visit_is_rejected_with_spanish_message(officer_client, of
 
 
 def test_small_clock_skew_is_allowed(officer_client, mipyme):
-    visit = visit_payload(mipyme.id, visited_at=(datetime.now(timezone.utc) + timedelta(minutes=5)).isoformat())
+    visit = visit_payload(mipyme.id, visited_at=(datetime.now(UTC) + timedelta(minutes=5)).isoformat())
     assert send(officer_client, visit)[0]["status"] == "created"
 
 

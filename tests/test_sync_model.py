@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, event, settings
@@ -32,7 +32,7 @@ from fieldwork.visits.sync import sync_batch
 from tests.builders import make_mipyme, make_user
 
 EXAMPLES = int(os.environ.get("FIELDWORK_SYNC_EXAMPLES", "50"))
-NOW = datetime(2026, 3, 5, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
 TIMES = [NOW - timedelta(hours=h) for h in (1, 5, 30)]
 NOTES = [None, "Taller ordenado.", "Necesita crédito", "Revisar inventario"]
 TOPIC_SETS = [["produccion"], ["comercializacion", "produccion"], ["financiacion", "formacion"]]

@@ -1,7 +1,7 @@
 """`GET /api/v1/visits` and `/visits/<id>`: what each role sees, filters, order and pagination."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -12,7 +12,7 @@ from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import CsrfClient, login
 
 DAY = timedelta(days=1)
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture

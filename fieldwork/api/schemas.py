@@ -56,8 +56,10 @@ class MipymeArgsSchema(PageArgsSchema):
 class MipymeInputSchema(StrictSchema):
     """What a supervisor may send to create or change a Mipyme."""
 
-    name = fields.String(required=True, validate=validate.Length(min=1, max=160, error="Escriba el nombre (hasta 160 caracteres)."))
-    sector = fields.String(required=True, validate=validate.OneOf(SECTORS, error="Sector desconocido. Use uno de: {choices}."))
+    name = fields.String(
+        required=True, validate=validate.Length(min=1, max=160, error="Escriba el nombre (hasta 160 caracteres)."))
+    sector = fields.String(
+        required=True, validate=validate.OneOf(SECTORS, error="Sector desconocido. Use uno de: {choices}."))
     officer_id = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
     nit = fields.String(allow_none=True, validate=validate.Length(max=20))
     owner_name = fields.String(allow_none=True, validate=validate.Length(max=120))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import url_for
@@ -82,8 +82,8 @@ def dump_photo(photo: Photo) -> dict[str, Any]:
 MAX_COUNT = 10_000_000  # production units, employees: far above any Mipyme, far below a 32-bit overflow
 MAX_SALES_COP = 10**13  # ten trillion pesos a month; BigInteger holds it on both databases
 MAX_REVISION = 1_000_000
-EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 #: Fields the server adds; a phone that resends a visit it read from the API may carry them, so they
 #: are dropped on input instead of refused (an unknown field is still refused, to catch typos).
@@ -106,7 +106,7 @@ class Count(fields.Integer):
 def _bounded_moment(value: datetime) -> None:
     """Years outside 2000–2099 are typos, and year 9999 with an offset overflows when made UTC."""
     try:
-        utc = value.astimezone(timezone.utc)
+        utc = value.astimezone(UTC)
     except OverflowError as error:
         raise ValidationError("Fecha fuera del rango admitido (años 2000 a 2099).") from error
     if not EARLIEST <= utc < LATEST:

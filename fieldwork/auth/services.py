@@ -30,6 +30,7 @@ def create_user(
     username: str,
     password: str,
     role: str,
+    *,
     name: str = "",
     mipyme_id: int | None = None,
     actor: User | None = None,

@@ -7,7 +7,8 @@ _WEIGHTS = (3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71)
 
 def check_digit(base: str) -> int:
     """The verification digit of a NIT's base number (digits only)."""
-    total = sum(int(d) * w for d, w in zip(reversed(base), _WEIGHTS))
+    # A short NIT uses only the first weights.
+    total = sum(int(d) * w for d, w in zip(reversed(base), _WEIGHTS, strict=False))
     remainder = total % 11
     return remainder if remainder in (0, 1) else 11 - remainder
 

@@ -33,7 +33,7 @@ def can_see_mipyme(user: User, mipyme: Mipyme) -> bool:
     return user.role == "owner" and user.mipyme_id == mipyme.id
 
 
-def _clean(data: dict[str, Any], current: Mipyme | None) -> dict[str, Any]:
+def _clean(data: dict[str, Any], current: Mipyme | None) -> dict[str, Any]:  # noqa: PLR0912 (one branch per field)
     """Validate and normalise the fields being set; raise ServiceError with Spanish messages."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}

@@ -116,4 +116,5 @@ def set_mipyme_active(mipyme_id: int) -> Any:
     services.update_mipyme(mipyme, {"active": form.active.data}, current_user, via="web")
     db.session.commit()
     flash(_("Mipyme activada.") if mipyme.active else _("Mipyme desactivada."), "success")
-    return redirect(request.referrer if (request.referrer or "").startswith(request.host_url) else url_for("registry.mipymes"))
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None  # only to this site
+    return redirect(back or url_for("registry.mipymes"))

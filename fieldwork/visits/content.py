@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 # The fields the officer writes; server-side state (review, confirmation) is not part of the content.
@@ -28,7 +28,7 @@ CONTENT_FIELDS = (
 def _canonical(value: Any) -> Any:
     if isinstance(value, datetime):
         # One instant, one spelling: "2026-03-05T15:30:00.000000Z" whatever offset the phone used.
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
