@@ -5,6 +5,7 @@ tests/test_headers.py checks each of them on every page, API answer, error and t
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.globals import request_ctx
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -49,6 +50,8 @@ def register_headers(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.is_secure or app.config.get("FIELDWORK_HTTPS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") or request_ctx.flashes:
+            # A page that showed a one-time message ("Visita guardada") must not be kept by the
+            # service worker and shown again offline days later.
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -185,3 +185,14 @@ def test_a_background_fetch_does_not_use_up_the_message_meant_for_the_person(cli
     # ...leaves the message for the page the officer opens.
     shown = client.get("/visits/mine", headers={"Sec-Fetch-Mode": "navigate"}).get_data(as_text=True)
     assert "Visita guardada y enviada." in shown
+
+
+def test_a_page_showing_a_one_time_message_is_not_kept_for_offline_use(client):
+    from tests.builders import make_user
+    from tests.conftest import login
+
+    login(client, make_user("officer"))
+    assert "no-store" not in client.get("/visits/mine").headers.get("Cache-Control", "")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Visita guardada y enviada.")]
+    assert "no-store" in client.get("/visits/mine").headers.get("Cache-Control", "")
