@@ -16,13 +16,17 @@ export function registerWorker() {
 }
 
 function watchForUpdate(registration) {
+  // An update may have started before this page got here (we register after `load`): a worker already
+  // waiting or still installing is watched too, not only one announced by a later `updatefound`.
   if (registration.waiting && navigator.serviceWorker.controller) showUpdatePrompt(registration.waiting);
-  registration.addEventListener('updatefound', () => {
-    const worker = registration.installing;
-    worker?.addEventListener('statechange', () => {
-      // "installed" with a controller in place: a new version waits behind the one serving this page.
-      if (worker.state === 'installed' && navigator.serviceWorker.controller) showUpdatePrompt(worker);
-    });
+  if (registration.installing) watchInstalling(registration.installing);
+  registration.addEventListener('updatefound', () => watchInstalling(registration.installing));
+}
+
+function watchInstalling(worker) {
+  worker?.addEventListener('statechange', () => {
+    // "installed" with a controller in place: a new version waits behind the one serving this page.
+    if (worker.state === 'installed' && navigator.serviceWorker.controller) showUpdatePrompt(worker);
   });
 }
 
