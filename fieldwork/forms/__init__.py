@@ -1,0 +1,1 @@
+"""The programme's own questions: XLSForm versions, their expressions, and the answers visits carry."""
