@@ -83,7 +83,7 @@ def test_form_without_javascript_shows_spanish_errors_beside_fields(client):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="topics-error"' in html and "Marque al menos un tema tratado." in html
-    assert 'id="employees-error"' in html and "Escriba solo números enteros" in html
+    assert 'id="employees-error"' in html and "Escriba un número entero, sin centavos ni signo" in html
     assert 'id="mipyme_id-error"' in html
     assert db.session.scalars(select(Visit)).all() == []
 
@@ -146,3 +146,36 @@ def test_offline_page_is_public(client):
     response = client.get("/offline")
     assert response.status_code == 200
     assert "Sin conexión" in response.get_data(as_text=True)
+
+
+def test_form_without_javascript_refuses_centavos_and_keeps_what_was_typed(client):
+    """`4.500.000,50` used to be stored as 450.000.050, `2,5` employees as 25 and `-5` as 5."""
+    officer = make_user("officer")
+    mipyme = make_mipyme(officer)
+    login(client, officer)
+    token = form_token(client, "/visits/new")
+    response = client.post("/visits/new", data={
+        "csrf_token": token, "id": str(uuid.uuid4()), "mipyme_id": str(mipyme.id), "visited_at": "2026-01-10T09:30",
+        "topics": ["produccion"], "monthly_sales_cop": "4.500.000,50", "employees": "2,5", "production_units": "-5"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for name in ("monthly_sales_cop", "employees", "production_units"):
+        assert re.search(rf'id="{name}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{name}"', html), name
+        assert f'id="{name}-error"' in html
+    assert "Escriba un número entero, sin centavos ni signo: sin coma ni decimales" in html
+    assert "sin «-» ni «+»" in html
+    assert 'value="4.500.000,50"' in html and 'value="2,5"' in html  # shown as typed, not "cleaned"
+    assert db.session.scalars(select(Visit)).all() == []
+
+
+def test_form_without_javascript_reads_thousands_dots_and_spaces(client):
+    officer = make_user("officer")
+    mipyme = make_mipyme(officer)
+    login(client, officer)
+    token = form_token(client, "/visits/new")
+    visit_id = str(uuid.uuid4())
+    client.post("/visits/new", data={
+        "csrf_token": token, "id": visit_id, "mipyme_id": str(mipyme.id), "visited_at": "2026-01-10T09:30",
+        "topics": ["produccion"], "monthly_sales_cop": " 4 500 000 ", "production_units": "1.200", "employees": "007"})
+    visit = db.session.get(Visit, visit_id)
+    assert (visit.monthly_sales_cop, visit.production_units, visit.employees) == (4_500_000, 1200, 7)

@@ -23,6 +23,8 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.labels import TOPIC_LABELS
 from fieldwork.models import TOPICS, Mipyme
+from fieldwork.numbers import NumberError, parse_integer
+from fieldwork.visits.sync import CLOCK_SKEW
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off", "enterkeyhint": "next"}
 NOTES_MAX = 2000
@@ -31,25 +33,18 @@ MAX_COUNT = 10_000_000
 MAX_SALES_COP = 10**13
 
 
-def _digits(value: str | None) -> int | None:
-    cleaned = "".join(ch for ch in (value or "") if ch.isdigit())
-    return int(cleaned) if cleaned else None
-
-
-class Amount:
-    """A whole number ≥ 0, typed with or without thousands separators ("4.500.000")."""
+class WholeNumber:
+    """A whole number ≥ 0 as Colombians type it ("4.500.000"), read by fieldwork.numbers: anything else is
+    refused with its Spanish message, never cleaned up into another number."""
 
     def __init__(self, maximum: int) -> None:
         self.maximum = maximum
 
     def __call__(self, form: FlaskForm, field: Any) -> None:
-        raw = (field.data or "").strip()
-        if not raw:
-            return
-        if not raw.replace(".", "").replace(" ", "").replace("$", "").isdigit():
-            raise ValidationError(_l("Escriba solo números enteros, sin signos."))
-        if (_digits(raw) or 0) > self.maximum:
-            raise ValidationError(_l("El número es demasiado grande."))
+        try:
+            parse_integer(field.data, maximum=self.maximum)
+        except NumberError as error:
+            raise ValidationError(error.message) from None
 
 
 class VisitForm(FlaskForm):
@@ -64,10 +59,11 @@ class VisitForm(FlaskForm):
         _l("Temas tratados"), choices=[SelectChoice(t, TOPIC_LABELS[t]) for t in TOPICS],
         validators=[InputRequired(_l("Marque al menos un tema tratado."))],
     )
-    production_units = StringField(_l("Unidades producidas al mes"), validators=[Amount(MAX_COUNT)],
+    production_units = StringField(_l("Unidades producidas al mes"), validators=[WholeNumber(MAX_COUNT)],
                                    render_kw=NUMERIC)
-    monthly_sales_cop = StringField(_l("Ventas del mes (pesos)"), validators=[Amount(MAX_SALES_COP)], render_kw=NUMERIC)
-    employees = StringField(_l("Empleados"), validators=[Amount(MAX_COUNT)], render_kw=NUMERIC)
+    monthly_sales_cop = StringField(_l("Ventas del mes (pesos)"), validators=[WholeNumber(MAX_SALES_COP)],
+                                    render_kw=NUMERIC)
+    employees = StringField(_l("Empleados"), validators=[WholeNumber(MAX_COUNT)], render_kw=NUMERIC)
     needs = TextAreaField(_l("Necesidades de la Mipyme"), validators=[Optional(), Length(max=NOTES_MAX)],
                           render_kw={"rows": 3, "maxlength": NOTES_MAX})
     notes = TextAreaField(_l("Observaciones"), validators=[
@@ -91,6 +87,11 @@ class VisitForm(FlaskForm):
             self.visited_at.data = utcnow().astimezone(programme_zone()).replace(second=0, microsecond=0,
                                                                                   tzinfo=None)
 
+    @staticmethod
+    def date_rules() -> dict[str, Any]:
+        """What the phone needs to check visited_at and follow_up_due as the sync service will."""
+        return {"zone": programme_zone().key, "skewMs": int(CLOCK_SKEW.total_seconds() * 1000)}
+
     def payload(self) -> dict[str, Any]:
         """The visit as the API takes it (a browser without JavaScript types local programme time)."""
         visited: datetime = self.visited_at.data.replace(tzinfo=programme_zone())
@@ -100,9 +101,9 @@ class VisitForm(FlaskForm):
             "mipyme_id": int(self.mipyme_id.data),
             "visited_at": visited.isoformat(),
             "topics": list(self.topics.data or []),
-            "production_units": _digits(self.production_units.data),
-            "monthly_sales_cop": _digits(self.monthly_sales_cop.data),
-            "employees": _digits(self.employees.data),
+            "production_units": parse_integer(self.production_units.data),
+            "monthly_sales_cop": parse_integer(self.monthly_sales_cop.data),
+            "employees": parse_integer(self.employees.data),
             "needs": (self.needs.data or "").strip() or None,
             "notes": (self.notes.data or "").strip() or None,
             "follow_up_due": self.follow_up_due.data.isoformat() if self.follow_up_due.data else None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from fieldwork.numbers import DECIMAL_MESSAGES, INTEGER_MESSAGES
+
 
 def js_messages() -> dict[str, str]:
     """Message key → text in the current language (placeholders: `%(name)s`)."""
@@ -17,8 +19,9 @@ def js_messages() -> dict[str, str]:
         "err_visited_at_required": _("Indique la fecha y la hora de la visita."),
         "err_visited_at_future": _("La visita no puede estar en el futuro."),
         "err_topics_required": _("Marque al menos un tema tratado."),
-        "err_integer": _("Escriba solo números enteros, sin signos."),
-        "err_integer_too_big": _("El número es demasiado grande."),
+        # Numbers as Colombians write them: the table lives in fieldwork/numbers.py.
+        **{f"err_integer_{code}": str(text) for code, text in INTEGER_MESSAGES.items()},
+        **{f"err_decimal_{code}": str(text) for code, text in DECIMAL_MESSAGES.items()},
         "err_notes_too_long": _("Las observaciones admiten hasta %(max)s caracteres."),
         "err_date": _("Fecha no válida."),
         "err_follow_up_before_visit": _("El seguimiento no puede ser antes de la visita."),

@@ -1,7 +1,8 @@
-// Small enhancements of the visit form: the searchable Mipyme picker, peso formatting, the notes
-// counter, location capture, and errors shown beside their fields.
+// Small enhancements of the visit form: the searchable Mipyme picker, figures checked as they are left,
+// the notes counter, location capture, and errors shown beside their fields.
 import { t } from './i18n.js';
-import { NOTES_MAX, groupThousands } from './visit-data.js';
+import { formatInteger } from './numbers.js';
+import { NOTES_MAX, NUMBER_FIELDS, figureError, readFigure } from './visit-data.js';
 
 const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -32,19 +33,29 @@ export function initPicker(form, mipymes) {
   });
 }
 
-/** Pesos typed as 4500000 read back as 4.500.000; counts keep only digits. */
-export function initNumbers(form) {
-  const sales = form.elements.monthly_sales_cop;
-  sales?.addEventListener('input', () => { sales.value = groupThousands(sales.value); });
-  for (const name of ['production_units', 'employees']) {
+/**
+ * Figures are never rewritten while typed. When the officer leaves one, a whole number is shown back
+ * with its thousands dots (4500000 → 4.500.000, the same number); anything else keeps what was typed
+ * and `onInvalid(name, message)` puts the reason beside it.
+ */
+export function initNumbers(form, { onInvalid }) {
+  for (const name of NUMBER_FIELDS) {
     const input = form.elements[name];
-    input?.addEventListener('input', () => { input.value = input.value.replace(/\D+/g, ''); });
+    input?.addEventListener('change', () => {
+      const message = figureError(name, input.value);
+      if (message) onInvalid(name, message);
+      else formatNumbers(form, [name]);
+    });
   }
 }
 
-export function formatNumbers(form) {
-  const sales = form.elements.monthly_sales_cop;
-  if (sales) sales.value = groupThousands(sales.value);
+/** Show the figures that read as whole numbers with thousands dots; leave the others as typed. */
+export function formatNumbers(form, names = NUMBER_FIELDS) {
+  for (const name of names) {
+    const input = form.elements[name];
+    const { value } = readFigure(name, input?.value ?? '');
+    if (input && value != null) input.value = formatInteger(value);
+  }
 }
 
 /** "1.850 caracteres disponibles" under the notes. */

@@ -1,6 +1,7 @@
 // A visit in its three shapes: the form's strings (kept in drafts), the API payload (kept in the
 // outbox and sent to /api/v1/visits/sync), and back. Pure functions: no DOM, no storage.
 import { t } from './i18n.js';
+import { parseInteger } from './numbers.js';
 
 export const TOPICS = ['produccion', 'comercializacion', 'financiacion', 'formacion'];
 export const NUMBER_FIELDS = ['production_units', 'monthly_sales_cop', 'employees'];
@@ -8,7 +9,8 @@ export const TEXT_FIELDS = ['needs', 'notes', 'follow_up_reason'];
 export const NOTES_MAX = 2000;
 // Upper bounds mirror the server's (an unchecked integer is a 500 on SQLite); the server decides anyway.
 export const MAX_INT = { production_units: 10000000, employees: 10000000, monthly_sales_cop: 1e13 };
-const SKEW_MS = 10 * 60 * 1000;
+// The server's rules for visited_at (fieldwork/visits/sync.py); the form page passes its own values.
+export const DATE_RULES = { zone: 'America/Bogota', skewMs: 10 * 60 * 1000 };
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -28,13 +30,15 @@ export function localInputToIso(value) {
   return `${toLocalInput(date)}:${pad(date.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
-/** Only the digits of what the officer typed ("$ 4.500.000" → "4500000"). */
-export const digits = (value) => String(value ?? '').replace(/\D+/g, '');
+/** A figure field read strictly ("4.500.000" → 4500000): {value} (null when blank) or {error: code}. */
+export const readFigure = (name, text) => parseInteger(text, { maximum: MAX_INT[name] });
 
-/** Thousands separators as Colombia writes them: 4500000 → "4.500.000". */
-export function groupThousands(value) {
-  const d = digits(value).replace(/^0+(?=\d)/, '');
-  return d ? new Intl.NumberFormat('es-CO', { maximumFractionDigits: 0 }).format(Number(d)) : '';
+/** The calendar day ("YYYY-MM-DD") of `date` in `zone`, as the server counts days. */
+export function dayIn(date, zone) {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(date);
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 export function emptyFields(now = new Date()) {
@@ -54,8 +58,10 @@ export function fieldsToPayload(id, revision, fields) {
     topics: TOPICS.filter((t) => (fields.topics || []).includes(t)),
   };
   for (const name of NUMBER_FIELDS) {
-    const d = digits(fields[name]);
-    payload[name] = d === '' ? null : Number(d);
+    const figure = readFigure(name, fields[name]);
+    // validate() stops such a visit first: a figure is never dropped or guessed on the way out.
+    if (figure.error) throw new Error(`${name}: ${figure.error}`);
+    payload[name] = figure.value;
   }
   for (const name of TEXT_FIELDS) {
     const text = (fields[name] || '').trim();
@@ -79,27 +85,33 @@ export function payloadToFields(visit) {
   return fields;
 }
 
+/** The Spanish message for a figure field, or '' when it reads as a whole number. */
+export function figureError(name, text) {
+  const { error } = readFigure(name, text);
+  return error ? t(`err_integer_${error}`) : '';
+}
+
 /** Spanish errors per field, as the server would phrase them; `{}` when the visit may be queued. */
-export function validate(fields, mipymeIds, now = new Date()) {
+export function validate(fields, mipymeIds, now = new Date(), { zone, skewMs } = DATE_RULES) {
   const errors = {};
   const add = (name, message) => { (errors[name] ||= []).push(message); };
   if (!fields.mipyme_id) add('mipyme_id', t('err_mipyme_required'));
   else if (mipymeIds && !mipymeIds.has(String(fields.mipyme_id))) add('mipyme_id', t('err_mipyme_unknown'));
   const visited = fields.visited_at ? new Date(fields.visited_at) : null;
   if (!visited || Number.isNaN(visited.getTime())) add('visited_at', t('err_visited_at_required'));
-  else if (visited.getTime() > now.getTime() + SKEW_MS) add('visited_at', t('err_visited_at_future'));
+  else if (visited.getTime() > now.getTime() + skewMs) add('visited_at', t('err_visited_at_future'));
   if (!fields.topics || fields.topics.length === 0) add('topics', t('err_topics_required'));
   for (const name of NUMBER_FIELDS) {
-    const raw = String(fields[name] ?? '').trim();
-    if (raw === '') continue;
-    if (!/^[\d.\s$]+$/.test(raw) || digits(raw) === '') add(name, t('err_integer'));
-    else if (Number(digits(raw)) > MAX_INT[name]) add(name, t('err_integer_too_big'));
+    const message = figureError(name, fields[name]);
+    if (message) add(name, message);
   }
   if ((fields.notes || '').length > NOTES_MAX) add('notes', t('err_notes_too_long', { max: NOTES_MAX }));
   if (fields.follow_up_due) {
-    const due = new Date(`${fields.follow_up_due}T23:59:59`);
-    if (Number.isNaN(due.getTime())) add('follow_up_due', t('err_date'));
-    else if (visited && due < visited) add('follow_up_due', t('err_follow_up_before_visit'));
+    // By the visit's day in the programme's zone, as the server compares them.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(fields.follow_up_due)) add('follow_up_due', t('err_date'));
+    else if (visited && !Number.isNaN(visited.getTime()) && fields.follow_up_due < dayIn(visited, zone)) {
+      add('follow_up_due', t('err_follow_up_before_visit'));
+    }
   }
   return errors;
 }

@@ -4,13 +4,14 @@ import * as store from './store.js';
 import { t, tn, when } from './i18n.js';
 import { downscale, photoUrl } from './photos.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
-import { emptyFields, fieldsToPayload, validate } from './visit-data.js';
+import { DATE_RULES, emptyFields, fieldsToPayload, validate } from './visit-data.js';
 import { clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, showErrors } from './form-widgets.js';
 
 const form = document.querySelector('[data-visit-form]');
 const officerId = form?.dataset.officer;
 const mipymes = JSON.parse(form?.dataset.mipymes || '[]');
 const mipymeIds = new Set(mipymes.map((m) => String(m.id)));
+const dateRules = { ...DATE_RULES, ...JSON.parse(form?.dataset.dateRules || '{}') }; // the server's zone and clock skew
 const notice = document.querySelector('[data-form-notice]');
 const draftStatus = form?.querySelector('[data-draft-status]');
 const discardButton = form?.querySelector('[data-discard]');
@@ -68,7 +69,7 @@ function saveDraft() {
 
 function onEdit(event) {
   const name = event.target.name;
-  if (name && draft.errors?.[name]) { // the officer is fixing this field: its old error goes
+  if (event.type === 'input' && name && draft.errors?.[name]) { // the officer is fixing this field: its old error goes
     delete draft.errors[name];
     showErrors(form, draft.errors, Object.keys(draft.errors).length ? t('err_form_summary') : '');
   }
@@ -164,7 +165,7 @@ function showWaitingRejections(drafts) {
 async function submit(event) {
   event.preventDefault();
   const fields = readFields();
-  const errors = validate(fields, mipymeIds);
+  const errors = validate(fields, mipymeIds, new Date(), dateRules);
   if (Object.keys(errors).length) {
     const first = showErrors(form, errors, t('err_form_summary'));
     first?.focus();
@@ -208,7 +209,12 @@ async function discard() {
 if (form && officerId) {
   form.querySelector('[data-photos]').hidden = false;
   initPicker(form, mipymes);
-  initNumbers(form);
+  initNumbers(form, {
+    onInvalid: (name, message) => {
+      draft.errors = { ...draft.errors, [name]: [message] };
+      showErrors(form, draft.errors, '');
+    },
+  });
   updateCounter = initCounter(form);
   showLocation = initLocation(form, {
     draftId: () => draft.id,

@@ -52,6 +52,7 @@ def test_draft_is_autosaved_and_restored_after_a_reload(server, page, officer):
     assert page.locator("select[name=mipyme_id] option").count() == 2  # the prompt and the match
     page.check("input[name=topics][value=financiacion]")
     page.fill("input[name=monthly_sales_cop]", "4500000")
+    page.press("input[name=monthly_sales_cop]", "Tab")
     assert page.input_value("input[name=monthly_sales_cop]") == "4.500.000"
     page.fill("textarea[name=notes]", "Medio llenar")
     page.locator("[data-draft-status]", has_text="Borrador guardado").wait_for()

@@ -42,7 +42,9 @@ CASES = [  # (fields changed from a valid visit, the field in error, its Spanish
     ({"mipyme_id": "999"}, "mipyme_id", "Esa Mipyme no está asignada a usted."),
     ({"visited_at": "2099-01-01T10:00"}, "visited_at", "La visita no puede estar en el futuro."),
     ({"topics": []}, "topics", "Marque al menos un tema tratado."),
-    ({"employees": "-3"}, "employees", "Escriba solo números enteros, sin signos."),
+    ({"employees": "-3"}, "employees", "Escriba un número entero, sin centavos ni signo: sin «-» ni «+»."),
+    ({"monthly_sales_cop": "4.500.000,50"}, "monthly_sales_cop",
+     "Escriba un número entero, sin centavos ni signo: sin coma ni decimales (por ejemplo 4.500.000)."),
     ({"monthly_sales_cop": "99999999999999"}, "monthly_sales_cop", "El número es demasiado grande."),
     ({"notes": "x" * 2001}, "notes", "Las observaciones admiten hasta 2000 caracteres."),
     ({"follow_up_due": "2026-01-01"}, "follow_up_due", "El seguimiento no puede ser antes de la visita."),
@@ -61,3 +63,25 @@ def test_visit_is_checked_before_it_enters_the_outbox(officer_page):
     assert results[0] == {}
     for (changes, field, message), errors in zip(CASES, results[1:], strict=True):
         assert errors == {field: [message]}, changes
+
+
+def test_follow_up_is_compared_with_the_visits_day_in_the_programme_zone(officer_page):
+    """The server counts days in FIELDWORK_TIMEZONE: 20:00 in Bogotá is already the next day in Tokio."""
+    visit = {**VALID, "visited_at": "2026-03-05T20:00", "follow_up_due": "2026-03-05"}
+    here, tokyo = officer_page.evaluate(
+        "(visit) => import('/static/js/visit-data.js').then((m) => ["
+        " m.validate(visit, new Set(['1']), new Date('2026-03-06T12:00:00-05:00')),"
+        " m.validate(visit, new Set(['1']), new Date('2026-03-06T12:00:00-05:00'),"
+        "            {zone: 'Asia/Tokyo', skewMs: 600000})])", visit)
+    assert here == {}
+    assert tokyo == {"follow_up_due": ["El seguimiento no puede ser antes de la visita."]}
+
+
+def test_visit_beyond_the_servers_clock_skew_is_refused_on_the_phone(officer_page):
+    now = "2026-03-05T10:00:00-05:00"
+    within, beyond = officer_page.evaluate(
+        "([valid, now]) => import('/static/js/visit-data.js').then((m) => ["
+        " m.validate({...valid, visited_at: '2026-03-05T10:09'}, new Set(['1']), new Date(now)),"
+        " m.validate({...valid, visited_at: '2026-03-05T10:11'}, new Set(['1']), new Date(now))])", [VALID, now])
+    assert within == {}
+    assert beyond == {"visited_at": ["La visita no puede estar en el futuro."]}
