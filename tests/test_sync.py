@@ -158,18 +158,18 @@ RULE_CASES = {
     "inactive": lambda officer: {"mipyme_id": make_mipyme(officer, active=False).id},
     "missing": lambda officer: {"mipyme_id": 999_999},
     "future": lambda officer: {"visited_at": (datetime.now(UTC) + timedelta(minutes=30)).isoformat()},
-    "before_registry": lambda officer: {"visited_at": "2024-12-30T12:00:00-05:00"},
+    "before_enrolment": lambda officer: {"visited_at": "2024-12-30T12:00:00-05:00"},
     "follow_up_before_visit": lambda officer: {"visited_at": _days(-3), "follow_up_due": _days(-10)[:10]},
 }
 
 
 @pytest.mark.parametrize("case, field, message", [
-    ("unassigned", "mipyme_id", "Esta Mipyme no está asignada a usted."),
-    ("inactive", "mipyme_id", "La Mipyme está inactiva; no se pueden registrar visitas."),
+    ("unassigned", "mipyme_id", "Esta Mipyme no estaba asignada a usted en la fecha de la visita."),
+    ("inactive", "mipyme_id", "La Mipyme estaba inactiva en la fecha de la visita; no se pueden registrar visitas."),
     ("missing", "mipyme_id", "La Mipyme no existe."),
     ("future", "visited_at", "La fecha de la visita está en el futuro; revise la hora del teléfono."),
-    # registered 2025-01-01T00:00Z, which is still 2024-12-31 in Bogotá
-    ("before_registry", "visited_at", "La visita es anterior al registro de la Mipyme (2024-12-31)."),
+    # registered 2025-01-01T00:00Z, which is still 2024-12-31 in Bogotá: it enrolled that day
+    ("before_enrolment", "visited_at", "La visita es anterior al ingreso de la Mipyme al programa (2024-12-31)."),
     ("follow_up_before_visit", "follow_up_due", "El seguimiento no puede ser anterior a la fecha de la visita."),
 ])
 def test_rule_breaking_visit_is_rejected_with_spanish_message(officer_client, officer, mipyme, *, case, field,

@@ -48,7 +48,8 @@ def _raw(summary: MipymeSummary) -> dict[str, Any]:
     m = summary.mipyme
     return {
         **{key: getattr(m, key) for key in ("id", "name", "nit", "sector", "officer_id", "owner_name",
-                                              "phone", "address", "neighborhood", "active")},
+                                              "phone", "address", "neighborhood", "active",
+                                              "enrolled_on")},
         "visit_count": summary.visit_count,
         "last_visit_at": summary.last_visit_at,
         "next_follow_up_due": summary.next_follow_up_due,

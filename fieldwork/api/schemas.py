@@ -67,6 +67,8 @@ class MipymeInputSchema(StrictSchema):
     address = fields.String(allow_none=True, validate=validate.Length(max=200))
     neighborhood = fields.String(allow_none=True, validate=validate.Length(max=120))
     active = fields.Boolean()
+    enrolled_on = fields.Date(metadata={"description": "El día en que la Mipyme ingresó al programa "
+                                                       "(por defecto, el día en que se registra)."})
 
 
 class MipymeSchema(Schema):
@@ -80,6 +82,7 @@ class MipymeSchema(Schema):
     address = fields.String()
     neighborhood = fields.String()
     active = fields.Boolean()
+    enrolled_on = fields.Date()
     visit_count = fields.Integer()
     last_visit_at = fields.AwareDateTime(allow_none=True)
     next_follow_up_due = fields.Date(allow_none=True)

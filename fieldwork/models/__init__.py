@@ -1,5 +1,6 @@
 """The data model. Import models from here."""
 from fieldwork.models.audit import AuditEntry
+from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
 from fieldwork.models.user import ROLES, User
 from fieldwork.models.visit import (
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEntry",
     "CONFIRMATION_STATES",
     "Mipyme",
+    "MipymeHistory",
     "Photo",
     "REVIEW_STATES",
     "ROLES",

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, ForeignKey, String
+from flask import current_app, has_app_context
+from sqlalchemy import Boolean, Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldwork.extensions import db
@@ -22,6 +25,13 @@ SECTORS = (
 )
 
 
+def registration_day(context: Any) -> date:
+    """The programme-zone day of the row's `created_at`: a Mipyme enrols the day it is registered."""
+    created = context.get_current_parameters().get("created_at") or utcnow()
+    zone = ZoneInfo(current_app.config["FIELDWORK_TIMEZONE"] if has_app_context() else "America/Bogota")
+    return created.astimezone(zone).date()
+
+
 class Mipyme(db.Model):
     __tablename__ = "mipymes"
 
@@ -38,6 +48,9 @@ class Mipyme(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The day the business joined the programme: no visit before it. A programme that registers its
+    # businesses late sets it back so that earlier visits can be recorded (API.md).
+    enrolled_on: Mapped[date] = mapped_column(Date, default=registration_day)
 
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
 

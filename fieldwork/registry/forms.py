@@ -3,9 +3,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
+from fieldwork.clock import today
 from fieldwork.extensions import db
 from fieldwork.labels import ROLE_LABELS, SECTOR_LABELS
 from fieldwork.models import Mipyme, User
@@ -31,15 +32,21 @@ class MipymeForm(FlaskForm):
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
     address = StringField(_l("Dirección"), validators=[Optional(), Length(max=200)])
     neighborhood = StringField(_l("Barrio / comuna"), validators=[Optional(), Length(max=120)])
+    # Left blank: the day it is registered (or, when editing, the day it has). The rules (not in the
+    # future, not after a visit) live in the registry service; the form checks only the format.
+    enrolled_on = DateField(_l("Fecha de ingreso al programa"), default=today, validators=[Optional()])
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        if self.enrolled_on.raw_data and self.enrolled_on.data is None and self.enrolled_on.raw_data[0]:
+            # WTForms' own "Not a valid date value." is English: say it in Spanish.
+            self.enrolled_on.process_errors = [str(_l("Fecha no válida: use el formato AAAA-MM-DD."))]
         self.sector.choices = {"": str(_l("— Elija —")), **{k: str(v) for k, v in SECTOR_LABELS.items()}}
         self.officer_id.choices = officer_choices()
 
     def service_data(self) -> dict[str, object]:
         data = {name: getattr(self, name).data for name in
-                ("name", "nit", "sector", "owner_name", "phone", "address", "neighborhood")}
+                ("name", "nit", "sector", "owner_name", "phone", "address", "neighborhood", "enrolled_on")}
         data["officer_id"] = int(self.officer_id.data) if self.officer_id.data else None
         return data
 

@@ -1,18 +1,22 @@
 """Creating, changing, reassigning and deactivating Mipymes: one path for pages and API."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from fieldwork import audit
+from fieldwork.clock import local_date, programme_zone, today, utcnow
 from fieldwork.extensions import db
-from fieldwork.models import SECTORS, Mipyme, User
+from fieldwork.models import SECTORS, Mipyme, User, Visit
+from fieldwork.registry import history
 from fieldwork.registry.nit import normalise_nit
 from fieldwork.services import ServiceError
 
-EDITABLE_FIELDS = ("name", "nit", "sector", "officer_id", "owner_name", "phone", "address", "neighborhood", "active")
+EDITABLE_FIELDS = ("name", "nit", "sector", "officer_id", "owner_name", "phone", "address", "neighborhood", "active",
+                   "enrolled_on")
 
 
 def visible_mipymes(user: User) -> Select[tuple[Mipyme]]:
@@ -68,9 +72,29 @@ def _clean(data: dict[str, Any], current: Mipyme | None) -> dict[str, Any]:  # n
     for key in ("owner_name", "phone", "address", "neighborhood"):
         if key in cleaned and cleaned[key] is None:
             cleaned[key] = ""
+    if cleaned.get("enrolled_on") is None:
+        cleaned.pop("enrolled_on", None)  # not given: the Mipyme keeps its day (a new one: the day it is registered)
+    else:
+        message = _enrolment_error(cleaned["enrolled_on"], current)
+        if message:
+            errors["enrolled_on"] = [message]
     if errors:
         raise ServiceError(errors)
     return cleaned
+
+
+def _enrolment_error(enrolled_on: date, current: Mipyme | None) -> str | None:
+    """A business cannot join the programme in the future, nor after a visit it already has."""
+    zone = programme_zone()
+    if enrolled_on > today(zone):
+        return _("La fecha de ingreso no puede ser posterior a hoy.")
+    if current is None:
+        return None
+    first_visit = db.session.scalar(select(func.min(Visit.visited_at)).where(Visit.mipyme_id == current.id))
+    if first_visit is not None and enrolled_on > local_date(first_visit, zone):
+        return _("La Mipyme tiene visitas desde el %(day)s; la fecha de ingreso no puede ser posterior.",
+                 day=local_date(first_visit, zone).isoformat())
+    return None
 
 
 def create_mipyme(data: dict[str, Any], actor: User, via: str = "web") -> Mipyme:
@@ -80,18 +104,24 @@ def create_mipyme(data: dict[str, Any], actor: User, via: str = "web") -> Mipyme
     missing = {k: [_("Falta este dato obligatorio.")] for k in ("name", "sector") if k not in cleaned}
     if missing:
         raise ServiceError(missing)
-    mipyme = Mipyme(**{"active": True, **cleaned})
+    mipyme = Mipyme(**{"active": True, "enrolled_on": today(programme_zone()), **cleaned})
     db.session.add(mipyme)
     db.session.flush()
+    history.record_enrolment(mipyme, actor)
     audit.record(actor, "mipyme.created", "mipyme", mipyme.id, via=via, name=mipyme.name)
     return mipyme
 
 
-def update_mipyme(mipyme: Mipyme, data: dict[str, Any], actor: User, via: str = "web") -> Mipyme:
+def update_mipyme(mipyme: Mipyme, data: dict[str, Any], actor: User, via: str = "web",
+                  now: datetime | None = None) -> Mipyme:
+    """Change fields; a new officer or active state is kept in the history from `now` (default: the clock)."""
     cleaned = _clean(data, mipyme)
+    before = history.Standing(mipyme.officer_id, mipyme.active)
     changes = {k: [getattr(mipyme, k), v] for k, v in cleaned.items() if getattr(mipyme, k) != v}
     for key, (_old, new) in changes.items():
         setattr(mipyme, key, new)
+    if {"officer_id", "active"} & set(changes):
+        history.record_change(mipyme, before, actor, now or utcnow())
     if changes:
         action = "mipyme.reassigned" if set(changes) == {"officer_id"} else "mipyme.updated"
         audit.record(actor, action, "mipyme", mipyme.id, via=via, changes=changes)

@@ -15,6 +15,7 @@ from fieldwork.clock import flag_day, programme_zone
 from fieldwork.extensions import db
 from fieldwork.i18n import cop, number
 from fieldwork.models import Visit
+from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
 from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError
@@ -112,7 +113,8 @@ def mipyme_page(mipyme_id: int) -> Any:
         .order_by(Visit.visited_at.desc(), Visit.id.desc())
     ))
     return render_template("supervision/mipyme.html", s=summary, m=summary.mipyme, day=day, visits=visits,
-                           trends=_trends(visits), has_photo_route=_has_photo_route())
+                           trends=_trends(visits), has_photo_route=_has_photo_route(),
+                           history=history_entries(summary.mipyme))
 
 
 def _trends(visits: list[Visit]) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from fieldwork.api.visit_schemas import VisitInputSchema
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
+from fieldwork.registry.history import Standing, assignment_error, standings
 from fieldwork.visits.content import CONTENT_FIELDS, content_hash
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -104,6 +105,7 @@ class _Batch:
     zone: ZoneInfo
     stored: dict[str, Visit | SimpleNamespace]
     mipymes: dict[int, Mipyme]
+    history: dict[int, list[Standing]]  # each Mipyme's assignment and active history, oldest first
     # New visits as plain objects (the same attributes as Visit), written with one bulk INSERT:
     # building and flushing an ORM object per visit cost more than all the rules together.
     new: list[SimpleNamespace] = field(default_factory=list)
@@ -116,7 +118,7 @@ def _decide_all(
     mipyme_ids = {data["mipyme_id"] for _, data in valid}
     mipymes = db.session.scalars(select(Mipyme).where(Mipyme.id.in_(mipyme_ids)))
     batch = _Batch(officer, now, via, programme_zone(), stored=_load_stored({data["id"] for _, data in valid}),
-                   mipymes={m.id: m for m in mipymes})
+                   mipymes={m.id: m for m in mipymes}, history=standings(mipyme_ids))
     decided = [(index, _decide_one(batch, data)) for index, data in valid]
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
         db.session.execute(insert(Visit), [vars(visit) for visit in batch.new])
@@ -144,7 +146,8 @@ def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
             return SyncResult(visit_id, "duplicate")
         if visit.review_status not in EDITABLE_STATES:
             return _rejected(visit_id, "review_status", _("La visita ya fue aprobada y no se puede modificar."))
-    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.now, batch.zone)
+    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.now, batch.zone,
+                         history=batch.history.get(data["mipyme_id"], []))
     if errors:
         return SyncResult(visit_id, "rejected", errors)
     if visit is None:
@@ -180,25 +183,31 @@ def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any],
 
 
 def rule_errors(
-    officer: User, data: dict[str, Any], mipyme: Mipyme | None, now: datetime, zone: ZoneInfo
+    officer: User, data: dict[str, Any], mipyme: Mipyme | None, now: datetime, zone: ZoneInfo, *,
+    history: list[Standing] | None = None,
 ) -> dict[str, list[str]]:
-    """The rules beyond field validity: whose Mipyme, and when (Spanish messages per field)."""
+    """The rules beyond field validity: whose Mipyme, and when (Spanish messages per field).
+
+    Assignment and activity are judged at `visited_at` against the Mipyme's `history` (API.md), so a
+    visit made offline before a reassignment or a deactivation is still accepted from its officer.
+    """
     errors: dict[str, list[str]] = {}
+    visited_at: datetime = data["visited_at"]
+    visit_day = local_date(visited_at, zone)
     if mipyme is None:
         errors["mipyme_id"] = [_("La Mipyme no existe.")]
-    elif not mipyme.active:
-        errors["mipyme_id"] = [_("La Mipyme está inactiva; no se pueden registrar visitas.")]
-    elif mipyme.officer_id != officer.id:
-        errors["mipyme_id"] = [_("Esta Mipyme no está asignada a usted.")]
-    visited_at: datetime = data["visited_at"]
+    else:
+        message = assignment_error(officer, mipyme, history or [], visited_at, zone)
+        if message:
+            errors["mipyme_id"] = [message]
     if visited_at > now + CLOCK_SKEW:
         errors["visited_at"] = [_("La fecha de la visita está en el futuro; revise la hora del teléfono.")]
-    elif mipyme is not None and local_date(visited_at, zone) < local_date(mipyme.created_at, zone):
-        # Compared by day: a business registered this afternoon may have been visited this morning.
-        errors["visited_at"] = [_("La visita es anterior al registro de la Mipyme (%(day)s).",
-                                  day=local_date(mipyme.created_at, zone).isoformat())]
+    elif mipyme is not None and visit_day < mipyme.enrolled_on:
+        # Compared by the programme's day: a visit at 23:30 in Bogotá is that day, though UTC says the next.
+        errors["visited_at"] = [_("La visita es anterior al ingreso de la Mipyme al programa (%(day)s).",
+                                  day=mipyme.enrolled_on.isoformat())]
     due = data.get("follow_up_due")
-    if due is not None and due < local_date(visited_at, zone):
+    if due is not None and due < visit_day:
         errors["follow_up_due"] = [_("El seguimiento no puede ser anterior a la fecha de la visita.")]
     return errors
 
