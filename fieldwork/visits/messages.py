@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from fieldwork.numbers import DECIMAL_MESSAGES, INTEGER_MESSAGES
+from fieldwork.visits.form_messages import form_js_messages
 
 
 def js_messages() -> dict[str, str]:
@@ -89,4 +90,5 @@ def js_messages() -> dict[str, str]:
         "open_draft": _("Abrir"),
         "unknown_mipyme": _("Mipyme #%(id)s"),
         "attempts": _("Intentos: %(count)s · %(error)s"),
+        **form_js_messages(),  # the programme's questions (static/js/forms/)
     }

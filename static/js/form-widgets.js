@@ -122,7 +122,7 @@ export function showErrors(form, errors, summaryText) {
   const loose = [];
   let first = null;
   for (const [name, messages] of Object.entries(errors || {})) {
-    const key = name.split('.')[0];
+    const key = name.startsWith('answers.') ? name : name.split('.')[0]; // answers.<question> is its own field
     const text = [].concat(messages).join(' ');
     const input = key === 'location' ? form.querySelector('[data-geo-capture]') : form.querySelector(`[name="${key}"]:not([type=hidden])`);
     const container = input?.closest('.field');

@@ -2,6 +2,7 @@
 // outbox and sent to /api/v1/visits/sync), and back. Pure functions: no DOM, no storage.
 import { t } from './i18n.js';
 import { parseInteger } from './numbers.js';
+import { visitToFields } from './forms/answer-values.js';
 
 export const TOPICS = ['produccion', 'comercializacion', 'financiacion', 'formacion'];
 export const NUMBER_FIELDS = ['production_units', 'monthly_sales_cop', 'employees'];
@@ -82,7 +83,7 @@ export function payloadToFields(visit) {
   for (const name of TEXT_FIELDS) fields[name] = visit[name] || '';
   fields.follow_up_due = visit.follow_up_due || '';
   fields.location = visit.location || null;
-  return fields;
+  return Object.assign(fields, visitToFields(visit));
 }
 
 /** The Spanish message for a figure field, or '' when it reads as a whole number. */

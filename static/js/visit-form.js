@@ -6,6 +6,7 @@ import { downscale, photoUrl } from './photos.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
 import { DATE_RULES, emptyFields, fieldsToPayload, validate } from './visit-data.js';
 import { clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, showErrors } from './form-widgets.js';
+import { attachQuestions } from './forms/visit-questions.js';
 
 const form = document.querySelector('[data-visit-form]');
 const officerId = form?.dataset.officer;
@@ -15,6 +16,7 @@ const dateRules = { ...DATE_RULES, ...JSON.parse(form?.dataset.dateRules || '{}'
 const notice = document.querySelector('[data-form-notice]');
 const draftStatus = form?.querySelector('[data-draft-status]');
 const discardButton = form?.querySelector('[data-discard]');
+const questions = attachQuestions(form); // the programme's form: hooks read, write, errors, payload
 const TEXT_INPUTS = ['mipyme_id', 'visited_at', 'production_units', 'monthly_sales_cop', 'employees', 'needs', 'notes',
   'follow_up_due', 'follow_up_reason'];
 
@@ -33,7 +35,7 @@ function readFields() {
   const fields = { location: draft.fields.location || null };
   for (const name of TEXT_INPUTS) fields[name] = form.elements[name]?.value ?? '';
   fields.topics = [...form.querySelectorAll('input[name=topics]:checked')].map((input) => input.value);
-  return fields;
+  return Object.assign(fields, questions.read());
 }
 
 function writeFields(fields) {
@@ -120,6 +122,7 @@ async function load(next, message) {
   persisted = Boolean(next.updated_at);
   discardButton.hidden = !persisted;
   writeFields(next.fields);
+  await questions.write(next.fields);
   clearErrors(form);
   // The notice above says why; the summary lists only errors that belong to no field.
   if (next.errors && Object.keys(next.errors).length) showErrors(form, next.errors, '');
@@ -165,14 +168,14 @@ function showWaitingRejections(drafts) {
 async function submit(event) {
   event.preventDefault();
   const fields = readFields();
-  const errors = validate(fields, mipymeIds, new Date(), dateRules);
+  const errors = { ...validate(fields, mipymeIds, new Date(), dateRules), ...questions.errors() };
   if (Object.keys(errors).length) {
     const first = showErrors(form, errors, t('err_form_summary'));
     first?.focus();
     return;
   }
   await saving;
-  const payload = fieldsToPayload(draft.id, draft.revision, fields);
+  const payload = { ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() };
   try {
     await store.queueVisit({ ...draft, fields }, payload);
   } catch (error) {

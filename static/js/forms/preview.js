@@ -1,0 +1,20 @@
+// The supervisor's preview of a version (templates/forms/, by forms-core): the form as the officer will
+// see it, live and read-write, but nothing is saved anywhere. today() is the real day in the zone.
+import { embedded } from './definitions.js';
+import { renderForm } from './render.js';
+import { visitDay } from './visit-questions.js';
+
+const container = document.getElementById('form-preview');
+const definition = embedded();
+if (container && definition) {
+  const zone = container.dataset.zone || 'America/Bogota';
+  const preview = renderForm(container, definition, { today: () => visitDay('', zone) });
+  // A "Probar" button (optional in the page) shows every error as saving would, without saving.
+  const tryButton = document.querySelector('[data-preview-check]');
+  tryButton?.addEventListener('click', (event) => {
+    event.preventDefault();
+    preview.check();
+    preview.firstInvalid()?.focus();
+  });
+  container.dataset.ready = 'true';
+}

@@ -1,0 +1,126 @@
+"""The programme's questions drawn in the browser (static/js/forms/render.js), as an officer uses them:
+relevance shows and hides live, a failed constraint shows its message beside the field, calculates and
+notes follow the answers, numbers are read as Colombia writes them."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.forms_helpers import definition, financing_questions, mount, question
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def preview(live_server, page):
+    mount(page, live_server.url, definition(financing_questions()))
+    return page
+
+
+def field(name: str) -> str:
+    return f"[name='answers.{name}']"
+
+
+def test_amount_appears_only_when_financing_was_received(preview):
+    amount = preview.locator("[data-question=amount]")
+    assert amount.is_hidden()
+    preview.check(f"{field('financing')}[value=si]")
+    assert amount.is_visible()
+    preview.check(f"{field('financing')}[value=no]")
+    assert amount.is_hidden()
+
+
+def test_failed_constraint_shows_its_message_beside_the_field(preview):
+    preview.check(f"{field('financing')}[value=si]")
+    preview.fill(field("amount"), "0")
+    amount = preview.locator(field("amount"))
+    error = preview.locator("[data-question=amount] .error")
+    assert error.inner_text() == "El monto debe ser mayor que cero."
+    assert amount.get_attribute("aria-invalid") == "true"
+    assert error.get_attribute("id") in amount.get_attribute("aria-describedby").split()
+    assert "q-amount-hint" in amount.get_attribute("aria-describedby").split()
+    preview.fill(field("amount"), "1.500.000")
+    assert error.count() == 0
+    assert amount.get_attribute("aria-invalid") is None
+
+
+def test_constraint_without_message_gets_the_default_spanish_one(preview):
+    preview.check(f"{field('financing')}[value=si]")
+    preview.fill(field("rate"), "12,5")
+    assert preview.locator("[data-question=rate] .error").inner_text() == (
+        "La respuesta no cumple la condición de esta pregunta.")
+    preview.fill(field("rate"), "2,5")
+    assert preview.locator("[data-question=rate] .error").count() == 0
+
+
+def test_decimal_comma_and_grouped_integers_are_read_as_numbers(preview):
+    preview.check(f"{field('financing')}[value=si]")
+    preview.fill(field("amount"), "4.500.000")
+    preview.fill(field("rate"), "2,75")
+    assert preview.evaluate("window.questions.check()")["answers"] == {
+        "financing": "si", "amount": 4_500_000, "rate": 2.75, "formal": 0, "informal": 0, "total": "0"}
+    preview.fill(field("amount"), "4,5")
+    assert preview.locator("[data-question=amount] .error").inner_text() == "Escriba un número entero."
+
+
+def test_calculate_and_note_follow_the_answers_and_defaults_fill_in(preview):
+    note = preview.locator("[data-question=total_note]")
+    assert preview.input_value(field("formal")) == "0"
+    assert note.inner_text() == "Total de empleados: 0"
+    preview.fill(field("formal"), "3")
+    preview.fill(field("informal"), "4")
+    assert note.inner_text() == "Total de empleados: 7"
+    assert preview.locator("[data-question=total]").is_hidden()  # a calculate without a label is only a value
+
+
+def test_select_multiple_has_one_checkbox_per_choice_and_its_constraint(preview):
+    boxes = preview.locator(f"{field('channels')}[type=checkbox]")
+    assert boxes.count() == 5
+    for value in ("tienda", "feria", "redes", "whatsapp"):
+        preview.check(f"{field('channels')}[value={value}]")
+    assert preview.locator("[data-question=channels] .error").inner_text() == "Elija como máximo tres canales."
+
+
+def test_date_constraint_compares_with_the_visit_day(preview):
+    preview.fill(field("rut_date"), "2026-03-03")  # the day after the visit (2026-03-02)
+    assert preview.locator("[data-question=rut_date] .error").inner_text() == (
+        "La fecha no puede ser posterior a la visita.")
+    preview.fill(field("rut_date"), "2026-03-02")
+    assert preview.locator("[data-question=rut_date] .error").count() == 0
+
+
+def test_required_mark_labels_and_group_heading_are_accessible(preview):
+    assert preview.locator("fieldset[data-group=finance] > legend").inner_text() == "Financiación"
+    assert preview.get_by_label("Empleados formales").count() == 1
+    assert preview.locator(f"{field('financing')}[value=si]").get_attribute("aria-required") == "true"
+    assert preview.locator("[data-question=financing] legend .required-mark").count() == 1
+
+
+def test_a_group_that_is_not_relevant_hides_every_question_in_it(live_server, page):
+    form = definition([
+        question("active", "select_one", "¿Sigue activa?", choices=[{"name": "si", "label": "Sí"},
+                                                                    {"name": "no", "label": "No"}]),
+        {"type": "begin_group", "name": "sales", "label": "Ventas", "relevant": "${active} = 'si'",
+         "ast": {"relevant": ["=", ["ref", "active"], ["str", "si"]]}},
+        question("online", "select_one", "¿Vende en línea?", choices=[{"name": "si", "label": "Sí"}]),
+        {"type": "end_group", "name": "sales"},
+    ])
+    mount(page, live_server.url, form)
+    assert page.locator("[data-group=sales]").is_hidden()
+    page.check(f"{field('active')}[value=si]")
+    assert page.locator("[data-question=online]").is_visible()
+
+
+def test_preview_draws_the_embedded_version_and_saves_nothing(live_server, page):
+    page.goto(live_server.url + "/offline", wait_until="domcontentloaded")
+    page.evaluate("""(definition) => {
+      document.querySelector('main').innerHTML = '<section id="form-preview"></section>';
+      const data = Object.assign(document.createElement('script'), { type: 'application/json', id: 'form-definition' });
+      data.textContent = JSON.stringify(definition);
+      document.body.append(data);
+      return import('/static/js/forms/preview.js');
+    }""", definition(financing_questions()))
+    page.wait_for_selector("#form-preview[data-ready=true]")
+    page.check(f"{field('financing')}[value=si]")
+    page.fill(field("amount"), "0")
+    assert page.locator("[data-question=amount] .error").inner_text() == "El monto debe ser mayor que cero."
+    assert page.evaluate("indexedDB.databases().then((all) => all.map((d) => d.name))") == []
