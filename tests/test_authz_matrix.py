@@ -69,7 +69,8 @@ def _link_form(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _owner_form(record: dict[str, Any]) -> dict[str, Any]:
-    return {f"{form_prefix(record['visit'])}-decision": "confirmed"}
+    prefix = form_prefix(record["visit"])
+    return {f"{prefix}-decision": "confirmed", f"{prefix}-revision": str(record["visit"].revision)}
 
 
 def _sync_batch(record: dict[str, Any]) -> dict[str, Any]:
@@ -83,11 +84,11 @@ def _sync_statuses(body: Any) -> str:
 
 
 def _review(record: dict[str, Any]) -> dict[str, Any]:
-    return {"decision": "returned", "comment": "Falta la foto del taller."}
+    return {"decision": "returned", "comment": "Falta la foto del taller.", "revision": str(record["visit"].revision)}
 
 
 def _resolution(record: dict[str, Any]) -> dict[str, Any]:
-    return {"note": "Hablamos con el propietario."}
+    return {"note": "Hablamos con el propietario.", "outcome": "record_stands"}
 
 
 def _reassign(record: dict[str, Any]) -> dict[str, Any]:
@@ -163,13 +164,15 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/supervision/visits/<visit_id>/review"): Entry(
         f"{LOGIN} 403 403 302>/supervision/visits/<visit_id> 403 403 403", form=_review),
     ("POST", "/supervision/visits/<visit_id>/resolve"): Entry(
-        f"{LOGIN} 403 403 400 403 403 403", form=_resolution),  # 400: the visit is not disputed
+        f"{LOGIN} 403 403 409 403 403 403", form=_resolution),  # 409: the visit is not disputed
     ("GET", "/owner/"): Entry(f"{LOGIN} 403 403 403 200 200 403"),
     # owners
     ("GET", "/c/<token>"): Entry("200 200 200 200 200 200 200"),
+    # The link is the credential for its visit's photos too (of that visit only).
+    ("GET", "/c/<token>/photos/<photo_id>"): Entry("200 200 200 200 200 200 200"),
     # The link's holder answers once (nobody is logged in on the owner's phone); anyone logged in
-    # who is not that Mipyme's owner is refused, and after the answer everyone gets 409.
-    ("POST", "/c/<token>"): Entry("303>/c/<token> 409 409 409 409 409 409", form=_link_form),
+    # who is not that Mipyme's owner is refused (403), and after the answer its owner gets 409.
+    ("POST", "/c/<token>"): Entry("303>/c/<token> 403 403 403 409 403 403", form=_link_form),
     ("POST", "/owner/visits/<visit_id>/confirmation"): Entry(f"{LOGIN} 403 403 403 302>/owner/ 404 403",
                                                              form=_owner_form),
     # API

@@ -166,7 +166,8 @@ def test_a_visit_edited_while_the_owner_reads_must_be_read_again(client, world):
     db.session.commit()
     response = client.post(url, data={"csrf_token": form_token(client, "/login"), "decision": "confirmed",
                                       "revision": REVISION.search(page).group(1)})
-    assert response.status_code == 409 and "modificó la visita" in response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "La visita cambió mientras la leía; revísela de nuevo" in response.get_data(as_text=True)
     assert _visit(world["visit"].id).owner_confirmation == "pending"
     assert _answer(client, url, "confirmed").status_code == 303
 
@@ -179,13 +180,16 @@ def test_link_form_needs_its_csrf_token(client, world):
     assert _visit(world["visit"].id).owner_confirmation == "pending"
 
 
-def test_an_officer_logged_in_cannot_answer_for_the_owner(client, world):
-    login(client, world["officer"])
+@pytest.mark.parametrize("role", ["officer", "supervisor", "admin"])
+def test_a_browser_with_a_staff_session_cannot_answer_for_the_owner(client, world, role):
+    user = world["officer"] if role == "officer" else make_user(role)
+    login(client, user)
     url = _url(world["visit"])
     page = client.get(url).get_data(as_text=True)
-    assert "Este enlace es para el propietario" in page and 'name="decision"' not in page
+    assert "Solo el propietario del negocio puede responder" in page and 'name="decision"' not in page
     response = client.post(url, data={"decision": "confirmed", "revision": "1"})
-    assert response.status_code == 409
+    assert response.status_code == 403
+    assert "Este navegador tiene abierta una sesión del programa" in response.get_data(as_text=True)
     assert _visit(world["visit"].id).owner_confirmation == "pending"
 
 

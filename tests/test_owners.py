@@ -39,11 +39,11 @@ def _state(visit_id):
     return db.session.get(Visit, visit_id)
 
 
-def _decide(client, visit, decision, comment=""):
+def _decide(client, visit, decision, comment="", revision="1"):
     prefix = f"v-{visit.id}-"
     return client.post(f"/owner/visits/{visit.id}/confirmation", data={
         prefix + "csrf_token": form_token(client, "/owner/"), prefix + "decision": decision,
-        prefix + "comment": comment})
+        prefix + "comment": comment, prefix + "revision": revision})
 
 
 def test_owner_home_shows_their_visits_newest_first_and_nothing_else(client, world):

@@ -126,7 +126,7 @@ def test_the_form_returns_a_visit_with_its_comment(client, world):
     page = f"/supervision/visits/{world['visit'].id}"
     token = form_token(client, page)
     response = client.post(f"{page}/review", data={"csrf_token": token, "decision": "returned",
-                                                   "comment": "Revise las ventas."})
+                                                   "comment": "Revise las ventas.", "revision": "1"})
     assert response.status_code == 302
     visit = reload(world["visit"])
     assert (visit.review_status, visit.review_comment) == ("returned", "Revise las ventas.")
@@ -137,7 +137,8 @@ def test_the_form_returns_a_visit_with_its_comment(client, world):
 def test_the_form_says_why_a_return_without_comment_is_refused(client, world):
     login(client, world["supervisor"])
     page = f"/supervision/visits/{world['visit'].id}"
-    response = client.post(f"{page}/review", data={"csrf_token": form_token(client, page), "decision": "returned"})
+    response = client.post(f"{page}/review", data={"csrf_token": form_token(client, page), "decision": "returned",
+                                                   "revision": "1"})
     assert response.status_code == 400
     assert "escriba qué debe corregir" in response.get_data(as_text=True)
     assert reload(world["visit"]).review_status == "submitted"
@@ -146,7 +147,8 @@ def test_the_form_says_why_a_return_without_comment_is_refused(client, world):
 def test_the_form_approves_and_then_hides_itself(client, world):
     login(client, world["supervisor"])
     page = f"/supervision/visits/{world['visit'].id}"
-    client.post(f"{page}/review", data={"csrf_token": form_token(client, page), "decision": "approved"})
+    client.post(f"{page}/review", data={"csrf_token": form_token(client, page), "decision": "approved",
+                                        "revision": "1"})
     html = client.get(page).get_data(as_text=True)
     assert reload(world["visit"]).review_status == "approved"
     assert "Guardar revisión" not in html and "queda cerrada" in html

@@ -196,7 +196,7 @@ def test_a_supervisor_resolves_a_dispute_from_the_dashboard(sup, world):
     assert "El funcionario no vino ese día." in html
     response = sup.post(f"/supervision/visits/{visit.id}/resolve", data={
         "csrf_token": form_token(sup, "/supervision/"), "note": "Llamé al propietario: fue otro día.",
-        "next": "/supervision/#disputas"})
+        "outcome": "record_stands", "next": "/supervision/#disputas"})
     assert response.status_code == 302 and response.headers["Location"] == "/supervision/#disputas"
     db.session.expire_all()
     stored = db.session.get(Visit, visit.id)

@@ -13,13 +13,13 @@ from fieldwork.api import (
     spanish,  # noqa: F401  (Spanish messages before any schema is built)
 )
 from fieldwork.api.common import load_body, service_error_response
-from fieldwork.api.visit_schemas import dump_visit
+from fieldwork.api.visit_schemas import dump_visit, read_revision_field
 from fieldwork.extensions import db
 from fieldwork.models import Visit
 from fieldwork.owners import links
 from fieldwork.owners.confirmation import DECISIONS, MAX_COMMENT, confirm_visit
 from fieldwork.security import roles_required
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.visits.access import can_see_visit
 
 
@@ -31,6 +31,7 @@ class ConfirmationInputSchema(Schema):
 
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     comment = fields.String(allow_none=True, validate=validate.Length(max=MAX_COMMENT))
+    revision = read_revision_field()
 
 
 class ConfirmationLinkSchema(Schema):
@@ -59,19 +60,21 @@ def confirm(visit_id: str) -> Any:
           description: La visita con la respuesta del propietario.
           content: {application/json: {schema: VisitSchema}}
         409:
-          description: La visita ya fue aprobada (o el enlace ya se usó); nada cambia.
+          description: "La visita ya fue aprobada, o cambió desde la revisión leída (errors.revision); nada cambia."
+          content: {application/json: {schema: Error}}
+        503:
+          description: "Servidor ocupado; nada cambió, reintente."
           content: {application/json: {schema: Error}}
     """
     visit = _visit_or_404(visit_id)
     data = load_body(ConfirmationInputSchema())
     try:
-        confirm_visit(visit, data["decision"], data.get("comment"), actor=current_user, via="account",
-                      channel="api")
+        commit_with_retry(lambda: confirm_visit(
+            visit, data["decision"], data.get("comment"), actor=current_user, via="account", channel="api",
+            revision=data.get("revision")), "confirmation")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
-    return jsonify(dump_visit(visit))
+    return jsonify(dump_visit(visit, reader=current_user))
 
 
 @bp.get("/visits/<visit_id>/confirmation-link")

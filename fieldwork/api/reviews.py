@@ -14,13 +14,13 @@ from fieldwork.api import (
     spanish,  # noqa: F401  (Spanish messages before any schema is built)
 )
 from fieldwork.api.common import load_body, service_error_response
-from fieldwork.api.visit_schemas import dump_visit
+from fieldwork.api.visit_schemas import dump_visit, read_revision_field
 from fieldwork.extensions import db
 from fieldwork.models import Visit
 from fieldwork.security import roles_required
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision.review import DECISIONS, MAX_COMMENT, review_visit
-from fieldwork.supervision.services import MAX_NOTE, resolve_dispute
+from fieldwork.supervision.services import MAX_NOTE, OUTCOMES, resolve_dispute
 
 
 class ReviewInputSchema(Schema):
@@ -31,13 +31,17 @@ class ReviewInputSchema(Schema):
 
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     comment = fields.String(allow_none=True, validate=validate.Length(max=MAX_COMMENT))
+    revision = read_revision_field()
 
 
 class DisputeResolutionInputSchema(Schema):
+    """The outcome: the owner was right (the visit goes back to its officer) or the record stands (default)."""
+
     class Meta:
         unknown = RAISE
 
     note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NOTE))
+    outcome = fields.String(load_default="record_stands", validate=validate.OneOf(OUTCOMES))
 
 
 def _visit_or_404(visit_id: str) -> Visit:
@@ -47,14 +51,12 @@ def _visit_or_404(visit_id: str) -> Visit:
     return visit
 
 
-def _answer(change: Any) -> Any:
+def _answer(change: Any, what: str) -> Any:
     try:
-        visit = change()
+        visit = commit_with_retry(change, what)
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
-    return jsonify(dump_visit(visit))
+    return jsonify(dump_visit(visit, reader=current_user))
 
 
 @bp.post("/visits/<visit_id>/review")
@@ -69,12 +71,16 @@ def review_visit_api(visit_id: str) -> Any:
           description: La visita revisada.
           content: {application/json: {schema: VisitSchema}}
         409:
-          description: La visita ya estaba aprobada; nada cambia.
+          description: "La visita ya estaba aprobada, o cambió desde la revisión leída (errors.revision); nada cambia."
+          content: {application/json: {schema: Error}}
+        503:
+          description: "Servidor ocupado; nada cambió, reintente."
           content: {application/json: {schema: Error}}
     """
     visit = _visit_or_404(visit_id)
     data = load_body(ReviewInputSchema())
-    return _answer(lambda: review_visit(current_user, visit, data["decision"], data.get("comment"), via="api"))
+    return _answer(lambda: review_visit(current_user, visit, data["decision"], data.get("comment"), via="api",
+                                        revision=data.get("revision")), "review")
 
 
 @bp.post("/visits/<visit_id>/dispute-resolution")
@@ -94,4 +100,4 @@ def resolve_dispute_api(visit_id: str) -> Any:
     """
     visit = _visit_or_404(visit_id)
     data = load_body(DisputeResolutionInputSchema())
-    return _answer(lambda: resolve_dispute(current_user, visit, data["note"], via="api"))
+    return _answer(lambda: resolve_dispute(current_user, visit, data["note"], data["outcome"], via="api"), "dispute")

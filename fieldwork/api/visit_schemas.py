@@ -10,7 +10,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_loa
 
 from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
 from fieldwork.api.schemas import PageArgsSchema
-from fieldwork.models import CONFIRMATION_STATES, REVIEW_STATES, TOPICS, Photo, Visit
+from fieldwork.models import CONFIRMATION_STATES, REVIEW_STATES, TOPICS, Photo, User, Visit
 
 
 class LocationSchema(Schema):
@@ -53,18 +53,30 @@ class VisitSchema(Schema):
     owner_comment = fields.String(allow_none=True)
     dispute_resolved_at = fields.AwareDateTime(allow_none=True)
     dispute_resolution_note = fields.String(allow_none=True)
+    dispute_outcome = fields.String(allow_none=True, validate=validate.OneOf(("owner_right", "record_stands")))
     photos = fields.List(fields.Nested(PhotoRefSchema))
 
 
-def dump_visit(visit: Visit) -> dict[str, Any]:
-    """The API body of one visit (photos included; load them with selectinload for lists)."""
+#: What owners' answers leave out (API.md): the supervisor's word to the officer is not for the owner.
+OWNER_HIDDEN = ("review_comment",)
+
+
+def visit_schema_for(reader: User | None) -> VisitSchema:
+    """The one decision of which visit fields a reader gets (every API route that answers visits)."""
+    if reader is not None and reader.role == "owner":
+        return VisitSchema(exclude=OWNER_HIDDEN)
+    return VisitSchema()
+
+
+def dump_visit(visit: Visit, reader: User | None = None) -> dict[str, Any]:
+    """The API body of one visit as `reader` may see it (photos included; load them with selectinload)."""
     location = None
     if visit.latitude is not None and visit.longitude is not None:
         location = {"lat": visit.latitude, "lon": visit.longitude, "accuracy_m": visit.accuracy_m}
     data = {name: getattr(visit, name) for name in VisitSchema._declared_fields if hasattr(visit, name)}
     data["location"] = location
     data["photos"] = [_photo_ref(p) for p in visit.photos]
-    return VisitSchema().dump(data)
+    return visit_schema_for(reader).dump(data)
 
 
 def _photo_ref(photo: Photo) -> dict[str, Any]:
@@ -150,6 +162,12 @@ class VisitInputSchema(Schema):
         if isinstance(data, dict):
             return {key: value for key, value in data.items() if key not in SERVER_FIELDS}
         return data
+
+
+def read_revision_field() -> Count:
+    """`revision` of a review or a confirmation: the revision the person read (checked by the service)."""
+    return Count(allow_none=True, validate=validate.Range(min=1, max=MAX_REVISION),
+                 metadata={"description": "La revisión que la persona leyó; si ya no es la actual: 409."})
 
 
 class SyncRequestSchema(Schema):

@@ -8,27 +8,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import selectinload
 
 from fieldwork.api import bp
-from fieldwork.api.common import load_args
+from fieldwork.api.common import load_args, service_error_response
 from fieldwork.api.visit_schemas import (
     SyncResponseSchema,
     VisitArgsSchema,
     dump_visit,
 )
-from fieldwork.clock import utcnow
+from fieldwork.device import current_device
 from fieldwork.errors import error_response
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Visit
 from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
 from fieldwork.visits.access import can_see_visit, visible_visits
-from fieldwork.visits.sync import sync_batch
-
-#: A deadlock between two batches (PostgreSQL) or a lock wait that ran out (SQLite) is retried:
-#: the whole batch is idempotent, so running it again is always safe.
-LOCK_RETRIES = 3
+from fieldwork.visits.sync_service import sync_and_commit
 
 
 @bp.post("/visits/sync")
@@ -65,19 +61,12 @@ def sync_visits() -> Any:
             "visits": [_("Envíe como máximo %(limit)d visitas por lote (llegaron %(count)d).",
                          limit=limit, count=len(data["visits"]))]})
     visits = data["visits"]  # each visit is validated on its own by sync_batch
-    for attempt in range(1, LOCK_RETRIES + 1):
-        try:
-            results = sync_batch(current_user, visits, utcnow(), via="api")
-            db.session.commit()
-            break
-        except OperationalError:
-            db.session.rollback()
-            current_app.logger.warning("sync: lock conflict, attempt %d", attempt, exc_info=True)
-            if attempt == LOCK_RETRIES:
-                response = error_response(503, _("El servidor está ocupado. Sus visitas siguen en el teléfono; "
-                                                  "se enviarán de nuevo en un momento."))
-                response[0].headers["Retry-After"] = "5"
-                return response
+    try:
+        results = sync_and_commit(current_user, visits, via="api", device=current_device())
+    except ServiceError as error:  # 503 after the lock retries: nothing stored, the phone sends again
+        response = service_error_response(error)
+        response[0].headers["Retry-After"] = "5"
+        return response
     return jsonify(SyncResponseSchema().dump({"results": [r.as_dict() for r in results]}))
 
 
@@ -103,7 +92,7 @@ def list_visits() -> Any:
     page = (query.options(selectinload(Visit.photos))
             .order_by(Visit.visited_at.desc(), Visit.id)
             .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"]))
-    items = [dump_visit(visit) for visit in db.session.scalars(page)]
+    items = [dump_visit(visit, reader=current_user) for visit in db.session.scalars(page)]
     return jsonify({"items": items, "total": total})  # items are dumped by dump_visit already
 
 
@@ -119,4 +108,4 @@ def get_visit(visit_id: str) -> Any:
     visit = db.session.get(Visit, visit_id.lower()[:36], options=[selectinload(Visit.photos)])
     if visit is None or not can_see_visit(current_user, visit):
         abort(404)
-    return jsonify(dump_visit(visit))
+    return jsonify(dump_visit(visit, reader=current_user))

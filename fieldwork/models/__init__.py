@@ -3,6 +3,7 @@ from fieldwork.models.audit import AuditEntry
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
 from fieldwork.models.user import ROLES, User
+from fieldwork.models.visit_record import REVIEW_EVENT_KINDS, ReviewEvent, VisitRevision
 from fieldwork.models.visit import (
     CONFIRMATION_STATES,
     REVIEW_STATES,
@@ -17,10 +18,13 @@ __all__ = [
     "Mipyme",
     "MipymeHistory",
     "Photo",
+    "REVIEW_EVENT_KINDS",
     "REVIEW_STATES",
+    "ReviewEvent",
     "ROLES",
     "SECTORS",
     "TOPICS",
     "User",
     "Visit",
+    "VisitRevision",
 ]

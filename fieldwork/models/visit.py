@@ -60,6 +60,12 @@ class Visit(db.Model):
     dispute_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispute_resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     dispute_resolution_note: Mapped[str | None] = mapped_column(Text)
+    # "owner_right" (the visit went back to its officer) or "record_stands" (fieldwork/supervision/services.py).
+    dispute_outcome: Mapped[str | None] = mapped_column(String(16))
+    # HMAC of address + user agent (fieldwork/device.py): the phone that synced the visit, and the
+    # browser that answered its link; equal means the "owner" answered from the officer's own device.
+    sync_device: Mapped[str | None] = mapped_column(String(64))
+    link_device: Mapped[str | None] = mapped_column(String(64))
 
     mipyme: Mapped[Mipyme] = relationship(foreign_keys=[mipyme_id])
     officer: Mapped[User] = relationship(foreign_keys=[officer_id])

@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, update
+from sqlalchemy import ColumnElement, and_, case, func, select, update
 
 from fieldwork import audit
 from fieldwork.clock import utcnow
+from fieldwork.device import independent_answer_condition, same_device_condition
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, check_read_revision, stale_revision_error
 
 DECISIONS = ("confirmed", "disputed")
+STAFF = ("officer", "supervisor", "admin")
 MAX_COMMENT = 2000
 
 
@@ -32,6 +35,14 @@ def _validate(decision: str | None, comment: str | None) -> str | None:
     return cleaned
 
 
+def can_owner_answer(visit: Visit, via: str = "account") -> bool:
+    """Can this visit still be answered by its owner? Until a supervisor approves it; through a shared
+    link only once (while no answer exists). The one home of this rule: services, views and templates."""
+    if visit.review_status == "approved":
+        return False
+    return via == "account" or visit.owner_confirmation == "pending"
+
+
 def _refusal(visit: Visit) -> ServiceError:
     """Why a decision could not be stored, read from the visit's current state."""
     if visit.review_status == "approved":
@@ -39,6 +50,20 @@ def _refusal(visit: Visit) -> ServiceError:
             {"decision": [_("Un supervisor ya aprobó esta visita: su respuesta ya no se puede cambiar.")]}, 409
         )
     return ServiceError({"decision": [_("Ya se registró una respuesta para esta visita.")]}, 409)
+
+
+def speaker_refusal(actor: User | None, visit: Visit) -> ServiceError | None:
+    """Why `actor` may not answer for the owner of `visit` (None: they may). Nobody logged in (a shared
+    link) or the owner of the visit's Mipyme may; staff never answer for an owner, nor another owner."""
+    if actor is None or (actor.role == "owner" and actor.mipyme_id == visit.mipyme_id):
+        return None
+    if actor.role in STAFF:
+        return ServiceError({"decision": [_(
+            "Este navegador tiene abierta una sesión del programa (%(name)s). Solo el propietario del negocio "
+            "puede responder esta visita, desde su propio teléfono. Nada se registró.", name=actor.name)]}, 403)
+    return ServiceError({"decision": [_(
+        "Ha iniciado sesión con la cuenta de otro negocio. Esta visita es del propietario de %(mipyme)s; "
+        "nada se registró.", mipyme=visit.mipyme.name)]}, 403)
 
 
 def confirm_visit(
@@ -49,54 +74,71 @@ def confirm_visit(
     actor: User | None = None,
     via: str = "account",
     channel: str | None = None,
-    only_if_pending: bool = False,
+    revision: int | None = None,
+    device: str | None = None,
     now: datetime | None = None,
 ) -> Visit:
     """Record the owner's decision on `visit` (confirmed or disputed); the caller commits.
 
-    `via` is how the owner spoke ("account" or "link"); `channel` is the audit log's via ("web", "api",
-    "link"; by default "link" for links, else "web"). `only_if_pending` refuses a second decision, as a
-    shared link must. A decision can change until a supervisor approves the visit; a new dispute re-opens
-    one a supervisor had resolved.
+    `via` is how the owner spoke ("account" or "link"; a link answers once, see `can_owner_answer`);
+    `channel` is the audit log's via ("web", "api", "link"; by default "link" for links, else "web").
+    `revision` is the revision the owner read: another one is refused with 409 (API without it: not
+    checked). `device` is the link's browser (fieldwork/device.py). A decision can change until a
+    supervisor approves the visit; a new dispute re-opens one a supervisor had resolved.
     """
-    cleaned = _validate(decision, comment)
     if via not in ("account", "link"):
         raise ValueError(f"unknown via {via!r}")
+    refusal = speaker_refusal(actor, visit)
+    if refusal is not None:
+        raise refusal
+    cleaned = _validate(decision, comment)
+    if not can_owner_answer(visit, via):
+        raise _refusal(visit)
+    check_read_revision(visit.revision, revision)
     previous = visit.owner_confirmation
     unchanged = previous == decision and visit.owner_comment == cleaned
     if unchanged and not (decision == "disputed" and visit.dispute_resolved_at is not None):
-        if visit.review_status == "approved" or only_if_pending:
-            raise _refusal(visit)
         return visit  # a repeated tap changes nothing and logs nothing
     values: dict[str, object] = {
         "owner_confirmation": decision,
         "owner_comment": cleaned,
         "confirmed_at": now or utcnow(),
         "confirmed_via": via,
+        "link_device": device if via == "link" else None,
     }
     if decision == "disputed":
-        values.update(dispute_resolved_at=None, dispute_resolved_by_id=None, dispute_resolution_note=None)
-    # One guarded UPDATE: a supervisor's approval or a second link decision arriving at the same moment
-    # cannot be overwritten, because the database re-checks the condition on the row it locks.
-    guard = [Visit.id == visit.id, Visit.review_status != "approved"]
-    if only_if_pending:
+        values.update(dispute_resolved_at=None, dispute_resolved_by_id=None, dispute_resolution_note=None,
+                      dispute_outcome=None)
+    # One guarded UPDATE: a supervisor's approval, an officer's edit or a second link decision arriving
+    # at the same moment cannot be overwritten, because the database re-checks the condition on the row.
+    read = visit.revision
+    guard = [Visit.id == visit.id, Visit.review_status != "approved", Visit.revision == read]
+    if via == "link":
         guard.append(Visit.owner_confirmation == "pending")
     result = db.session.execute(
         update(Visit).where(*guard).values(**values).execution_options(synchronize_session=False)
     )
     db.session.refresh(visit)
     if result.rowcount != 1:
+        if visit.revision != read:
+            raise stale_revision_error()
         raise _refusal(visit)
     audit.record(
         actor, f"visit.{decision}", "visit", visit.id, via=channel or ("link" if via == "link" else "web"),
-        previous=previous, comment=cleaned, confirmed_via=via,
+        previous=previous, comment=cleaned, confirmed_via=via, revision=read,
     )
     return visit
 
 
+def independent_confirmation() -> ColumnElement[bool]:
+    """THE rule of the confirmation rate (SQL): a visit its owner confirmed, other than through its link
+    from the very device that synced it (then the officer may have answered for the owner)."""
+    return and_(Visit.owner_confirmation == "confirmed", independent_answer_condition())
+
+
 @dataclass(frozen=True)
 class OfficerConfirmation:
-    """How owners answered one officer's visits."""
+    """How owners answered one officer's visits; `confirmed` counts only independent confirmations."""
 
     officer_id: int
     officer_name: str
@@ -104,28 +146,33 @@ class OfficerConfirmation:
     confirmed: int
     disputed: int
     pending: int
+    same_device: int = 0
 
     @property
     def rate(self) -> float | None:
-        """Share of the officer's visits that owners confirmed (None without visits)."""
+        """Share of the officer's visits that owners confirmed independently (None without visits)."""
         return self.confirmed / self.visits if self.visits else None
 
 
 def confirmation_rates_by_officer() -> list[OfficerConfirmation]:
-    """Per officer: visits, and how many owners confirmed, disputed or left pending (one GROUP BY)."""
+    """Per officer: visits, independent confirmations, disputes, pending, and confirmations from the
+    officer's own device (one GROUP BY)."""
 
-    def count(state: str):
-        return func.coalesce(func.sum(case((Visit.owner_confirmation == state, 1), else_=0)), 0)
+    def count(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
+    confirmed = Visit.owner_confirmation == "confirmed"
     rows = db.session.execute(
-        select(User.id, User.name, func.count(Visit.id), count("confirmed"), count("disputed"), count("pending"))
+        select(User.id, User.name, func.count(Visit.id), count(independent_confirmation()),
+               count(Visit.owner_confirmation == "disputed"), count(Visit.owner_confirmation == "pending"),
+               count(and_(confirmed, same_device_condition())))
         .join(Visit, Visit.officer_id == User.id)
         .group_by(User.id, User.name)
         .order_by(User.name, User.id)
     ).all()
     return [
         OfficerConfirmation(officer_id=row[0], officer_name=row[1], visits=int(row[2]), confirmed=int(row[3]),
-                            disputed=int(row[4]), pending=int(row[5]))
+                            disputed=int(row[4]), pending=int(row[5]), same_device=int(row[6]))
         for row in rows
     ]
 

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from fieldwork.read_revision import ReadRevisionForm
 
-class ConfirmationForm(FlaskForm):
-    """Confirm or dispute: the two submit buttons carry `decision`; the service checks the rules."""
+
+class ConfirmationForm(ReadRevisionForm):
+    """Confirm or dispute the revision read: the two submit buttons carry `decision`; the service checks
+    the rules."""
 
     # Not a HiddenField: hidden_tag() would render it, and the pressed button must be the only value sent.
     decision = StringField()
@@ -16,12 +19,6 @@ class ConfirmationForm(FlaskForm):
         _l("Comentario"), validators=[Optional()],
         render_kw={"rows": 3, "maxlength": 2000, "placeholder": _l("Si algo no es correcto, cuéntenos qué.")},
     )
-
-
-class LinkConfirmationForm(ConfirmationForm):
-    """The shared link's form also carries the revision the owner read, to catch a concurrent edit."""
-
-    revision = HiddenField()
 
 
 class OwnerAccountForm(FlaskForm):

@@ -1,21 +1,24 @@
 """The public confirmation page behind a shared link: `/c/<token>`, one decision on one visit."""
 from __future__ import annotations
 
+import os
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from fieldwork.device import current_device
 from fieldwork.extensions import db
-from fieldwork.models import Visit
+from fieldwork.models import Photo, User, Visit
 from fieldwork.owners import bp, links
-from fieldwork.owners.confirmation import confirm_visit
-from fieldwork.owners.forms import LinkConfirmationForm
+from fieldwork.owners.confirmation import can_owner_answer, confirm_visit, speaker_refusal
+from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.security import public
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.throttle import link_throttle
+from fieldwork.visits.photos import photo_path
 
 
 def _problem(kind: str, status: int) -> Any:
@@ -29,58 +32,74 @@ def _private(body: Any, status: int = 200) -> Any:
     return body, status, {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 
 
-def _someone_else_logged_in(visit: Visit) -> bool:
-    """Staff (or another business's owner) opening the link must not answer for the owner."""
-    if not current_user.is_authenticated:
-        return False
-    return not (current_user.role == "owner" and current_user.mipyme_id == visit.mipyme_id)
+def _actor() -> User | None:
+    return current_user if current_user.is_authenticated else None
 
 
-@bp.route("/c/<token>", methods=["GET", "POST"])
-@public
-@link_throttle
-def link_page(token: str) -> Any:
-    """Show the visit and, while no answer exists yet, let the owner confirm or dispute it once."""
+def _linked_visit(token: str) -> Visit | Any:
+    """The visit the token stands for, or the problem page to answer instead."""
     try:
         visit_id = links.read_token(token)
     except links.LinkExpired:
         return _problem("expired", 410)
     except links.LinkInvalid:
         return _problem("invalid", 400)
-    visit = db.session.get(Visit, visit_id, options=[joinedload(Visit.officer), joinedload(Visit.mipyme)])
-    if visit is None:
-        return _problem("invalid", 404)
-    blocked = _someone_else_logged_in(visit)
-    open_for_answer = visit.owner_confirmation == "pending" and visit.review_status != "approved" and not blocked
-    form = LinkConfirmationForm()
+    visit = db.session.get(Visit, visit_id, options=[joinedload(Visit.officer), joinedload(Visit.mipyme),
+                                                     selectinload(Visit.photos)])
+    return visit if visit is not None else _problem("invalid", 404)
+
+
+@bp.route("/c/<token>", methods=["GET", "POST"])
+@public
+@link_throttle
+def link_page(token: str) -> Any:
+    """Show what is being confirmed and, while no answer exists yet, let the owner confirm or dispute it once."""
+    visit = _linked_visit(token)
+    if not isinstance(visit, Visit):
+        return visit
+    form = ConfirmationForm()
     status = 200
     if request.method == "POST":
-        if not open_for_answer:
-            status = 409  # answered already, approved meanwhile, or not the owner: the page says which
-        elif form.revision.data != str(visit.revision):
-            form.decision.errors = [_("El funcionario modificó la visita mientras usted la leía. "
-                                      "Revise los datos y responda de nuevo.")]
-            status = 409
+        if not form.validate():
+            status = 400  # a revision that is not a number, or none: the page asks to reload
+            form.show_at(form.decision)
         else:
             try:
-                confirm_visit(visit, form.decision.data, form.comment.data,
-                              actor=current_user if current_user.is_authenticated else None,
-                              via="link", only_if_pending=True)
+                commit_with_retry(lambda: confirm_visit(
+                    visit, form.decision.data, form.comment.data, actor=_actor(), via="link",
+                    revision=form.read_revision(), device=current_device()), "link decision")
             except ServiceError as error:
-                db.session.rollback()
-                for name, messages in error.errors.items():
-                    target = getattr(form, name, None) or form.decision
-                    target.errors = list(target.errors) + list(messages)
+                form.add_errors(error.errors, form.decision)
                 status = error.status
-                open_for_answer = visit.owner_confirmation == "pending" and visit.review_status != "approved"
             else:
-                db.session.commit()
                 flash(_("Gracias. Su respuesta quedó registrada.") if visit.owner_confirmation == "confirmed"
                       else _("Gracias. Registramos su desacuerdo; un supervisor lo revisará."), "success")
                 return redirect(url_for("owners.link_page", token=token), code=303)
-    form.revision.data = str(visit.revision)
-    return _private(render_template("owners/link.html", visit=visit, form=form, open_for_answer=open_for_answer,
-                                    blocked=blocked), status)
+    form.present(visit.revision)
+    refusal = speaker_refusal(_actor(), visit)
+    return _private(render_template(
+        "owners/link.html", visit=visit, form=form, blocked=refusal.errors["decision"] if refusal else None,
+        open_for_answer=can_owner_answer(visit, "link") and refusal is None,
+        photo_url=lambda photo_id: url_for("owners.link_photo", token=token, photo_id=photo_id),
+    ), status)
+
+
+@bp.get("/c/<token>/photos/<photo_id>")
+@public
+@link_throttle
+def link_photo(token: str, photo_id: str) -> Any:
+    """A photo of the linked visit, for whoever holds the link (and of no other visit)."""
+    visit = _linked_visit(token)
+    if not isinstance(visit, Visit):
+        return visit
+    photo = db.session.get(Photo, photo_id.lower()[:36])
+    if photo is None or photo.visit_id != visit.id or not os.path.isfile(photo_path(photo)):
+        abort(404)
+    response = send_file(photo_path(photo), mimetype=photo.content_type, conditional=True, etag=photo.sha256,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"  # the link is the credential: keep nothing
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
 
 
 @bp.app_template_global("confirmation_link")
@@ -88,3 +107,9 @@ def confirmation_link(visit: Visit) -> dict[str, Any]:
     """For "Mis visitas": the link is rendered into the page, so that sharing needs no round trip
     (the Web Share API wants the user's tap to be recent) and works from a page opened offline."""
     return links.issue(visit)
+
+
+@bp.app_template_global("owner_can_answer")
+def owner_can_answer(visit: Visit, via: str = "account") -> bool:
+    """For templates: the one rule (fieldwork/owners/confirmation.py)."""
+    return can_owner_answer(visit, via)

@@ -16,10 +16,10 @@ from fieldwork.extensions import db
 from fieldwork.i18n import cop, number
 from fieldwork.models import Mipyme, Visit
 from fieldwork.owners import bp
-from fieldwork.owners.confirmation import confirm_visit
+from fieldwork.owners.confirmation import can_owner_answer, confirm_visit
 from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.security import roles_required
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision import charts
 
 
@@ -67,11 +67,14 @@ def _render(mipyme: Mipyme, visits: list[Visit], failed: ConfirmationForm | None
             failed_id: str | None = None, status: int = 200) -> Any:
     forms = {
         v.id: failed if v.id == failed_id and failed is not None
-        else ConfirmationForm(formdata=None, prefix=form_prefix(v), comment=v.owner_comment)
-        for v in visits if v.review_status != "approved"
+        else ConfirmationForm(formdata=None, prefix=form_prefix(v), comment=v.owner_comment, revision=v.revision)
+        for v in visits if can_owner_answer(v)
     }
+    if failed is not None and failed_id in forms:
+        failed.present(next(v.revision for v in visits if v.id == failed_id))  # what the page shows now
+    to_confirm = sum(1 for v in visits if v.owner_confirmation == "pending" and v.id in forms)
     return render_template("owners/home.html", mipyme=mipyme, visits=visits, forms=forms, failed_id=failed_id,
-                           charts=_charts(visits), photo_url=_photo_url), status
+                           to_confirm=to_confirm, charts=_charts(visits), photo_url=_photo_url), status
 
 
 @bp.get("/owner/")
@@ -90,18 +93,17 @@ def decide(visit_id: str) -> Any:
     if visit is None or visit.mipyme_id != current_user.mipyme_id:
         abort(404)  # another business's visit answers as a missing one
     form = ConfirmationForm(prefix=form_prefix(visit))
-    form.validate()
     try:
-        confirm_visit(visit, form.decision.data, form.comment.data, actor=current_user, via="account",
-                      channel="web")
+        if not form.validate():
+            form.show_at(form.decision)  # a revision that is not a number: reload, nothing changes
+            raise ServiceError({}, status=400)
+        commit_with_retry(lambda: confirm_visit(
+            visit, form.decision.data, form.comment.data, actor=current_user, via="account", channel="web",
+            revision=form.read_revision()), "owner decision")
     except ServiceError as error:
-        db.session.rollback()
-        for name, messages in error.errors.items():
-            target = getattr(form, name, None) or form.comment
-            target.errors = list(target.errors) + list(messages)
+        form.add_errors(error.errors, form.decision)
         mipyme = db.session.get(Mipyme, visit.mipyme_id)
         return _render(mipyme, _own_visits(visit.mipyme_id), failed=form, failed_id=visit.id, status=error.status)
-    db.session.commit()
     if visit.owner_confirmation == "confirmed":
         flash(_("Gracias: confirmó la visita."), "success")
     else:

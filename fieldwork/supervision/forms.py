@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from fieldwork.aggregates import SORTS
 from fieldwork.labels import CONFIRMATION_LABELS, FLAG_LABELS, REVIEW_LABELS, SECTOR_LABELS
 from fieldwork.models import User
+from fieldwork.read_revision import ReadRevisionForm
 
 MAX_COMMENT = 2000
 
@@ -91,7 +92,9 @@ class VisitFilterForm(FilterForm):
         return filters
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(ReadRevisionForm):
+    """Approve or return the revision the supervisor read (hidden `revision`)."""
+
     decision = RadioField(_l("Decisión"), validators=[InputRequired(_l("Elija aprobar o devolver."))])
     comment = TextAreaField(
         _l("Comentario"),
@@ -105,11 +108,20 @@ class ReviewForm(FlaskForm):
 
 
 class DisputeForm(FlaskForm):
+    outcome = RadioField(_l("Resultado"), validate_choice=False, validators=[InputRequired(_l(
+        "Elija si el propietario tiene razón o si el registro se mantiene."))])
     note = TextAreaField(
         _l("Nota de resolución"),
         validators=[InputRequired(_l("Escriba cómo se resolvió la disputa.")),
                     Length(max=MAX_COMMENT, message=_l("La nota admite hasta 2000 caracteres."))],
     )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outcome.choices = {
+            "owner_right": str(_l("El propietario tiene razón: devolver la visita al funcionario para corregirla")),
+            "record_stands": str(_l("El registro se mantiene como está")),
+        }
 
 
 class ReassignForm(FlaskForm):

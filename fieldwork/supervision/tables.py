@@ -18,6 +18,7 @@ from fieldwork.labels import label
 from fieldwork.models import TOPICS, Mipyme, User, Visit
 from fieldwork.supervision import queries
 from fieldwork.supervision.forms import MipymeFilterForm, VisitFilterForm
+from fieldwork.visit_history import corrected_condition
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -95,7 +96,8 @@ def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
     """Visits with their Mipyme's and officer's names, newest first, filtered."""
     start, end = queries.local_range(filters.get("date_from"), filters.get("date_to"), _zone())
     query = (
-        select(Visit, Mipyme.name.label("mipyme_name"), User.name.label("officer_name"))
+        select(Visit, Mipyme.name.label("mipyme_name"), User.name.label("officer_name"),
+               corrected_condition().label("corrected"))
         .join(Mipyme, Mipyme.id == Visit.mipyme_id)
         .join(User, User.id == Visit.officer_id)
     )

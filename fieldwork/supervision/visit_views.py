@@ -9,15 +9,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from fieldwork.device import answered_from_sync_device
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.security import is_safe_next, roles_required
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision import bp
 from fieldwork.supervision.forms import DisputeForm, ReviewForm
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.supervision.tables import count, paging_args, visit_log_args, visit_log_query
+from fieldwork.visit_history import event_label, review_history, revision_changes
 
 OFFICE = ("supervisor", "admin")
 
@@ -47,64 +49,62 @@ def _render_visit(visit: Visit, review_form: ReviewForm | None = None, dispute_f
                   status: int = 200) -> Any:
     ids = {i for i in (visit.reviewed_by_id, visit.dispute_resolved_by_id) if i}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    review_form = review_form or ReviewForm(formdata=None)
+    review_form.present(visit.revision)  # the revision this page shows is the one a decision is bound to
     return render_template(
         "supervision/visit.html", v=visit, people=people,
-        review_form=review_form or ReviewForm(), dispute_form=dispute_form or DisputeForm(),
+        review_form=review_form, dispute_form=dispute_form or DisputeForm(formdata=None),
         has_photo_route="api.get_photo" in current_app.view_functions,
+        changes=revision_changes(visit), history=review_history(visit), history_label=event_label,
+        same_device=answered_from_sync_device(visit),
     ), status
 
 
 @bp.get("/visits/<visit_id>")
 @roles_required(*OFFICE)
 def visit_page(visit_id: str) -> Any:
-    """One visit: all its fields, location, photos, review and dispute."""
+    """One visit: all its fields, what changed between revisions, its review history, photos and dispute."""
     return _render_visit(_visit_or_404(visit_id))
-
-
-def _apply(form: Any, error: ServiceError) -> None:
-    for name, messages in error.errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = list(field.errors) + list(messages)
-        else:
-            flash(" ".join(messages), "error")
 
 
 @bp.post("/visits/<visit_id>/review")
 @roles_required("supervisor")
 def review(visit_id: str) -> Any:
-    """Approve the visit, or return it to its officer with a comment."""
+    """Approve the visit, or return it to its officer with a comment (bound to the revision read)."""
     visit = _visit_or_404(visit_id)
     form = ReviewForm()
-    if form.validate_on_submit():
-        try:
-            review_visit(current_user, visit, form.decision.data, form.comment.data, via="web")
-        except ServiceError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            db.session.commit()
-            flash(_("Visita aprobada.") if visit.review_status == "approved"
-                  else _("Visita devuelta al funcionario con su comentario."), "success")
-            return redirect(url_for("supervision.visit_page", visit_id=visit.id))
-    return _render_visit(_visit_or_404(visit_id), review_form=form, status=400)
+    try:
+        if not form.validate():
+            form.show_at(form.decision)
+            raise ServiceError({}, status=400)
+        commit_with_retry(lambda: review_visit(current_user, visit, form.decision.data, form.comment.data,
+                                               via="web", revision=form.read_revision()), "review")
+    except ServiceError as error:
+        form.add_errors(error.errors, form.decision)
+        return _render_visit(_visit_or_404(visit_id), review_form=form, status=error.status)
+    flash(_("Visita aprobada.") if visit.review_status == "approved"
+          else _("Visita devuelta al funcionario con su comentario."), "success")
+    return redirect(url_for("supervision.visit_page", visit_id=visit.id))
 
 
 @bp.post("/visits/<visit_id>/resolve")
 @roles_required("supervisor")
 def resolve(visit_id: str) -> Any:
-    """Resolve the owner's dispute on this visit with a note."""
+    """Resolve the owner's dispute on this visit with an outcome and a note."""
     visit = _visit_or_404(visit_id)
     form = DisputeForm()
     target = request.form.get("next")
-    if form.validate_on_submit():
-        try:
-            resolve_dispute(current_user, visit, form.note.data, via="web")
-        except ServiceError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            db.session.commit()
-            flash(_("Disputa resuelta."), "success")
-            return redirect(target if is_safe_next(target) else url_for("supervision.visit_page", visit_id=visit.id))
-    return _render_visit(_visit_or_404(visit_id), dispute_form=form, status=400)
+    try:  # the service checks outcome and note, with its Spanish messages (CSRF is checked before the view)
+        commit_with_retry(lambda: resolve_dispute(current_user, visit, form.note.data, form.outcome.data,
+                                                  via="web"), "dispute")
+    except ServiceError as error:
+        for name, messages in error.errors.items():
+            field = getattr(form, name, None)
+            if field is not None:
+                field.errors = [*field.errors, *messages]
+            else:
+                flash(" ".join(messages), "error")
+        return _render_visit(_visit_or_404(visit_id), dispute_form=form, status=error.status)
+    flash(_("Disputa resuelta.") if visit.dispute_outcome == "record_stands"
+          else _("Disputa resuelta: la visita volvió al funcionario para corregirla."), "success")
+    return redirect(target if is_safe_next(target) else url_for("supervision.visit_page", visit_id=visit.id))

@@ -24,6 +24,7 @@ from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
+from fieldwork.visit_history import record_edit
 from fieldwork.visits.content import CONTENT_FIELDS, content_hash
 
 CLOCK_SKEW = timedelta(minutes=10)
@@ -167,6 +168,7 @@ def _rejected(visit_id: str, field_name: str, message: str) -> SyncResult:
 
 
 def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any], digest: str) -> None:
+    record_edit(visit, data, batch.officer)  # keeps both revisions for the supervisor (fieldwork/visit_history.py)
     details: dict[str, Any] = {"revision": data["revision"], "previous_revision": visit.revision}
     for name, value in _content(data).items():
         setattr(visit, name, value)

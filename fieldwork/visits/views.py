@@ -9,16 +9,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.api.visit_schemas import dump_visit
-from fieldwork.clock import flag_day, utcnow
+from fieldwork.clock import flag_day
+from fieldwork.device import current_device
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, Visit
 from fieldwork.registry.services import visible_mipymes
 from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
 from fieldwork.visits import bp
 from fieldwork.visits.access import visible_visits
 from fieldwork.visits.forms import VisitForm
 from fieldwork.visits.messages import js_messages
-from fieldwork.visits.sync import sync_batch
+from fieldwork.visits.sync_service import sync_and_commit
 
 
 @bp.get("/")
@@ -61,13 +63,15 @@ def new_visit() -> Any:
     if request.method == "GET" and request.args.get("mipyme_id"):
         form.mipyme_id.data = request.args["mipyme_id"]  # the agenda's "Registrar visita" picks the Mipyme
     if form.validate_on_submit():
-        result = sync_batch(current_user, [form.payload()], utcnow(), via="web")[0]
-        if result.status != "rejected":
-            db.session.commit()
-            flash(_("Visita guardada y enviada."), "success")
-            return redirect(url_for("visits.my_visits"))
-        db.session.rollback()
-        _show_errors(form, result.errors)
+        try:  # the same service as the phones' batches, lock retry included
+            result = sync_and_commit(current_user, [form.payload()], via="web", device=current_device())[0]
+        except ServiceError as error:
+            _show_errors(form, error.errors)
+        else:
+            if result.status != "rejected":
+                flash(_("Visita guardada y enviada."), "success")
+                return redirect(url_for("visits.my_visits"))
+            _show_errors(form, result.errors)
     return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes))
 
 

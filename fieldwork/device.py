@@ -1,0 +1,50 @@
+"""Which browser or phone spoke: a keyed hash of the client's address and user agent.
+
+Kept for the phone that synced a visit and for the browser that answered its confirmation link, so
+the supervisor sees when the "owner" answered from the officer's own device. The hash is an HMAC with
+the app's secret: the stored value reveals neither the address nor the browser, and cannot be
+recomputed without the key. The views compute it (they hold the request); the services only store it.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import current_app, request
+from sqlalchemy import ColumnElement, and_, or_, update
+
+from fieldwork.extensions import db
+from fieldwork.models import Visit
+
+SALT = b"fieldwork.device.v1|"
+
+
+def current_device() -> str:
+    """The keyed hash of this request's client address and user agent (64 hex characters)."""
+    key = SALT + str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    seen = f"{request.remote_addr or ''}\n{request.user_agent.string or ''}".encode()
+    return hmac.new(key, seen, hashlib.sha256).hexdigest()
+
+
+def remember_sync_device(visit_ids: list[str], device: str | None) -> None:
+    """Mark the visits a sync created or updated as sent from `device` (one UPDATE; the caller commits)."""
+    if device is None or not visit_ids:
+        return
+    db.session.execute(update(Visit).where(Visit.id.in_(visit_ids)).values(sync_device=device)
+                       .execution_options(synchronize_session=False))
+
+
+def same_device_condition() -> ColumnElement[bool]:
+    """The link was answered from the device that synced the visit (SQL, for pages and counts)."""
+    return and_(Visit.confirmed_via == "link", Visit.link_device.is_not(None), Visit.link_device == Visit.sync_device)
+
+
+def independent_answer_condition() -> ColumnElement[bool]:
+    """NOT `same_device_condition`, written NULL-safe (a missing hash never makes an answer dependent)."""
+    return or_(Visit.confirmed_via.is_(None), Visit.confirmed_via != "link", Visit.link_device.is_(None),
+               Visit.sync_device.is_(None), Visit.link_device != Visit.sync_device)
+
+
+def answered_from_sync_device(visit: Visit) -> bool:
+    """The same rule as `same_device_condition`, on a loaded visit."""
+    return visit.confirmed_via == "link" and visit.link_device is not None and visit.link_device == visit.sync_device
