@@ -27,7 +27,7 @@ from hypothesis.stateful import (
 from sqlalchemy import delete, select, text
 
 from fieldwork.extensions import db
-from fieldwork.models import AuditEntry, Visit
+from fieldwork.models import AuditEntry, ReviewEvent, Visit, VisitRevision
 from fieldwork.visits.sync import sync_batch
 from tests.builders import make_mipyme, make_user
 
@@ -78,8 +78,8 @@ class SyncMachine(RuleBasedStateMachine):
         self.world = world
         self.model: dict[str, Row] = {}
         self.latest: dict[str, Version] = {}  # what the phone holds now, per id
-        db.session.execute(delete(AuditEntry))
-        db.session.execute(delete(Visit))
+        for model in (AuditEntry, VisitRevision, ReviewEvent, Visit):  # the visit's history rows first
+            db.session.execute(delete(model))
         db.session.commit()
 
     # --- the server's rules, written as plainly as possible ------------------------------------

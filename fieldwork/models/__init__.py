@@ -3,7 +3,6 @@ from fieldwork.models.audit import AuditEntry
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
 from fieldwork.models.user import ROLES, User
-from fieldwork.models.visit_record import REVIEW_EVENT_KINDS, ReviewEvent, VisitRevision
 from fieldwork.models.visit import (
     CONFIRMATION_STATES,
     REVIEW_STATES,
@@ -11,6 +10,7 @@ from fieldwork.models.visit import (
     Photo,
     Visit,
 )
+from fieldwork.models.visit_record import REVIEW_EVENT_KINDS, ReviewEvent, VisitRevision
 
 __all__ = [
     "AuditEntry",
