@@ -7,9 +7,13 @@ const PRECACHE_STATIC = __FIELDWORK_PRECACHE_STATIC__;
 const PRECACHE_PAGES = __FIELDWORK_PRECACHE_PAGES__;
 const OFFLINE_URL = '/offline';
 const SHELL_CACHE = `fieldwork-shell-${VERSION}`;
-const PAGES_CACHE = 'fieldwork-pages';
-const DATA_CACHE = 'fieldwork-data';
-const KEEP = [SHELL_CACHE, PAGES_CACHE, DATA_CACHE];
+// A shared phone: the officer's pages and Mipyme list are kept per person ("fieldwork-pages-<user id>"),
+// and only one person's at a time. The server names the session's user on every page and API answer
+// (X-Fieldwork-User: an id, or "anonymous"); an answer for anyone else deletes the previous person's copies.
+const PAGES_PREFIX = 'fieldwork-pages-';
+const DATA_PREFIX = 'fieldwork-data-';
+const USER_HEADER = 'X-Fieldwork-User';
+const isPersonal = (name) => name.startsWith(PAGES_PREFIX) || name.startsWith(DATA_PREFIX);
 const NETWORK_TIMEOUT_MS = 6000;
 const SYNC_TAG = 'fieldwork-outbox';
 
@@ -18,7 +22,8 @@ self.addEventListener('install', (event) => {
     const shell = await caches.open(SHELL_CACHE);
     // `reload` skips the HTTP cache, so a new version never precaches yesterday's file.
     await shell.addAll(PRECACHE_STATIC.map((url) => new Request(url, { cache: 'reload' })));
-    await shell.add(new Request(OFFLINE_URL, { cache: 'reload' }));
+    // Fetched without the cookie: the offline page is the same for everyone on the phone.
+    await shell.add(new Request(OFFLINE_URL, { cache: 'reload', credentials: 'omit' }));
     await cachePages(PRECACHE_PAGES, { onlyMissing: false });
     // No skipWaiting(): the page shows "Nueva versión disponible" and the officer chooses when.
   })());
@@ -27,7 +32,9 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith('fieldwork-') && !KEEP.includes(n)).map((n) => caches.delete(n)));
+    // Old shells go; so do the pre-per-person caches ("fieldwork-pages", "fieldwork-data"), whose owner is unknown.
+    await Promise.all(names.filter((n) => n.startsWith('fieldwork-') && n !== SHELL_CACHE && !isPersonal(n))
+      .map((n) => caches.delete(n)));
     await self.clients.claim();
   })());
 });
@@ -39,19 +46,58 @@ self.addEventListener('message', (event) => {
   else if (type === 'WARM') event.waitUntil(cachePages(PRECACHE_PAGES, { onlyMissing: true }).then(reply, () => reply({ ok: false })));
   else if (type === 'FORGET_USER') {
     // Logging out: the cached pages and Mipyme list belong to that officer (their outbox stays).
-    event.waitUntil(Promise.all([caches.delete(PAGES_CACHE), caches.delete(DATA_CACHE)]).then(() => reply({ ok: true })));
+    event.waitUntil(keepOnly(null).then(() => reply({ ok: true })));
   } else if (type === 'VERSION') reply({ version: VERSION });
 });
 
+// --- Whose copies these are ------------------------------------------------------------------------
+let userChange = Promise.resolve();
+
+/** Delete every person's pages and data but `user`'s (null: everyone's); one change at a time. */
+function keepOnly(user) {
+  userChange = userChange.then(async () => {
+    const names = (await caches.keys()).filter(isPersonal);
+    await Promise.all(names.filter((n) => n !== PAGES_PREFIX + user && n !== DATA_PREFIX + user)
+      .map((n) => caches.delete(n)));
+  });
+  return userChange;
+}
+
+/** The user a server answer was made for (null: nobody logged in; undefined: the answer does not say),
+ * after deleting the copies of anyone else. */
+async function noteUser(response) {
+  const header = response.headers.get(USER_HEADER);
+  if (!header) return undefined; // an opaque redirect, a proxy's page: no news about the session
+  const user = header === 'anonymous' ? null : header;
+  if (response.status === 401 || response.ok || user) await keepOnly(user);
+  return user;
+}
+
+/** The person whose copies the phone holds now (there is at most one), or null. */
+async function currentUser() {
+  const name = (await caches.keys()).find((n) => n.startsWith(PAGES_PREFIX) || n.startsWith(DATA_PREFIX));
+  return name ? name.slice(name.startsWith(PAGES_PREFIX) ? PAGES_PREFIX.length : DATA_PREFIX.length) : null;
+}
+
+/** A match in `user`'s copies (`kind`: PAGES_PREFIX or DATA_PREFIX), without creating an empty cache. */
+async function matchFor(kind, request, options = {}) {
+  const user = await currentUser();
+  if (!user || !(await caches.has(kind + user))) return undefined;
+  return (await caches.open(kind + user)).match(request, options);
+}
+
 /** Fetch and store the officer's pages; a redirect (no session yet) or an error is skipped. */
 async function cachePages(urls, { onlyMissing }) {
-  const pages = await caches.open(PAGES_CACHE);
   let cached = 0;
   await Promise.all(urls.map(async (url) => {
-    if (onlyMissing && (await pages.match(url))) { cached += 1; return; }
+    if (onlyMissing && (await matchFor(PAGES_PREFIX, url))) { cached += 1; return; }
     try {
       const response = await fetch(new Request(url, { cache: 'reload', credentials: 'same-origin' }));
-      if (isCacheablePage(response)) { await pages.put(url, response); cached += 1; }
+      const user = await noteUser(response);
+      if (user && isCacheablePage(response)) {
+        await (await caches.open(PAGES_PREFIX + user)).put(url, response);
+        cached += 1;
+      }
     } catch { /* offline during install: the pages get cached on the next visit */ }
   }));
   return { ok: cached === urls.length, cached };
@@ -71,6 +117,8 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') event.respondWith(navigate(event, url));
   else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') event.respondWith(fromShell(request));
   else if (url.pathname === '/api/v1/mipymes') event.respondWith(networkFirstData(request));
+  // The sync's first call: a 401 there means the session that made the cached pages has ended.
+  else if (url.pathname === '/api/v1/session') event.respondWith(fetch(request).then(async (r) => { await noteUser(r); return r; }));
   // Everything else (the API, the worker itself) goes to the network untouched.
 });
 
@@ -78,10 +126,11 @@ self.addEventListener('fetch', (event) => {
 async function navigate(event, url) {
   const key = url.origin + url.pathname; // One copy per page: the query only carries client state.
   const network = fetch(event.request).then(async (response) => {
+    const user = await noteUser(response);
     // Only the officer's offline pages are kept: an owner's page or a confirmation link (/c/<token>) has
     // no business sitting in a shared phone's cache.
-    if (isCacheablePage(response) && PRECACHE_PAGES.includes(url.pathname)) {
-      const pages = await caches.open(PAGES_CACHE);
+    if (user && isCacheablePage(response) && PRECACHE_PAGES.includes(url.pathname)) {
+      const pages = await caches.open(PAGES_PREFIX + user);
       await pages.put(key, response.clone());
     }
     return response;
@@ -94,8 +143,8 @@ async function navigate(event, url) {
   } catch {
     // "/" (the installed app's start) only redirects, so it is never cached: offline, open the agenda.
     const alias = url.pathname === '/' ? `${url.origin}/visits/` : null;
-    const cached = (await caches.match(key, { ignoreSearch: true })) ||
-      (alias && (await caches.match(alias, { cacheName: PAGES_CACHE }))) || (await caches.match(OFFLINE_URL));
+    const cached = (await matchFor(PAGES_PREFIX, key, { ignoreSearch: true })) ||
+      (alias && (await matchFor(PAGES_PREFIX, alias))) || (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE }));
     return cached || Response.error();
   }
 }
@@ -113,10 +162,11 @@ async function fromShell(request) {
 async function networkFirstData(request) {
   try {
     const response = await fetch(request);
-    if (response.ok) (await caches.open(DATA_CACHE)).put(request, response.clone());
+    const user = await noteUser(response);
+    if (response.ok && user) await (await caches.open(DATA_PREFIX + user)).put(request, response.clone());
     return response;
   } catch (error) {
-    const cached = await caches.match(request, { cacheName: DATA_CACHE });
+    const cached = await matchFor(DATA_PREFIX, request);
     if (cached) return cached;
     throw error;
   }

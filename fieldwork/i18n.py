@@ -41,18 +41,26 @@ def number(value: float | int | None) -> str:
     return format_decimal(value, locale=_format_locale())
 
 
+#: One date and one date-and-time format everywhere, with four-digit years ("5 mar 2026, 14:30"); the
+#: offline app's static/js/i18n.js writes the same. Babel's "short" and "medium" styles (two-digit years,
+#: seconds, a.m./p.m.) map onto them; "long" and "full" stay for headings ("jueves, 5 de marzo de 2026").
+DAY_FORMAT = "d MMM y"
+MOMENT_FORMAT = "d MMM y, HH:mm"
+_ONE_FORMAT_STYLES = ("short", "medium")
+
+
 def day(value: date | datetime | None, style: str = "medium") -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
         value = value.astimezone(_zone()).date()
-    return format_date(value, style)
+    return format_date(value, DAY_FORMAT if style in _ONE_FORMAT_STYLES else style)
 
 
 def moment(value: datetime | None, style: str = "medium") -> str:
     if value is None:
         return "—"
-    return format_datetime(value, style)
+    return format_datetime(value, MOMENT_FORMAT if style in _ONE_FORMAT_STYLES else style)
 
 
 def _zone() -> Any:

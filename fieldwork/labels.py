@@ -13,11 +13,13 @@ SECTOR_LABELS = {
     "agroindustria": _l("Agroindustria"),
     "otro": _l("Otro"),
 }
+#: Neutral wording (the accounts do not say how each person wishes to be named): the team or the function,
+#: not "Funcionario"/"Supervisor", which misname half of the people who read them under their own name.
 ROLE_LABELS = {
-    "officer": _l("Funcionario de campo"),
-    "supervisor": _l("Supervisor"),
-    "owner": _l("Propietario"),
-    "admin": _l("Administrador"),
+    "officer": _l("Equipo de campo"),
+    "supervisor": _l("Supervisión"),
+    "owner": _l("Propietario/a de la Mipyme"),
+    "admin": _l("Administración"),
 }
 TOPIC_LABELS = {
     "produccion": _l("Producción"),

@@ -104,7 +104,7 @@ def test_seed_demo_loads_the_programme_and_prints_every_login(runner):
     for username, password, _role in demo_logins():
         line = next(line for line in result.output.splitlines() if line.split()[:1] == [username])
         assert password in line
-    assert "Supervisor" in result.output and "Funcionario de campo" in result.output
+    assert "Supervisión" in result.output and "Equipo de campo" in result.output
     assert 35 <= count(Mipyme) <= 45
     assert count(Visit) > 100
 

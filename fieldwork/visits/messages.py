@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from fieldwork.numbers import DECIMAL_MESSAGES, INTEGER_MESSAGES
 from fieldwork.visits.form_messages import form_js_messages
+from fieldwork.visits.officer_messages import officer_messages
 
 
 def js_messages() -> dict[str, str]:
@@ -30,14 +31,14 @@ def js_messages() -> dict[str, str]:
         # The form.
         "draft_saved": _("Borrador guardado en el teléfono · %(time)s"),
         "draft_restored": _("Se recuperó el borrador que dejó sin terminar."),
-        "draft_returned": _("Visita devuelta por el supervisor: %(comment)s"),
+        "draft_returned": _("Visita devuelta por supervisión: %(comment)s"),
         "draft_rejected": _("El servidor no aceptó esta visita: corrija los campos marcados."),
         "visit_queued": _("Visita guardada en el teléfono. Se enviará sola cuando haya conexión."),
         "visit_queued_online": _("Visita guardada. Enviando…"),
         "visit_sent": _("Visita guardada y enviada a la oficina."),
         "save_failed": _("No se pudo guardar en el teléfono: %(error)s"),
-        "rejected_waiting": _("Hay %(count)s visitas devueltas por el servidor que necesitan corrección."),
-        "rejected_waiting_one": _("Hay 1 visita devuelta por el servidor que necesita corrección."),
+        "rejected_waiting": _("Hay %(count)s visitas rechazadas por el servidor que necesitan corrección."),
+        "rejected_waiting_one": _("Hay 1 visita rechazada por el servidor que necesita corrección."),
         "fix_now": _("Corregir"),
         "discard_confirm": _("¿Descartar este borrador y sus fotos? No se puede deshacer."),
         "no_matches": _("Ninguna Mipyme coincide con «%(q)s»."),
@@ -61,8 +62,8 @@ def js_messages() -> dict[str, str]:
         "pending_one": _("1 pendiente"),
         "pending_photos": _("%(count)s fotos por enviar"),
         "pending_photos_one": _("1 foto por enviar"),
-        "rejected": _("%(count)s devueltas"),
-        "rejected_one": _("1 devuelta"),
+        "rejected": _("%(count)s rechazadas por el servidor"),
+        "rejected_one": _("1 rechazada por el servidor"),
         "last_sync": _("Último envío: %(when)s"),
         "syncing": _("Enviando…"),
         "all_sent": _("Todo enviado"),
@@ -71,7 +72,7 @@ def js_messages() -> dict[str, str]:
         "sync_network_error": _("No hay conexión con el servidor. Se reintentará solo."),
         "sync_server_error": _("El servidor tuvo un problema (error %(status)s). Se reintentará solo."),
         "sync_refused": _("El servidor rechazó el envío (error %(status)s)."),
-        "sync_not_officer": _("Esta sesión no es de un funcionario de campo: inicie sesión con su usuario."),
+        "sync_not_officer": _("Esta sesión no es del equipo de campo: inicie sesión con su usuario."),
         "storage_warning": _("El almacenamiento del teléfono está casi lleno (%(percent)s). Sincronice pronto."),
         "storage_unavailable": _("Este navegador no permite guardar datos sin conexión (¿modo incógnito?)."),
         "update_ready": _("Nueva versión disponible."),
@@ -85,10 +86,11 @@ def js_messages() -> dict[str, str]:
         "local_sent": _("Enviada a la oficina"),
         "local_draft": _("Borrador"),
         "local_rejected": _("Rechazada por el servidor"),
-        "local_returned": _("Devuelta: en corrección"),
+        "local_returned": _("Devuelta por supervisión: en corrección"),
         "local_none": _("No hay visitas guardadas solo en el teléfono."),
         "open_draft": _("Abrir"),
         "unknown_mipyme": _("Mipyme #%(id)s"),
         "attempts": _("Intentos: %(count)s · %(error)s"),
         **form_js_messages(),  # the programme's questions (static/js/forms/)
+        **officer_messages(),
     }

@@ -2,24 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.api.visit_schemas import dump_visit
 from fieldwork.clock import flag_day
 from fieldwork.device import current_device
 from fieldwork.extensions import db
-from fieldwork.models import Mipyme, Visit
+from fieldwork.models import Mipyme
 from fieldwork.registry.services import visible_mipymes
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 from fieldwork.visits import bp
-from fieldwork.visits.access import visible_visits
 from fieldwork.visits.forms import VisitForm
 from fieldwork.visits.messages import js_messages
+from fieldwork.visits.officer_lists import my_visits_page, returned_ids, returned_visits
 from fieldwork.visits.sync_service import sync_and_commit
 
 
@@ -32,16 +30,14 @@ def home() -> Any:
 
     day = flag_day()
     items = agenda(current_user, day, programme_zone())
-    return render_template("visits/home.html", items=items, day=day,
+    returned = returned_visits(current_user)
+    return render_template("visits/home.html", items=items, day=day, returned=returned,
+                           returned_json=[dump_visit(v) for v in returned],
                            pending=[i for i in items if i.needs_visit],
                            up_to_date=[i for i in items if not i.needs_visit])
 
 
-
-
 # --- The offline visit form and "Mis visitas" (issue 3) ---------------------------------------------
-MINE_LIMIT = 200
-
 
 def _officer_mipymes() -> list[Mipyme]:
     """The active Mipymes assigned to the current officer, by name."""
@@ -89,21 +85,32 @@ def _show_errors(form: VisitForm, errors: dict[str, list[str]]) -> None:
 @roles_required("officer")
 def my_visits() -> Any:
     """The officer's visits: the ones still on the phone (drawn by JavaScript from IndexedDB) and the
-    server's, with their review and the owner's confirmation."""
-    query = (
-        visible_visits(current_user)
-        .options(joinedload(Visit.mipyme), selectinload(Visit.photos))
-        .order_by(Visit.visited_at.desc())
-        .limit(MINE_LIMIT)
-    )
-    visits = list(db.session.scalars(query))
-    total = db.session.scalar(select(func.count()).select_from(visible_visits(current_user).subquery()))
-    mipymes = _officer_mipymes()
-    return render_template("visits/mine.html", visits=visits, total=total, limit=MINE_LIMIT,
-                           visit_json=[dump_visit(v) for v in visits], mipymes=_picker_items(mipymes))
+    server's, a page at a time, with their review, the owner's confirmation and a read-only detail."""
+    listing = my_visits_page(current_user, request.args.get("q", "")[:100], _page_number())
+    return render_template("visits/mine.html", listing=listing, visits=listing.visits,
+                           visit_json=[dump_visit(v) for v in listing.visits],
+                           mipymes=_picker_items(_officer_mipymes()))
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+
+
+@bp.after_app_request
+def name_the_session_user(response: Response) -> Response:
+    """Tell the service worker whose pages these are (it keeps one person's pages on a shared phone)."""
+    if response.mimetype in ("text/html", "application/json"):
+        response.headers["X-Fieldwork-User"] = str(current_user.id) if current_user.is_authenticated else "anonymous"
+    return response
 
 
 @bp.app_context_processor
 def offline_app_text() -> dict[str, Any]:
     """`js_messages()` for templates: the offline app's UI text in the current language."""
-    return {"js_messages": js_messages}
+    return {"js_messages": js_messages, "officer_returned_ids": _returned_ids}
+
+
+def _returned_ids() -> list[list[str | int]]:
+    """`[id, revision]` of the current officer's returned visits, for the sync bar's "por corregir" count."""
+    return returned_ids(current_user) if current_user.is_authenticated else []

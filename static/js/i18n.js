@@ -25,12 +25,27 @@ export function tn(key, count, vars = {}) {
   return t(count === 1 && singular in load() ? singular : key, { ...vars, count });
 }
 
-/** "hace 5 min" / "hoy 10:42" style moment for the sync bar, in the page's locale. */
+const pad = (n) => String(n).padStart(2, '0');
+
+/** A day as the server writes it (fieldwork/i18n.py DAY_FORMAT): "5 mar 2026", four-digit year. */
+export function formatDay(value) {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  const months = (load().months_short || '').split(' ');
+  return `${date.getDate()} ${months[date.getMonth()] || pad(date.getMonth() + 1)} ${date.getFullYear()}`;
+}
+
+/** A moment as the server writes it (MOMENT_FORMAT): "5 mar 2026, 14:30", 24-hour clock. */
+export function formatMoment(value) {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  return `${formatDay(date)}, ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The sync bar's moment: "hoy 10:42", else the full moment. */
 export function when(timestamp) {
   if (!timestamp) return t('never');
   const date = new Date(timestamp);
-  const lang = document.documentElement.lang || 'es-CO';
   const sameDay = date.toDateString() === new Date().toDateString();
-  const time = date.toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
-  return sameDay ? time : `${date.toLocaleDateString(lang, { day: 'numeric', month: 'short' })} ${time}`;
+  return sameDay ? `${t('today')} ${pad(date.getHours())}:${pad(date.getMinutes())}` : formatMoment(date);
 }

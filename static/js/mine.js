@@ -1,29 +1,29 @@
-// "Mis visitas", the phone's part: visits still in the outbox ("Pendiente de envío") and drafts
-// (unfinished, sent back by the server, or returned by the supervisor and being fixed); and the
-// "Corregir y reenviar" button of a returned visit, which opens it in the form as revision + 1.
+// "Mis visitas", the phone's part: visits still in the outbox ("Pendiente de envío", which can be edited
+// before they go) and drafts (unfinished, rejected by the server, or returned by supervision and being
+// fixed). The "Corregir visita" button of a returned visit lives in correct.js.
 import * as store from './store.js';
-import { t, tn } from './i18n.js';
+import { formatMoment, t, tn } from './i18n.js';
 import { onChange } from './sync.js';
-import { payloadToFields } from './visit-data.js';
 
 const section = document.querySelector('[data-local-visits]');
 const officerId = section?.dataset.officer;
 const formUrl = section?.dataset.formUrl || '/visits/new';
 const names = new Map(JSON.parse(section?.dataset.mipymes || '[]').map((m) => [String(m.id), m.name]));
 
-const mipymeName = (id) => names.get(String(id)) || t('unknown_mipyme', { id });
+// A Mipyme no longer assigned (reassigned after the visit) keeps the name stored with the record.
+const mipymeName = (id, stored) => names.get(String(id)) || stored || t('unknown_mipyme', { id });
 
-function card({ id, mipymeId, visitedAt, badge, badgeClass, details = [], link = null }) {
+function card({ id, mipymeId, mipymeStored, visitedAt, badge, badgeClass, details = [], link = null, linkText = t('open_draft'), editQueued = false }) {
   const item = document.createElement('li');
   item.className = 'card visit-card local-visit';
   item.dataset.localId = id;
+  item.dataset.searchItem = ''; // search.js filters it with the office's cards
   const title = document.createElement('h3');
   title.className = 'card-title';
-  title.textContent = mipymeId ? mipymeName(mipymeId) : t('local_draft');
+  title.textContent = mipymeId ? mipymeName(mipymeId, mipymeStored) : t('local_draft');
   const meta = document.createElement('p');
   meta.className = 'muted';
-  meta.textContent = visitedAt ? new Date(visitedAt).toLocaleString(document.documentElement.lang || 'es-CO',
-    { dateStyle: 'short', timeStyle: 'short' }) : '—';
+  meta.textContent = visitedAt ? formatMoment(visitedAt) : '—';
   const status = document.createElement('p');
   const pill = document.createElement('span');
   pill.className = `badge ${badgeClass}`;
@@ -40,7 +40,8 @@ function card({ id, mipymeId, visitedAt, badge, badgeClass, details = [], link =
     const a = document.createElement('a');
     a.className = 'button small';
     a.href = link;
-    a.textContent = t('open_draft');
+    a.textContent = linkText;
+    if (editQueued) a.dataset.editQueued = '';
     item.append(a);
   }
   return item;
@@ -58,20 +59,23 @@ async function render() {
   outbox.forEach((record) => seenPending.set(record.id, record));
   const items = [
     ...sent.map((record) => card({
-      id: record.id, mipymeId: record.visit.mipyme_id, visitedAt: record.visit.visited_at,
+      id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, visitedAt: record.visit.visited_at,
       badge: t('local_sent'), badgeClass: 'ok local-sent',
     })),
     ...outbox.map((record) => card({
-      id: record.id, mipymeId: record.visit.mipyme_id, visitedAt: record.visit.visited_at,
+      id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, visitedAt: record.visit.visited_at,
       badge: t('local_pending'), badgeClass: 'warn local-pending',
       details: record.attempts ? [t('attempts', { count: record.attempts, error: record.last_error || '' })] : [],
+      link: `${formUrl}?draft=${encodeURIComponent(record.id)}`, linkText: t('edit_pending'), editQueued: true,
     })),
     ...drafts.map((d) => {
-      const kind = { rejected: ['local_rejected', 'danger'], returned: ['local_returned', 'warn'] }[d.kind] || ['local_draft', 'muted'];
+      const kind = { rejected: ['local_rejected', 'danger'], returned: ['local_returned', 'warn'],
+        pending: ['local_editing', 'warn'] }[d.kind] || ['local_draft', 'muted'];
       const details = Object.values(d.errors || {}).flat();
       if (d.kind === 'returned' && d.review_comment) details.unshift(d.review_comment);
       return card({
-        id: d.id, mipymeId: d.fields.mipyme_id, visitedAt: d.fields.visited_at, badge: t(kind[0]), badgeClass: kind[1],
+        id: d.id, mipymeId: d.fields.mipyme_id, mipymeStored: d.mipyme_name, visitedAt: d.fields.visited_at,
+        badge: t(kind[0]), badgeClass: kind[1],
         details, link: `${formUrl}?draft=${encodeURIComponent(d.id)}`,
       });
     }),
@@ -83,22 +87,24 @@ async function render() {
   section.dataset.ready = 'true';
 }
 
-/** A returned visit opens in the form as a draft of revision + 1, through the same outbox. */
-async function reopen(visit) {
-  const existing = await store.getDraft(visit.id);
-  if (!existing) {
-    await store.saveDraft({
-      id: visit.id, officer_id: officerId, fields: payloadToFields(visit), revision: (visit.revision || 1) + 1,
-      kind: 'returned', review_comment: visit.review_comment, errors: {},
-    });
+/** "Editar antes de enviar": the outbox record goes back to the drafts first, so the sync cannot send
+ * the old content while the officer changes it. */
+async function editQueued(event) {
+  const link = event.target.closest('a[data-edit-queued]');
+  if (!link) return;
+  event.preventDefault();
+  if (await store.reopenQueued(link.closest('[data-local-id]').dataset.localId)) {
+    window.location.href = link.href;
+    return;
   }
-  window.location.href = `${formUrl}?draft=${encodeURIComponent(visit.id)}`;
+  // It reached the office a moment ago: the card turns to "Enviada a la oficina"; say why nothing opened.
+  const empty = section.querySelector('[data-local-empty]');
+  empty.textContent = t('edit_pending_sent');
+  empty.hidden = false;
 }
 
 if (section && officerId) {
-  document.querySelectorAll('[data-reopen]').forEach((button) => {
-    button.addEventListener('click', () => reopen(JSON.parse(button.dataset.reopen)));
-  });
+  section.addEventListener('click', editQueued);
   onChange(() => render());
   render();
 }

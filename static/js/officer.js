@@ -6,12 +6,34 @@ import { startAutoSync, stopSync } from './sync.js';
 import { initSyncBar } from './syncbar.js';
 import { askWorker } from './sw-client.js';
 
-export function start(officerId) {
+const PENDING_LOGOUT = 'pending_logout';
+
+export async function start(officerId) {
+  if (await finishOfflineLogout()) return;
   initSyncBar(officerId);
   startAutoSync(officerId);
   guardLogout(officerId);
   careForStorage();
   makeOfflineReady();
+}
+
+/** A logout asked for with no network ends the session as soon as a page opens online. */
+async function finishOfflineLogout() {
+  if (!navigator.onLine || !(await store.getMeta(PENDING_LOGOUT, false))) return false;
+  try {
+    const session = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' });
+    if (session.ok) {
+      const { csrf_token: csrf } = await session.json();
+      const ended = await fetch('/api/v1/session', { method: 'DELETE', credentials: 'same-origin', headers: { 'X-CSRFToken': csrf } });
+      if (!ended.ok) return false;
+    }
+  } catch {
+    return false; // the network is not really back: try again on the next page
+  }
+  await store.setMeta(PENDING_LOGOUT, false);
+  await askWorker({ type: 'FORGET_USER' }, 2000);
+  window.location.replace('/login');
+  return true;
 }
 
 /** Ask the worker to cache the officer's pages (after login they can be fetched; before, they redirect). */
@@ -23,12 +45,20 @@ async function makeOfflineReady() {
   if (answer?.ok) document.documentElement.dataset.offlineReady = 'true';
 }
 
-/** Ask the browser not to evict our data, and warn when the phone's storage is nearly full. */
+/** Ask the browser not to evict our data, tell the officer when it may (its answer), and warn when the
+ * phone's storage is nearly full. */
 async function careForStorage() {
   const warning = document.querySelector('[data-storage-warning]');
+  const note = document.querySelector('[data-storage-note]');
   if (!navigator.storage) return;
   try {
-    if (navigator.storage.persist && !(await navigator.storage.persisted())) await navigator.storage.persist();
+    let persistent = true;
+    if (navigator.storage.persist) persistent = (await navigator.storage.persisted()) || (await navigator.storage.persist());
+    document.documentElement.dataset.storagePersistent = String(persistent);
+    if (note && !persistent) {
+      note.textContent = t('storage_not_persistent');
+      note.hidden = false;
+    }
     const { usage = 0, quota = 0 } = (await navigator.storage.estimate?.()) || {};
     if (warning && quota && usage / quota > 0.8) {
       warning.textContent = t('storage_warning', { percent: `${Math.round((usage / quota) * 100)} %` });
@@ -48,6 +78,13 @@ function guardLogout(officerId) {
     if (unsent && !window.confirm(tn('logout_unsent', unsent))) return;
     await stopSync();
     await askWorker({ type: 'FORGET_USER' }, 2000); // the cached pages show this officer's data
-    form.submit();
+    if (navigator.onLine) {
+      form.submit();
+      return;
+    }
+    // No network: the POST would end on the browser's error page. The pages are already gone from the
+    // phone; the session ends on the server at the next online page (finishOfflineLogout).
+    await store.setMeta(PENDING_LOGOUT, true);
+    window.location.href = '/offline?logout=1';
   });
 }

@@ -65,10 +65,12 @@ function stamp() {
 
 /** Move a draft to the outbox in one transaction: the visit is either a draft or queued, never lost. */
 export async function queueVisit(draft, payload) {
-  await transact(await db(), ['drafts', 'outbox', 'photos'], 'readwrite', async (s) => {
+  await transact(await db(), ['drafts', 'outbox', 'photos', 'meta'], 'readwrite', async (s) => {
+    // A correction of a returned visit: the sync bar stops counting it "por corregir" (see correctedRevision).
+    if (draft.kind === 'returned') s.meta.put({ key: `corrected:${payload.id}`, value: payload.revision });
     const existing = await request(s.outbox.get(payload.id));
     s.outbox.put({
-      id: payload.id, officer_id: draft.officer_id, visit: payload,
+      id: payload.id, officer_id: draft.officer_id, visit: payload, mipyme_name: draft.mipyme_name ?? null,
       queued_at: existing?.queued_at ?? stamp(), attempts: 0, last_error: null,
     });
     s.drafts.delete(draft.id);
@@ -95,11 +97,37 @@ export async function rejectVisit(id, errors) {
     if (!record) return;
     s.drafts.put({
       id, officer_id: record.officer_id, fields: payloadToFields(record.visit), revision: record.visit.revision ?? 1,
-      kind: 'rejected', errors: errors || {}, updated_at: Date.now(),
+      kind: 'rejected', errors: errors || {}, updated_at: Date.now(), mipyme_name: record.mipyme_name ?? null,
     });
     s.outbox.delete(id);
     for (const photo of await byIndex(s.photos, 'visit', id)) s.photos.put({ ...photo, state: 'draft' });
   });
+}
+
+/** A visit waiting in the outbox, back to the drafts to be edited before it goes (same revision: the
+ * server has not stored it, or stores the edit as an update). Null when it has just been sent. */
+export async function reopenQueued(id) {
+  return transact(await db(), ['drafts', 'outbox', 'photos'], 'readwrite', async (s) => {
+    const record = await request(s.outbox.get(id));
+    if (!record) return null;
+    const draft = {
+      id, officer_id: record.officer_id, fields: payloadToFields(record.visit), revision: record.visit.revision ?? 1,
+      kind: 'pending', errors: {}, updated_at: Date.now(), mipyme_name: record.mipyme_name ?? null,
+    };
+    s.drafts.put(draft);
+    s.outbox.delete(id);
+    for (const photo of await byIndex(s.photos, 'visit', id)) s.photos.put({ ...photo, state: 'draft' });
+    return draft;
+  });
+}
+
+/** The revision of the last correction of a returned visit queued on this phone (0: none). */
+export const correctedRevision = async (id) => Number(await getMeta(`corrected:${id}`, 0));
+
+/** Visits of other accounts waiting on this phone (shown to the person logged in only as a number). */
+export async function countOthers(officerId) {
+  const all = [...(await getAll(await db(), 'outbox')), ...(await getAll(await db(), 'drafts'))];
+  return all.filter((r) => String(r.officer_id) !== String(officerId)).length;
 }
 
 /** Note a failed attempt on the records of a batch (nothing is dropped). */

@@ -1,5 +1,6 @@
-// The sync bar on every officer page: network, pending count, last successful send, last error, and
-// the "Sincronizar ahora" button.
+// The sync bar on every officer page: network, what waits (visits, photos, visits to correct, drafts
+// apart), last successful send, last error, and the "Sincronizar ahora" button. "Todo enviado" only
+// when nothing at all waits.
 import * as store from './store.js';
 import { t, tn, when } from './i18n.js';
 import { onChange, syncNow, syncState } from './sync.js';
@@ -11,29 +12,53 @@ export function initSyncBar(officerId) {
   const countsNode = bar.querySelector('[data-sync-counts]');
   const last = bar.querySelector('[data-sync-last]');
   const error = bar.querySelector('[data-sync-error]');
+  const others = bar.querySelector('[data-other-accounts]');
   const button = bar.querySelector('[data-sync-now]');
+  const returned = JSON.parse(bar.dataset.returned || '[]'); // [[id, revision], …] as of the page's load
+  const returnedIds = returned.map(([id]) => id);
+  let offlineNote = '';
 
   async function render() {
-    const [counts, state] = await Promise.all([store.counts(officerId), syncState(officerId)]);
+    const [counts, state, drafts, otherCount] = await Promise.all([store.counts(officerId),
+      syncState(officerId), store.listDrafts(officerId), store.countOthers(officerId)]);
     const online = navigator.onLine;
+    if (online) offlineNote = '';
     net.textContent = online ? t('online') : t('offline');
     net.className = `badge ${online ? 'ok' : 'warn'}`;
-    const parts = [counts.pending ? tn('pending', counts.pending) : t('all_sent')];
+    // A returned visit whose correction this phone has queued (newer revision) is no longer "por corregir":
+    // it is pending, or sent, even while this page still shows the older list.
+    const corrected = await Promise.all(returned.map(([id, revision]) => store.correctedRevision(id).then((r) => r > revision)));
+    const toCorrect = corrected.filter((done) => !done).length;
+    const newDrafts = drafts.filter((d) => d.kind !== 'rejected' && !returnedIds.includes(d.id)).length;
+    const parts = [];
+    if (counts.pending) parts.push(tn('pending', counts.pending));
     if (counts.photos) parts.push(tn('pending_photos', counts.photos));
     if (counts.rejected) parts.push(tn('rejected', counts.rejected));
+    if (toCorrect) parts.push(tn('returned_count', toCorrect));
+    if (!parts.length) parts.push(t('all_sent'));
+    if (newDrafts > 0) parts.push(tn('drafts_count', newDrafts)); // shown apart: not "sent", not "waiting"
     countsNode.textContent = parts.join(' · ');
     last.textContent = t('last_sync', { when: when(state.last_success) });
     const waiting = counts.pending + counts.photos > 0;
-    // Offline, the badge says it all; the last error matters once the network is back.
-    const shown = waiting && online && state.last_error ? state.last_error : '';
+    // Offline, the badge says it all (unless the officer asked to send); the last error matters once the
+    // network is back.
+    const shown = offlineNote || (waiting && online && state.last_error ? state.last_error : '');
     error.hidden = !shown;
     error.textContent = shown;
-    if (shown && state.needs_login) appendLoginLink(error);
+    if (shown && !offlineNote && state.needs_login) appendLoginLink(error);
+    others.hidden = !otherCount;
+    others.textContent = otherCount ? tn('other_accounts', otherCount) : '';
     bar.dataset.pending = String(counts.pending);
-    bar.dataset.state = !waiting ? 'idle' : state.last_error ? 'error' : 'pending';
+    bar.dataset.toCorrect = String(toCorrect);
+    bar.dataset.state = waiting ? (state.last_error ? 'error' : 'pending') : counts.rejected + toCorrect ? 'attention' : 'idle';
   }
 
   button.addEventListener('click', async () => {
+    if (!navigator.onLine) { // say so, instead of a spinner that ends in nothing
+      offlineNote = t('sync_offline');
+      render();
+      return;
+    }
     button.disabled = true;
     const label = button.textContent;
     button.textContent = t('syncing');

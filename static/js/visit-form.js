@@ -59,6 +59,7 @@ function say(text, kind = 'info') {
 /** Autosave: writes are chained so that the last change always lands last. */
 function saveDraft() {
   draft.fields = readFields();
+  draft.mipyme_name = chosenName();
   const snapshot = { ...draft };
   saving = saving.then(() => store.saveDraft(snapshot)).then(() => {
     persisted = true;
@@ -117,8 +118,34 @@ async function addPhotos(files) {
   await renderPhotos();
 }
 
+/** The form's title says what it does: a new visit, a correction, or an edit before sending. */
+const titleNode = document.querySelector('[data-form-title]');
+const newTitle = titleNode?.textContent;
+function showTitle(kind) {
+  const text = { returned: t('form_title_correct'), pending: t('form_title_pending') }[kind] || newTitle;
+  if (titleNode) titleNode.textContent = text;
+  document.title = document.title.replace(/^[^·]*/, `${text} `);
+}
+
+/** A draft's Mipyme stays chosen, by its stored name, even when it is no longer in the officer's list
+ * (reassigned after the visit): the server judges the visit at its own moment. */
+function keepMipyme(next) {
+  const id = String(next.fields.mipyme_id || '');
+  if (!id || mipymeIds.has(id) || !next.mipyme_name) return;
+  mipymes.push({ id: Number(id), name: next.mipyme_name, neighborhood: '', sector: '' });
+  mipymeIds.add(id);
+  form.elements.mipyme_id.add(new Option(next.mipyme_name, id));
+}
+
+const chosenName = () => {
+  const picked = mipymes.find((m) => String(m.id) === String(form.elements.mipyme_id.value));
+  return picked?.name || draft.mipyme_name || null;
+};
+
 async function load(next, message) {
   draft = next;
+  keepMipyme(next);
+  showTitle(next.kind);
   persisted = Boolean(next.updated_at);
   discardButton.hidden = !persisted;
   writeFields(next.fields);
@@ -177,7 +204,7 @@ async function submit(event) {
   await saving;
   const payload = { ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() };
   try {
-    await store.queueVisit({ ...draft, fields }, payload);
+    await store.queueVisit({ ...draft, fields, mipyme_name: chosenName() }, payload);
   } catch (error) {
     say(t('save_failed', { error: error.message }), 'error');
     return;

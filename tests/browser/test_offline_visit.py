@@ -154,15 +154,19 @@ def test_rejected_visit_returns_to_the_drafts_with_its_error_beside_the_field(se
 
     network.on()
     page.wait_for_selector("[data-syncbar][data-pending='0']")
-    assert "1 devuelta" in page.locator("[data-sync-counts]").inner_text()
+    assert "1 rechazada por el servidor" in page.locator("[data-sync-counts]").inner_text()
+    assert "Todo enviado" not in page.locator("[data-sync-counts]").inner_text()
     assert stored_visits() == []
 
     page.goto(server.url + "/visits/mine")
     card = page.locator(f"[data-local-id='{visit_id}']")
     assert "Rechazada por el servidor" in card.inner_text()
+    # The Mipyme is no longer in this officer's list, yet the card and the form keep it, by name.
+    assert mipyme.name in card.inner_text() and "Mipyme #" not in card.inner_text()
     card.get_by_role("link").click()
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
     assert page.input_value("textarea[name=notes]") == "Antes de la reasignación."
+    assert page.input_value("select[name=mipyme_id]") == str(mipyme.id)
     error = page.locator("#mipyme_id-error")
     assert error.is_visible() and error.inner_text()
     assert page.get_attribute("select[name=mipyme_id]", "aria-invalid") == "true"

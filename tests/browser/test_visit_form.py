@@ -110,6 +110,7 @@ def test_returned_visit_is_fixed_and_resent_as_its_next_revision(server, page, o
     page.get_by_role("button", name="Corregir y reenviar").click()
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
     assert "Falta el número de empleados." in page.locator("[data-form-notice]").inner_text()
+    assert page.locator("[data-form-title]").inner_text() == "Corregir visita"
     assert page.input_value("textarea[name=notes]") == "Primera versión"
     page.fill("input[name=employees]", "6")
     page.click("button[type=submit]")

@@ -1,0 +1,119 @@
+// "Descargar respaldo" / "Cargar respaldo" on "Mis visitas": the outbox (visits and their photos, photos as
+// base64) as one JSON file, and back into the outbox of any phone where the same officer logs in. Loading
+// puts records in the outbox only: they go through the same sync, under the session's own account, so a
+// visit the office already has comes back "duplicate" and changes nothing; loading twice adds nothing.
+import * as store from './store.js';
+import { request, transact } from './idb.js';
+import { t } from './i18n.js';
+import { changed, syncNow } from './sync.js';
+
+const FORMAT = 'fieldwork-backup';
+const VERSION = 1;
+const CHUNK = 0x8000;
+
+function toBase64(buffer) {
+  const bytes = new Uint8Array(buffer);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  return btoa(binary);
+}
+
+function fromBase64(text) {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
+  return bytes.buffer;
+}
+
+/** The officer's outbox and every photo still to send, as the backup file's object. */
+export async function makeBackup(officer) {
+  const visits = await store.listOutbox(officer.id);
+  const photos = await transact(await store.db(), 'photos', 'readonly', (s) => request(s.photos.index('officer').getAll(officer.id)));
+  const waiting = photos.filter((p) => p.state !== 'draft' || visits.some((v) => v.id === p.visit_id));
+  return {
+    format: FORMAT, version: VERSION, officer_id: String(officer.id), officer_name: officer.name,
+    created_at: new Date().toISOString(),
+    visits: visits.map(({ id, visit, mipyme_name: name, queued_at: queued }) => ({ id, visit, mipyme_name: name ?? null, queued_at: queued })),
+    photos: waiting.map(({ data, ...photo }) => ({ ...photo, data: toBase64(data) })),
+  };
+}
+
+/** Check a parsed file; a Spanish message when it cannot be loaded by `officer`, else null. */
+export function refusal(backup, officer) {
+  if (!backup || backup.format !== FORMAT || !Array.isArray(backup.visits) || !Array.isArray(backup.photos)) {
+    return t('backup_invalid');
+  }
+  if (String(backup.officer_id) !== String(officer.id)) {
+    return t('backup_other_officer', { name: backup.officer_name || backup.officer_id });
+  }
+  const bad = backup.visits.some((v) => !v || typeof v.id !== 'string' || !v.visit || v.visit.id !== v.id);
+  return bad ? t('backup_invalid') : null;
+}
+
+/** Put what the phone does not hold yet into the outbox; {visits, photos}: how many were new. */
+export async function loadBackup(backup, officer) {
+  const added = { visits: 0, photos: 0 };
+  await transact(await store.db(), ['outbox', 'drafts', 'photos', 'meta'], 'readwrite', async (s) => {
+    for (const [index, record] of backup.visits.entries()) {
+      // Already here (waiting, or being edited as a draft): the phone's copy is the newer one. Loaded
+      // before (and perhaps sent since): this revision was taken once, that is enough.
+      const revision = Number(record.visit.revision) || 1;
+      const loaded = await request(s.meta.get(`restored:${record.id}`));
+      if ((loaded && loaded.value >= revision) || (await request(s.outbox.count(record.id))) ||
+          (await request(s.drafts.count(record.id)))) continue;
+      s.meta.put({ key: `restored:${record.id}`, value: revision });
+      s.outbox.put({
+        id: record.id, officer_id: String(officer.id), visit: record.visit, mipyme_name: record.mipyme_name ?? null,
+        queued_at: Number(record.queued_at) || Date.now() + index, attempts: 0, last_error: null,
+      });
+      added.visits += 1;
+    }
+    for (const photo of backup.photos) {
+      const loaded = await request(s.meta.get(`restored-photo:${photo?.id}`));
+      if (!photo?.id || typeof photo.data !== 'string' || loaded || (await request(s.photos.count(photo.id)))) continue;
+      s.meta.put({ key: `restored-photo:${photo.id}`, value: true });
+      s.photos.put({ ...photo, officer_id: String(officer.id), data: fromBase64(photo.data), state: 'queued', error: null });
+      added.photos += 1;
+    }
+  });
+  return added;
+}
+
+function download(backup) {
+  const blob = new Blob([JSON.stringify(backup)], { type: 'application/json' });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `fieldwork-respaldo-${backup.created_at.slice(0, 16).replace(/[:T]/g, '-')}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+const section = document.querySelector('[data-backup]');
+if (section) {
+  const officer = { id: section.dataset.officer, name: section.dataset.officerName };
+  const status = section.querySelector('[data-backup-status]');
+  const say = (text, kind) => { status.textContent = text; status.className = `notice notice-${kind}`; status.hidden = false; };
+  section.hidden = false;
+  section.querySelector('[data-backup-download]').addEventListener('click', async () => {
+    const backup = await makeBackup(officer);
+    download(backup);
+    say(t('backup_done', { visits: backup.visits.length, photos: backup.photos.length }), 'ok');
+  });
+  section.querySelector('[data-backup-file]').addEventListener('change', async (event) => {
+    const [file] = event.target.files;
+    event.target.value = '';
+    if (!file) return;
+    let backup = null;
+    try { backup = JSON.parse(await file.text()); } catch { /* refused below */ }
+    const problem = refusal(backup, officer);
+    if (problem) { say(problem, 'error'); return; }
+    const added = await loadBackup(backup, officer);
+    changed();
+    if (!added.visits && !added.photos) say(t('backup_nothing_new'), 'info');
+    else say(t('backup_loaded', added), 'ok');
+    section.dataset.loaded = String(Date.now());
+    if (navigator.onLine) syncNow(officer.id, { force: true });
+  });
+}
