@@ -9,7 +9,7 @@ import { askWorker } from './sw-client.js';
 const PENDING_LOGOUT = 'pending_logout';
 
 export async function start(officerId) {
-  if (await finishOfflineLogout()) return;
+  if (await finishOfflineLogout(officerId)) return;
   initSyncBar(officerId);
   startAutoSync(officerId);
   guardLogout(officerId);
@@ -17,9 +17,10 @@ export async function start(officerId) {
   makeOfflineReady();
 }
 
-/** A logout asked for with no network ends the session as soon as a page opens online. */
-async function finishOfflineLogout() {
-  if (!navigator.onLine || !(await store.getMeta(PENDING_LOGOUT, false))) return false;
+/** A logout asked for with no network ends that officer's session as soon as one of their pages opens
+ * online (someone else who logged in meanwhile is left alone). */
+async function finishOfflineLogout(officerId) {
+  if (!navigator.onLine || String(await store.getMeta(PENDING_LOGOUT, '')) !== String(officerId)) return false;
   try {
     const session = await fetch('/api/v1/session', { credentials: 'same-origin', cache: 'no-store' });
     if (session.ok) {
@@ -30,7 +31,7 @@ async function finishOfflineLogout() {
   } catch {
     return false; // the network is not really back: try again on the next page
   }
-  await store.setMeta(PENDING_LOGOUT, false);
+  await store.setMeta(PENDING_LOGOUT, '');
   await askWorker({ type: 'FORGET_USER' }, 2000);
   window.location.replace('/login');
   return true;
@@ -84,7 +85,7 @@ function guardLogout(officerId) {
     }
     // No network: the POST would end on the browser's error page. The pages are already gone from the
     // phone; the session ends on the server at the next online page (finishOfflineLogout).
-    await store.setMeta(PENDING_LOGOUT, true);
+    await store.setMeta(PENDING_LOGOUT, String(officerId));
     window.location.href = '/offline?logout=1';
   });
 }

@@ -153,6 +153,11 @@ def test_logout_offline_ends_on_the_apps_page_and_the_session_ends_when_back_onl
     page.goto(server.url + "/visits/")
     page.wait_for_url("**/login")
     assert page.request.get(server.url + "/api/v1/session").status == 401
+    # Her next login is not ended by that old request.
+    log_in_and_get_ready(page, server.url, "lucia")
+    page.goto(server.url + "/visits/mine")
+    assert page.url.endswith("/visits/mine")
+    assert page.request.get(server.url + "/api/v1/session").status == 200
 
 
 def test_focus_is_never_hidden_behind_the_sticky_save_bar_and_actions_are_48px(server, page, lucia):
