@@ -69,6 +69,19 @@ class Server:
             time.sleep(0.1)
         raise AssertionError("gunicorn did not answer /healthz within 30 s")
 
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: the processes whose parent is the master."""
+        assert self.process is not None
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # the process ended while we looked
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
     def kill(self) -> None:
         """SIGKILL: no shutdown handler, no rollback by the app; the database must cope."""
         assert self.process is not None
@@ -133,22 +146,35 @@ def _visits_table_locked(app) -> Iterator[Any]:
         engine.dispose()
 
 
-def _wait_for_blocked_sync(app, connection: Any) -> None:
-    """On PostgreSQL, see the server's sync waiting on our lock; SQLite shows nothing to poll."""
+def _wait_for_blocked_sync(app, connection: Any, server: Server) -> None:
+    """Return once the server's sync is waiting on our lock; fail if it never gets there.
+
+    PostgreSQL lists the waiting query. SQLite shows nothing to poll, so watch the workers instead:
+    a gunicorn sync worker sleeps only in SQLite's busy handler (nanosleep, while it waits for the
+    write lock), never while idle (it waits in select), so a sleeping worker proves the batch is in.
+    """
     deadline = time.monotonic() + 20
-    if not is_postgres(app):
-        time.sleep(1.0)  # the request reaches the worker and waits on the write lock (busy timeout 5 s)
-        return
     while time.monotonic() < deadline:
-        # Statistics are a snapshot per transaction, and the lock holder is inside one: refresh it.
-        connection.execute(text("SELECT pg_stat_clear_snapshot()"))
-        waiting = connection.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%visits%'"
-        )).scalar_one()
+        if is_postgres(app):
+            # Statistics are a snapshot per transaction, and the lock holder is inside one: refresh it.
+            connection.execute(text("SELECT pg_stat_clear_snapshot()"))
+            waiting = connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%visits%'"
+            )).scalar_one()
+        else:
+            waiting = any("nanosleep" in _wait_channel(pid) for pid in server.worker_pids())
         if waiting:
             return
         time.sleep(0.05)
     raise AssertionError("the sync never reached the database")
+
+
+def _wait_channel(pid: int) -> str:
+    """The kernel function a process sleeps in (Linux /proc), or '' when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return ""
 
 
 @pytest.mark.slow
@@ -169,7 +195,7 @@ def test_server_killed_in_the_middle_of_a_batch_then_the_retry_stores_each_visit
     with _visits_table_locked(app) as lock:
         sending = threading.Thread(target=send)
         sending.start()
-        _wait_for_blocked_sync(app, lock)
+        _wait_for_blocked_sync(app, lock, server)
         server.kill()
         sending.join(timeout=30)
     outcome = answers[0] if answers else "no answer"

@@ -141,9 +141,10 @@ def test_mipyme_registered_inactive_refuses_visits_from_its_enrolment(make_clien
     assert send(marta_phone, mipyme_id=mipyme.id, visited_at="2026-01-05T08:00:00-05:00")["status"] == "created"
 
 
+# Sent in UTC, as a phone may: the rule must take the Bogotá day, not the date written in the text.
 @pytest.mark.parametrize("visited_at, status", [
-    ("2026-01-04T23:30:00" + BOGOTA, "rejected"),  # 2026-01-05T04:30Z: the UTC day is the enrolment day
-    ("2026-01-05T00:05:00" + BOGOTA, "created"),   # the first minutes of the enrolment day count
+    ("2026-01-05T04:30:00+00:00", "rejected"),  # 23:30 on 4 January in Bogotá: the UTC day is the enrolment day
+    ("2026-01-05T05:05:00+00:00", "created"),   # 00:05 on the enrolment day counts
     ("2026-01-05T23:30:00" + BOGOTA, "created"),
 ])
 def test_enrolment_is_judged_by_the_bogota_day_of_the_visit(make_client, marta, mipyme, visited_at, status):

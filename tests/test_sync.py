@@ -11,7 +11,7 @@ from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Visit
 from fieldwork.visits import sync
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload
-from tests.conftest import login
+from tests.conftest import form_token, login
 
 SYNC = "/api/v1/visits/sync"
 
@@ -180,9 +180,36 @@ def test_rule_breaking_visit_is_rejected_with_spanish_message(officer_client, of
     assert visit_count() == 0
 
 
-def test_small_clock_skew_is_allowed(officer_client, mipyme):
-    visit = visit_payload(mipyme.id, visited_at=(datetime.now(UTC) + timedelta(minutes=5)).isoformat())
-    assert send(officer_client, visit)[0]["status"] == "created"
+SERVER_NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("ahead, status", [
+    (timedelta(minutes=5), "created"),
+    (timedelta(minutes=10), "created"),  # a phone up to 10 minutes fast is believed
+    (timedelta(minutes=10, seconds=1), "rejected"),
+    (timedelta(minutes=25), "rejected"),
+])
+def test_phone_clock_may_run_at_most_ten_minutes_fast(app, officer_client, mipyme, ahead, status):
+    app.config["FIELDWORK_CLOCK"] = lambda: SERVER_NOW
+    result = send(officer_client, visit_payload(mipyme.id, visited_at=(SERVER_NOW + ahead).isoformat()))[0]
+    assert result["status"] == status
+    if status == "rejected":
+        assert list(result["errors"]) == ["visited_at"]
+
+
+@pytest.mark.parametrize("follow_up_due, status", [
+    ("2026-03-01", "created"),   # the visit's day in Bogotá, though UTC already says 2 March
+    ("2026-02-28", "rejected"),
+])
+def test_follow_up_is_compared_with_the_bogota_day_of_the_visit(app, officer_client, mipyme, follow_up_due,
+                                                                status):
+    app.config["FIELDWORK_CLOCK"] = lambda: SERVER_NOW
+    # 21:30 on 1 March in Bogotá, sent in UTC as a phone may: the rule must convert it, not read its date.
+    visit = visit_payload(mipyme.id, visited_at="2026-03-02T02:30:00+00:00", follow_up_due=follow_up_due)
+    result = send(officer_client, visit)[0]
+    assert result["status"] == status
+    if status == "rejected":
+        assert result["errors"] == {"follow_up_due": ["El seguimiento no puede ser anterior a la fecha de la visita."]}
 
 
 @pytest.mark.parametrize("fields, field, message", [
@@ -304,7 +331,7 @@ def test_malformed_body_is_a_400_with_field_errors(officer_client, body, field):
 
 def test_missing_csrf_header_is_refused_and_nothing_stored(officer_client, mipyme):
     response = officer_client.post(SYNC, json={"visits": [visit_payload(mipyme.id)]}, csrf=False)
-    assert response.status_code in (400, 403)
+    assert response.status_code == 400
     assert visit_count() == 0
 
 
@@ -317,8 +344,11 @@ def test_only_officers_can_sync(make_client, mipyme, role):
 
 
 def test_anonymous_sync_gets_401_json(client, mipyme):
+    # A valid CSRF token (from the login page) but no session: the answer is "log in", not a CSRF 400.
+    client.csrf_token = form_token(client, "/login")
     response = client.post(SYNC, json={"visits": [visit_payload(mipyme.id)]})
-    assert response.status_code in (400, 401) and response.is_json
+    assert response.status_code == 401 and response.is_json
+    assert "error" in response.get_json()
     assert visit_count() == 0
 
 
