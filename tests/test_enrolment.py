@@ -132,8 +132,8 @@ def test_supervisor_page_shows_who_was_assigned_when(supervisor_client, officer)
     page = supervisor_client.get(f"/supervision/mipymes/{mipyme.id}").get_data(as_text=True)
     history = page[page.index("data-mipyme-history"):page.index("</ol>", page.index("data-mipyme-history"))]
     lines = [" ".join(line.split()) for line in history.split("<li>")[1:]]
-    assert lines[0].startswith("<strong>5 de enero de 2026</strong>: ingresa al programa, asignada a Marta Arias")
+    assert lines[0].startswith("<strong>5 ene 2026</strong>: ingresa al programa, asignada a Marta Arias")
     assert lines[1].startswith("<strong>11 mar 2026, 21:00</strong>: asignada a José Oñate")
     assert "(por Ana Supervisora)" in lines[1]
-    assert lines[2].startswith("<strong>11 mar 2026, 21:00</strong>: inactiva")
+    assert lines[2].startswith("<strong>11 mar 2026, 21:00</strong>: desactivada")
     assert len(lines) == 3
