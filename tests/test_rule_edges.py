@@ -45,7 +45,7 @@ def test_a_second_link_decision_committed_meanwhile_is_refused_by_the_database(o
                        .execution_options(synchronize_session=False))
     assert visit.owner_confirmation == "pending"
     with pytest.raises(ServiceError) as refused:
-        confirm_visit(visit, "disputed", "No vino.", via="link", only_if_pending=True)
+        confirm_visit(visit, "disputed", "No vino.", via="link")
     assert refused.value.status == 409
     assert refused.value.errors == {"decision": ["Ya se registró una respuesta para esta visita."]}
     assert db.session.scalar(select(Visit.owner_confirmation).where(Visit.id == visit.id)) == "confirmed"
