@@ -153,3 +153,30 @@ def test_owners_api_answers_leave_out_the_review_comment(client, make_client, wo
                            json={"decision": "confirmed"}).get_json()
     for body in (listed, one, answered):
         assert "review_comment" not in body and "Nota interna" not in str(body)
+
+
+def test_an_edit_committed_between_reading_and_deciding_still_refuses_the_decision(app, world):
+    """The check is also in the guarded UPDATE: the service's own copy may be older than the row."""
+    from sqlalchemy import update
+
+    from fieldwork.owners.confirmation import confirm_visit
+    from fieldwork.supervision.review import review_visit
+
+    def officer_sync(revision: int) -> None:  # on another connection, as a concurrent request would
+        with db.engine.begin() as other_connection:
+            other_connection.execute(update(Visit).where(Visit.id == world["visit"].id).values(revision=revision))
+
+    decisions = (lambda visit: review_visit(world["supervisor"], visit, "approved", None, revision=1),
+                 lambda visit: confirm_visit(visit, "confirmed", None, actor=world["owner"], revision=1))
+    for decide in decisions:
+        officer_sync(1)
+        db.session.expire_all()
+        visit = db.session.get(Visit, world["visit"].id)
+        assert visit.revision == 1  # what the person read
+        officer_sync(2)
+        with pytest.raises(ServiceError) as refused:
+            decide(visit)
+        assert refused.value.status == 409 and "revision" in refused.value.errors
+        db.session.rollback()
+    stored = db.session.get(Visit, world["visit"].id)
+    assert (stored.review_status, stored.owner_confirmation) == ("submitted", "pending")

@@ -74,6 +74,10 @@ def test_visit_log_marks_corrected_visits_only(world, make_client):
     _sync(world["clients"]["officer"], {**world["payload"], "notes": "Otra versión.", "revision": 2})
     log = _text(world["clients"]["supervisor"].get("/supervision/visits"))
     assert log.count("Corregida</span>") == 1
+    # Edited on the phone before its first send: revision 2 arrives first, and is marked too.
+    _sync(world["clients"]["officer"], visit_payload(world["mipyme"].id, revision=2))
+    log = _text(world["clients"]["supervisor"].get("/supervision/visits"))
+    assert log.count("Corregida</span>") == 2
 
 
 def _dispute_and_resolve(world, outcome):
