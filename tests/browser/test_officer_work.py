@@ -8,6 +8,7 @@ import pytest
 
 from fieldwork.extensions import db
 from fieldwork.models import Visit
+from tests.browser.conftest import PHONE
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
@@ -25,8 +26,13 @@ SHOTS = Path("/work/wt/shots/officer")
 
 
 def shot(page, name):
+    """The page at phone size, then at 1280×800, for people to look at (and back to the phone)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SHOTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot(path=str(SHOTS / f"{name}-laptop.png"), full_page=True)
+    page.set_viewport_size(PHONE)
 
 
 @pytest.fixture
@@ -49,7 +55,7 @@ def test_home_starts_with_the_visit_to_correct_and_one_tap_corrects_it(server, p
     assert "Falta el número de empleados." in section.inner_text()
     page.locator("[data-syncbar][data-to-correct='1']").wait_for()
     assert "1 por corregir" in counts_text(page) and "Todo enviado" not in counts_text(page)
-    shot(page, "home-returned-phone")
+    shot(page, "home-returned")
 
     section.get_by_role("button", name="Corregir visita").click()
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
@@ -106,7 +112,7 @@ def test_search_in_my_visits_and_the_agenda_ignores_case_and_accents_offline(ser
     visible = page.locator("[data-search-item]:visible")
     assert visible.count() == 1 and "Cerámica Atánquez" in visible.inner_text()
     assert page.locator("[data-search-count]").inner_text() == "1 de 3"
-    shot(page, "my-visits-search-phone")
+    shot(page, "my-visits-search")
     page.fill("#list-search", "vallenato")
     assert page.locator("[data-search-item]:visible").count() == 2  # the sent one and the one on the phone
 
