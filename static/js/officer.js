@@ -56,7 +56,8 @@ async function careForStorage() {
     let persistent = true;
     if (navigator.storage.persist) persistent = (await navigator.storage.persisted()) || (await navigator.storage.persist());
     document.documentElement.dataset.storagePersistent = String(persistent);
-    if (note && !persistent) {
+    // Said on the agenda and "Mis visitas" (where the backup is), not above the form being filled in.
+    if (note && !persistent && ['/visits/', '/visits/mine'].includes(window.location.pathname)) {
       note.textContent = t('storage_not_persistent');
       note.hidden = false;
     }

@@ -61,6 +61,7 @@ def test_home_starts_with_the_visit_to_correct_and_one_tap_corrects_it(server, p
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
     assert page.locator("h1").inner_text() == "Corregir visita"
     assert "Falta el número de empleados." in page.locator("[data-form-notice]").inner_text()
+    shot(page, "correct-visit-form")
     page.fill("input[name=employees]", "6")
     page.click("button[type=submit]")
     wait_until_all_sent(page)
