@@ -94,7 +94,8 @@ def test_owner_was_right_sends_the_visit_back_to_the_officer_with_the_owners_com
     body = response.get_json()
     assert (body["review_status"], body["review_comment"], body["dispute_outcome"]) == (
         "returned", "Somos 6 empleados, no 4.", "owner_right")
-    assert "Somos 6 empleados, no 4." in world["clients"]["officer"].get("/visits/mine").get_data(as_text=True)
+    officer_home = _text(world["clients"]["officer"].get("/visits/"))
+    assert "Por corregir (1)" in officer_home and "Somos 6 empleados, no 4." in officer_home
     home = _text(world["clients"]["owner"].get("/owner/"))
     assert "Supervisión le dio la razón" in home
     link = _text(world["clients"]["officer"].application.test_client().get(
