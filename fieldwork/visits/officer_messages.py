@@ -39,6 +39,8 @@ def officer_messages() -> dict[str, str]:
                                     "un respaldo en «Mis visitas»."),
         # The form and "Mis visitas".
         "form_title_correct": _("Corregir visita"),
+        "correction_queued": _("Corrección guardada en el teléfono: se enviará sola."),
+        "correction_sent": _("Su corrección ya se envió a la oficina."),
         "form_title_pending": _("Editar visita pendiente de envío"),
         "edit_pending": _("Editar antes de enviar"),
         "edit_pending_sent": _("Esa visita acaba de llegar a la oficina: ya no se edita en el teléfono."),

@@ -1,21 +1,52 @@
 // "Corregir visita" (the officer's home, "Mis visitas"): a visit the supervisor returned opens in the form
 // as a draft of revision + 1, with the supervisor's comment, and goes back through the same outbox.
+// The page's copy of the visit may be older than the phone's work on it (a cached page, offline): a
+// correction already on the phone is what opens, and one already sent is never overwritten by the old copy.
 import * as store from './store.js';
+import { t } from './i18n.js';
 import { payloadToFields } from './visit-data.js';
 
 const me = document.querySelector('meta[name="fieldwork-user"]');
 const formUrl = '/visits/new';
+const openForm = (id) => { window.location.href = `${formUrl}?draft=${encodeURIComponent(id)}`; };
 
-/** Make (once) the correction draft of a returned server visit, and open it. */
-export async function reopen(visit, officerId) {
-  const existing = await store.getDraft(visit.id);
-  if (!existing) {
-    await store.saveDraft({
-      id: visit.id, officer_id: officerId, fields: payloadToFields(visit), revision: (visit.revision || 1) + 1,
-      kind: 'returned', review_comment: visit.review_comment, mipyme_name: visit.mipyme_name || null, errors: {},
-    });
+/** What the phone holds of the correction of `visit`: 'draft', 'queued', 'sent' or null. */
+async function correctionState(visit) {
+  if (await store.getDraft(visit.id)) return 'draft';
+  if ((await store.listOutbox(me.content)).some((r) => r.id === visit.id)) return 'queued';
+  return (await store.correctedRevision(visit.id)) > (visit.revision || 1) ? 'sent' : null;
+}
+
+/** Open the correction of a returned server visit: the phone's own if there is one, else a new draft. */
+export async function reopen(visit, officerId, button) {
+  const state = await correctionState(visit);
+  if (state === 'draft') return openForm(visit.id);
+  if (state === 'queued' && (await store.reopenQueued(visit.id))) return openForm(visit.id);
+  if (state === 'sent' || state === 'queued') return mark(button, t('correction_sent'));
+  await store.saveDraft({
+    id: visit.id, officer_id: officerId, fields: payloadToFields(visit), revision: (visit.revision || 1) + 1,
+    kind: 'returned', review_comment: visit.review_comment, mipyme_name: visit.mipyme_name || null, errors: {},
+  });
+  return openForm(visit.id);
+}
+
+function mark(button, text) {
+  let note = button.parentElement.querySelector('[data-correction-state]');
+  if (!note) {
+    note = document.createElement('p');
+    note.className = 'badge ok';
+    note.dataset.correctionState = '';
+    button.before(note);
   }
-  window.location.href = `${formUrl}?draft=${encodeURIComponent(visit.id)}`;
+  note.textContent = text;
+}
+
+async function markCorrections() {
+  for (const button of document.querySelectorAll('[data-reopen]')) {
+    const state = await correctionState(JSON.parse(button.dataset.reopen));
+    if (state === 'queued') mark(button, t('correction_queued'));
+    else if (state === 'sent') mark(button, t('correction_sent'));
+  }
 }
 
 if (me) {
@@ -25,6 +56,7 @@ if (me) {
     const visit = JSON.parse(button.dataset.reopen);
     const card = button.closest('[data-search-item], [data-returned-visit]');
     visit.mipyme_name ||= card?.querySelector('.card-title')?.textContent.trim() || null;
-    reopen(visit, me.content);
+    reopen(visit, me.content, button);
   });
+  markCorrections();
 }

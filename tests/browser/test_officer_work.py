@@ -188,3 +188,31 @@ def test_focus_is_never_hidden_behind_the_sticky_save_bar_and_actions_are_48px(s
     heights = page.evaluate("""[...document.querySelectorAll('.button, [data-sync-now]')]
       .filter((b) => b.offsetParent).map((b) => [b.textContent.trim(), b.getBoundingClientRect().height])""")
     assert heights and all(h >= 48 for _, h in heights), heights
+
+
+def test_a_correction_saved_offline_is_what_opens_again_never_the_old_copy(server, network, page, lucia):
+    bakery = make_mipyme(lucia, name="Panadería La 14")
+    returned = make_visit(bakery, review_status="returned", review_comment="Falta el número de empleados.",
+                          employees=None)
+    log_in_and_get_ready(page, server.url, "lucia")
+    page.goto(server.url + "/visits/")
+    network.off()
+    page.get_by_role("button", name="Corregir visita").click()
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    page.fill("input[name=employees]", "6")
+    assert save_visit(page) == returned.id
+
+    page.goto(server.url + "/visits/")  # the cached home still lists it as returned
+    card = page.locator(f"[data-returned-visit='{returned.id}']")
+    card.locator("[data-correction-state]", has_text="Corrección guardada en el teléfono").wait_for()
+    card.get_by_role("button", name="Corregir visita").click()
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert page.input_value("input[name=employees]") == "6"  # the correction, not the office's old copy
+    page.fill("textarea[name=notes]", "Y una nota")
+    save_visit(page)
+
+    network.on()
+    wait_until_all_sent(page)
+    db.session.expire_all()
+    visit = db.session.get(Visit, returned.id)
+    assert (visit.revision, visit.employees, visit.notes, visit.review_status) == (2, 6, "Y una nota", "submitted")
