@@ -1,5 +1,6 @@
 """The data model. Import models from here."""
 from fieldwork.models.audit import AuditEntry
+from fieldwork.models.form import FormPublication, FormVersion
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
 from fieldwork.models.user import ROLES, User
@@ -15,6 +16,8 @@ from fieldwork.models.visit_record import REVIEW_EVENT_KINDS, ReviewEvent, Visit
 __all__ = [
     "AuditEntry",
     "CONFIRMATION_STATES",
+    "FormPublication",
+    "FormVersion",
     "Mipyme",
     "MipymeHistory",
     "Photo",

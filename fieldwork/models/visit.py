@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldwork.extensions import db
+from fieldwork.models.form import JSONDocument
 from fieldwork.models.mipyme import Mipyme
 from fieldwork.models.types import TopicList, UTCDateTime, utcnow
 from fieldwork.models.user import User
@@ -41,6 +43,9 @@ class Visit(db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # The form version the officer filled, and the answers the server kept (None on visits before forms).
+    form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"), index=True)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     # SHA-256 of the canonical JSON of the officer's fields: equal hash means a harmless replay.
     content_hash: Mapped[str] = mapped_column(String(64))
 
