@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldwork.api import bp as api_bp
     from fieldwork.auth import bp as auth_bp
     from fieldwork.core import bp as core_bp
+    from fieldwork.forms.blueprint import bp as forms_bp
     from fieldwork.owners import bp as owners_bp
     from fieldwork.registry import bp as registry_bp
     from fieldwork.supervision import bp as supervision_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registry_bp)
     app.register_blueprint(visits_bp)
     app.register_blueprint(supervision_bp)
+    app.register_blueprint(forms_bp)
     app.register_blueprint(owners_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

@@ -71,5 +71,8 @@ def format_logins(logins: list[tuple[str, str, str]], note: str = "") -> str:
 
 
 def register_cli(app: Flask) -> None:
+    from fieldwork.forms.cli import forms_cli
+
     app.cli.add_command(create_user_command)
+    app.cli.add_command(forms_cli)
     app.cli.add_command(seed_demo_command)

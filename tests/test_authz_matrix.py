@@ -21,12 +21,14 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
+from fieldwork.forms import services as forms
 from fieldwork.models import ROLES
 from fieldwork.owners import links
 from fieldwork.owners.views import form_prefix
 from fieldwork.security import PUBLIC
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import form_token, login
+from tests.forms.fixtures import programme_form
 
 PERSONAS = ("anonymous", "officer", "other_officer", "supervisor", "owner", "other_owner", "admin")
 #: Order of the calls within one route: refusals first, so a permitted change cannot hide one.
@@ -113,6 +115,18 @@ def _empty(record: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _xlsform(record: dict[str, Any]) -> dict[str, Any]:
+    """A new version each call (a version already uploaded is refused)."""
+    return {"file": (io.BytesIO(programme_form(version=uuid.uuid4().hex)), "seguimiento.xlsx")}
+
+
+def _published_form(supervisor: Any, label: str) -> Any:
+    version = forms.upload_form(supervisor, programme_form(version=f"matriz-{label}"), "seguimiento.xlsx")
+    forms.publish_form(supervisor, version)
+    db.session.commit()
+    return version
+
+
 # Columns: anonymous, officer, other officer, supervisor, owner, other owner, admin.
 # API: 401 without a session, 403 for a role the route does not admit, 404 for a record the caller
 # may not know of. Pages: a redirect to the login, 403, or 404. Redirects say where they go.
@@ -166,6 +180,13 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/supervision/visits/<visit_id>/resolve"): Entry(
         f"{LOGIN} 403 403 409 403 403 403", form=_resolution),  # 409: the visit is not disputed
     ("GET", "/owner/"): Entry(f"{LOGIN} 403 403 403 200 200 403"),
+    # the programme's form (pages); the upload's 400 is the empty form's "choose a file"
+    ("GET", "/supervision/forms/"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/supervision/forms/"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
+    ("GET", "/supervision/forms/<int:version_id>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/supervision/forms/<int:version_id>/publish"): Entry(
+        f"{LOGIN} 403 403 302>/supervision/forms/ 403 403 302>/supervision/forms/", form=_empty),
+    ("GET", "/supervision/forms/<int:version_id>/file"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     # owners
     ("GET", "/c/<token>"): Entry("200 200 200 200 200 200 200"),
     # The link is the credential for its visit's photos too (of that visit only).
@@ -196,6 +217,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/photos/<photo_id>"): Entry("401 200 404 200 200 404 200"),
     ("GET", "/api/v1/visits/<visit_id>/confirmation-link"): Entry("401 200 404 200 403 403 200"),
     ("POST", "/api/v1/visits/<visit_id>/confirmation"): Entry("401 403 403 403 200 404 403", body=_decision),
+    ("POST", "/api/v1/forms"): Entry("401 403 403 201 403 403 201", form=_xlsform),
+    ("GET", "/api/v1/forms"): Entry("401 403 403 200 403 403 200"),
+    ("GET", "/api/v1/forms/current"): Entry("401 200 200 200 200 200 200"),
+    ("GET", "/api/v1/forms/<int:version_id>"): Entry("401 200 200 200 200 200 200"),
+    ("POST", "/api/v1/forms/<int:version_id>/publish"): Entry("401 403 403 200 403 403 200"),
+    ("GET", "/api/v1/forms/<int:version_id>/file"): Entry("401 403 403 200 403 403 200"),
 }
 
 
@@ -256,6 +283,8 @@ def world(app, make_client):
         side["photo_id"] = _upload_photo(make_client(), side)
         side["secrets"] += (side["photo_id"],)
     staff = {"supervisor": make_user("supervisor", username="super"), "admin": make_user("admin", username="admin")}
+    for label, side in sides.items():
+        side["form_version"] = _published_form(staff["supervisor"], label)
     clients = {"anonymous": make_client()}
     clients["anonymous"].csrf_token = form_token(clients["anonymous"], "/login")
     people = {"officer-a": sides["a"]["officer"], "officer-b": sides["b"]["officer"],
@@ -296,7 +325,8 @@ def _url(path: str, record: dict[str, Any]) -> str:
     def fill(match: re.Match) -> str:
         name = match.group(2)
         values = {"mipyme_id": record["mipyme"].id, "visit_id": record["visit"].id, "user_id": record["officer"].id,
-                  "token": record["token"], "photo_id": record["photo_id"], "fmt": "csv"}
+                  "token": record["token"], "photo_id": record["photo_id"], "fmt": "csv",
+                  "version_id": record["form_version"].id}
         return str(values[name])
 
     return _ARGUMENT.sub(fill, path)

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from fieldwork import audit
 from fieldwork.clock import utcnow
@@ -96,7 +97,8 @@ def list_versions(page: int = 1, per_page: int = 100) -> tuple[list[FormVersion]
     """Every version, newest upload first, with the total count."""
     total = db.session.scalar(select(func.count()).select_from(FormVersion)) or 0
     versions = db.session.scalars(
-        select(FormVersion).order_by(FormVersion.uploaded_at.desc(), FormVersion.id.desc())
+        select(FormVersion).options(joinedload(FormVersion.uploaded_by))
+        .order_by(FormVersion.uploaded_at.desc(), FormVersion.id.desc())
         .offset((page - 1) * per_page).limit(per_page)).all()
     return list(versions), total
 

@@ -1,0 +1,73 @@
+"""The form version's shapes on the API (API.md, "Forms"); `ast` is our extension for the phone."""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
+from fieldwork.forms import services
+from fieldwork.models import FormVersion
+
+
+class ChoiceSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+
+
+class QuestionAstSchema(Schema):
+    relevant = fields.Raw(metadata={"description": "El AST JSON de la expresión (ver el contrato de formularios)."})
+    constraint = fields.Raw()
+    calculation = fields.Raw()
+
+
+class QuestionSchema(Schema):
+    """A question, or a group's begin_group / end_group marker, in the request's language."""
+
+    name = fields.String()
+    type = fields.String(metadata={"enum": ["text", "integer", "decimal", "date", "select_one", "select_multiple",
+                                            "note", "calculate", "begin_group", "end_group"]})
+    label = fields.String()
+    hint = fields.String()
+    required = fields.Boolean()
+    relevant = fields.String()
+    constraint = fields.String()
+    constraint_message = fields.String()
+    required_message = fields.String()
+    calculation = fields.String()
+    default = fields.String()
+    choices = fields.List(fields.Nested(ChoiceSchema))
+    ast = fields.Nested(QuestionAstSchema)
+
+
+class UploaderSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class FormVersionSchema(Schema):
+    id = fields.Integer()
+    form_id = fields.String()
+    version = fields.String()
+    title = fields.String()
+    published = fields.Boolean()
+    current = fields.Boolean(metadata={"description": "La versión que llenan ahora los teléfonos."})
+    questions = fields.List(fields.Nested(QuestionSchema))
+    filename = fields.String()
+    file_url = fields.String(metadata={"description": "El archivo original, tal como se subió."})
+    uploaded_by = fields.Nested(UploaderSchema)
+    uploaded_at = fields.AwareDateTime()
+    published_at = fields.AwareDateTime(allow_none=True)
+
+
+class FormVersionListSchema(Schema):
+    items = fields.List(fields.Nested(FormVersionSchema))
+    total = fields.Integer()
+
+
+def dump_version(version: FormVersion, locale: str, current_id: int | None, file_url: str) -> dict[str, Any]:
+    body = services.definition(version, locale, current_id=current_id)
+    body.update(filename=version.filename, file_url=file_url, uploaded_at=version.uploaded_at,
+                published_at=version.published_at,
+                uploaded_by={"id": version.uploaded_by.id, "name": version.uploaded_by.name})
+    return FormVersionSchema().dump(body)

@@ -1,0 +1,150 @@
+"""`/api/v1/forms`: upload, publish and read the programme's XLSForm versions (one service for page, API, CLI)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, jsonify, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+from sqlalchemy.orm import joinedload
+
+from fieldwork.api import bp
+from fieldwork.api.common import load_args, service_error_response
+from fieldwork.api.form_schemas import dump_version
+from fieldwork.api.schemas import PageArgsSchema
+from fieldwork.extensions import db
+from fieldwork.forms import services
+from fieldwork.forms.downloads import original_file_response
+from fieldwork.models import ROLES, FormVersion
+from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
+
+
+def _locale() -> str:
+    return str(get_locale() or "es")
+
+
+def _dump(version: FormVersion, current_id: int | None) -> dict[str, Any]:
+    return dump_version(version, _locale(), current_id, url_for("api.download_form", version_id=version.id))
+
+
+def _current_id() -> int | None:
+    current = services.current_version()
+    return current.id if current else None
+
+
+def _version_or_404(version_id: int) -> FormVersion:
+    version = db.session.get(FormVersion, version_id, options=[joinedload(FormVersion.uploaded_by)])
+    if version is None:
+        abort(404)
+    # Officers and owners only ever need versions visits were filled in; drafts stay with the office.
+    if version.published_at is None and current_user.role not in services.MANAGERS:
+        abort(404)
+    return version
+
+
+@bp.post("/forms")
+@roles_required(*services.MANAGERS)
+def upload_form() -> Any:
+    """Upload an XLSForm as a new, unpublished version.
+    ---
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary, description: "Un XLSForm .xlsx o .xls."}
+      responses:
+        201: {description: La versión guardada., content: {application/json: {schema: FormVersionSchema}}}
+    """
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ValidationError({"file": [_("Adjunte el XLSForm (.xlsx o .xls) en el campo «file».")]})
+    try:
+        version = services.upload_form(current_user, upload.read(), upload.filename, via="api")
+    except ServiceError as error:
+        db.session.rollback()
+        return service_error_response(error)
+    db.session.commit()
+    return jsonify(_dump(version, _current_id())), 201
+
+
+@bp.post("/forms/<int:version_id>/publish")
+@roles_required(*services.MANAGERS)
+def publish_form(version_id: int) -> Any:
+    """Make a version the current one; visits on earlier versions stay valid.
+    ---
+    post:
+      responses:
+        200:
+          description: La versión publicada, ahora la actual.
+          content: {application/json: {schema: FormVersionSchema}}
+    """
+    version = _version_or_404(version_id)
+    services.publish_form(current_user, version, via="api")
+    db.session.commit()
+    return jsonify(_dump(version, version.id))
+
+
+@bp.get("/forms")
+@roles_required(*services.MANAGERS)
+def list_forms() -> Any:
+    """Every version, newest upload first.
+    ---
+    get:
+      parameters: [{in: query, schema: PageArgsSchema}]
+      responses:
+        200: {description: Una página de versiones., content: {application/json: {schema: FormVersionListSchema}}}
+    """
+    args = load_args(PageArgsSchema())
+    versions, total = services.list_versions(args["page"], args["per_page"])
+    current_id = _current_id()
+    return jsonify({"items": [_dump(v, current_id) for v in versions], "total": total})
+
+
+@bp.get("/forms/current")
+@roles_required(*ROLES)
+def current_form() -> Any:
+    """The version phones fill now, or 404 when none is published.
+    ---
+    get:
+      responses:
+        200: {description: La versión actual., content: {application/json: {schema: FormVersionSchema}}}
+    """
+    version = services.current_version()
+    if version is None:
+        abort(404)
+    return jsonify(_dump(version, version.id))
+
+
+@bp.get("/forms/<int:version_id>")
+@roles_required(*ROLES)
+def get_form(version_id: int) -> Any:
+    """One version (officers and owners see published ones only).
+    ---
+    get:
+      responses:
+        200: {description: La versión., content: {application/json: {schema: FormVersionSchema}}}
+    """
+    return jsonify(_dump(_version_or_404(version_id), _current_id()))
+
+
+@bp.get("/forms/<int:version_id>/file")
+@roles_required(*services.MANAGERS)
+def download_form(version_id: int) -> Any:
+    """The original XLSForm, byte for byte as it was uploaded.
+    ---
+    get:
+      responses:
+        200:
+          description: El archivo original.
+          content:
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}
+            application/vnd.ms-excel: {schema: {type: string, format: binary}}
+    """
+    return original_file_response(_version_or_404(version_id))

@@ -1,0 +1,17 @@
+"""The upload form of the supervisors' page (WTForms; the checks of the file itself live in the service)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Archivo XLSForm (.xlsx o .xls)"), validators=[
+        FileRequired(_l("Elija el archivo XLSForm.")),
+        FileAllowed(["xlsx", "xls"], _l("El archivo debe ser un XLSForm .xlsx o .xls.")),
+    ])
+
+
+class PublishForm(FlaskForm):
+    """Only its CSRF token: publishing is one button."""

@@ -1,0 +1,101 @@
+"""Upload, list, preview, publish and download form versions (the same services as the API and the CLI)."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from fieldwork.extensions import db
+from fieldwork.forms import services
+from fieldwork.forms.blueprint import bp
+from fieldwork.forms.downloads import original_file_response
+from fieldwork.forms.upload_form import PublishForm, UploadForm
+from fieldwork.models import FormPublication, FormVersion
+from fieldwork.security import roles_required
+from fieldwork.services import ServiceError
+
+LIST_LIMIT = 200
+
+
+def _list_page(form: UploadForm, status: int = 200) -> Any:
+    versions, total = services.list_versions(per_page=LIST_LIMIT)
+    current = services.current_version()
+    return render_template("forms/list.html", form=form, versions=versions, total=total,
+                           current_id=current.id if current else None, publish_form=PublishForm()), status
+
+
+@bp.get("/")
+@roles_required(*services.MANAGERS)
+def versions() -> Any:
+    """Every uploaded version with who uploaded and published it, and the upload form."""
+    return _list_page(UploadForm())
+
+
+@bp.post("/")
+@roles_required(*services.MANAGERS)
+def upload() -> Any:
+    """Read the uploaded XLSForm; its refusals show beside the file field, and nothing is stored."""
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _list_page(form, 400)
+    upload = form.file.data
+    try:
+        version = services.upload_form(current_user, upload.read(), upload.filename)
+    except ServiceError as error:
+        db.session.rollback()
+        form.file.errors = list(error.errors.get("file", [])) or [_("No se pudo guardar el formulario.")]
+        return _list_page(form, error.status)
+    db.session.commit()
+    flash(_("Versión «%(version)s» guardada. Revísela y publíquela cuando esté lista.", version=version.version),
+          "success")
+    return redirect(url_for("forms.preview", version_id=version.id))
+
+
+def _version_or_404(version_id: int) -> FormVersion:
+    version = db.session.get(FormVersion, version_id, options=[joinedload(FormVersion.uploaded_by)])
+    if version is None:
+        abort(404)
+    return version
+
+
+@bp.get("/<int:version_id>")
+@roles_required(*services.MANAGERS)
+def preview(version_id: int) -> Any:
+    """The version as the officer will see it (drawn by static/js/forms/preview.js), and its questions."""
+    version = _version_or_404(version_id)
+    current = services.current_version()
+    definition = services.definition(version, str(get_locale() or "es"), current.id if current else None)
+    publications = db.session.scalars(
+        select(FormPublication).options(joinedload(FormPublication.published_by))
+        .where(FormPublication.form_version_id == version.id).order_by(FormPublication.published_at.desc())).all()
+    # </script> inside a label must not end the JSON island early.
+    island = json.dumps(definition, ensure_ascii=False).replace("</", "<\\/")
+    return render_template("forms/preview.html", version=version, definition=definition, island=island,
+                           publications=publications, publish_form=PublishForm())
+
+
+@bp.post("/<int:version_id>/publish")
+@roles_required(*services.MANAGERS)
+def publish(version_id: int) -> Any:
+    """Make this version the one officers fill from now on."""
+    version = _version_or_404(version_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    services.publish_form(current_user, version)
+    db.session.commit()
+    flash(_("Versión «%(version)s» publicada: los teléfonos la usarán en su próxima conexión.",
+            version=version.version), "success")
+    return redirect(url_for("forms.versions"))
+
+
+@bp.get("/<int:version_id>/file")
+@roles_required(*services.MANAGERS)
+def download(version_id: int) -> Any:
+    """The original file, as it was uploaded."""
+    return original_file_response(_version_or_404(version_id))
