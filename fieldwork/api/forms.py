@@ -115,6 +115,7 @@ def current_form() -> Any:
     get:
       responses:
         200: {description: La versión actual., content: {application/json: {schema: FormVersionSchema}}}
+        404: {description: Todavía no se ha publicado ninguna versión., content: {application/json: {schema: Error}}}
     """
     version = services.current_version()
     if version is None:

@@ -55,6 +55,8 @@ class VisitSchema(Schema):
     dispute_resolution_note = fields.String(allow_none=True)
     dispute_outcome = fields.String(allow_none=True, validate=validate.OneOf(("owner_right", "record_stands")))
     photos = fields.List(fields.Nested(PhotoRefSchema))
+    form_version_id = fields.Integer(allow_none=True)
+    answers = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True)
 
 
 #: What owners' answers leave out (API.md): the supervisor's word to the officer is not for the owner.
@@ -101,7 +103,7 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 #: are dropped on input instead of refused (an unknown field is still refused, to catch typos).
 SERVER_FIELDS = frozenset(VisitSchema._declared_fields) - {
     "id", "mipyme_id", "visited_at", "topics", "production_units", "monthly_sales_cop", "employees",
-    "needs", "notes", "follow_up_due", "follow_up_reason", "location", "revision",
+    "needs", "notes", "follow_up_due", "follow_up_reason", "location", "revision", "form_version_id", "answers",
 }
 
 
@@ -156,6 +158,10 @@ class VisitInputSchema(Schema):
     follow_up_reason = _text(500)
     location = fields.Nested(LocationSchema, allow_none=True)
     revision = Count(load_default=1, validate=validate.Range(min=1, max=MAX_REVISION))
+    # Checked against the version's questions by fieldwork.forms.answers (errors under answers.<name>).
+    form_version_id = Count(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(max=200)), values=fields.Raw(allow_none=True),
+                          allow_none=True, validate=validate.Length(max=500))
 
     @pre_load
     def drop_server_fields(self, data: Any, **kwargs: Any) -> Any:

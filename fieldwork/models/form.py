@@ -12,8 +12,9 @@ from fieldwork.extensions import db
 from fieldwork.models.types import UTCDateTime, utcnow
 from fieldwork.models.user import User
 
-#: jsonb on PostgreSQL (indexable, compact), plain JSON text on SQLite.
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+#: jsonb on PostgreSQL (indexable, compact), plain JSON text on SQLite; Python None is SQL NULL
+#: (a visit without a form has no answers, not the JSON value null).
+JSONDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class FormVersion(db.Model):

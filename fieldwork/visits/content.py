@@ -23,6 +23,8 @@ CONTENT_FIELDS = (
     "accuracy_m",
     "revision",
 )
+#: Part of the content only when present, so visits stored before forms keep their hash (replays stay duplicate).
+FORM_FIELDS = ("form_version_id", "answers")
 
 
 def _canonical(value: Any) -> Any:
@@ -43,6 +45,7 @@ def _canonical(value: Any) -> Any:
 def content_hash(fields: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON of the officer's fields (missing and empty count as null)."""
     canonical = {name: _canonical(fields.get(name)) for name in CONTENT_FIELDS}
+    canonical.update({name: fields[name] for name in FORM_FIELDS if fields.get(name) is not None})
     if not canonical["topics"]:
         canonical["topics"] = []
     payload = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -22,10 +22,11 @@ from fieldwork import audit
 from fieldwork.api.visit_schemas import VisitInputSchema
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
+from fieldwork.forms.visit_answers import answer_errors
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
 from fieldwork.visit_history import record_edit
-from fieldwork.visits.content import CONTENT_FIELDS, content_hash
+from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
 
 CLOCK_SKEW = timedelta(minutes=10)
 EDITABLE_STATES = ("submitted", "returned")
@@ -149,6 +150,7 @@ def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
             return _rejected(visit_id, "review_status", _("La visita ya fue aprobada y no se puede modificar."))
     errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.now, batch.zone,
                          history=batch.history.get(data["mipyme_id"], []))
+    errors.update(answer_errors(data, batch.zone))  # keeps only the answers to store in data["answers"]
     if errors:
         return SyncResult(visit_id, "rejected", errors)
     if visit is None:
@@ -230,7 +232,7 @@ def _model_fields(loaded: dict[str, Any]) -> dict[str, Any]:
 
 
 def _content(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data.get(name) for name in CONTENT_FIELDS}
+    return {name: data.get(name) for name in CONTENT_FIELDS + FORM_FIELDS}
 
 
 def _raw_id(raw: Any) -> str | None:

@@ -66,3 +66,16 @@ def complete_form() -> bytes:
     ]
     return xlsform(survey, YES_NO + CHANNELS,
                    {"form_title": "Completo", "form_id": "completo", "version": "1", "default_language": "es"})
+
+
+def publish(content: bytes | None = None, supervisor=None, filename: str = "seguimiento.xlsx"):
+    """Upload and publish a form (the programme's by default); returns the FormVersion."""
+    from fieldwork.extensions import db
+    from fieldwork.forms import services
+    from tests.builders import make_user
+
+    supervisor = supervisor or make_user("supervisor")
+    version = services.upload_form(supervisor, content or programme_form(), filename)
+    services.publish_form(supervisor, version)
+    db.session.commit()
+    return version

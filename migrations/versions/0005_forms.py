@@ -2,8 +2,8 @@
 
 Old visits keep no form and no answers (both columns are nullable).
 
-Revision ID: 0003_forms
-Revises: 0003_enrolment_history
+Revision ID: 0005_forms
+Revises: 0004_visit_decisions
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003_forms"
-down_revision = "0003_enrolment_history"
+revision = "0005_forms"
+down_revision = "0004_visit_decisions"
 branch_labels = None
 depends_on = None
 

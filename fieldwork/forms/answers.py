@@ -1,0 +1,157 @@
+"""Checks a visit's answers against the form version it was filled in: what the phone checked, again.
+
+The walk is the contract's Validation paragraph (COMMON.md), step for step, so that the browser's
+module and this one reach the same verdict: types first, then in form order relevance (a question
+inside a non-relevant group is not relevant), calculates, required, constraints.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+
+from fieldwork.forms.xpath import Value, evaluate, to_boolean, to_string
+
+MAX_TEXT = 2000
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+ANSWERED_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
+
+
+def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
+                     ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The answers to keep (non-relevant dropped, calculates computed) and the errors under `answers.<name>`."""
+    if answers is None:
+        answers = {}
+    if not isinstance(answers, dict):
+        return {}, {"answers": [_("Las respuestas deben ser un objeto {pregunta: valor}.")]}
+    questions = [q for q in definition["questions"] if q["type"] not in ("begin_group", "end_group")]
+    by_name = {q["name"]: q for q in questions}
+    errors: dict[str, list[str]] = {}
+    typed: dict[str, Any] = {}
+    for name, raw in answers.items():
+        question = by_name.get(name)
+        if question is None or question["type"] == "note":
+            errors[f"answers.{name}"] = [_("Esta pregunta no existe en el formulario.")]
+        elif question["type"] == "calculate" or _is_empty(raw):
+            continue  # a calculate is computed here, whatever the phone sent
+        else:
+            value, message = _typed(question, raw)
+            if message:
+                errors[f"answers.{name}"] = [message]
+            elif value != "":  # blank text is unanswered
+                typed[name] = value
+    values: dict[str, Value] = {name: _xpath_value(by_name[name], value) for name, value in typed.items()}
+    clean = _walk(definition["questions"], typed, values, visit_day.isoformat(), errors)
+    return clean, errors
+
+
+def _walk(items: list[dict[str, Any]], typed: dict[str, Any], values: dict[str, Value], today: str,
+          errors: dict[str, list[str]]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    groups: list[bool] = []  # is each enclosing group relevant
+    for item in items:
+        kind, name, ast = item["type"], item["name"], item.get("ast", {})
+        if kind == "end_group":
+            groups.pop()
+            continue
+        relevant = all(groups) and ("relevant" not in ast or to_boolean(evaluate(ast["relevant"], values, "", today)))
+        if kind == "begin_group":
+            groups.append(relevant)
+            continue
+        if not relevant:
+            values[name] = ""  # later expressions see a non-relevant question as unanswered
+            continue
+        if kind == "calculate":
+            values[name] = clean[name] = to_string(evaluate(ast["calculation"], values, "", today))
+        elif kind in ANSWERED_TYPES and f"answers.{name}" not in errors:
+            message = _answer_error(item, typed, values, today)
+            if message:
+                errors[f"answers.{name}"] = [message]
+            elif name in typed:
+                clean[name] = typed[name]
+    return clean
+
+
+def _answer_error(question: dict[str, Any], typed: dict[str, Any], values: dict[str, Value], today: str) -> str | None:
+    name = question["name"]
+    if name not in typed:
+        if question.get("required"):
+            return question.get("required_message") or _("Esta pregunta es obligatoria.")
+        return None
+    constraint = question.get("ast", {}).get("constraint")
+    if constraint is not None and not to_boolean(evaluate(constraint, values, values[name], today)):
+        return question.get("constraint_message") or _("La respuesta no cumple la condición de esta pregunta.")
+    return None
+
+
+def _is_empty(raw: Any) -> bool:
+    return raw is None or raw in ("", [])
+
+
+def _typed(question: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
+    """The answer in its stored type, or the type error the contract names."""
+    return _CONVERSIONS[question["type"]](raw, [c["name"] for c in question.get("choices", [])])
+
+
+def _is_number(raw: Any) -> bool:
+    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
+
+
+def _integer(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
+    if _is_number(raw) and float(raw).is_integer() and abs(raw) < 2**53:
+        return int(raw), None
+    return None, _("Escriba un número entero.")
+
+
+def _decimal(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
+    return (raw, None) if _is_number(raw) else (None, _("Escriba un número."))
+
+
+def _date(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
+    if isinstance(raw, str) and _DATE.fullmatch(raw):
+        try:
+            date.fromisoformat(raw)
+        except ValueError:
+            pass
+        else:
+            return raw, None
+    return None, _("Escriba una fecha AAAA-MM-DD.")
+
+
+def _select_one(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
+    return (raw, None) if isinstance(raw, str) and raw in choices else (None, _choice_error())
+
+
+def _select_multiple(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
+    if isinstance(raw, list) and all(isinstance(v, str) for v in raw) and set(raw) <= set(choices):
+        return [c for c in choices if c in raw], None  # in the form's order: one spelling per answer
+    return None, _choice_error()
+
+
+def _text(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
+    if not isinstance(raw, str):
+        return None, _("Escriba un texto.")
+    text = raw.strip()
+    if len(text) > MAX_TEXT:
+        return None, _("El texto admite hasta %(max)d caracteres.", max=MAX_TEXT)
+    return text, None
+
+
+def _choice_error() -> str:
+    return _("Elija una de las opciones de la lista.")
+
+
+_CONVERSIONS = {"integer": _integer, "decimal": _decimal, "date": _date, "select_one": _select_one,
+                "select_multiple": _select_multiple, "text": _text}
+
+
+def _xpath_value(question: dict[str, Any], value: Any) -> Value:
+    """A reference's value (contract): numbers for integer/decimal, names joined by one space for select_multiple."""
+    if question["type"] in ("integer", "decimal"):
+        return float(value)
+    if question["type"] == "select_multiple":
+        return " ".join(value)
+    return value

@@ -1,0 +1,31 @@
+"""The sync's one hook into forms: a visit's `form_version_id` and `answers`, checked and made ready to store."""
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from fieldwork.clock import local_date
+from fieldwork.forms.answers import validate_answers
+from fieldwork.forms.definition import localized
+from fieldwork.forms.services import published_version
+
+
+def answer_errors(data: dict[str, Any], zone: ZoneInfo) -> dict[str, list[str]]:
+    """Errors per field; on success `data["answers"]` holds what is kept (None for a visit without a form)."""
+    version_id, answers = data.get("form_version_id"), data.get("answers")
+    if version_id is None:
+        data["answers"] = None
+        if answers:
+            return {"form_version_id": [_("Indique la versión del formulario en que se llenaron las respuestas.")]}
+        return {}
+    version = published_version(version_id)  # any published version: a draft keeps the one it started in
+    if version is None:
+        return {"form_version_id": [_("Esa versión del formulario no existe o nunca se publicó.")]}
+    definition = {"questions": localized(version.definition, str(get_locale() or "es"))}
+    # today() is the visit's own day in the programme's zone: filled Monday, synced Friday, judged as Monday.
+    clean, errors = validate_answers(definition, answers, local_date(data["visited_at"], zone))
+    data["answers"] = clean
+    return errors
