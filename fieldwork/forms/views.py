@@ -1,7 +1,6 @@
 """Upload, list, preview, publish and download form versions (the same services as the API and the CLI)."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -74,9 +73,7 @@ def preview(version_id: int) -> Any:
     publications = db.session.scalars(
         select(FormPublication).options(joinedload(FormPublication.published_by))
         .where(FormPublication.form_version_id == version.id).order_by(FormPublication.published_at.desc())).all()
-    # </script> inside a label must not end the JSON island early.
-    island = json.dumps(definition, ensure_ascii=False).replace("</", "<\\/")
-    return render_template("forms/preview.html", version=version, definition=definition, island=island,
+    return render_template("forms/preview.html", version=version, definition=definition,
                            publications=publications, publish_form=PublishForm())
 
 

@@ -10,6 +10,7 @@ from fieldwork.api.visit_schemas import dump_visit
 from fieldwork.clock import flag_day
 from fieldwork.device import current_device
 from fieldwork.extensions import db
+from fieldwork.forms.posted import with_posted_answers
 from fieldwork.models import Mipyme
 from fieldwork.registry.services import visible_mipymes
 from fieldwork.security import roles_required
@@ -60,7 +61,8 @@ def new_visit() -> Any:
         form.mipyme_id.data = request.args["mipyme_id"]  # the agenda's "Registrar visita" picks the Mipyme
     if form.validate_on_submit():
         try:  # the same service as the phones' batches, lock retry included
-            result = sync_and_commit(current_user, [form.payload()], via="web", device=current_device())[0]
+            payload = with_posted_answers(form.payload(), request.form)  # the programme's questions (forms-core)
+            result = sync_and_commit(current_user, [payload], via="web", device=current_device())[0]
         except ServiceError as error:
             _show_errors(form, error.errors)
         else:
