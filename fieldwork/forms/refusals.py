@@ -15,19 +15,28 @@ class FormRefused(ValueError):
         self.messages = messages
 
 
-class Refusals:
-    def __init__(self) -> None:
-        self.messages: list[str] = []
+SHEET_ORDER = {"survey": 1, "choices": 2, "settings": 3}
 
-    def fail(self, message: str) -> None:
-        if len(self.messages) < MAX_REASONS:
-            self.messages.append(message)
+
+class Refusals:
+    """Reasons in the order the author reads the workbook: by sheet, then by row (whatever pass found them)."""
+
+    def __init__(self) -> None:
+        self._found: list[tuple[tuple[int, int], str]] = []
+
+    @property
+    def messages(self) -> list[str]:
+        return [message for _where, message in sorted(self._found, key=lambda found: found[0])]
+
+    def fail(self, message: str, sheet: str = "", row: int | None = None) -> None:
+        if len(self._found) < MAX_REASONS:
+            self._found.append(((SHEET_ORDER.get(sheet, 0), row or 0), message))
 
     def at(self, sheet: str, row: int | None, column: str | None = None) -> _Place:
         return _Place(self, sheet, row, column)
 
     def raise_if_any(self) -> None:
-        if self.messages:
+        if self._found:
             raise FormRefused(self.messages)
 
 
@@ -43,4 +52,4 @@ class _Place:
                       sheet=self.sheet, row=self.row, column=self.column)
         else:
             place = _("Hoja %(sheet)s, fila %(row)d", sheet=self.sheet, row=self.row)
-        self.refusals.fail(f"{place}: {reason}")
+        self.refusals.fail(f"{place}: {reason}", self.sheet, self.row)

@@ -233,3 +233,9 @@ def test_forms_written_the_way_real_spreadsheets_are_written_are_read(supervisor
     assert questions["edad"]["constraint_message"] == "Too old"
     assert questions["canales"]["type"] == "select_multiple"
     assert _questions(version, "es")["edad"]["label"] == "Age"  # no Spanish: the default language
+
+
+def test_refusals_are_listed_in_row_order_whatever_check_found_them(supervisor):
+    content = _survey(question("integer", "n", "N", relevant="${nadie} = 1"), question("geopoint", "g", "G"))
+    assert [m.split(":")[0] for m in _refusal(supervisor, content)] == [
+        "Hoja survey, fila 3, columna relevant", "Hoja survey, fila 4"]
