@@ -27,29 +27,25 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
         answers = {}
     if not isinstance(answers, dict):
         return {}, {"answers": [_("Las respuestas deben ser un objeto {pregunta: valor}.")]}
-    questions = [q for q in definition["questions"] if q["type"] not in ("begin_group", "end_group")]
-    by_name = {q["name"]: q for q in questions}
+    by_name = {q["name"]: q for q in definition["questions"] if q["type"] not in ("begin_group", "end_group")}
     errors: dict[str, list[str]] = {}
+    for name in answers:
+        if name not in by_name or by_name[name]["type"] == "note":
+            errors[f"answers.{name}"] = [_("Esta pregunta no existe en el formulario.")]
+    # Expressions read the answers that fit their type (a calculate is computed here, whatever was sent).
     typed: dict[str, Any] = {}
     for name, raw in answers.items():
-        question = by_name.get(name)
-        if question is None or question["type"] == "note":
-            errors[f"answers.{name}"] = [_("Esta pregunta no existe en el formulario.")]
-        elif question["type"] == "calculate" or _is_empty(raw):
-            continue  # a calculate is computed here, whatever the phone sent
-        else:
-            value, message = _typed(question, raw)
-            if message:
-                errors[f"answers.{name}"] = [message]
-            elif value != "":  # blank text is unanswered
-                typed[name] = value
-    values: dict[str, Value] = {name: _xpath_value(by_name[name], value) for name, value in typed.items()}
+        if name in by_name and by_name[name]["type"] in ANSWERED_TYPES and not _is_empty(raw):
+            value, problem = _typed(by_name[name], raw)
+            typed[name] = (value, problem)
+    values: dict[str, Value] = {name: _xpath_value(by_name[name], value)
+                                for name, (value, problem) in typed.items() if problem is None}
     clean = _walk(definition["questions"], typed, values, visit_day.isoformat(), errors)
     return clean, errors
 
 
-def _walk(items: list[dict[str, Any]], typed: dict[str, Any], values: dict[str, Value], today: str,
-          errors: dict[str, list[str]]) -> dict[str, Any]:
+def _walk(items: list[dict[str, Any]], typed: dict[str, tuple[Any, str | None]], values: dict[str, Value],
+          today: str, errors: dict[str, list[str]]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     groups: list[bool] = []  # is each enclosing group relevant
     for item in items:
@@ -60,29 +56,32 @@ def _walk(items: list[dict[str, Any]], typed: dict[str, Any], values: dict[str, 
         relevant = all(groups) and ("relevant" not in ast or to_boolean(evaluate(ast["relevant"], values, "", today)))
         if kind == "begin_group":
             groups.append(relevant)
-            continue
-        if not relevant:
-            values[name] = ""  # later expressions see a non-relevant question as unanswered
-            continue
-        if kind == "calculate":
-            values[name] = clean[name] = to_string(evaluate(ast["calculation"], values, "", today))
-        elif kind in ANSWERED_TYPES and f"answers.{name}" not in errors:
-            message = _answer_error(item, typed, values, today)
+        elif not relevant:
+            values[name] = ""  # later expressions see it unanswered; its answer, even a malformed one, is dropped
+        elif kind == "calculate":
+            values[name] = to_string(evaluate(ast["calculation"], values, "", today))
+            if values[name] != "":
+                clean[name] = values[name]
+        elif kind in ANSWERED_TYPES:
+            message = _answer_error(item, typed.get(name), values, today)
             if message:
                 errors[f"answers.{name}"] = [message]
             elif name in typed:
-                clean[name] = typed[name]
+                clean[name] = typed[name][0]
     return clean
 
 
-def _answer_error(question: dict[str, Any], typed: dict[str, Any], values: dict[str, Value], today: str) -> str | None:
-    name = question["name"]
-    if name not in typed:
+def _answer_error(question: dict[str, Any], typed: tuple[Any, str | None] | None, values: dict[str, Value],
+                  today: str) -> str | None:
+    """required, then the type, then the constraint: the first that fails."""
+    if typed is None:
         if question.get("required"):
             return question.get("required_message") or _("Esta pregunta es obligatoria.")
         return None
+    if typed[1] is not None:
+        return typed[1]
     constraint = question.get("ast", {}).get("constraint")
-    if constraint is not None and not to_boolean(evaluate(constraint, values, values[name], today)):
+    if constraint is not None and not to_boolean(evaluate(constraint, values, values[question["name"]], today)):
         return question.get("constraint_message") or _("La respuesta no cumple la condición de esta pregunta.")
     return None
 
@@ -134,10 +133,9 @@ def _select_multiple(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
 def _text(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
     if not isinstance(raw, str):
         return None, _("Escriba un texto.")
-    text = raw.strip()
-    if len(text) > MAX_TEXT:
+    if len(raw) > MAX_TEXT:
         return None, _("El texto admite hasta %(max)d caracteres.", max=MAX_TEXT)
-    return text, None
+    return raw, None  # as typed: spaces are an answer, as on the phone
 
 
 def _choice_error() -> str:

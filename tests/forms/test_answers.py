@@ -23,7 +23,7 @@ def form(app):
 def test_valid_answers_are_kept_typed_with_the_calculate_computed(form):
     clean, errors = validate_answers(form, GOOD, DAY)
     assert errors == {}
-    assert clean == {**GOOD, "canales": ["tienda", "redes"], "observacion": "Todo bien", "empleados_total": "7"}
+    assert clean == {**GOOD, "canales": ["tienda", "redes"], "empleados_total": "7"}
 
 
 def test_answers_to_a_non_relevant_group_are_dropped_and_its_required_question_is_not_asked(form):
@@ -80,6 +80,17 @@ def test_answers_must_be_an_object(form):
         {}, {"answers": ["Las respuestas deben ser un objeto {pregunta: valor}."]})
 
 
-def test_blank_text_and_empty_selection_count_as_unanswered(form):
-    clean, errors = validate_answers(form, {**GOOD, "observacion": "   ", "canales": []}, DAY)
+def test_empty_text_and_empty_selection_count_as_unanswered_and_spaces_are_kept_as_typed(form):
+    clean, errors = validate_answers(form, {**GOOD, "observacion": "", "canales": []}, DAY)
     assert errors == {} and "observacion" not in clean and "canales" not in clean
+    assert validate_answers(form, {**GOOD, "observacion": "  "}, DAY)[0]["observacion"] == "  "
+
+
+def test_a_malformed_answer_to_a_hidden_question_is_dropped_not_refused(form):
+    clean, errors = validate_answers(form, {**GOOD, "recibio_financiacion": "no", "monto": "mucho"}, DAY)
+    assert errors == {} and "monto" not in clean
+
+
+def test_required_comes_before_type_and_type_before_constraint(form):
+    _clean, errors = validate_answers(form, {**GOOD, "monto": "cero"}, DAY)
+    assert errors == {"answers.monto": ["Escriba un número."]}
