@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 
 from fieldwork.forms.xpath import Value, evaluate, to_boolean, to_string
 
-MAX_TEXT = 2000
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 ANSWERED_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
 
@@ -126,15 +125,13 @@ def _select_one(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
 
 def _select_multiple(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
     if isinstance(raw, list) and all(isinstance(v, str) for v in raw) and set(raw) <= set(choices):
-        return [c for c in choices if c in raw], None  # in the form's order: one spelling per answer
+        return list(raw), None  # as sent, repeats included: the phone's expressions saw exactly this
     return None, _choice_error()
 
 
 def _text(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
     if not isinstance(raw, str):
         return None, _("Escriba un texto.")
-    if len(raw) > MAX_TEXT:
-        return None, _("El texto admite hasta %(max)d caracteres.", max=MAX_TEXT)
     return raw, None  # as typed: spaces are an answer, as on the phone
 
 

@@ -23,7 +23,7 @@ def form(app):
 def test_valid_answers_are_kept_typed_with_the_calculate_computed(form):
     clean, errors = validate_answers(form, GOOD, DAY)
     assert errors == {}
-    assert clean == {**GOOD, "canales": ["tienda", "redes"], "empleados_total": "7"}
+    assert clean == {**GOOD, "empleados_total": "7"}
 
 
 def test_answers_to_a_non_relevant_group_are_dropped_and_its_required_question_is_not_asked(form):

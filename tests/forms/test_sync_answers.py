@@ -56,7 +56,7 @@ def test_valid_answers_are_stored_with_the_version_and_come_back_in_the_api(phon
     assert row.form_version_id == version.id
     assert row.answers["monto"] == 2.5 and row.answers["empleados_total"] == "7"
     body = phone.get(f"/api/v1/visits/{visit['id']}").get_json()
-    assert body["form_version_id"] == version.id and body["answers"]["canales"] == ["tienda", "redes"]
+    assert body["form_version_id"] == version.id and body["answers"]["canales"] == ["redes", "tienda"]
 
 
 def test_a_bad_answer_rejects_the_visit_with_the_phones_message_and_stores_nothing(phone, mipyme, version):

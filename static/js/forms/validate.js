@@ -18,6 +18,7 @@ const MESSAGES = {
   form_choice: 'Elija una de las opciones de la lista.',
   form_date: 'Escriba una fecha AAAA-MM-DD.',
   form_unknown: 'Esta pregunta no existe en el formulario.',
+  form_text: 'Escriba un texto.',
   form_required_mark: 'obligatoria',
 };
 
@@ -47,7 +48,8 @@ export function typeError(question, value) {
     case 'select_multiple':
       return Array.isArray(value) && value.every((v) => typeof v === 'string' && names.includes(v))
         ? null : message('form_choice');
-    default: return typeof value === 'string' ? null : message('form_unknown');
+    case 'text': return typeof value === 'string' ? null : message('form_text');
+    default: return message('form_unknown');
   }
 }
 
