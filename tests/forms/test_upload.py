@@ -11,7 +11,7 @@ from fieldwork.models import AuditEntry, FormVersion
 from fieldwork.services import ServiceError
 from tests.builders import make_user
 from tests.forms.fixtures import YES_NO, complete_form, programme_form
-from tests.forms.xlsform import choice, question, xlsform
+from tests.forms.xlsform import choice, legacy_xls, question, xlsform
 
 
 @pytest.fixture
@@ -239,3 +239,21 @@ def test_refusals_are_listed_in_row_order_whatever_check_found_them(supervisor):
     content = _survey(question("integer", "n", "N", relevant="${nadie} = 1"), question("geopoint", "g", "G"))
     assert [m.split(":")[0] for m in _refusal(supervisor, content)] == [
         "Hoja survey, fila 3, columna relevant", "Hoja survey, fila 4"]
+
+
+def test_a_legacy_xls_workbook_is_read_like_an_xlsx(supervisor):
+    content = legacy_xls({
+        "survey": [question("select_one si_no", "formal", "¿Tiene RUT?"),
+                   question("integer", "empleados", "Empleados", relevant="${formal} = 'si'"), {},
+                   question("geopoint", "lugar", "Lugar")],
+        "choices": YES_NO,
+    })
+    assert _refusal(supervisor, content, "viejo.xls") == [
+        "Hoja survey, fila 5: las preguntas de ubicación (geopoint) no están admitidas; "
+        "la visita ya guarda su ubicación."]
+    content = legacy_xls({"survey": [question("select_one si_no", "formal", "¿Tiene RUT?"),
+                                     question("integer", "empleados", "Empleados", relevant="${formal} = 'si'")],
+                          "choices": YES_NO, "settings": [{"form_id": "viejo", "version": "3"}]})
+    version = upload_form(supervisor, content, "viejo.xls")
+    assert _questions(version)["empleados"]["relevant"] == "${formal} = 'si'"
+    assert (version.form_id, version.version, version.filename) == ("viejo", "3", "viejo.xls")

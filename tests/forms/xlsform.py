@@ -25,6 +25,27 @@ def xlsform(survey: list[Row], choices: list[Row] | None = None, settings: Row |
     return out.getvalue()
 
 
+def legacy_xls(sheets: dict[str, list[Row]]) -> bytes:
+    """The same workbook in the old .xls format (Excel 97-2003), which many programmes still keep."""
+    import xlwt  # a test-only dependency (requirements-dev.txt): pyxform reads .xls through xlrd
+
+    book = xlwt.Workbook()
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title)
+        headers: list[str] = []
+        for row in rows:
+            headers += [key for key in row if key not in headers]
+        for column, header in enumerate(headers):
+            sheet.write(0, column, header)
+        for number, row in enumerate(rows, start=1):
+            for column, header in enumerate(headers):
+                if row.get(header) is not None:
+                    sheet.write(number, column, row[header])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _fill(sheet, title: str, rows: list[Row]) -> None:
     sheet.title = title
     headers: list[str] = []
