@@ -32,9 +32,7 @@ def legacy_xls(sheets: dict[str, list[Row]]) -> bytes:
     book = xlwt.Workbook()
     for title, rows in sheets.items():
         sheet = book.add_sheet(title)
-        headers: list[str] = []
-        for row in rows:
-            headers += [key for key in row if key not in headers]
+        headers = _headers(rows)
         for column, header in enumerate(headers):
             sheet.write(0, column, header)
         for number, row in enumerate(rows, start=1):
@@ -46,11 +44,16 @@ def legacy_xls(sheets: dict[str, list[Row]]) -> bytes:
     return out.getvalue()
 
 
-def _fill(sheet, title: str, rows: list[Row]) -> None:
-    sheet.title = title
+def _headers(rows: list[Row]) -> list[str]:
     headers: list[str] = []
     for row in rows:
         headers += [key for key in row if key not in headers]
+    return headers
+
+
+def _fill(sheet, title: str, rows: list[Row]) -> None:
+    sheet.title = title
+    headers = _headers(rows)
     sheet.append(headers)
     for row in rows:
         sheet.append([row.get(key) for key in headers])
