@@ -257,3 +257,38 @@ def test_a_legacy_xls_workbook_is_read_like_an_xlsx(supervisor):
     version = upload_form(supervisor, content, "viejo.xls")
     assert _questions(version)["empleados"]["relevant"] == "${formal} = 'si'"
     assert (version.form_id, version.version, version.filename) == ("viejo", "3", "viejo.xls")
+
+
+def test_pyxform_example_shapes_single_colon_language_and_an_empty_choices_sheet(supervisor):
+    """The shapes of pyxform's own tests/example_xls (yes_or_no_question, text_and_integer)."""
+    yes_no = xlsform([{"type": "select one from yes_or_no", "name": "good_day",
+                       "label:english": "have you had a good day today?"}],
+                     [{"list name": "yes_or_no", "name": "yes", "label:english": "yes"},
+                      {"list name": "yes_or_no", "name": "no", "label:english": "no"}])
+    question_ = _questions(upload_form(supervisor, yes_no, "yes_or_no_question.xlsx"), "es")["good_day"]
+    # English is the form's only language: Spanish pages show it rather than nothing.
+    assert question_["label"] == "have you had a good day today?"
+    assert question_["choices"] == [{"name": "yes", "label": "yes"}, {"name": "no", "label": "no"}]
+    text_and_integer = xlsform(
+        [{"type": "text", "name": "your_name", "label:english": "What is your name?"},
+         {"type": "integer", "name": "your_age", "label:english": "How many years old are you?"}],
+        [{"list name": None, "name": None, "label:english": None}])
+    questions = _questions(upload_form(supervisor, text_and_integer, "text_and_integer.xlsx"), "en")
+    assert [q["type"] for q in questions.values()] == ["text", "integer"]
+
+
+def test_kobotoolbox_style_bilingual_form_with_its_bookkeeping_columns(supervisor):
+    survey = [{"type": "select_one yes_no", "name": "rut", "label::Español (es)": "¿Tiene RUT?",
+               "label::English (en)": "Has a RUT?", "required": "true", "$kuid": "k1", "$autoname": "rut",
+               "hint::Español (es)": "Registro Único Tributario", "hint::English (en)": "Tax registry"},
+              {"type": "integer", "name": "empleados", "label::Español (es)": "Empleados",
+               "label::English (en)": "Employees", "relevant": "${rut}='yes'", "$kuid": "k2"}]
+    choices = [{"list_name": "yes_no", "name": "yes", "label::Español (es)": "Sí", "label::English (en)": "Yes",
+                "$kuid": "c1"},
+               {"list_name": "yes_no", "name": "no", "label::Español (es)": "No", "label::English (en)": "No",
+                "$kuid": "c2"}]
+    version = upload_form(supervisor, xlsform(survey, choices, {"form_title": "Kobo", "version": "vK"}), "kobo.xlsx")
+    spanish, english = _questions(version, "es"), _questions(version, "en")
+    assert (spanish["rut"]["label"], english["rut"]["label"]) == ("¿Tiene RUT?", "Has a RUT?")
+    assert (spanish["rut"]["hint"], english["rut"]["hint"]) == ("Registro Único Tributario", "Tax registry")
+    assert spanish["rut"]["required"] is True and english["rut"]["choices"][0]["label"] == "Yes"
