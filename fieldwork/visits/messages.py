@@ -31,6 +31,13 @@ def js_messages() -> dict[str, str]:
         # The form.
         "draft_saved": _("Borrador guardado en el teléfono · %(time)s"),
         "draft_restored": _("Se recuperó el borrador que dejó sin terminar."),
+        "draft_restored_for": _("Se recuperó el borrador de %(name)s que dejó sin terminar."),
+        "draft_moved": _("El borrador ahora es de %(name)s."),
+        "draft_open_elsewhere": _("Este borrador está abierto en otra pestaña o ventana de Fieldwork. Siga allí; "
+                                  "cuando la cierre, podrá continuar aquí."),
+        "draft_free_now": _("La otra pestaña dejó este borrador: puede seguir aquí."),
+        "other_drafts": _("También tiene borradores sin terminar de:"),
+        "draft_without_mipyme": _("una visita sin Mipyme elegida"),
         "draft_returned": _("Visita devuelta por supervisión: %(comment)s"),
         "draft_rejected": _("El servidor no aceptó esta visita: corrija los campos marcados."),
         "visit_queued": _("Visita guardada en el teléfono. Se enviará sola cuando haya conexión."),
@@ -55,6 +62,15 @@ def js_messages() -> dict[str, str]:
         "photo_failed": _("No se pudo leer esa imagen. Tome la foto de nuevo."),
         "photo_remove": _("Quitar foto"),
         "photo_alt": _("Foto %(n)s de la visita"),
+        "photo_wait": _("Esperando a que la foto termine de prepararse…"),
+        "refused_photos_title": _("Fotos que el servidor no aceptó"),
+        "refused_photo_taken": _("Foto tomada: %(when)s"),
+        "photo_retry": _("Reintentar envío"),
+        "photo_discard": _("Descartar foto"),
+        "photo_discard_confirm": _("¿Descartar esta foto? No se puede deshacer."),
+        "refused_photos": _("%(count)s fotos no aceptadas"),
+        "refused_photos_one": _("1 foto no aceptada"),
+        "sync_photo_retry": _("El servidor no recibió una foto (error %(status)s). Se reintentará sola."),
         # Sync bar.
         "online": _("En línea"),
         "offline": _("Sin conexión"),
@@ -74,6 +90,11 @@ def js_messages() -> dict[str, str]:
         "sync_refused": _("El servidor rechazó el envío (error %(status)s)."),
         "sync_not_officer": _("Esta sesión no es del equipo de campo: inicie sesión con su usuario."),
         "storage_warning": _("El almacenamiento del teléfono está casi lleno (%(percent)s). Sincronice pronto."),
+        "storage_outdated": _("Fieldwork se actualizó en otra pestaña. Recargue esta página para seguir: lo que "
+                              "ya estaba guardado sigue en el teléfono."),
+        "storage_reload": _("Recargar"),
+        "storage_blocked": _("Para terminar de actualizar Fieldwork, cierre o recargue sus otras pestañas de "
+                             "Fieldwork."),
         "storage_unavailable": _("Este navegador no permite guardar datos sin conexión (¿modo incógnito?)."),
         "update_ready": _("Nueva versión disponible."),
         "update_reload": _("Actualizar"),

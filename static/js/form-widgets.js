@@ -1,5 +1,6 @@
 // Small enhancements of the visit form: the searchable Mipyme picker, figures checked as they are left,
-// the notes counter, location capture, and errors shown beside their fields.
+// the notes counter, location capture, the address and read-only state of the draft shown, and errors
+// shown beside their fields.
 import { t } from './i18n.js';
 import { formatInteger } from './numbers.js';
 import { NOTES_MAX, NUMBER_FIELDS, figureError, readFigure } from './visit-data.js';
@@ -7,7 +8,7 @@ import { NOTES_MAX, NUMBER_FIELDS, figureError, readFigure } from './visit-data.
 const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
 /** Filter the <select name=mipyme_id> by name or neighbourhood as the officer types. */
-export function initPicker(form, mipymes) {
+export function initPicker(form, mipymes, { mayChoose = () => true } = {}) {
   const box = form.querySelector('[data-picker-search]');
   const search = box?.querySelector('input');
   const select = form.elements.mipyme_id;
@@ -26,7 +27,9 @@ export function initPicker(form, mipymes) {
       return option;
     }));
     count.textContent = matches.length ? t('matches', { count: matches.length }) : t('no_matches', { q: search.value });
-    if (matches.length === 1 && select.value !== String(matches[0].id)) {
+    // One match is chosen for the officer, but only on a form with nothing typed yet: the form then
+    // opens that Mipyme (its own draft if it has one) and no draft is created by the choice alone.
+    if (matches.length === 1 && select.value !== String(matches[0].id) && mayChoose()) {
       select.value = String(matches[0].id);
       select.dispatchEvent(new Event('change', { bubbles: true }));
     }
@@ -101,6 +104,23 @@ export function initLocation(form, { onFix, draftId }) {
     status.textContent = location ? t('geo_ok', { accuracy: location.accuracy_m ?? '?' }) : '';
     clear.hidden = !location;
   };
+}
+
+/** Keep the address on the draft shown, so that a reload reopens it. */
+export function showDraftAddress(draft, persisted) {
+  const url = new URL(window.location.href);
+  url.search = '';
+  if (draft.kind !== 'new' || (persisted && !draft.fields.mipyme_id)) url.searchParams.set('draft', draft.id);
+  else if (draft.fields.mipyme_id) url.searchParams.set('mipyme_id', draft.fields.mipyme_id);
+  window.history.replaceState(window.history.state, '', url);
+}
+
+/** A tab that does not own the draft shows it read-only; the picker stays, to go to another Mipyme. */
+export function setReadOnly(form, readOnly) {
+  for (const element of form.elements) {
+    if (element.name !== 'mipyme_id' && element.id !== 'mipyme_search') element.disabled = readOnly;
+  }
+  form.dataset.readOnly = String(readOnly);
 }
 
 /** Remove every error shown beside the fields. */

@@ -18,19 +18,23 @@ export function done(tx) {
   });
 }
 
-/** Open (and upgrade) a database; `upgrade(db, oldVersion, tx)` creates the stores. */
-export function openDB(name, version, upgrade) {
+/**
+ * Open (and upgrade) a database; `upgrade(db, oldVersion, tx)` creates the stores.
+ * `onVersionChange()` runs after this handle was closed because another tab opens a newer schema: an
+ * open handle would block that upgrade, and this page's code no longer matches the data. `onBlocked()`
+ * runs while older tabs hold the database open; the open then goes on once they close it.
+ */
+export function openDB(name, version, upgrade, { onVersionChange = () => {}, onBlocked = () => {} } = {}) {
   return new Promise((resolve, reject) => {
     const req = indexedDB.open(name, version);
     req.onupgradeneeded = (event) => upgrade(req.result, event.oldVersion, req.transaction);
     req.onsuccess = () => {
       const db = req.result;
-      // Another tab upgrading the schema: let it, and reopen on next use.
-      db.onversionchange = () => db.close();
+      db.onversionchange = () => { db.close(); onVersionChange(); };
       resolve(db);
     };
     req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new DOMException('Database upgrade blocked by another tab', 'AbortError'));
+    req.onblocked = () => onBlocked();
   });
 }
 

@@ -1,29 +1,58 @@
 // The phone's own storage for visits: drafts, the outbox and photos in IndexedDB.
-// Every record carries officer_id, so one officer's visits are never sent under another's session.
-import { getAll, get, openDB, put, request, transact } from './idb.js';
+// Every record carries officer_id (the user who made it), so one officer's visits are never sent under
+// another's session.
+import { getAll, getAllFromIndex, get, openDB, put, request, transact } from './idb.js';
+import { t } from './i18n.js';
+import { clearBlocked, showBlocked, showOutdated } from './storage-notice.js';
 import { payloadToFields } from './visit-data.js';
 
 const DB_NAME = 'fieldwork';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 let opening = null;
+let outdated = false;
 
-/** The database, opened once per page. */
+function upgrade(database, oldVersion, tx) {
+  if (oldVersion < 1) {
+    // drafts: {id, officer_id, mipyme_id, fields, revision, kind: 'new'|'returned'|'rejected', errors, updated_at}
+    database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('officer', 'officer_id');
+    // outbox: {id (visit UUID), officer_id, visit (API payload), content_id, queued_at, attempts, last_error}
+    const outbox = database.createObjectStore('outbox', { keyPath: 'id' });
+    outbox.createIndex('officer', 'officer_id');
+    // photos: {id (photo UUID), visit_id, officer_id, type, data: ArrayBuffer, width, height, state, error}
+    // state: 'draft' (with a draft), 'queued' (waiting for its visit, then upload), 'refused' (the server
+    // will never take it as it is: the officer retries or discards it).
+    const photos = database.createObjectStore('photos', { keyPath: 'id' });
+    photos.createIndex('visit', 'visit_id');
+    photos.createIndex('officer', 'officer_id');
+    database.createObjectStore('meta', { keyPath: 'key' });
+  }
+  if (oldVersion < 2) {
+    // One new-visit draft per Mipyme: drafts are found by [officer, Mipyme].
+    const drafts = tx.objectStore('drafts');
+    drafts.createIndex('mipyme', ['officer_id', 'mipyme_id']);
+    drafts.openCursor().onsuccess = (event) => {
+      const cursor = event.target.result;
+      if (!cursor) return;
+      cursor.update({ ...cursor.value, mipyme_id: String(cursor.value.fields?.mipyme_id || '') });
+      cursor.continue();
+    };
+    // Version 1 parked photos as 'failed' after any 4xx, a CSRF or session answer included: send them again.
+    tx.objectStore('photos').openCursor().onsuccess = (event) => {
+      const cursor = event.target.result;
+      if (!cursor) return;
+      if (cursor.value.state === 'failed') cursor.update({ ...cursor.value, state: 'queued', error: null });
+      cursor.continue();
+    };
+  }
+}
+
+/** The database, opened once per page; closed (and the page told to reload) when a newer tab upgrades it. */
 export function db() {
-  opening ||= openDB(DB_NAME, DB_VERSION, (database, oldVersion) => {
-    if (oldVersion < 1) {
-      // drafts: {id, officer_id, fields, revision, kind: 'new'|'returned'|'rejected', errors, updated_at}
-      database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('officer', 'officer_id');
-      // outbox: {id (visit UUID), officer_id, visit (API payload), queued_at, attempts, last_error}
-      const outbox = database.createObjectStore('outbox', { keyPath: 'id' });
-      outbox.createIndex('officer', 'officer_id');
-      // photos: {id (photo UUID), visit_id, officer_id, type, data: ArrayBuffer, width, height, state}
-      // state: 'draft' (with a draft), 'queued' (waiting for its visit, then upload), 'failed'.
-      const photos = database.createObjectStore('photos', { keyPath: 'id' });
-      photos.createIndex('visit', 'visit_id');
-      photos.createIndex('officer', 'officer_id');
-      database.createObjectStore('meta', { keyPath: 'key' });
-    }
-  }).catch((error) => { opening = null; throw error; });
+  if (outdated) return Promise.reject(new Error(t('storage_outdated')));
+  opening ||= openDB(DB_NAME, DB_VERSION, upgrade, {
+    onVersionChange: () => { outdated = true; opening = null; showOutdated(); },
+    onBlocked: showBlocked,
+  }).then((database) => { clearBlocked(); return database; }, (error) => { opening = null; throw error; });
   return opening;
 }
 
@@ -42,9 +71,18 @@ const byIndex = (store, index, value) => request(store.index(index).getAll(value
 
 // --- drafts -------------------------------------------------------------------------------------
 export const getDraft = async (id) => get(await db(), 'drafts', id);
-export const saveDraft = async (draft) => put(await db(), 'drafts', { ...draft, updated_at: Date.now() });
+/** Store a draft under its visit id, findable by its Mipyme (`fields.mipyme_id`). */
+export const saveDraft = async (draft) =>
+  put(await db(), 'drafts', { ...draft, mipyme_id: String(draft.fields?.mipyme_id || ''), updated_at: Date.now() });
 export async function listDrafts(officerId) {
   return mine(await getAll(await db(), 'drafts'), officerId).sort((a, b) => b.updated_at - a.updated_at);
+}
+
+/** The officer's unfinished new visit of one Mipyme ('' for the one with no Mipyme chosen yet), or null. */
+export async function newDraftFor(officerId, mipymeId) {
+  const found = await transact(await db(), 'drafts', 'readonly',
+    (s) => request(s.drafts.index('mipyme').getAll([String(officerId), String(mipymeId || '')])));
+  return found.filter((d) => d.kind === 'new').sort((a, b) => b.updated_at - a.updated_at)[0] || null;
 }
 
 /** Forget a draft and its photos (the officer discarded it). */
@@ -63,7 +101,10 @@ function stamp() {
   return lastStamp;
 }
 
-/** Move a draft to the outbox in one transaction: the visit is either a draft or queued, never lost. */
+/**
+ * Move a draft to the outbox in one transaction: the visit is either a draft or queued, never lost.
+ * Each queuing gets a new `content_id`: the server's answer removes the record only for what was sent.
+ */
 export async function queueVisit(draft, payload) {
   await transact(await db(), ['drafts', 'outbox', 'photos', 'meta'], 'readwrite', async (s) => {
     // A correction of a returned visit: the sync bar stops counting it "por corregir" (see correctedRevision).
@@ -71,6 +112,7 @@ export async function queueVisit(draft, payload) {
     const existing = await request(s.outbox.get(payload.id));
     s.outbox.put({
       id: payload.id, officer_id: draft.officer_id, visit: payload, mipyme_name: draft.mipyme_name ?? null,
+      content_id: newId(),
       queued_at: existing?.queued_at ?? stamp(), attempts: 0, last_error: null,
     });
     s.drafts.delete(draft.id);
@@ -85,19 +127,30 @@ export async function listOutbox(officerId) {
   return mine(await getAll(await db(), 'outbox'), officerId).sort((a, b) => a.queued_at - b.queued_at);
 }
 
-/** The server took the visit (created, updated or duplicate): only now does it leave the outbox. */
-export async function acceptVisit(id) {
-  await transact(await db(), 'outbox', 'readwrite', (s) => request(s.outbox.delete(id)));
+/** Whether the outbox record still holds the content that was sent (`sent` is the record as read then). */
+const unchanged = (record, sent) => record && record.content_id === sent.content_id;
+
+/**
+ * The server took the visit (created, updated or duplicate): only now does it leave the outbox, and
+ * only if nothing newer was queued under its id while the batch was on its way (that goes next time).
+ */
+export async function acceptVisit(sent) {
+  await transact(await db(), 'outbox', 'readwrite', async (s) => {
+    if (unchanged(await request(s.outbox.get(sent.id)), sent)) s.outbox.delete(sent.id);
+  });
 }
 
-/** The server refused the visit: back to the drafts with its errors, photos kept with it. */
-export async function rejectVisit(id, errors) {
+/** The server refused the visit: back to the drafts with its errors and photos (unless newer content waits). */
+export async function rejectVisit(sent, errors) {
+  const { id } = sent;
   await transact(await db(), ['drafts', 'outbox', 'photos'], 'readwrite', async (s) => {
     const record = await request(s.outbox.get(id));
-    if (!record) return;
+    if (!unchanged(record, sent)) return;
+    const fields = payloadToFields(record.visit);
     s.drafts.put({
-      id, officer_id: record.officer_id, fields: payloadToFields(record.visit), revision: record.visit.revision ?? 1,
-      kind: 'rejected', errors: errors || {}, updated_at: Date.now(), mipyme_name: record.mipyme_name ?? null,
+      id, officer_id: record.officer_id, mipyme_id: String(fields.mipyme_id || ''), fields,
+      revision: record.visit.revision ?? 1, kind: 'rejected', errors: errors || {}, updated_at: Date.now(),
+      mipyme_name: record.mipyme_name ?? null,
     });
     s.outbox.delete(id);
     for (const photo of await byIndex(s.photos, 'visit', id)) s.photos.put({ ...photo, state: 'draft' });
@@ -159,10 +212,25 @@ export async function photosToUpload(officerId) {
   });
 }
 
-export async function markPhotoFailed(id, message) {
+/** The server will never take this photo as it is (too big, not an image): keep it and say why. */
+export async function markPhotoRefused(id, reason) {
   await transact(await db(), 'photos', 'readwrite', async (s) => {
     const photo = await request(s.photos.get(id));
-    if (photo) s.photos.put({ ...photo, state: 'failed', error: message });
+    if (photo) s.photos.put({ ...photo, state: 'refused', error: reason });
+  });
+}
+
+/** The officer's photos the server refused, with the reason, oldest first. */
+export async function refusedPhotos(officerId) {
+  const all = mine(await getAllFromIndex(await db(), 'photos', 'officer', officerId), officerId);
+  return all.filter((p) => p.state === 'refused').sort((a, b) => (a.taken_at || 0) - (b.taken_at || 0));
+}
+
+/** The officer asked to send a refused photo again. */
+export async function retryPhoto(id) {
+  await transact(await db(), 'photos', 'readwrite', async (s) => {
+    const photo = await request(s.photos.get(id));
+    if (photo) s.photos.put({ ...photo, state: 'queued', error: null });
   });
 }
 
@@ -173,7 +241,7 @@ export async function getMeta(key, fallback = null) {
 }
 export const setMeta = async (key, value) => put(await db(), 'meta', { key, value });
 
-/** What the sync bar shows: pending visits, drafts sent back, photos waiting. */
+/** What the sync bar shows: pending visits, drafts sent back, photos waiting, photos the server refused. */
 export async function counts(officerId) {
   const [outbox, drafts, photos] = await Promise.all([
     listOutbox(officerId), listDrafts(officerId),
@@ -183,7 +251,7 @@ export async function counts(officerId) {
     pending: outbox.length,
     rejected: drafts.filter((d) => d.kind === 'rejected').length,
     drafts: drafts.length,
-    photos: photos.filter((p) => p.state !== 'draft').length,
-    failedPhotos: photos.filter((p) => p.state === 'failed').length,
+    photos: photos.filter((p) => p.state === 'queued').length,
+    refusedPhotos: photos.filter((p) => p.state === 'refused').length,
   };
 }

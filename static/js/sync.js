@@ -98,10 +98,25 @@ async function sendVisits(officerId, csrf) {
     for (const record of batch) {
       const result = results.get(record.id);
       if (!result) continue; // No answer for this id: it stays, and goes again next time.
-      if (['created', 'updated', 'duplicate'].includes(result.status)) await store.acceptVisit(record.id);
-      else if (result.status === 'rejected') await store.rejectVisit(record.id, result.errors);
+      // `record` is what was sent: content queued under its id meanwhile stays for the next send.
+      if (['created', 'updated', 'duplicate'].includes(result.status)) await store.acceptVisit(record);
+      else if (result.status === 'rejected') await store.rejectVisit(record, result.errors);
     }
     changed();
+  }
+}
+
+// What the server answers when it will never take a file as it is (too big, not an image it accepts).
+const PHOTO_REFUSED = new Set([413, 415, 422]);
+
+/** The Spanish reason in a refusal's body ({"errors": {field: [...]}} or {"error": "..."}), if any. */
+async function refusalReason(response) {
+  try {
+    const body = await response.json();
+    const fieldMessages = Object.values(body.errors || {}).flat().join(' ');
+    return { fieldMessages, text: fieldMessages || body.error || '' };
+  } catch {
+    return { fieldMessages: '', text: '' };
   }
 }
 
@@ -115,11 +130,13 @@ async function sendPhotos(officerId, csrf) {
     });
     if (response.status === 200 || response.status === 201) {
       await store.deletePhoto(photo.id); // Only a stored photo leaves the phone.
-    } else if (response.status >= 500 || response.status === 429 || response.status === 408) {
-      throw await serverError(response);
     } else {
-      // The server will never take this file as it is (bad image, visit not found): keep it, say so.
-      await store.markPhotoFailed(photo.id, (await serverError(response)).message);
+      const reason = await refusalReason(response);
+      // A 400 that names the file (not an image) is the file's fault; a 400 without field errors is the
+      // CSRF token, and 401/403/404/408/429/5xx are the session's or the server's moment: all retried.
+      const refused = PHOTO_REFUSED.has(response.status) || (response.status === 400 && reason.fieldMessages);
+      if (!refused) throw new SyncError(t('sync_photo_retry', { status: response.status }));
+      await store.markPhotoRefused(photo.id, reason.text || t('sync_refused', { status: response.status }));
     }
     changed();
   }

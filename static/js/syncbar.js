@@ -35,6 +35,7 @@ export function initSyncBar(officerId) {
     if (counts.photos) parts.push(tn('pending_photos', counts.photos));
     if (counts.rejected) parts.push(tn('rejected', counts.rejected));
     if (toCorrect) parts.push(tn('returned_count', toCorrect));
+    if (counts.refusedPhotos) parts.push(tn('refused_photos', counts.refusedPhotos));
     if (!parts.length) parts.push(t('all_sent'));
     if (newDrafts > 0) parts.push(tn('drafts_count', newDrafts)); // shown apart: not "sent", not "waiting"
     countsNode.textContent = parts.join(' · ');

@@ -1,11 +1,16 @@
-// The visit form, offline first: every change is autosaved as a draft in IndexedDB; "Guardar visita"
-// moves it to the outbox (keyed by the visit's UUID), from where sync.js sends it when it can.
+// The visit form, offline first: what the officer types is autosaved as a draft in IndexedDB, one draft
+// per Mipyme, owned by one tab at a time; "Guardar visita" moves it to the outbox (keyed by the visit's
+// UUID), from where sync.js sends it when it can.
 import * as store from './store.js';
-import { t, tn, when } from './i18n.js';
-import { downscale, photoUrl } from './photos.js';
+import { t, when } from './i18n.js';
+import { claim, slotOf, whenFree } from './draft-lock.js';
+import { initPhotos } from './form-photos.js';
+import { showOtherDrafts } from './other-drafts.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
 import { DATE_RULES, emptyFields, fieldsToPayload, validate } from './visit-data.js';
-import { clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, showErrors } from './form-widgets.js';
+import {
+  clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, setReadOnly, showDraftAddress, showErrors,
+} from './form-widgets.js';
 import { attachQuestions } from './forms/visit-questions.js';
 
 const form = document.querySelector('[data-visit-form]');
@@ -20,15 +25,20 @@ const questions = attachQuestions(form); // the programme's form: hooks read, wr
 const TEXT_INPUTS = ['mipyme_id', 'visited_at', 'production_units', 'monthly_sales_cop', 'employees', 'needs', 'notes',
   'follow_up_due', 'follow_up_reason'];
 
-let draft = null; // {id, officer_id, fields, revision, kind, errors, review_comment?}
-let persisted = false;
+let draft = null; // {id, officer_id, mipyme_id, fields, revision, kind, errors, review_comment?}
+let persisted = false; // stored as a draft (only once the officer typed something)
+let owned = true; // this tab holds the draft (draft-lock.js); a tab that does not only shows it
 let saving = Promise.resolve();
+let waiting = null; // AbortController of the wait for another tab to let go of the draft
 let showLocation = () => {};
 let updateCounter = () => {};
-const thumbnails = [];
+let photos = null;
 
-function newDraft() {
-  return { id: store.newId(), officer_id: officerId, fields: emptyFields(), revision: 1, kind: 'new', errors: {} };
+const nameOf = (id) => mipymes.find((m) => String(m.id) === String(id))?.name || t('unknown_mipyme', { id });
+
+function newDraft(mipymeId = '') {
+  const fields = { ...emptyFields(), mipyme_id: mipymeId };
+  return { id: store.newId(), officer_id: officerId, fields, revision: 1, kind: 'new', errors: {} };
 }
 
 function readFields() {
@@ -50,19 +60,24 @@ function writeFields(fields) {
   updateCounter();
 }
 
+/** The visit as the API takes it, and the errors that keep it out of the outbox. */
+const collectPayload = (fields) => ({ ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() });
+const collectErrors = (fields) => ({ ...validate(fields, mipymeIds, new Date(), dateRules), ...questions.errors() });
+
 function say(text, kind = 'info') {
   notice.textContent = text;
   notice.className = `notice notice-${kind}`;
   notice.hidden = !text;
 }
 
-/** Autosave: writes are chained so that the last change always lands last. */
+/** Autosave, chained so that the last change lands last; a tab that does not own the draft never writes. */
 function saveDraft() {
+  if (!owned) return saving;
   draft.fields = readFields();
   draft.mipyme_name = chosenName();
   const snapshot = { ...draft };
   saving = saving.then(() => store.saveDraft(snapshot)).then(() => {
-    persisted = true;
+    if (draft.id === snapshot.id) persisted = true;
     discardButton.hidden = false;
     draftStatus.textContent = t('draft_saved', { time: when(Date.now()) });
     form.dataset.draftSaved = String(Date.now());
@@ -70,52 +85,44 @@ function saveDraft() {
   return saving;
 }
 
+/** A photo's draft must exist before the photo points at it (the one on screen, or one left meanwhile). */
+const keepDraft = (owner) => (owner === draft ? saveDraft() : store.getDraft(owner.id).then((d) => d || store.saveDraft(owner)));
+
 function onEdit(event) {
   const name = event.target.name;
-  if (event.type === 'input' && name && draft.errors?.[name]) { // the officer is fixing this field: its old error goes
+  if (!name) return; // the picker's search box is not part of the visit
+  if (event.type === 'input' && draft.errors?.[name]) { // the officer is fixing this field: its old error goes
     delete draft.errors[name];
     showErrors(form, draft.errors, Object.keys(draft.errors).length ? t('err_form_summary') : '');
   }
-  saveDraft();
+  if (name === 'mipyme_id') {
+    if (event.type === 'change') chooseMipyme(event.target.value);
+  } else saveDraft();
 }
 
-async function renderPhotos() {
-  const list = form.querySelector('[data-photo-list]');
-  thumbnails.splice(0).forEach((url) => URL.revokeObjectURL(url));
-  const photos = await store.photosFor(draft.id);
-  list.replaceChildren(...photos.map((photo, index) => {
-    const item = document.createElement('li');
-    const img = document.createElement('img');
-    img.src = photoUrl(photo);
-    thumbnails.push(img.src);
-    img.alt = t('photo_alt', { n: index + 1 });
-    img.width = 96;
-    img.height = 96;
-    const remove = document.createElement('button');
-    remove.type = 'button';
-    remove.className = 'button small danger';
-    remove.textContent = t('photo_remove');
-    remove.addEventListener('click', async () => { await store.deletePhoto(photo.id); renderPhotos(); });
-    item.append(img, remove);
-    return item;
-  }));
-  list.dataset.count = String(photos.length);
-}
-
-async function addPhotos(files) {
-  const status = form.querySelector('[data-photo-status]');
-  for (const file of files) {
-    status.textContent = t('photo_processing');
-    try {
-      const image = await downscale(file);
-      await saveDraft(); // a photo belongs to a draft that exists
-      await store.addPhoto({ id: store.newId(), visit_id: draft.id, officer_id: officerId, taken_at: Date.now(), ...image });
-      status.textContent = '';
-    } catch {
-      status.textContent = t('photo_failed');
-    }
+/**
+ * The officer (or the picker, when one name matches) chose a Mipyme. That Mipyme's own draft opens if
+ * it has one, and this one stays as it was; otherwise this draft goes with the choice. Choosing alone
+ * never creates a draft.
+ */
+async function chooseMipyme(id) {
+  await saving;
+  const before = draft.fields.mipyme_id || '';
+  if (id === before) return;
+  if (draft.kind !== 'new') { saveDraft(); return; } // a returned or rejected visit: its Mipyme is one of its fields
+  const theirs = id ? await store.newDraftFor(officerId, id) : null;
+  if (!owned || (theirs && theirs.id !== draft.id)) { await show(theirs || newDraft(id), theirs ? messageFor(theirs) : ''); return; }
+  if (!(await claim(slotOf(officerId, { kind: 'new', fields: { mipyme_id: id } })))) {
+    form.elements.mipyme_id.value = before; // that Mipyme is being filled in another tab
+    say(t('draft_open_elsewhere'), 'warn');
+    return;
   }
-  await renderPhotos();
+  draft.fields.mipyme_id = id;
+  if (persisted) {
+    await saveDraft();
+    if (before) say(t('draft_moved', { name: nameOf(id) }), 'info');
+  }
+  showDraftAddress(draft, persisted);
 }
 
 /** The form's title says what it does: a new visit, a correction, or an edit before sending. */
@@ -142,67 +149,81 @@ const chosenName = () => {
   return picked?.name || draft.mipyme_name || null;
 };
 
-async function load(next, message) {
+/** Wait for the other tab to let go of `shown`, then reopen it from storage, where its last change is. */
+function waitForOtherTab(shown) {
+  const controller = new AbortController();
+  waiting = controller;
+  whenFree(slotOf(officerId, shown), controller.signal).then(async () => {
+    if (waiting !== controller) return;
+    const mipymeId = shown.kind === 'new' ? shown.fields.mipyme_id : '';
+    const fresh = (await store.getDraft(shown.id)) || (mipymeId ? await store.newDraftFor(officerId, mipymeId) : null);
+    await show(fresh || newDraft(mipymeId), t('draft_free_now'));
+  }, () => {}); // aborted: this tab opened another draft
+}
+
+async function show(next, message = '') {
+  waiting?.abort();
+  waiting = null;
   draft = next;
   keepMipyme(next);
   showTitle(next.kind);
   persisted = Boolean(next.updated_at);
-  discardButton.hidden = !persisted;
+  owned = await claim(slotOf(officerId, next));
   writeFields(next.fields);
   await questions.write(next.fields);
   clearErrors(form);
   // The notice above says why; the summary lists only errors that belong to no field.
   if (next.errors && Object.keys(next.errors).length) showErrors(form, next.errors, '');
-  say(message || '', next.kind === 'new' ? 'info' : 'warn');
+  setReadOnly(form, !owned);
+  if (owned) say(message, next.kind === 'new' ? 'info' : 'warn');
+  else {
+    say(t('draft_open_elsewhere'), 'warn');
+    waitForOtherTab(next);
+  }
+  discardButton.hidden = !persisted || !owned;
   draftStatus.textContent = persisted ? t('draft_saved', { time: when(next.updated_at) }) : '';
-  await renderPhotos();
+  showDraftAddress(draft, persisted);
+  await photos.render(next.id);
+  showOtherDrafts(await store.listDrafts(officerId), draft, nameOf);
 }
 
 function messageFor(found) {
   if (found.kind === 'rejected') return t('draft_rejected');
   if (found.kind === 'returned') return t('draft_returned', { comment: found.review_comment || '—' });
-  return t('draft_restored');
+  return found.fields.mipyme_id ? t('draft_restored_for', { name: nameOf(found.fields.mipyme_id) }) : t('draft_restored');
 }
 
-/** Open the draft named in ?draft=, else the officer's unfinished new visit, else a blank one.
- * ?mipyme_id= (the agenda's "Registrar visita") picks the Mipyme, unless the draft already names one:
- * what the officer typed always wins. */
+/** ?draft= opens that draft; ?mipyme_id= (the agenda's "Registrar visita") that Mipyme, with its own draft
+ * if it has one, whatever other drafts wait; neither, the draft touched last, else a blank form. */
 async function open() {
   const query = new URLSearchParams(window.location.search);
-  const wanted = query.get('draft');
-  const drafts = await store.listDrafts(officerId);
-  const found = (wanted && drafts.find((d) => d.id === wanted)) || drafts.find((d) => d.kind === 'new');
-  const chosen = found || newDraft();
+  const wanted = query.get('draft') && (await store.getDraft(query.get('draft')));
+  if (wanted && String(wanted.officer_id) === String(officerId)) return show(wanted, messageFor(wanted));
   const preset = query.get('mipyme_id');
-  if (preset && !chosen.fields.mipyme_id && mipymeIds.has(preset)) {
-    chosen.fields = { ...chosen.fields, mipyme_id: preset };
+  if (preset && mipymeIds.has(preset)) {
+    const found = await store.newDraftFor(officerId, preset);
+    return show(found || newDraft(preset), found ? messageFor(found) : '');
   }
-  await load(chosen, found ? messageFor(found) : '');
-  showWaitingRejections(drafts);
-}
-
-function showWaitingRejections(drafts) {
-  const box = document.querySelector('[data-rejected-waiting]');
-  const others = drafts.filter((d) => d.kind === 'rejected' && d.id !== draft.id);
-  box.hidden = !others.length;
-  if (!others.length) return;
-  const link = document.createElement('a');
-  link.href = `?draft=${encodeURIComponent(others[0].id)}`;
-  link.textContent = t('fix_now');
-  box.replaceChildren(`${tn('rejected_waiting', others.length)} `, link);
+  const latest = (await store.listDrafts(officerId)).find((d) => d.kind === 'new');
+  return show(latest || newDraft(), latest ? messageFor(latest) : '');
 }
 
 async function submit(event) {
   event.preventDefault();
+  if (!owned) return;
+  if (photos.busy()) { // a photo being prepared goes with this visit, not the next one
+    say(t('photo_wait'), 'info');
+    await photos.idle();
+  }
   const fields = readFields();
-  const errors = { ...validate(fields, mipymeIds, new Date(), dateRules), ...questions.errors() };
+  const errors = collectErrors(fields);
   if (Object.keys(errors).length) {
     const first = showErrors(form, errors, t('err_form_summary'));
     first?.focus();
     return;
   }
   await saving;
-  const payload = { ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() };
+  const payload = collectPayload(fields);
   try {
     await store.queueVisit({ ...draft, fields, mipyme_name: chosenName() }, payload);
   } catch (error) {
@@ -210,7 +231,7 @@ async function submit(event) {
     return;
   }
   changed();
-  await load(newDraft(), '');
+  await show(newDraft(), '');
   say(navigator.onLine ? t('visit_queued_online') : t('visit_queued'), 'ok');
   form.dataset.lastQueued = payload.id;
   window.scrollTo(0, 0);
@@ -222,23 +243,23 @@ async function submit(event) {
 /** After the send that follows a save: say whether the visit reached the office. */
 async function reportSent(visitId) {
   if (form.dataset.lastQueued !== visitId || notice.hidden) return; // the officer has moved on
-  const waiting = (await store.listOutbox(officerId)).some((r) => r.id === visitId);
+  const queued = (await store.listOutbox(officerId)).some((r) => r.id === visitId);
   const back = await store.getDraft(visitId);
-  if (!waiting && !back) say(t('visit_sent'), 'ok');
-  else if (waiting) say(t('visit_queued'), 'ok');
+  if (!queued && !back) say(t('visit_sent'), 'ok');
+  else if (queued) say(t('visit_queued'), 'ok');
 }
 
 async function discard() {
-  if (!window.confirm(t('discard_confirm'))) return;
+  if (!owned || !window.confirm(t('discard_confirm'))) return;
+  await photos.idle();
   await saving;
   await store.discardDraft(draft.id);
   changed();
-  await load(newDraft(), '');
+  await show(newDraft(), '');
 }
 
 if (form && officerId) {
-  form.querySelector('[data-photos]').hidden = false;
-  initPicker(form, mipymes);
+  initPicker(form, mipymes, { mayChoose: () => !persisted });
   initNumbers(form, {
     onInvalid: (name, message) => {
       draft.errors = { ...draft.errors, [name]: [message] };
@@ -250,15 +271,11 @@ if (form && officerId) {
     draftId: () => draft.id,
     onFix: (location) => { draft.fields.location = location; showLocation(location); saveDraft(); },
   });
+  photos = initPhotos(form, { officerId, ownerNow: () => draft, keep: keepDraft });
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
   form.addEventListener('submit', submit);
   discardButton.addEventListener('click', discard);
-  form.querySelector('[data-photo-input]').addEventListener('change', (event) => {
-    const files = [...event.target.files];
-    event.target.value = '';
-    addPhotos(files);
-  });
   notice.tabIndex = -1;
   open().then(() => { form.dataset.ready = 'true'; }, () => say(t('storage_unavailable'), 'error'));
 }
