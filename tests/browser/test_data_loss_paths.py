@@ -9,6 +9,7 @@ from PIL import Image
 
 from fieldwork.extensions import db
 from fieldwork.models import Visit
+from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
@@ -148,6 +149,7 @@ def test_photo_the_server_will_never_take_is_shown_with_its_reason_and_the_offic
     refused = page.locator("[data-refused-photos]")
     refused.locator("[data-refused-photo]").wait_for()
     assert "La foto pesa más de 10 MB." in refused.inner_text()
+    screenshot(page, "visit-form-refused-photo-phone")
     wait_until_all_sent(page)  # a refused photo is not "por enviar": it waits for the officer
     assert "foto por enviar" not in page.locator("[data-sync-counts]").inner_text()
 
@@ -196,5 +198,6 @@ def test_tab_closes_its_database_when_another_upgrades_it_and_asks_for_a_reload(
     notice.wait_for()
     assert "Recargue esta página" in notice.inner_text()
     assert notice.get_by_role("button", name="Recargar").is_visible()
+    screenshot(page, "visit-form-outdated-tab-phone")
     page.fill("textarea[name=notes]", "Escrito después")  # no silent failure: the form says it could not save
     page.locator("[data-form-notice]", has_text="No se pudo guardar en el teléfono").wait_for()

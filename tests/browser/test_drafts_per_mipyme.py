@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import (
     log_in_and_get_ready,
     save_visit,
@@ -92,6 +93,7 @@ def test_agenda_marks_the_mipymes_with_an_unfinished_draft(server, page, shops):
     assert page.locator(f"[data-draft-badge='{calzado.id}']").is_visible()
     assert page.locator(f"[data-draft-badge='{calzado.id}']").inner_text() == "Borrador sin terminar"
     assert not page.locator(f"[data-draft-badge='{panaderia.id}']").is_visible()
+    screenshot(page, "agenda-draft-badge-phone")
 
 
 def test_a_second_tab_is_told_the_draft_is_open_elsewhere_and_cannot_save_it(server, context, page, shops):
@@ -106,6 +108,7 @@ def test_a_second_tab_is_told_the_draft_is_open_elsewhere_and_cannot_save_it(ser
     open_for(second, server.url, calzado.id)
     assert "abierto en otra pestaña" in second.locator("[data-form-notice]").inner_text()
     assert second.is_disabled("button[type=submit]") and second.is_disabled("textarea[name=notes]")
+    screenshot(second, "visit-form-draft-open-elsewhere-phone")
 
     visit_id = save_visit(page)  # the first tab finishes: the second may now start a new visit of it
     second.locator("[data-form-notice]", has_text="puede seguir aquí").wait_for()

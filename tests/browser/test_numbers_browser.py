@@ -10,12 +10,12 @@ import pytest
 from flask_babel import force_locale
 
 from fieldwork.numbers import INTEGER_MESSAGES
+from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import fill_visit, log_in_and_get_ready, open_form, server_fixture  # noqa: F401
 from tests.builders import make_mipyme, make_user
 
 pytestmark = pytest.mark.browser
 CASES = json.loads((Path(__file__).parents[1] / "cases" / "numbers.json").read_text(encoding="utf-8"))["cases"]
-SHOTS = Path("/work/wt/shots/numbers")
 
 READ_ALL = """(cases) => import('/static/js/numbers.js').then((m) => cases.map((c) => {
   const read = c.kind === 'integer' ? m.parseInteger : m.parseDecimal;
@@ -57,9 +57,7 @@ def test_sales_with_centavos_are_refused_beside_the_field_and_nothing_is_saved(s
     assert expected.startswith("Escriba un número entero, sin centavos ni signo")
     assert sales.get_attribute("aria-invalid") == "true"
     assert sales.get_attribute("aria-describedby") == "monthly_sales_cop-error"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    sales.scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "sales-with-centavos-phone.png"))
+    screenshot(page, "visit-form-sales-with-centavos-phone")
 
     page.click("button[type=submit]")
     assert page.locator("#monthly_sales_cop-error").inner_text() == expected
