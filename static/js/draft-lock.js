@@ -40,8 +40,23 @@ export async function claim(name) {
   return true;
 }
 
-/** Resolve once `name` is free (the other tab closed or moved on); abort with `signal`. */
-export function whenFree(name, signal) {
-  if (!navigator.locks) return Promise.resolve();
-  return navigator.locks.request(name, { signal }, () => undefined);
+let waiting = null; // the AbortController of this tab's wait for a draft held elsewhere
+
+/** Stop waiting for a draft held by another tab (this tab opens another one). */
+export function stopWaiting() {
+  waiting?.abort();
+  waiting = null;
+}
+
+/** Call `then()` once `name` is free (the other tab closed or moved on), unless stopWaiting() comes first. */
+export function whenFree(name, then) {
+  stopWaiting();
+  if (!navigator.locks) return;
+  const controller = new AbortController();
+  waiting = controller;
+  navigator.locks.request(name, { signal: controller.signal }, () => undefined).then(() => {
+    if (waiting !== controller) return;
+    waiting = null;
+    then();
+  }, () => {}); // aborted
 }

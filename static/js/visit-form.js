@@ -3,9 +3,9 @@
 // UUID), from where sync.js sends it when it can.
 import * as store from './store.js';
 import { t, when } from './i18n.js';
-import { claim, slotOf, whenFree } from './draft-lock.js';
+import { claim, slotOf, stopWaiting, whenFree } from './draft-lock.js';
 import { initPhotos } from './form-photos.js';
-import { showOtherDrafts } from './other-drafts.js';
+import { draftToOpen, messageFor, showOtherDrafts } from './draft-choice.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
 import { DATE_RULES, emptyFields, fieldsToPayload, validate } from './visit-data.js';
 import {
@@ -29,7 +29,6 @@ let draft = null; // {id, officer_id, mipyme_id, fields, revision, kind, errors,
 let persisted = false; // stored as a draft (only once the officer typed something)
 let owned = true; // this tab holds the draft (draft-lock.js); a tab that does not only shows it
 let saving = Promise.resolve();
-let waiting = null; // AbortController of the wait for another tab to let go of the draft
 let showLocation = () => {};
 let updateCounter = () => {};
 let photos = null;
@@ -111,7 +110,7 @@ async function chooseMipyme(id) {
   if (id === before) return;
   if (draft.kind !== 'new') { saveDraft(); return; } // a returned or rejected visit: its Mipyme is one of its fields
   const theirs = id ? await store.newDraftFor(officerId, id) : null;
-  if (!owned || (theirs && theirs.id !== draft.id)) { await show(theirs || newDraft(id), theirs ? messageFor(theirs) : ''); return; }
+  if (!owned || (theirs && theirs.id !== draft.id)) { await show(theirs || newDraft(id), theirs ? messageFor(theirs, nameOf) : ''); return; }
   if (!(await claim(slotOf(officerId, { kind: 'new', fields: { mipyme_id: id } })))) {
     form.elements.mipyme_id.value = before; // that Mipyme is being filled in another tab
     say(t('draft_open_elsewhere'), 'warn');
@@ -149,21 +148,15 @@ const chosenName = () => {
   return picked?.name || draft.mipyme_name || null;
 };
 
-/** Wait for the other tab to let go of `shown`, then reopen it from storage, where its last change is. */
-function waitForOtherTab(shown) {
-  const controller = new AbortController();
-  waiting = controller;
-  whenFree(slotOf(officerId, shown), controller.signal).then(async () => {
-    if (waiting !== controller) return;
-    const mipymeId = shown.kind === 'new' ? shown.fields.mipyme_id : '';
-    const fresh = (await store.getDraft(shown.id)) || (mipymeId ? await store.newDraftFor(officerId, mipymeId) : null);
-    await show(fresh || newDraft(mipymeId), t('draft_free_now'));
-  }, () => {}); // aborted: this tab opened another draft
-}
+/** When the other tab lets go of `shown`, reopen it from storage, where that tab's last change is. */
+const reopenWhenFree = (shown) => whenFree(slotOf(officerId, shown), async () => {
+  const mipymeId = shown.kind === 'new' ? shown.fields.mipyme_id : '';
+  const fresh = (await store.getDraft(shown.id)) || (mipymeId ? await store.newDraftFor(officerId, mipymeId) : null);
+  await show(fresh || newDraft(mipymeId), t('draft_free_now'));
+});
 
 async function show(next, message = '') {
-  waiting?.abort();
-  waiting = null;
+  stopWaiting();
   draft = next;
   keepMipyme(next);
   showTitle(next.kind);
@@ -178,7 +171,7 @@ async function show(next, message = '') {
   if (owned) say(message, next.kind === 'new' ? 'info' : 'warn');
   else {
     say(t('draft_open_elsewhere'), 'warn');
-    waitForOtherTab(next);
+    reopenWhenFree(next);
   }
   discardButton.hidden = !persisted || !owned;
   draftStatus.textContent = persisted ? t('draft_saved', { time: when(next.updated_at) }) : '';
@@ -187,25 +180,9 @@ async function show(next, message = '') {
   showOtherDrafts(await store.listDrafts(officerId), draft, nameOf);
 }
 
-function messageFor(found) {
-  if (found.kind === 'rejected') return t('draft_rejected');
-  if (found.kind === 'returned') return t('draft_returned', { comment: found.review_comment || '—' });
-  return found.fields.mipyme_id ? t('draft_restored_for', { name: nameOf(found.fields.mipyme_id) }) : t('draft_restored');
-}
-
-/** ?draft= opens that draft; ?mipyme_id= (the agenda's "Registrar visita") that Mipyme, with its own draft
- * if it has one, whatever other drafts wait; neither, the draft touched last, else a blank form. */
 async function open() {
-  const query = new URLSearchParams(window.location.search);
-  const wanted = query.get('draft') && (await store.getDraft(query.get('draft')));
-  if (wanted && String(wanted.officer_id) === String(officerId)) return show(wanted, messageFor(wanted));
-  const preset = query.get('mipyme_id');
-  if (preset && mipymeIds.has(preset)) {
-    const found = await store.newDraftFor(officerId, preset);
-    return show(found || newDraft(preset), found ? messageFor(found) : '');
-  }
-  const latest = (await store.listDrafts(officerId)).find((d) => d.kind === 'new');
-  return show(latest || newDraft(), latest ? messageFor(latest) : '');
+  const { draft: found, mipymeId } = await draftToOpen(new URLSearchParams(window.location.search), officerId, mipymeIds);
+  return show(found || newDraft(mipymeId), found ? messageFor(found, nameOf) : '');
 }
 
 async function submit(event) {
