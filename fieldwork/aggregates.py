@@ -1,9 +1,8 @@
 """Per-Mipyme aggregates in SQL: counts, latest visit, its figures and their change, flags.
 
 A page of Mipymes costs two queries whatever its size (one count, one page), on SQLite and
-PostgreSQL alike. One window pass over the listed Mipymes' visits (newest first, ties broken by
-id) ranks them, reads the previous visit's figures with lead(), and counts visits and open
-disputes; the newest row per Mipyme is joined to the Mipyme; the flags are SQL conditions on it.
+PostgreSQL alike. Each Mipyme is joined to its summary row (fieldwork/summary.py keeps it in step
+with the visits), and the flags are SQL conditions on that row for the day asked.
 """
 from __future__ import annotations
 
@@ -11,14 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from fieldwork.extensions import db
 from fieldwork.flags import FLAG_CODES, FlagDay, check_flag, days_overdue, flag_conditions
-from fieldwork.models import Mipyme, User, Visit
-
-FIGURES = ("production_units", "monthly_sales_cop", "employees")
+from fieldwork.models import Mipyme, MipymeSummaryRow, User
+from fieldwork.summary import FIGURES
 
 
 @dataclass
@@ -32,6 +30,7 @@ class MipymeSummary:
     next_follow_up_due: date | None
     follow_up_reason: str | None
     open_disputes: int
+    awaiting_owner: int
     flags: list[str]
     latest: dict[str, int | None] = field(default_factory=dict)
     change: dict[str, int | None] = field(default_factory=dict)
@@ -41,58 +40,29 @@ class MipymeSummary:
         return days_overdue(self.next_follow_up_due, day)
 
 
-def open_dispute_condition() -> ColumnElement[bool]:
-    """A visit whose owner disputed it and that no supervisor has resolved yet."""
-    return and_(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
-
-
-def _latest_two(mipyme_ids: Any) -> Any:
-    """The visits of `mipyme_ids`, ranked newest first per Mipyme (rn), each with the figures of
-    the visit before it, its Mipyme's visit count and open disputes; rn = 1 is the latest visit."""
-    newest_first = {"partition_by": Visit.mipyme_id, "order_by": (Visit.visited_at.desc(), Visit.id.desc())}
-    per_mipyme = {"partition_by": Visit.mipyme_id}
-    ranked = (
-        select(
-            Visit.mipyme_id,
-            Visit.visited_at,
-            Visit.follow_up_due,
-            Visit.follow_up_reason,
-            *(getattr(Visit, name).label(f"latest_{name}") for name in FIGURES),
-            # The next row newest-first is the previous visit: one sort serves both.
-            *(func.lead(getattr(Visit, name)).over(**newest_first).label(f"previous_{name}") for name in FIGURES),
-            func.row_number().over(**newest_first).label("rn"),
-            func.count().over(**per_mipyme).label("visit_count"),
-            func.sum(case((open_dispute_condition(), 1), else_=0)).over(**per_mipyme).label("open_disputes"),
-        )
-        # A join, not IN (...): with IN, SQLite misjudges the result as small and then scans it
-        # once per Mipyme instead of indexing it (50 s instead of 1 s for 5,000 Mipymes).
-        .join(mipyme_ids, mipyme_ids.c.id == Visit.mipyme_id)
-        .subquery("latest")
-    )
-    return ranked
-
-
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
-    """`base` (a select of Mipymes) joined to its aggregates; returns the query and its flag conditions."""
-    latest = _latest_two(base.with_only_columns(Mipyme.id.label("id")).order_by(None).subquery("listed"))
+    """`base` (a select of Mipymes) joined to its summary row; returns the query and its flag conditions.
+
+    The row is kept in step with the visits (fieldwork/summary.py), so this reads one row per Mipyme
+    whatever its history; the flags are computed here, for the day asked."""
+    row = aliased(MipymeSummaryRow, name="summary")
     officer = aliased(User, name="officer")
-    open_disputes = func.coalesce(latest.c.open_disputes, 0)
-    conditions = flag_conditions(latest, open_disputes, day)
+    open_disputes = func.coalesce(row.open_disputes, 0)
+    conditions = flag_conditions(row.mipyme_id, row.last_visit_at, row.next_follow_up_due, open_disputes, day)
     query = (
         base.add_columns(
             officer.name.label("officer_name"),
-            func.coalesce(latest.c.visit_count, 0).label("visit_count"),
-            latest.c.visited_at.label("last_visit_at"),
-            latest.c.follow_up_due.label("next_follow_up_due"),
-            latest.c.follow_up_reason.label("follow_up_reason"),
+            func.coalesce(row.visit_count, 0).label("visit_count"),
+            row.last_visit_at.label("last_visit_at"),
+            row.next_follow_up_due.label("next_follow_up_due"),
+            row.follow_up_reason.label("follow_up_reason"),
             open_disputes.label("open_disputes"),
-            *(latest.c[f"latest_{name}"] for name in FIGURES),
-            *(latest.c[f"previous_{name}"] for name in FIGURES),
+            func.coalesce(row.awaiting_owner, 0).label("awaiting_owner"),
+            *(getattr(row, f"latest_{name}").label(f"latest_{name}") for name in FIGURES),
+            *(getattr(row, f"previous_{name}").label(f"previous_{name}") for name in FIGURES),
             *(case((cond, literal(1)), else_=literal(0)).label(f"flag_{code}") for code, cond in conditions.items()),
         )
-        # rn = 1 in the join (not in a subquery around it): SQLite then probes the window's
-        # result by Mipyme instead of scanning it once per Mipyme.
-        .outerjoin(latest, and_(latest.c.mipyme_id == Mipyme.id, latest.c.rn == 1))
+        .outerjoin(row, row.mipyme_id == Mipyme.id)
         .outerjoin(officer, officer.id == Mipyme.officer_id)
     )
     return query, conditions
@@ -113,6 +83,7 @@ def to_summary(row: Any) -> MipymeSummary:
         next_follow_up_due=row.next_follow_up_due,
         follow_up_reason=row.follow_up_reason,
         open_disputes=int(row.open_disputes),
+        awaiting_owner=int(row.awaiting_owner),
         flags=[code for code in FLAG_CODES if getattr(row, f"flag_{code}")],
         latest=latest,
         change=change,

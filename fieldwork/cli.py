@@ -1,4 +1,4 @@
-"""Flask CLI commands of API.md: create-user and seed-demo."""
+"""Flask CLI commands of API.md: create-user and seed-demo; and summary rebuild."""
 from __future__ import annotations
 
 import os
@@ -70,9 +70,25 @@ def format_logins(logins: list[tuple[str, str, str]], note: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+@click.group("summary")
+def summary_group() -> None:
+    """The per-Mipyme summary rows the dashboard, the agenda and the API read."""
+
+
+@summary_group.command("rebuild")
+def summary_rebuild_command() -> None:
+    """Recompute every Mipyme's summary row from its visits (after restoring a backup, say)."""
+    from fieldwork.summary import rebuild
+
+    rows = rebuild()
+    db.session.commit()
+    click.echo(f"Resumen recalculado: {rows} Mipymes con visitas.")
+
+
 def register_cli(app: Flask) -> None:
     from fieldwork.forms.cli import forms_cli
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(forms_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(summary_group)

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
-from fieldwork import audit
+from fieldwork import audit, summary
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.demo_catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
 from fieldwork.demo_visits import VisitPlan, build_visits
@@ -72,6 +72,7 @@ def seed_demo(now: datetime | None = None, rng_seed: int = DEMO_SEED) -> list[tu
     _create_owners(plans)
     rows = build_visits(rng, now, programme_zone(), plans, supervisor.id)
     db.session.execute(insert(Visit), rows)
+    summary.rebuild()  # the bulk INSERT bypasses the ORM's flush
     audit.record(None, "demo.seeded", "programme", "demo", via="cli", mipymes=len(plans), visits=len(rows))
     db.session.commit()
     return demo_logins()

@@ -82,17 +82,18 @@ def days_overdue(follow_up_due: date | None, day: FlagDay) -> int | None:
     return (day.today - follow_up_due).days
 
 
-def flag_conditions(latest: Any, open_disputes: ColumnElement[int], day: FlagDay) -> dict[str, ColumnElement[bool]]:
-    """The same rules as SQL conditions over the `latest` subquery (columns mipyme_id,
-    visited_at, follow_up_due, outer-joined so they are NULL for a Mipyme without visits)
-    and a count of open disputes."""
+def flag_conditions(
+    mipyme_id: Any, last_visit_at: Any, follow_up_due: Any, open_disputes: ColumnElement[int], day: FlagDay
+) -> dict[str, ColumnElement[bool]]:
+    """The same rules as SQL conditions over a Mipyme's summary row (outer-joined, so its columns
+    `mipyme_id`, `last_visit_at` and `follow_up_due` are NULL for a Mipyme without visits)."""
     # UTCDateTime turns the aware bound into the naive UTC the column stores.
-    no_pending_follow_up = or_(latest.c.follow_up_due.is_(None), latest.c.follow_up_due < day.today)
+    no_pending_follow_up = or_(follow_up_due.is_(None), follow_up_due < day.today)
     return {
-        "never_visited": latest.c.mipyme_id.is_(None),
-        "follow_up_overdue": and_(latest.c.follow_up_due.is_not(None), latest.c.follow_up_due < day.today),
+        "never_visited": mipyme_id.is_(None),
+        "follow_up_overdue": and_(follow_up_due.is_not(None), follow_up_due < day.today),
         "no_recent_visit": and_(
-            latest.c.visited_at.is_not(None), latest.c.visited_at < day.not_recent_before, no_pending_follow_up
+            last_visit_at.is_not(None), last_visit_at < day.not_recent_before, no_pending_follow_up
         ),
         "disputed": open_disputes > 0,
     }

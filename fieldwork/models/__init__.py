@@ -3,6 +3,7 @@ from fieldwork.models.audit import AuditEntry
 from fieldwork.models.form import FormPublication, FormVersion
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
+from fieldwork.models.summary import MipymeSummaryRow
 from fieldwork.models.user import ROLES, User
 from fieldwork.models.visit import (
     CONFIRMATION_STATES,
@@ -20,6 +21,7 @@ __all__ = [
     "FormVersion",
     "Mipyme",
     "MipymeHistory",
+    "MipymeSummaryRow",
     "Photo",
     "REVIEW_EVENT_KINDS",
     "REVIEW_STATES",

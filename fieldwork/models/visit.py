@@ -24,6 +24,8 @@ class Visit(db.Model):
         Index("ix_visits_mipyme_visited", "mipyme_id", "visited_at"),
         Index("ix_visits_officer_visited", "officer_id", "visited_at"),
         Index("ix_visits_received_at", "received_at"),
+        # The visit log's order (newest first, ties by id): its keyset pages walk this index.
+        Index("ix_visits_visited_id", "visited_at", "id"),
     )
 
     # The UUID made on the phone: the unique key that makes a replayed send harmless.

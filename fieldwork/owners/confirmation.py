@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, func, select, update
 
-from fieldwork import audit
+from fieldwork import audit, summary
 from fieldwork.clock import utcnow
 from fieldwork.device import independent_answer_condition, same_device_condition
 from fieldwork.extensions import db
@@ -123,6 +123,7 @@ def confirm_visit(
         if visit.revision != read:
             raise stale_revision_error()
         raise _refusal(visit)
+    summary.refresh([visit.mipyme_id])  # the UPDATE bypassed the ORM, so its flush cannot see it
     audit.record(
         actor, f"visit.{decision}", "visit", visit.id, via=channel or ("link" if via == "link" else "web"),
         previous=previous, comment=cleaned, confirmed_via=via, revision=read,

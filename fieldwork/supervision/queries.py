@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select
 
-from fieldwork.aggregates import open_dispute_condition, summary_query
+from fieldwork.aggregates import summary_query
 from fieldwork.clock import start_of_day
 from fieldwork.extensions import db
 from fieldwork.flags import FLAG_CODES, FlagDay
-from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models import Mipyme, MipymeSummaryRow, User, Visit
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,14 @@ def headline(day: FlagDay, zone: ZoneInfo) -> Headline:
     def count(model: Any, *conditions: Any) -> Any:
         return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
+    def total(column: Any) -> Any:  # over the summary rows: one per Mipyme, not one per visit
+        return select(func.coalesce(func.sum(column), 0)).scalar_subquery()
+
     row = db.session.execute(select(
         count(Mipyme, Mipyme.active.is_(True)),
-        count(Visit, Visit.visited_at >= month_start),
-        count(Visit, Visit.review_status == "submitted"),
-        count(Visit, open_dispute_condition()),
+        count(Visit, Visit.visited_at >= month_start),  # a range of the visited_at index
+        total(MipymeSummaryRow.awaiting_review),
+        total(MipymeSummaryRow.open_disputes),
     )).one()
     return Headline(*(int(v) for v in row))
 

@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from fieldwork import audit
+from fieldwork import audit, summary
 from fieldwork.api.visit_schemas import VisitInputSchema
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
@@ -124,6 +124,7 @@ def _decide_all(
     decided = [(index, _decide_one(batch, data)) for index, data in valid]
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
         db.session.execute(insert(Visit), [vars(visit) for visit in batch.new])
+        summary.refresh({visit.mipyme_id for visit in batch.new})  # a bulk INSERT bypasses the ORM's flush
     return decided
 
 

@@ -1,0 +1,154 @@
+"""The per-Mipyme summary rows always equal what the window over the visits computes, whatever
+sequence of syncs, edits, reviews, owner answers and resolutions produced them (SQLite and PostgreSQL);
+`flask summary rebuild` recomputes them from the visits."""
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import delete, select
+
+from fieldwork.extensions import db
+from fieldwork.models import AuditEntry, MipymeSummaryRow, Visit
+from fieldwork.owners.confirmation import confirm_visit
+from fieldwork.services import ServiceError
+from fieldwork.summary import COLUMNS, window_rows
+from fieldwork.supervision.review import review_visit
+from fieldwork.supervision.services import resolve_dispute
+from fieldwork.visits.sync import sync_batch
+from tests.builders import make_mipyme, make_user, make_visit
+
+NOW = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
+# Few instants, so ties (broken by id) are common.
+TIMES = [NOW - timedelta(hours=h) for h in (1, 1, 5, 30, 24 * 40)]
+figure = st.one_of(st.none(), st.integers(0, 50))
+
+content = st.fixed_dictionaries({
+    "mipyme": st.integers(0, 2),
+    "visited_at": st.sampled_from(TIMES),
+    "production_units": figure,
+    "monthly_sales_cop": st.one_of(st.none(), st.integers(0, 10**10)),
+    "employees": figure,
+    "follow_up_in_days": st.one_of(st.none(), st.integers(0, 20)),
+})
+operations = st.lists(st.one_of(
+    st.tuples(st.just("sync"), content),
+    st.tuples(st.just("edit"), st.integers(0, 20), content),
+    st.tuples(st.just("review"), st.integers(0, 20), st.sampled_from(["approved", "returned"])),
+    st.tuples(st.just("answer"), st.integers(0, 20), st.sampled_from(["confirmed", "disputed"])),
+    st.tuples(st.just("resolve"), st.integers(0, 20)),
+), min_size=1, max_size=14)
+
+
+def stored_rows() -> list[tuple[Any, ...]]:
+    table = MipymeSummaryRow.__table__
+    return [tuple(r) for r in db.session.execute(select(*(table.c[c] for c in COLUMNS)).order_by(table.c.mipyme_id))]
+
+
+def window_reference() -> list[tuple[Any, ...]]:
+    query = window_rows().subquery()
+    return [tuple(r) for r in db.session.execute(select(query).order_by(query.c.mipyme_id))]
+
+
+class World:
+    def __init__(self) -> None:
+        self.officer = make_user("officer")
+        self.supervisor = make_user("supervisor")
+        self.mipymes = [make_mipyme(self.officer) for _ in range(3)]
+        self.visits: list[tuple[str, int]] = []  # (id, revision) as the phone holds them
+
+    def payload(self, visit_id: str, revision: int, fields: dict[str, Any]) -> dict[str, Any]:
+        due = fields["follow_up_in_days"]
+        return {
+            "id": visit_id, "revision": revision, "mipyme_id": self.mipymes[fields["mipyme"]].id,
+            "visited_at": fields["visited_at"].isoformat(), "topics": ["produccion"],
+            "production_units": fields["production_units"], "monthly_sales_cop": fields["monthly_sales_cop"],
+            "employees": fields["employees"],
+            "follow_up_due": None if due is None else (date(2026, 3, 5) + timedelta(days=due)).isoformat(),
+        }
+
+    def visit(self, index: int) -> Visit | None:
+        if not self.visits:
+            return None
+        return db.session.get(Visit, self.visits[index % len(self.visits)][0])
+
+    def apply(self, operation: tuple[Any, ...]) -> None:
+        kind = operation[0]
+        try:
+            if kind == "sync":
+                visit_id = str(uuid.uuid4())
+                sync_batch(self.officer, [self.payload(visit_id, 1, operation[1])], NOW)
+                self.visits.append((visit_id, 1))
+            elif kind == "edit" and self.visits:
+                index = operation[1] % len(self.visits)
+                visit_id, revision = self.visits[index]
+                sync_batch(self.officer, [self.payload(visit_id, revision + 1, operation[2])], NOW)
+                self.visits[index] = (visit_id, revision + 1)
+            elif (visit := self.visit(operation[1])) is not None:
+                if kind == "review":
+                    comment = "Corrija las ventas." if operation[2] == "returned" else None
+                    review_visit(self.supervisor, visit, operation[2], comment, via="api")
+                elif kind == "answer":
+                    confirm_visit(visit, operation[2], "No fue así." if operation[2] == "disputed" else None)
+                else:
+                    resolve_dispute(self.supervisor, visit, "Hablamos con el propietario.", via="api")
+        except ServiceError:
+            db.session.rollback()  # a refused step changes nothing, the summary included
+            return
+        db.session.commit()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=operations)
+def test_summary_rows_equal_the_window_over_visits_after_any_sequence(app, steps):
+    with app.test_request_context():
+        for model in (AuditEntry, MipymeSummaryRow, Visit):
+            db.session.execute(delete(model))
+        db.session.commit()
+        world = World()
+        for step in steps:
+            world.apply(step)
+            assert stored_rows() == window_reference(), step
+
+
+def test_rebuild_command_recomputes_rows_from_the_visits(app):
+    officer = make_user("officer")
+    mipyme = make_mipyme(officer)
+    make_visit(mipyme, visited_at=NOW - timedelta(days=3), employees=2)
+    make_visit(mipyme, visited_at=NOW - timedelta(days=1), employees=5)
+    expected = stored_rows()
+    assert expected and expected[0][1] == 2  # two visits, kept in step as they were stored
+    db.session.execute(delete(MipymeSummaryRow))  # e.g. a restored backup without the table's rows
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["summary", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "1 Mipymes con visitas" in result.output
+    db.session.expire_all()
+    assert stored_rows() == expected
+
+
+def test_the_migration_fills_the_rows_the_app_would_write(app):
+    """The migration's hand-written backfill (for databases that already hold visits) agrees with
+    `window_rows`."""
+    import importlib.util
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    path = Path(__file__).parent.parent / "migrations" / "versions" / "0005_mipyme_summaries.py"
+    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    officer = make_user("officer")
+    first, second = make_mipyme(officer), make_mipyme(officer)
+    make_visit(first, visited_at=NOW - timedelta(days=3), employees=2, owner_confirmation="disputed")
+    make_visit(first, visited_at=NOW - timedelta(days=3), employees=4, follow_up_due=date(2026, 3, 9))
+    make_visit(second, visited_at=NOW, monthly_sales_cop=4_500_000, review_status="approved")
+    expected = window_reference()
+    db.session.execute(delete(MipymeSummaryRow))
+    db.session.execute(text(migration.BACKFILL))
+    db.session.commit()
+    assert stored_rows() == expected
