@@ -193,7 +193,7 @@ class OpenDispute:
     via: str | None
 
 
-def open_disputes(limit: int = 200) -> list[OpenDispute]:
+def open_disputes(limit: int = 200, offset: int = 0) -> list[OpenDispute]:
     """Disputed visits no supervisor has resolved, oldest dispute first (one query)."""
     rows = db.session.execute(
         select(Visit.id, Visit.visited_at, Mipyme.id, Mipyme.name, User.id, User.name,
@@ -202,6 +202,6 @@ def open_disputes(limit: int = 200) -> list[OpenDispute]:
         .join(User, User.id == Visit.officer_id)
         .where(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
         .order_by(Visit.confirmed_at.asc().nulls_first(), Visit.id)
-        .limit(limit)
+        .limit(limit).offset(offset)
     ).all()
     return [OpenDispute(*row) for row in rows]

@@ -1,54 +1,31 @@
 """The owner's home: their Mipyme, its visits with a confirm / dispute form each, and their figures."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_date
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
-from fieldwork.clock import local_date, programme_zone
+from fieldwork import timeline
 from fieldwork.extensions import db
 from fieldwork.i18n import cop, number
-from fieldwork.models import Mipyme, Visit
+from fieldwork.keyset import page_request
+from fieldwork.models import Mipyme, MipymeSummaryRow, Visit
 from fieldwork.owners import bp
 from fieldwork.owners.confirmation import can_owner_answer, confirm_visit
 from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError, commit_with_retry
-from fieldwork.supervision import charts
 
 
-def _own_visits(mipyme_id: int) -> list[Visit]:
-    """The Mipyme's visits, newest first, with officers and photos loaded in the same round trips."""
-    return list(db.session.scalars(
-        select(Visit).where(Visit.mipyme_id == mipyme_id)
-        .options(joinedload(Visit.officer), selectinload(Visit.photos))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc())
-    ).unique())
-
-
-def _charts(visits: list[Visit]) -> list[dict[str, Any]]:
-    """Production, sales and employees over time, one chart each (their scales differ too much to share);
-    drawn by the supervision work's SVG line chart, as on the supervisor's Mipyme page."""
-    zone = programme_zone()
-    figures: list[tuple[str, str, Callable[[int], str]]] = [
-        ("production_units", _("Producción (unidades)"), number),
-        ("monthly_sales_cop", _("Ventas del mes"), cop),
-        ("employees", _("Empleados"), number),
-    ]
-    trends = []
-    for name, title, fmt in figures:
-        points = [(format_date(local_date(v.visited_at, zone), "d MMM yy"), getattr(v, name))
-                  for v in reversed(visits) if getattr(v, name) is not None]
-        svg = charts.line(points, title=title, fmt=fmt,
-                          desc=_("Valor registrado en cada visita, de la más antigua a la más reciente."))
-        trends.append({"title": title, "svg": svg})
-    return trends
+def _charts(mipyme_id: int) -> list[dict[str, Any]]:
+    """Production, sales and employees over the latest visits, one chart each (their scales differ too
+    much to share), as on the supervisor's Mipyme page."""
+    titles = {"production_units": _("Producción (unidades)"), "monthly_sales_cop": _("Ventas del mes"),
+              "employees": _("Empleados")}
+    formats = {"production_units": number, "monthly_sales_cop": cop, "employees": number}
+    return timeline.trends(mipyme_id, titles, formats)
 
 
 def form_prefix(visit: Visit) -> str:
@@ -63,18 +40,28 @@ def _photo_url(photo_id: str) -> str | None:
     return url_for("api.get_photo", photo_id=photo_id)
 
 
-def _render(mipyme: Mipyme, visits: list[Visit], failed: ConfirmationForm | None = None,
-            failed_id: str | None = None, status: int = 200) -> Any:
+def _render(mipyme: Mipyme, failed: ConfirmationForm | None = None, failed_visit: Visit | None = None,
+            status: int = 200) -> Any:
+    """The owner's home: one page of visits (the one asked for, or the one starting with the visit
+    whose answer failed), counts from the Mipyme's summary row."""
+    counts = db.session.get(MipymeSummaryRow, mipyme.id)
+    total = counts.visit_count if counts else 0
+    if failed_visit is not None:
+        visits = timeline.page_around(failed_visit, timeline.PER_PAGE, total)
+    else:
+        asked = page_request(request.args, timeline.PER_PAGE, timeline.MAX_PER_PAGE)
+        visits = timeline.visit_page(mipyme.id, asked, total)
+    failed_id = failed_visit.id if failed_visit is not None else None
     forms = {
         v.id: failed if v.id == failed_id and failed is not None
         else ConfirmationForm(formdata=None, prefix=form_prefix(v), comment=v.owner_comment, revision=v.revision)
-        for v in visits if can_owner_answer(v)
+        for v in visits.items if can_owner_answer(v)
     }
     if failed is not None and failed_id in forms:
-        failed.present(next(v.revision for v in visits if v.id == failed_id))  # what the page shows now
-    to_confirm = sum(1 for v in visits if v.owner_confirmation == "pending" and v.id in forms)
+        failed.present(next(v.revision for v in visits.items if v.id == failed_id))  # what the page shows now
     return render_template("owners/home.html", mipyme=mipyme, visits=visits, forms=forms, failed_id=failed_id,
-                           to_confirm=to_confirm, charts=_charts(visits), photo_url=_photo_url), status
+                           to_confirm=counts.awaiting_owner if counts else 0, charts=_charts(mipyme.id),
+                           photo_url=_photo_url), status
 
 
 @bp.get("/owner/")
@@ -82,7 +69,7 @@ def _render(mipyme: Mipyme, visits: list[Visit], failed: ConfirmationForm | None
 def home() -> Any:
     """The owner's Mipyme and the visits recorded about it."""
     mipyme = db.session.get(Mipyme, current_user.mipyme_id) or abort(404)
-    return _render(mipyme, _own_visits(mipyme.id))
+    return _render(mipyme)
 
 
 @bp.post("/owner/visits/<visit_id>/confirmation")
@@ -103,7 +90,7 @@ def decide(visit_id: str) -> Any:
     except ServiceError as error:
         form.add_errors(error.errors, form.decision)
         mipyme = db.session.get(Mipyme, visit.mipyme_id)
-        return _render(mipyme, _own_visits(visit.mipyme_id), failed=form, failed_id=visit.id, status=error.status)
+        return _render(mipyme, failed=form, failed_visit=db.session.get(Visit, visit.id), status=error.status)
     if visit.owner_confirmation == "confirmed":
         flash(_("Gracias: confirmó la visita."), "success")
     else:

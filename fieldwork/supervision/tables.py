@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from fieldwork.aggregates import MipymeSummary
 from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
+from fieldwork.keyset import Key, Page, keyset_page, page_request
 from fieldwork.labels import label
 from fieldwork.models import TOPICS, Mipyme, User, Visit
 from fieldwork.supervision import queries
@@ -116,6 +117,14 @@ def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
     if end is not None:
         query = query.where(Visit.visited_at < end)
     return query.order_by(Visit.visited_at.desc(), Visit.id.desc())
+
+
+def visit_log_page(filters: dict[str, Any]) -> Page:
+    """One page of the visit log by keyset (its rows: Visit, mipyme_name, officer_name) and the count."""
+    query = visit_log_query(filters).order_by(None)
+    request_ = page_request(request.args, PER_PAGE, MAX_PER_PAGE)
+    return keyset_page(query, Visit.visited_at, Visit.id, lambda row: Key(row.Visit.visited_at, row.Visit.id),
+                       request_, total=count(query))
 
 
 def count(query: Select[Any]) -> int:

@@ -7,21 +7,20 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from fieldwork.aggregates import FIGURES, all_flag_counts, summarise, summarise_one
+from fieldwork import timeline
+from fieldwork.aggregates import all_flag_counts, summarise, summarise_one
 from fieldwork.clock import flag_day, programme_zone
 from fieldwork.extensions import db
 from fieldwork.i18n import cop, number
-from fieldwork.models import Visit
+from fieldwork.keyset import page_request
 from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
 from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError
 from fieldwork.supervision import bp, charts, queries
 from fieldwork.supervision.forms import DisputeForm, ReassignForm
-from fieldwork.supervision.tables import mipyme_base, mipyme_table_args, paging_args
+from fieldwork.supervision.tables import Paging, mipyme_base, mipyme_table_args, paging_args
 
 OFFICE = ("supervisor", "admin")
 
@@ -51,10 +50,11 @@ def dashboard() -> Any:
     summaries, total = summarise(mipyme_base(filters), day, flag=filters.get("flag"), page=paging.page,
                                  per_page=paging.per_page, sort=sort, descending=filters.get("order") == "desc")
     officers = queries.officers()
+    headline = queries.headline(day, programme_zone())
     return render_template(
         "supervision/dashboard.html",
         day=day,
-        headline=queries.headline(day, programme_zone()),
+        headline=headline,
         flag_counts=all_flag_counts(mipyme_base({}), day),
         form=form,
         filters=filters,
@@ -64,18 +64,26 @@ def dashboard() -> Any:
         descending=filters.get("order") == "desc",
         chart=_weekly_chart(day),
         workload=queries.workload(day),
-        disputes=_open_disputes(),
+        disputes=_open_disputes(headline.open_disputes),
         reassign_form=ReassignForm(officers, next=request.full_path),
         dispute_form=DisputeForm(),
     )
 
 
-def _open_disputes() -> list[Any]:
+DISPUTES_PER_PAGE = 20
+
+
+def _open_disputes(total: int) -> tuple[list[Any], Paging]:
+    """A page of the dispute queue (oldest first) and where it sits; `total` is the headline's count.
+    OFFSET is bounded here by the open disputes, not by the visits."""
     try:
         from fieldwork.owners.confirmation import open_disputes  # noqa: PLC0415
     except ImportError:  # pragma: no cover - the owners' feature ships with this one
-        return []
-    return open_disputes(limit=50)
+        return [], Paging(1, DISPUTES_PER_PAGE, 0)
+    pages = max(1, -(-total // DISPUTES_PER_PAGE))
+    page = max(1, min(request.args.get("disputes_page", 1, type=int) or 1, pages))
+    paging = Paging(page, DISPUTES_PER_PAGE, total)
+    return open_disputes(limit=DISPUTES_PER_PAGE, offset=paging.offset), paging
 
 
 @bp.post("/reassign")
@@ -107,38 +115,21 @@ def mipyme_page(mipyme_id: int) -> Any:
     summary = summarise_one(mipyme_id, day)
     if summary is None:
         abort(404)
-    visits = list(db.session.scalars(
-        select(Visit).where(Visit.mipyme_id == mipyme_id).options(selectinload(Visit.photos),
-                                                                  selectinload(Visit.officer))
-        .order_by(Visit.visited_at.desc(), Visit.id.desc())
-    ))
-    return render_template("supervision/mipyme.html", s=summary, m=summary.mipyme, day=day, visits=visits,
-                           trends=_trends(visits), has_photo_route=_has_photo_route(),
-                           history=history_entries(summary.mipyme))
-
-
-def _trends(visits: list[Visit]) -> list[dict[str, Any]]:
-    """A small line chart per figure, oldest visit first, with the numbers for a text table."""
-    zone = programme_zone()
+    visits = timeline.visit_page(mipyme_id, page_request(request.args, timeline.PER_PAGE, timeline.MAX_PER_PAGE),
+                                 total=summary.visit_count)
     titles = {"production_units": _("Unidades producidas"), "monthly_sales_cop": _("Ventas mensuales"),
               "employees": _("Empleados")}
     formats = {"production_units": number, "monthly_sales_cop": cop, "employees": number}
-    trends = []
-    for name in FIGURES:
-        points = [(format_date(v.visited_at.astimezone(zone).date(), "d MMM yy"), getattr(v, name))
-                  for v in reversed(visits) if getattr(v, name) is not None]
-        svg = charts.line(points, title=titles[name],
-                          desc=_("Valor registrado en cada visita, de la más antigua a la más reciente."),
-                          fmt=formats[name])
-        trends.append({"name": name, "title": titles[name], "svg": svg, "points": points, "fmt": formats[name]})
-    return trends
+    return render_template("supervision/mipyme.html", s=summary, m=summary.mipyme, day=day, visits=visits,
+                           trends=timeline.trends(mipyme_id, titles, formats), has_photo_route=_has_photo_route(),
+                           history=history_entries(summary.mipyme))
 
 
 def _has_photo_route() -> bool:
     return "api.get_photo" in current_app.view_functions
 
 
-@bp.context_processor
+@bp.app_context_processor  # the owner's home pages its visits with the same links
 def table_helpers() -> dict[str, Any]:
     return {"url_with": url_with, "fmt_cop": cop, "fmt_number": number}
 

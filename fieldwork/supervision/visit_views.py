@@ -18,7 +18,7 @@ from fieldwork.supervision import bp
 from fieldwork.supervision.forms import DisputeForm, ReviewForm
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
-from fieldwork.supervision.tables import count, paging_args, visit_log_args, visit_log_query
+from fieldwork.supervision.tables import visit_log_args, visit_log_page
 from fieldwork.visit_history import event_label, review_history, revision_changes
 
 OFFICE = ("supervisor", "admin")
@@ -29,10 +29,8 @@ OFFICE = ("supervisor", "admin")
 def visit_log() -> Any:
     """Every visit, newest first, filtered and paginated."""
     form, filters = visit_log_args()
-    query = visit_log_query(filters)
-    total = count(query)
-    paging = paging_args(total)
-    rows = db.session.execute(query.limit(paging.per_page).offset(paging.offset)).all()
+    paging = visit_log_page(filters)
+    rows = paging.items
     mipyme = db.session.get(Mipyme, filters["mipyme_id"]) if "mipyme_id" in filters else None
     return render_template("supervision/visits.html", form=form, filters=filters, rows=rows, paging=paging,
                            mipyme=mipyme)
