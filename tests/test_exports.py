@@ -114,3 +114,22 @@ def test_exports_are_for_the_office_only(client, world, role):
     login(client, world["ana"] if role == "officer" else make_user("owner", mipyme=world["panaderia"]))
     for path in ("/supervision/visits.csv", "/supervision/mipymes.xlsx"):
         assert client.get(path).status_code == 403
+
+
+def test_exports_are_streamed_and_keep_text_with_control_characters(client, world):
+    """One \x01 pasted into a note used to make the XLSX export answer 500; the text now survives
+    (control characters XML cannot hold are dropped in the workbook, kept in the CSV) and a formula
+    hidden behind one is still escaped."""
+    mipyme = world["panaderia"]
+    make_visit(mipyme, visited_at=datetime(2025, 3, 30, 9, 0, tzinfo=BOGOTA), notes="Pagó\x01 en efectivo",
+               needs="\x01=1+1")
+    workbook_response = client.get(f"/supervision/visits.xlsx?mipyme_id={mipyme.id}")
+    assert workbook_response.status_code == 200
+    assert workbook_response.is_streamed  # not built whole in memory first
+    sheet = read_xlsx(workbook_response)
+    header, newest = sheet[0], dict(zip(sheet[0], sheet[1], strict=True))
+    assert header[0] == "Id" and newest["Notas"] == "Pagó en efectivo" and newest["Necesidades"] == "'=1+1"
+    csv_response = client.get(f"/supervision/visits.csv?mipyme_id={mipyme.id}")
+    assert csv_response.status_code == 200 and csv_response.is_streamed
+    row = dict(zip(*read_csv(csv_response)[:2], strict=True))
+    assert row["Notas"] == "Pagó\x01 en efectivo"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from fieldwork.extensions import db
-from fieldwork.models import AuditEntry, MipymeSummaryRow, Visit
+from fieldwork.models import AuditEntry, MipymeSummaryRow, ReviewEvent, Visit, VisitRevision
 from fieldwork.owners.confirmation import confirm_visit
 from fieldwork.services import ServiceError
 from fieldwork.summary import COLUMNS, window_rows
@@ -39,7 +39,7 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("edit"), st.integers(0, 20), content),
     st.tuples(st.just("review"), st.integers(0, 20), st.sampled_from(["approved", "returned"])),
     st.tuples(st.just("answer"), st.integers(0, 20), st.sampled_from(["confirmed", "disputed"])),
-    st.tuples(st.just("resolve"), st.integers(0, 20)),
+    st.tuples(st.just("resolve"), st.integers(0, 20), st.sampled_from(["owner_right", "record_stands"])),
 ), min_size=1, max_size=14)
 
 
@@ -94,7 +94,7 @@ class World:
                 elif kind == "answer":
                     confirm_visit(visit, operation[2], "No fue así." if operation[2] == "disputed" else None)
                 else:
-                    resolve_dispute(self.supervisor, visit, "Hablamos con el propietario.", via="api")
+                    resolve_dispute(self.supervisor, visit, "Hablamos con el propietario.", operation[2], via="api")
         except ServiceError:
             db.session.rollback()  # a refused step changes nothing, the summary included
             return
@@ -105,7 +105,7 @@ class World:
 @given(steps=operations)
 def test_summary_rows_equal_the_window_over_visits_after_any_sequence(app, steps):
     with app.test_request_context():
-        for model in (AuditEntry, MipymeSummaryRow, Visit):
+        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, Visit):
             db.session.execute(delete(model))
         db.session.commit()
         world = World()

@@ -1,6 +1,7 @@
 """CSV and XLSX downloads of the Mipyme table and the visit log, with the page's current filters."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import abort
@@ -8,8 +9,7 @@ from flask_babel import gettext as _
 
 from fieldwork.aggregates import summarise_all
 from fieldwork.clock import flag_day, today
-from fieldwork.exports import csv_response, xlsx_response
-from fieldwork.extensions import db
+from fieldwork.exports import csv_response, stream_rows, xlsx_response
 from fieldwork.security import roles_required
 from fieldwork.supervision import bp
 from fieldwork.supervision.tables import (
@@ -17,28 +17,27 @@ from fieldwork.supervision.tables import (
     mipyme_columns,
     mipyme_table_args,
     visit_columns,
+    visit_export_query,
     visit_log_args,
-    visit_log_query,
 )
 
 FORMATS = ("csv", "xlsx")
 
 
-def _send(kind: str, fmt: str, sheet: str, columns: list[tuple[str, Any]], items: list[Any]) -> Any:
-    if fmt not in FORMATS:
-        abort(404)
-    headers = [title for title, _get in columns]
-    rows = [[get(item) for _title, get in columns] for item in items]
+def _send(kind: str, fmt: str, sheet: str, columns: list[tuple[str, Any]], items: Iterable[Any]) -> Any:
+    """Stream `items` (an iterator: rows are read as they are written) in `fmt`."""
     filename = f"{kind}-{today().isoformat()}.{fmt}"
     if fmt == "csv":
-        return csv_response(filename, headers, rows)
-    return xlsx_response(filename, sheet, headers, rows)
+        return csv_response(filename, columns, items)
+    return xlsx_response(filename, sheet, columns, items)
 
 
 @bp.get("/mipymes.<fmt>")
 @roles_required("supervisor", "admin")
 def export_mipymes(fmt: str) -> Any:
     """The Mipyme table with its filters and sort, every page of it."""
+    if fmt not in FORMATS:
+        abort(404)
     _form, filters = mipyme_table_args()
     summaries = summarise_all(mipyme_base(filters), flag_day(), flag=filters.get("flag"),
                               sort=filters.get("sort", "name"), descending=filters.get("order") == "desc")
@@ -49,6 +48,8 @@ def export_mipymes(fmt: str) -> Any:
 @roles_required("supervisor", "admin")
 def export_visits(fmt: str) -> Any:
     """The visit log with its filters, every page of it."""
+    if fmt not in FORMATS:
+        abort(404)
     _form, filters = visit_log_args()
-    rows = db.session.execute(visit_log_query(filters)).all()
+    rows = stream_rows(visit_export_query(filters))
     return _send("visitas", fmt, _("Visitas"), visit_columns(), rows)

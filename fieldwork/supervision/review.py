@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from fieldwork import audit
+from fieldwork import audit, summary
 from fieldwork.clock import utcnow
 from fieldwork.extensions import db
 from fieldwork.models import User, Visit
@@ -52,6 +52,7 @@ def review_visit(supervisor: User, visit: Visit, decision: str | None, comment: 
         if visit.review_status == "approved":
             raise ServiceError({"decision": [_("Esta visita ya fue aprobada y está cerrada.")]}, status=409)
         raise stale_revision_error()
+    summary.refresh([visit.mipyme_id])  # the UPDATE bypassed the ORM, so its flush cannot see it
     record_event(visit.id, decision, read, supervisor, comment)
     audit.record(supervisor, f"visit.{decision}", "visit", visit.id, via=via,
                  previous=previous, comment=comment, revision=read)

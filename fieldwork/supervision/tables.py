@@ -131,29 +131,37 @@ def count(query: Select[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
 
 
+def visit_export_query(filters: dict[str, Any]) -> Select[Any]:
+    """The visit log's rows as plain columns (the visit's, then mipyme_name and officer_name), in the
+    page's order: what the exports stream, without building an ORM object per visit."""
+    query = visit_log_query(filters)
+    return query.with_only_columns(*Visit.__table__.columns, *list(query.selected_columns)[1:])
+
+
 def visit_columns() -> list[tuple[str, Callable[[Any], Any]]]:
+    """The visit export's columns, in order: (title, value of a `visit_export_query` row)."""
     zone = _zone()
     return [
-        (_("Id"), lambda r: r.Visit.id),
-        (_("Fecha de la visita"), lambda r: r.Visit.visited_at.astimezone(zone)),
+        (_("Id"), lambda r: r.id),
+        (_("Fecha de la visita"), lambda r: r.visited_at.astimezone(zone)),
         (_("Mipyme"), lambda r: r.mipyme_name),
-        (_("Id Mipyme"), lambda r: r.Visit.mipyme_id),
+        (_("Id Mipyme"), lambda r: r.mipyme_id),
         (_("Funcionario"), lambda r: r.officer_name),
-        (_("Temas"), lambda r: ", ".join(label("topic", t) for t in sorted(r.Visit.topics, key=_topic_order))),
-        (_("Unidades producidas"), lambda r: r.Visit.production_units),
-        (_("Ventas mensuales (COP)"), lambda r: r.Visit.monthly_sales_cop),
-        (_("Empleados"), lambda r: r.Visit.employees),
-        (_("Necesidades"), lambda r: r.Visit.needs),
-        (_("Notas"), lambda r: r.Visit.notes),
-        (_("Seguimiento"), lambda r: r.Visit.follow_up_due),
-        (_("Motivo del seguimiento"), lambda r: r.Visit.follow_up_reason),
-        (_("Latitud"), lambda r: r.Visit.latitude),
-        (_("Longitud"), lambda r: r.Visit.longitude),
-        (_("Revisión"), lambda r: label("review", r.Visit.review_status)),
-        (_("Comentario de revisión"), lambda r: r.Visit.review_comment),
-        (_("Confirmación del propietario"), lambda r: label("confirmation", r.Visit.owner_confirmation)),
-        (_("Comentario del propietario"), lambda r: r.Visit.owner_comment),
-        (_("Recibida"), lambda r: r.Visit.received_at.astimezone(zone)),
+        (_("Temas"), lambda r: ", ".join(label("topic", t) for t in sorted(r.topics, key=_topic_order))),
+        (_("Unidades producidas"), lambda r: r.production_units),
+        (_("Ventas mensuales (COP)"), lambda r: r.monthly_sales_cop),
+        (_("Empleados"), lambda r: r.employees),
+        (_("Necesidades"), lambda r: r.needs),
+        (_("Notas"), lambda r: r.notes),
+        (_("Seguimiento"), lambda r: r.follow_up_due),
+        (_("Motivo del seguimiento"), lambda r: r.follow_up_reason),
+        (_("Latitud"), lambda r: r.latitude),
+        (_("Longitud"), lambda r: r.longitude),
+        (_("Revisión"), lambda r: label("review", r.review_status)),
+        (_("Comentario de revisión"), lambda r: r.review_comment),
+        (_("Confirmación del propietario"), lambda r: label("confirmation", r.owner_confirmation)),
+        (_("Comentario del propietario"), lambda r: r.owner_comment),
+        (_("Recibida"), lambda r: r.received_at.astimezone(zone)),
     ]
 
 
