@@ -138,8 +138,8 @@ def test_the_migration_fills_the_rows_the_app_would_write(app):
 
     from sqlalchemy import text
 
-    path = Path(__file__).parent.parent / "migrations" / "versions" / "0005_mipyme_summaries.py"
-    spec = importlib.util.spec_from_file_location("migration_0005", path)
+    path = Path(__file__).parent.parent / "migrations" / "versions" / "0006_mipyme_summaries.py"
+    spec = importlib.util.spec_from_file_location("migration_0006", path)
     migration = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(migration)
     officer = make_user("officer")

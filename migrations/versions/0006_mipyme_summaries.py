@@ -1,15 +1,15 @@
 """mipyme_summaries: one row per visited Mipyme, kept in step with its visits; the visit log's index.
 
-Revision ID: 0005_mipyme_summaries
-Revises: 0004_visit_decisions
+Revision ID: 0006_mipyme_summaries
+Revises: 0005_forms
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_mipyme_summaries"
-down_revision = "0004_visit_decisions"
+revision = "0006_mipyme_summaries"
+down_revision = "0005_forms"
 branch_labels = None
 depends_on = None
 
