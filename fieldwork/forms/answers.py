@@ -13,10 +13,10 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from fieldwork.forms.subset import ANSWERED_TYPES
 from fieldwork.forms.xpath import Value, evaluate, to_boolean, to_string
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-ANSWERED_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
 
 
 def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date

@@ -12,12 +12,10 @@ from typing import Any
 from flask_babel import gettext as _
 
 from fieldwork.forms.refusals import FormRefused, Refusals
-from fieldwork.forms.subset import REQUIRED_VALUES
+from fieldwork.forms.subset import ANSWERED_TYPES, REQUIRED_VALUES
 from fieldwork.forms.xlsform import EXPRESSION_COLUMNS, SurveyRows
 
 LOCALES = ("es", "en")
-#: The types an officer answers (notes only show text; calculates are computed; groups only gather).
-ANSWERED_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
 _TYPES = {"text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
           "date": "date", "note": "note", "calculate": "calculate", "select one": "select_one",
           "select_one": "select_one", "select all that apply": "select_multiple",

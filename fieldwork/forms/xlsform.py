@@ -50,10 +50,9 @@ _TEXT_REFERENCE = re.compile(r"\$\{([^}]*)\}")
 
 @dataclass
 class SurveyRows:
-    """What the raw pass learnt: each name's row, each choice's row, the settings and the parsed expressions."""
+    """What the raw pass learnt: each name's row, the settings and the parsed expressions."""
 
     rows: dict[str, int]
-    choice_rows: dict[tuple[str, str], int]
     settings: dict[str, str]
     #: (question name, column) → (the expression as written, its AST)
     expressions: dict[tuple[str, str], tuple[str, list]]
@@ -81,13 +80,13 @@ def read_xlsform(content: bytes, filename: str) -> tuple[dict[str, Any], SurveyR
         raise FormRefused([_pyxform_message(str(error))]) from None
     rows, kinds = _check_survey(survey_rows, refusals)
     expressions = _check_expressions(survey_rows, kinds, refusals)
-    choice_rows = _check_choices(workbook.choices or [], refusals)
+    _check_choices(workbook.choices or [], refusals)
     refusals.raise_if_any()
     try:
         survey = workbook_to_json(workbook, fallback_form_name=PurePath(filename).stem)
     except PyXFormError as error:
         raise FormRefused([_pyxform_message(str(error))]) from None
-    return survey, SurveyRows(rows, choice_rows, settings, expressions)
+    return survey, SurveyRows(rows, settings, expressions)
 
 
 def _survey_rows(workbook: DefinitionData, default_language: str | None) -> list[dict[str, Any]]:
@@ -198,7 +197,7 @@ def _question_type(raw_type: str, where) -> str | None:
     return None
 
 
-def _check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[tuple[str, str], int]:
+def _check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> None:
     """Choice rows need a list and a name without spaces (select_multiple answers are space-separated)."""
     rows: dict[tuple[str, str], int] = {}
     for index, original in enumerate(raw_rows):
@@ -217,7 +216,6 @@ def _check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[t
                          name=name, list=list_name, other=rows[(list_name, name)]))
         else:
             rows[(list_name, name)] = index + 2
-    return rows
 
 
 def _check_settings(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[str, str]:
