@@ -104,6 +104,12 @@ function draw(container, definition) {
   }
 }
 
+/** A question's `default` as the officer would type it (the workbook writes 2.5, Colombia 2,5). */
+function defaultRaw(question) {
+  const value = question.default ?? '';
+  return question.type === 'decimal' ? String(value).replace('.', ',') : value;
+}
+
 function writeRaw(container, question, raw) {
   const inputs = container.querySelectorAll(`[name="answers.${CSS.escape(question.name)}"]`);
   if (question.type === 'select_multiple' || question.type === 'select_one') {
@@ -149,7 +155,7 @@ export function renderForm(container, definition, { raw = {}, today }) {
   if (definition.title) container.append(el('h2', { textContent: definition.title }));
   draw(container, definition);
   const questions = (definition.questions || []).filter((q) => ANSWERABLE.has(q.type));
-  for (const q of questions) writeRaw(container, q, q.name in raw ? raw[q.name] : q.default ?? '');
+  for (const q of questions) writeRaw(container, q, q.name in raw ? raw[q.name] : defaultRaw(q));
   const shown = new Set(); // questions whose live errors the officer has been shown
 
   function read() {
