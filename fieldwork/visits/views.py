@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +12,7 @@ from fieldwork.clock import flag_day
 from fieldwork.device import current_device
 from fieldwork.extensions import db
 from fieldwork.forms.posted import with_posted_answers
+from fieldwork.forms.services import current_definition
 from fieldwork.models import Mipyme
 from fieldwork.registry.services import visible_mipymes
 from fieldwork.security import roles_required
@@ -70,7 +72,8 @@ def new_visit() -> Any:
                 flash(_("Visita guardada y enviada."), "success")
                 return redirect(url_for("visits.my_visits"))
             _show_errors(form, result.errors)
-    return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes))
+    return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes),
+                           form_definition=current_definition(str(get_locale() or "es")))  # issue 10: cached with the page
 
 
 def _show_errors(form: VisitForm, errors: dict[str, list[str]]) -> None:

@@ -1,0 +1,123 @@
+"""The programme's form on the officer's phone, in a real Chromium: filled with no network (its definition
+came with the cached page), refused by its constraint before saving, and received by the server with the
+answers; a version published while a draft is open changes neither the draft nor what it sends."""
+from __future__ import annotations
+
+import pytest
+
+from fieldwork.extensions import db
+from fieldwork.forms.services import publish_form, upload_form
+from tests.browser.conftest import screenshot
+from tests.browser.offline_helpers import (
+    fill_visit,
+    log_in_and_get_ready,
+    network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
+    open_form,
+    save_visit,
+    server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
+    stored_visits,
+    wait_until_all_sent,
+)
+from tests.builders import make_mipyme, make_user
+from tests.forms.fixtures import CHANNELS, SOURCES, YES_NO, programme_form, programme_survey
+from tests.forms.xlsform import question, xlsform
+
+pytestmark = pytest.mark.browser
+
+
+def answer(name: str) -> str:
+    return f"[name='answers.{name}']"
+
+
+@pytest.fixture
+def published(app):
+    """An officer with a Mipyme, and the programme's form published by a supervisor."""
+    officer = make_user("officer", username="lucia", name="Lucía Ramos")
+    mipyme = make_mipyme(officer, name="Calzado Vallenato")
+    supervisor = make_user("supervisor", username="sara")
+    version = publish_form(supervisor, upload_form(supervisor, programme_form(), "seguimiento.xlsx"))
+    db.session.commit()
+    return officer, mipyme, supervisor, version
+
+
+def test_form_filled_offline_is_checked_on_the_phone_and_reaches_the_server(server, network, page, published):
+    officer, mipyme, _, version = published
+    log_in_and_get_ready(page, server.url, "lucia")
+    network.off()
+    response = open_form(page, server.url)
+    assert response.from_service_worker  # page and definition from the phone's cache
+    fill_visit(page, mipyme.id)
+    assert page.locator("[data-question=monto]").is_hidden()
+    page.check(f"{answer('recibio_financiacion')}[value=si]")
+    assert page.locator("[data-question=monto]").is_visible()  # relevance follows the answer, offline
+    page.fill(answer("monto"), "0")
+    page.check(f"{answer('canales')}[value=tienda]")
+    page.check(f"{answer('canales')}[value=redes]")
+    page.fill(answer("empleados_formales"), "3")
+    page.fill(answer("empleados_informales"), "2")
+    assert page.locator("[data-question=resumen]").inner_text() == "Empleados en total: 5"
+
+    page.click("button[type=submit]")  # refused on the phone: the constraint's own message, beside the field
+    error = page.locator("[data-question=monto] .error")
+    assert error.inner_text() == "El monto debe ser mayor que cero."
+    assert page.locator(answer("monto")).get_attribute("aria-invalid") == "true"
+    assert page.get_attribute("form[data-visit-form]", "data-last-queued") is None
+    screenshot(page, "form-offline-constraint-phone")
+
+    page.fill(answer("monto"), "35,5")
+    visit_id = save_visit(page)
+    network.on()
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert visit.id == visit_id and visit.form_version_id == version.id
+    assert visit.answers == {"recibio_financiacion": "si", "monto": 35.5, "canales": ["tienda", "redes"],
+                             "empleados_formales": 3, "empleados_informales": 2, "empleados_total": "5"}
+
+
+def test_answers_of_a_hidden_question_are_not_sent(server, page, published):
+    _, mipyme, _, _ = published
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    page.check(f"{answer('recibio_financiacion')}[value=si]")
+    page.fill(answer("monto"), "12")
+    page.check(f"{answer('recibio_financiacion')}[value=no]")  # the amount no longer applies
+    save_visit(page)
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert visit.answers == {"recibio_financiacion": "no"}
+
+
+def second_version() -> bytes:
+    """v2 asks one question more (required) and drops the observation."""
+    survey = [q for q in programme_survey() if q["name"] != "observacion"]
+    survey.append(question("select_one si_no", "vende_en_linea", "¿Vende en línea?", required="yes"))
+    return xlsform(survey, YES_NO + SOURCES + CHANNELS,
+                   {"form_title": "Seguimiento Mipyme", "form_id": "seguimiento_mipyme", "version": "2026030202"})
+
+
+def test_version_published_while_a_draft_is_open_keeps_the_draft_on_its_version(server, page, published):
+    _, mipyme, supervisor, first = published
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    page.check(f"{answer('recibio_financiacion')}[value=no]")
+    page.fill(answer("observacion"), "Cerrado por remodelación")
+    page.wait_for_function("document.querySelector('form[data-visit-form]').dataset.draftSaved")
+
+    second = publish_form(supervisor, upload_form(supervisor, second_version(), "seguimiento-v2.xlsx"))
+    db.session.commit()
+    open_form(page, server.url)  # the page now embeds v2; the draft reopens on v1, answers and all
+    assert page.locator(answer("vende_en_linea")).count() == 0
+    assert page.input_value(answer("observacion")) == "Cerrado por remodelación"
+    assert page.is_checked(f"{answer('recibio_financiacion')}[value=no]")
+    save_visit(page)
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert visit.form_version_id == first.id
+    assert visit.answers == {"recibio_financiacion": "no", "observacion": "Cerrado por remodelación"}
+
+    # The next visit starts on the new version.
+    page.wait_for_selector(answer("vende_en_linea"), state="attached")
+    assert page.locator(answer("observacion")).count() == 0
+    assert second.id != first.id
