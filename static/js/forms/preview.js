@@ -7,6 +7,10 @@ import { visitDay } from './visit-questions.js';
 const container = document.getElementById('form-preview');
 const definition = embedded();
 if (container && definition) {
+  // The preview page belongs to the supervisors' pages, which do not load the officer's stylesheet.
+  if (!document.querySelector('link[href$="/css/forms.css"]')) {
+    document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/static/css/forms.css' }));
+  }
   const zone = container.dataset.zone || 'America/Bogota';
   const preview = renderForm(container, definition, { today: () => visitDay('', zone) });
   // A "Probar" button (optional in the page) shows every error as saving would, without saving.

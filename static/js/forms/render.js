@@ -26,12 +26,14 @@ function parseRaw(question, raw) {
   return result.error ? { error: true } : { value: result.value };
 }
 
-/** "Total: ${total}" with the current values (numbers as Colombia writes them). */
+/** "Total: ${total}" with the current values (numbers as Colombia writes them; NaN, a sum of
+ * unanswered questions, as a dash rather than a word the officer cannot act on). */
 function fill(template, values) {
   return String(template || '').replace(/\$\{([^}]+)\}/g, (_, name) => {
     const value = values[name.trim()] ?? '';
+    if (value === 'NaN' || Number.isNaN(value)) return '—';
     const number = typeof value === 'number' ? value : (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null);
-    return number === null || Number.isNaN(number) ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
+    return number === null ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
   });
 }
 
