@@ -73,7 +73,7 @@ def new_visit() -> Any:
                 return redirect(url_for("visits.my_visits"))
             _show_errors(form, result.errors)
     return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes),
-                           form_definition=current_definition(str(get_locale() or "es")))  # issue 10: cached with the page
+                           form_definition=current_definition(str(get_locale() or "es")))  # cached with the page
 
 
 def _show_errors(form: VisitForm, errors: dict[str, list[str]]) -> None:

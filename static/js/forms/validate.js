@@ -5,9 +5,8 @@ import { t } from '../i18n.js';
 import { evaluate, toBoolean, toText } from './xpath.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const GROUP_START = 'begin_group';
-const GROUP_END = 'end_group';
-const NO_ANSWER = new Set(['note', 'calculate', GROUP_START, GROUP_END]);
+const MAX_TEXT = 2000;
+const ANSWERED = new Set(['text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple']);
 
 // Spanish source text (the server's words); the page's message table translates it.
 const MESSAGES = {
@@ -17,19 +16,23 @@ const MESSAGES = {
   form_decimal: 'Escriba un número.',
   form_choice: 'Elija una de las opciones de la lista.',
   form_date: 'Escriba una fecha AAAA-MM-DD.',
-  form_unknown: 'Esta pregunta no existe en el formulario.',
   form_text: 'Escriba un texto.',
+  form_text_too_long: 'El texto admite hasta %(max)s caracteres.',
+  form_unknown: 'Esta pregunta no existe en el formulario.',
+  form_not_object: 'Las respuestas deben ser un objeto {pregunta: valor}.',
   form_required_mark: 'obligatoria',
 };
 
 /** The message `key` in the page's language (its Spanish source when the page has no table). */
-export function message(key) {
-  const text = t(key);
-  return text === key ? MESSAGES[key] : text;
+export function message(key, vars = {}) {
+  const text = t(key, vars);
+  return text === key ? MESSAGES[key].replace(/%\((\w+)\)s/g, (_, name) => String(vars[name] ?? '')) : text;
 }
 
 export const isEmpty = (value) => value === undefined || value === null || value === '' ||
   (Array.isArray(value) && value.length === 0);
+
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
 
 function isCalendarDate(text) {
   if (typeof text !== 'string' || !DATE.test(text)) return false;
@@ -37,86 +40,94 @@ function isCalendarDate(text) {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-/** The type error of an answered question's `value`, or null when the value fits its type. */
-export function typeError(question, value) {
-  const names = (question.choices || []).map((c) => c.name);
-  switch (question.type) {
-    case 'integer': return Number.isInteger(value) ? null : message('form_integer');
-    case 'decimal': return typeof value === 'number' && Number.isFinite(value) ? null : message('form_decimal');
-    case 'date': return isCalendarDate(value) ? null : message('form_date');
-    case 'select_one': return typeof value === 'string' && names.includes(value) ? null : message('form_choice');
-    case 'select_multiple':
-      return Array.isArray(value) && value.every((v) => typeof v === 'string' && names.includes(v))
-        ? null : message('form_choice');
-    case 'text': return typeof value === 'string' ? null : message('form_text');
-    default: return message('form_unknown');
-  }
-}
+/** An answer in its stored type: {value}, or {error} with the contract's message. */
+const CONVERSIONS = {
+  integer: (raw) => (isNumber(raw) && Number.isInteger(raw) && Math.abs(raw) < 2 ** 53
+    ? { value: raw } : { error: message('form_integer') }),
+  decimal: (raw) => (isNumber(raw) ? { value: raw } : { error: message('form_decimal') }),
+  date: (raw) => (isCalendarDate(raw) ? { value: raw } : { error: message('form_date') }),
+  select_one: (raw, names) => (typeof raw === 'string' && names.includes(raw)
+    ? { value: raw } : { error: message('form_choice') }),
+  // Kept in the form's order, each choice once: one spelling per answer, as the server stores it.
+  select_multiple: (raw, names) => (Array.isArray(raw) && raw.every((v) => typeof v === 'string' && names.includes(v))
+    ? { value: names.filter((n) => raw.includes(n)) } : { error: message('form_choice') }),
+  text: (raw) => {
+    if (typeof raw !== 'string') return { error: message('form_text') };
+    const text = raw.trim();
+    return [...text].length > MAX_TEXT ? { error: message('form_text_too_long', { max: MAX_TEXT }) } : { value: text };
+  },
+};
 
-/** An answer as an XPath value: numbers stay numbers, a select_multiple is its names joined by a space. */
+/** A reference's value: numbers for integer/decimal, a select_multiple's names joined by one space. */
 function xpathValue(question, value) {
-  if (Array.isArray(value)) return value.join(' ');
-  return typeof value === 'number' ? value : String(value);
+  if (question.type === 'select_multiple') return value.join(' ');
+  return value;
 }
 
-const truthy = (ast, context) => (ast ? toBoolean(evaluate(ast, context)) : true);
+const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
- * Walk `definition`'s questions in order over `answers` ({name: typed value}, as the API carries
- * them) on the visit's day `today`. Returns {answers (only relevant, valid answers, with calculates
- * recomputed as strings), errors ({"answers.<name>": [message]}), relevant (name → bool), values
- * (name → XPath value, what later expressions saw)}.
+ * The contract's walk over `definition`'s questions with `answers` ({name: value}, as the API carries
+ * them) on the visit's day `today`. Returns {answers (what the server keeps: relevant, valid answers and
+ * the calculates, computed), errors ({"answers.<name>": [message]}), relevant (name → bool), values
+ * (name → what later expressions read)}. Step for step fieldwork/forms/answers.py's validate_answers.
  */
 export function walk(definition, answers, today) {
-  const questions = definition?.questions || [];
+  const questions = (definition?.questions || []).filter((q) => q.type !== 'begin_group' && q.type !== 'end_group');
+  const byName = Object.fromEntries(questions.map((q) => [q.name, q]));
   const errors = {};
+  const typed = {};
+  if (answers != null && !isPlainObject(answers)) {
+    return { answers: {}, errors: { answers: [message('form_not_object')] }, relevant: {}, values: {} };
+  }
+  // Types first, whatever the relevance: a wrong value is wrong even where it will be dropped.
+  for (const [name, raw] of Object.entries(answers || {})) {
+    const question = Object.hasOwn(byName, name) ? byName[name] : null;
+    if (!question || question.type === 'note') errors[`answers.${name}`] = [message('form_unknown')];
+    else if (question.type === 'calculate' || isEmpty(raw)) continue; // a calculate is computed, not taken
+    else {
+      const converted = CONVERSIONS[question.type](raw, (question.choices || []).map((c) => c.name));
+      if (converted.error) errors[`answers.${name}`] = [converted.error];
+      else if (converted.value !== '') typed[name] = converted.value; // blank text is unanswered
+    }
+  }
+  const values = Object.fromEntries(Object.entries(typed).map(([name, value]) => [name, xpathValue(byName[name], value)]));
+  const context = (self) => ({ value: (name) => values[name] ?? '', self, today });
   const clean = {};
   const relevant = {};
-  const values = {};
-  const fail = (name, text) => { (errors[`answers.${name}`] ||= []).push(text); };
-  const known = new Set(questions.filter((q) => !NO_ANSWER.has(q.type)).map((q) => q.name));
-  for (const name of Object.keys(answers || {})) if (!known.has(name)) fail(name, message('form_unknown'));
-
-  const typed = {};
-  for (const q of questions) {
-    if (!known.has(q.name) || isEmpty(answers?.[q.name])) continue;
-    if (!typeError(q, answers[q.name])) typed[q.name] = xpathValue(q, answers[q.name]);
-  }
-  // What an expression sees: a valid answer until the walk finds its question not relevant.
-  Object.assign(values, typed);
-  const context = (self) => ({ value: (name) => values[name] ?? '', self, today });
-
-  const groups = [true];
-  for (const q of questions) {
-    const ast = q.ast || {};
-    if (q.type === GROUP_END) { if (groups.length > 1) groups.pop(); continue; }
-    const here = groups[groups.length - 1] && truthy(ast.relevant, context(''));
-    if (q.type === GROUP_START) { groups.push(here); relevant[q.name] = here; continue; }
-    relevant[q.name] = here;
-    if (q.type === 'calculate') {
-      values[q.name] = here && ast.calculation ? toText(evaluate(ast.calculation, context(''))) : '';
-      if (values[q.name] !== '') clean[q.name] = values[q.name];
-      continue;
+  const groups = [];
+  for (const item of definition?.questions || []) {
+    const { type, name } = item;
+    const ast = item.ast || {};
+    if (type === 'end_group') { groups.pop(); continue; }
+    const here = groups.every(Boolean) && (!ast.relevant || toBoolean(evaluate(ast.relevant, context(''))));
+    relevant[name] = here;
+    if (type === 'begin_group') { groups.push(here); continue; }
+    if (!here) { values[name] = ''; continue; } // later expressions read a hidden question as unanswered
+    if (type === 'calculate') {
+      values[name] = toText(evaluate(ast.calculation, context('')));
+      clean[name] = values[name];
+    } else if (ANSWERED.has(type) && !errors[`answers.${name}`]) {
+      const wrong = answerError(item, typed, values, context);
+      if (wrong) errors[`answers.${name}`] = [wrong];
+      else if (Object.hasOwn(typed, name)) clean[name] = typed[name];
     }
-    if (!here) { values[q.name] = ''; continue; }
-    if (q.type === 'note') continue;
-    const value = answers?.[q.name];
-    if (isEmpty(value)) {
-      if (q.required) fail(q.name, q.required_message || message('form_required'));
-      continue;
-    }
-    const wrong = typeError(q, value);
-    if (wrong) { fail(q.name, wrong); continue; }
-    if (ast.constraint && !toBoolean(evaluate(ast.constraint, context(values[q.name])))) {
-      fail(q.name, q.constraint_message || message('form_constraint'));
-      continue;
-    }
-    clean[q.name] = value;
   }
   return { answers: clean, errors, relevant, values };
 }
 
-/** The server's verdict, on the phone: {answers (clean), errors}. */
+function answerError(question, typed, values, context) {
+  if (!Object.hasOwn(typed, question.name)) {
+    return question.required ? question.required_message || message('form_required') : null;
+  }
+  const constraint = question.ast?.constraint;
+  if (constraint && !toBoolean(evaluate(constraint, context(values[question.name])))) {
+    return question.constraint_message || message('form_constraint');
+  }
+  return null;
+}
+
+/** The server's verdict, on the phone: {answers (what it keeps), errors}. */
 export function validateAnswers(definition, answers, today) {
   const { answers: clean, errors } = walk(definition, answers, today);
   return { answers: clean, errors };
