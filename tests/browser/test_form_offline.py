@@ -7,6 +7,7 @@ import pytest
 
 from fieldwork.extensions import db
 from fieldwork.forms.services import publish_form, upload_form
+from fieldwork.models import Visit
 from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import (
     fill_visit,
@@ -18,7 +19,7 @@ from tests.browser.offline_helpers import (
     stored_visits,
     wait_until_all_sent,
 )
-from tests.builders import make_mipyme, make_user
+from tests.builders import make_mipyme, make_user, make_visit
 from tests.forms.fixtures import CHANNELS, SOURCES, YES_NO, programme_form, programme_survey
 from tests.forms.xlsform import question, xlsform
 
@@ -82,10 +83,12 @@ def test_answers_of_a_hidden_question_are_not_sent(server, page, published):
     page.check(f"{answer('recibio_financiacion')}[value=si]")
     page.fill(answer("monto"), "12")
     page.check(f"{answer('recibio_financiacion')}[value=no]")  # the amount no longer applies
+    page.fill(answer("empleados_formales"), "2")
     save_visit(page)
     wait_until_all_sent(page)
     [visit] = stored_visits()
-    assert visit.answers == {"recibio_financiacion": "no"}
+    # The calculate is the server's own sum: 2 + an unanswered question is NaN, stored as its string.
+    assert visit.answers == {"recibio_financiacion": "no", "empleados_formales": 2, "empleados_total": "NaN"}
 
 
 def second_version() -> bytes:
@@ -115,9 +118,36 @@ def test_version_published_while_a_draft_is_open_keeps_the_draft_on_its_version(
     wait_until_all_sent(page)
     [visit] = stored_visits()
     assert visit.form_version_id == first.id
-    assert visit.answers == {"recibio_financiacion": "no", "observacion": "Cerrado por remodelación"}
+    assert visit.answers == {"recibio_financiacion": "no", "observacion": "Cerrado por remodelación",
+                             "empleados_total": "NaN"}
 
     # The next visit starts on the new version.
     page.wait_for_selector(answer("vende_en_linea"), state="attached")
     assert page.locator(answer("observacion")).count() == 0
     assert second.id != first.id
+
+
+def test_returned_visit_reopens_on_its_own_version_with_its_answers(server, page, published):
+    """Filled in v1 (which this phone never saw), returned by the supervisor after v2 was published."""
+    _, mipyme, supervisor, first = published
+    returned = make_visit(mipyme, review_status="returned", review_comment="Revise el monto.",
+                          form_version_id=first.id,
+                          answers={"recibio_financiacion": "si", "monto": 35.5, "canales": ["tienda", "redes"],
+                                   "observacion": "Primera versión"})
+    publish_form(supervisor, upload_form(supervisor, second_version(), "seguimiento-v2.xlsx"))
+    db.session.commit()
+    log_in_and_get_ready(page, server.url, "lucia")
+    page.goto(server.url + "/visits/mine")
+    page.get_by_role("button", name="Corregir y reenviar").click()
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert page.input_value(answer("monto")) == "35,5"  # as Colombia writes it
+    assert page.is_checked(f"{answer('canales')}[value=redes]")
+    assert page.locator(answer("vende_en_linea")).count() == 0  # v1's questions, not v2's
+    page.fill(answer("monto"), "40,25")
+    page.click("button[type=submit]")
+    page.wait_for_selector("form[data-last-queued]")
+    wait_until_all_sent(page)
+    db.session.expire_all()
+    visit = db.session.get(Visit, returned.id)
+    assert (visit.revision, visit.review_status, visit.form_version_id) == (2, "submitted", first.id)
+    assert visit.answers["monto"] == 40.25 and visit.answers["observacion"] == "Primera versión"
