@@ -3,6 +3,9 @@ came with the cached page), refused by its constraint before saving, and receive
 answers; a version published while a draft is open changes neither the draft nor what it sends."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from fieldwork.extensions import db
@@ -151,3 +154,17 @@ def test_returned_visit_reopens_on_its_own_version_with_its_answers(server, page
     visit = db.session.get(Visit, returned.id)
     assert (visit.revision, visit.review_status, visit.form_version_id) == (2, "submitted", first.id)
     assert visit.answers["monto"] == 40.25 and visit.answers["observacion"] == "Primera versión"
+
+
+def test_today_in_a_constraint_is_the_visit_day_not_the_phones(server, page, published):
+    """A visit typed in on Friday for Monday judges `. <= today()` as on Monday, live."""
+    now = datetime.now(ZoneInfo("America/Bogota"))
+    visit_day, yesterday = now - timedelta(days=4), (now - timedelta(days=1)).date().isoformat()
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    page.fill("input[name=visited_at]", visit_day.strftime("%Y-%m-%dT%H:%M"))
+    page.fill(answer("renovo_matricula"), yesterday)
+    error = page.locator("[data-question=renovo_matricula] .error")
+    assert error.inner_text() == "La fecha no puede ser posterior a la visita."
+    page.fill("input[name=visited_at]", now.strftime("%Y-%m-%dT%H:%M"))
+    assert error.count() == 0

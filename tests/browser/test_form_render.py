@@ -124,3 +124,18 @@ def test_preview_draws_the_embedded_version_and_saves_nothing(live_server, page)
     page.fill(field("amount"), "0")
     assert page.locator("[data-question=amount] .error").inner_text() == "El monto debe ser mayor que cero."
     assert page.evaluate("indexedDB.databases().then((all) => all.map((d) => d.name))") == []
+
+
+def test_today_is_the_visit_day_in_bogota_whatever_the_phones_zone(live_server, browser):
+    """today() is the day of visited_at (typed in the phone's zone) in America/Bogota."""
+    context = browser.new_context(timezone_id="Europe/Madrid", locale="es-CO")
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + "/offline", wait_until="domcontentloaded")
+        days = page.evaluate("""() => import('/static/js/forms/visit-questions.js').then((m) => [
+          m.visitDay('2026-03-03T02:00', 'America/Bogota'),   // 20:00 on the 2nd in Bogotá
+          m.visitDay('2026-03-03T07:00', 'America/Bogota'),   // 01:00 on the 3rd
+        ])""")
+    finally:
+        context.close()
+    assert days == ["2026-03-02", "2026-03-03"]
