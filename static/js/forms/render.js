@@ -42,7 +42,12 @@ function labelText(question, tag, props) {
   const text = el('span');
   text.dataset.template = question.label || question.name;
   const node = el(tag, props, text);
-  if (question.required) node.append(' ', el('abbr', { className: 'required-mark', title: message('form_required_mark'), textContent: '*' }));
+  if (question.required) {
+    // Sighted people see the star (its title on hover); screen readers hear aria-required on the input.
+    const mark = el('abbr', { className: 'required-mark', title: message('form_required_mark'), textContent: '*' });
+    mark.setAttribute('aria-hidden', 'true');
+    node.append(' ', mark);
+  }
   return node;
 }
 
