@@ -15,7 +15,6 @@ def form_js_messages() -> dict[str, str]:
         "form_choice": _("Elija una de las opciones de la lista."),
         "form_date": _("Escriba una fecha AAAA-MM-DD."),
         "form_text": _("Escriba un texto."),
-        "form_text_too_long": _("El texto admite hasta %(max)s caracteres."),
         "form_unknown": _("Esta pregunta no existe en el formulario."),
         "form_not_object": _("Las respuestas deben ser un objeto {pregunta: valor}."),
         "form_required_mark": _("obligatoria"),

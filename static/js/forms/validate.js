@@ -5,7 +5,6 @@ import { t } from '../i18n.js';
 import { evaluate, toBoolean, toText } from './xpath.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const MAX_TEXT = 2000;
 const ANSWERED = new Set(['text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple']);
 
 // Spanish source text (the server's words); the page's message table translates it.
@@ -17,16 +16,15 @@ const MESSAGES = {
   form_choice: 'Elija una de las opciones de la lista.',
   form_date: 'Escriba una fecha AAAA-MM-DD.',
   form_text: 'Escriba un texto.',
-  form_text_too_long: 'El texto admite hasta %(max)s caracteres.',
   form_unknown: 'Esta pregunta no existe en el formulario.',
   form_not_object: 'Las respuestas deben ser un objeto {pregunta: valor}.',
   form_required_mark: 'obligatoria',
 };
 
 /** The message `key` in the page's language (its Spanish source when the page has no table). */
-export function message(key, vars = {}) {
-  const text = t(key, vars);
-  return text === key ? MESSAGES[key].replace(/%\((\w+)\)s/g, (_, name) => String(vars[name] ?? '')) : text;
+export function message(key) {
+  const text = t(key);
+  return text === key ? MESSAGES[key] : text;
 }
 
 export const isEmpty = (value) => value === undefined || value === null || value === '' ||
@@ -40,58 +38,47 @@ function isCalendarDate(text) {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-/** An answer in its stored type: {value}, or {error} with the contract's message. */
-const CONVERSIONS = {
-  integer: (raw) => (isNumber(raw) && Number.isInteger(raw) && Math.abs(raw) < 2 ** 53
-    ? { value: raw } : { error: message('form_integer') }),
-  decimal: (raw) => (isNumber(raw) ? { value: raw } : { error: message('form_decimal') }),
-  date: (raw) => (isCalendarDate(raw) ? { value: raw } : { error: message('form_date') }),
-  select_one: (raw, names) => (typeof raw === 'string' && names.includes(raw)
-    ? { value: raw } : { error: message('form_choice') }),
-  // Kept in the form's order, each choice once: one spelling per answer, as the server stores it.
+/** Whether an answer fits its question's type: null when it does, else the contract's message. */
+const TYPE_ERRORS = {
+  integer: (raw) => (isNumber(raw) && Number.isInteger(raw) && Math.abs(raw) < 2 ** 53 ? null : message('form_integer')),
+  decimal: (raw) => (isNumber(raw) ? null : message('form_decimal')),
+  date: (raw) => (isCalendarDate(raw) ? null : message('form_date')),
+  select_one: (raw, names) => (typeof raw === 'string' && names.includes(raw) ? null : message('form_choice')),
   select_multiple: (raw, names) => (Array.isArray(raw) && raw.every((v) => typeof v === 'string' && names.includes(v))
-    ? { value: names.filter((n) => raw.includes(n)) } : { error: message('form_choice') }),
-  text: (raw) => {
-    if (typeof raw !== 'string') return { error: message('form_text') };
-    const text = raw.trim();
-    return [...text].length > MAX_TEXT ? { error: message('form_text_too_long', { max: MAX_TEXT }) } : { value: text };
-  },
+    ? null : message('form_choice')),
+  text: (raw) => (typeof raw === 'string' ? null : message('form_text')), // kept as typed, spaces included
 };
 
 /** A reference's value: numbers for integer/decimal, a select_multiple's names joined by one space. */
-function xpathValue(question, value) {
-  if (question.type === 'select_multiple') return value.join(' ');
-  return value;
-}
+const xpathValue = (question, value) => (question.type === 'select_multiple' ? value.join(' ') : value);
 
 const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * The contract's walk over `definition`'s questions with `answers` ({name: value}, as the API carries
- * them) on the visit's day `today`. Returns {answers (what the server keeps: relevant, valid answers and
- * the calculates, computed), errors ({"answers.<name>": [message]}), relevant (name → bool), values
- * (name → what later expressions read)}. Step for step fieldwork/forms/answers.py's validate_answers.
+ * them) on the visit's day `today`, step for step fieldwork/forms/answers.py's validate_answers.
+ * Returns {answers (what the server keeps: relevant, valid answers and the non-empty calculates),
+ * errors ({"answers.<name>": [message]}), relevant (name → bool), values (what expressions read)}.
  */
 export function walk(definition, answers, today) {
-  const questions = (definition?.questions || []).filter((q) => q.type !== 'begin_group' && q.type !== 'end_group');
-  const byName = Object.fromEntries(questions.map((q) => [q.name, q]));
-  const errors = {};
-  const typed = {};
   if (answers != null && !isPlainObject(answers)) {
     return { answers: {}, errors: { answers: [message('form_not_object')] }, relevant: {}, values: {} };
   }
-  // Types first, whatever the relevance: a wrong value is wrong even where it will be dropped.
-  for (const [name, raw] of Object.entries(answers || {})) {
+  const given = answers || {};
+  const byName = Object.fromEntries((definition?.questions || [])
+    .filter((q) => q.type !== 'begin_group' && q.type !== 'end_group').map((q) => [q.name, q]));
+  const errors = {};
+  const typed = {}; // name → {value, problem}, for every non-empty answer to a question one answers
+  for (const [name, raw] of Object.entries(given)) {
     const question = Object.hasOwn(byName, name) ? byName[name] : null;
     if (!question || question.type === 'note') errors[`answers.${name}`] = [message('form_unknown')];
-    else if (question.type === 'calculate' || isEmpty(raw)) continue; // a calculate is computed, not taken
-    else {
-      const converted = CONVERSIONS[question.type](raw, (question.choices || []).map((c) => c.name));
-      if (converted.error) errors[`answers.${name}`] = [converted.error];
-      else if (converted.value !== '') typed[name] = converted.value; // blank text is unanswered
+    else if (ANSWERED.has(question.type) && !isEmpty(raw)) {
+      typed[name] = { value: raw, problem: TYPE_ERRORS[question.type](raw, (question.choices || []).map((c) => c.name)) };
     }
   }
-  const values = Object.fromEntries(Object.entries(typed).map(([name, value]) => [name, xpathValue(byName[name], value)]));
+  // Expressions read the answers that fit their type (a calculate is computed here, whatever was sent).
+  const values = {};
+  for (const [name, { value, problem }] of Object.entries(typed)) if (!problem) values[name] = xpathValue(byName[name], value);
   const context = (self) => ({ value: (name) => values[name] ?? '', self, today });
   const clean = {};
   const relevant = {};
@@ -102,24 +89,24 @@ export function walk(definition, answers, today) {
     if (type === 'end_group') { groups.pop(); continue; }
     const here = groups.every(Boolean) && (!ast.relevant || toBoolean(evaluate(ast.relevant, context(''))));
     relevant[name] = here;
-    if (type === 'begin_group') { groups.push(here); continue; }
-    if (!here) { values[name] = ''; continue; } // later expressions read a hidden question as unanswered
-    if (type === 'calculate') {
+    if (type === 'begin_group') groups.push(here);
+    else if (!here) values[name] = ''; // later expressions read it unanswered; its answer, even a malformed one, is dropped
+    else if (type === 'calculate') {
       values[name] = toText(evaluate(ast.calculation, context('')));
-      clean[name] = values[name];
-    } else if (ANSWERED.has(type) && !errors[`answers.${name}`]) {
-      const wrong = answerError(item, typed, values, context);
+      if (values[name] !== '') clean[name] = values[name];
+    } else if (ANSWERED.has(type)) {
+      const wrong = answerError(item, typed[name], values, context);
       if (wrong) errors[`answers.${name}`] = [wrong];
-      else if (Object.hasOwn(typed, name)) clean[name] = typed[name];
+      else if (typed[name]) clean[name] = typed[name].value;
     }
   }
   return { answers: clean, errors, relevant, values };
 }
 
+/** required, then the type, then the constraint: the first that fails. */
 function answerError(question, typed, values, context) {
-  if (!Object.hasOwn(typed, question.name)) {
-    return question.required ? question.required_message || message('form_required') : null;
-  }
+  if (!typed) return question.required ? question.required_message || message('form_required') : null;
+  if (typed.problem) return typed.problem;
   const constraint = question.ast?.constraint;
   if (constraint && !toBoolean(evaluate(constraint, context(values[question.name])))) {
     return question.constraint_message || message('form_constraint');
