@@ -2,10 +2,9 @@
 // update, a failed constraint shows its message beside the field. The verdict comes from validate.js,
 // the same walk the server runs, so what this page lets through the server accepts.
 import { parseDecimal, parseInteger } from '../numbers.js';
-import { isEmpty, message, walk } from './validate.js';
+import { ANSWERED, isEmpty, message, walk } from './validate.js';
 import { toText } from './xpath.js';
 
-const ANSWERABLE = new Set(['text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple']);
 const fieldId = (name) => `q-${name}`;
 const listening = new WeakMap(); // container → the AbortController of its current form's listeners
 const el = (tag, props = {}, ...children) => {
@@ -66,7 +65,7 @@ function input(question, id) {
   return el('input', { ...props, type: 'text' });
 }
 
-/** One question's block: label, hint, input(s); null for groups (drawn by the caller). */
+/** One question's block (label, hint, inputs); groups are drawn by draw(). */
 function questionBlock(question) {
   const id = fieldId(question.name);
   const hint = question.hint ? el('p', { className: 'hint', id: `${id}-hint` }) : null;
@@ -161,7 +160,7 @@ export function renderForm(container, definition, { raw = {}, today }) {
   container.replaceChildren();
   if (definition.title) container.append(el('h2', { textContent: definition.title }));
   draw(container, definition);
-  const questions = (definition.questions || []).filter((q) => ANSWERABLE.has(q.type));
+  const questions = (definition.questions || []).filter((q) => ANSWERED.has(q.type));
   for (const q of questions) writeRaw(container, q, q.name in raw ? raw[q.name] : defaultRaw(q));
   const shown = new Set(); // questions whose live errors the officer has been shown
 

@@ -5,7 +5,7 @@ import { t } from '../i18n.js';
 import { evaluate, toBoolean, toText } from './xpath.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ANSWERED = new Set(['text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple']);
+export const ANSWERED = new Set(['text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple']);
 
 // Spanish source text (the server's words); the page's message table translates it.
 const MESSAGES = {
