@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.services import definition
-from tests.forms.fixtures import complete_form, programme_form, publish
+from tests.forms.fixtures import YES_NO, complete_form, programme_form, publish
+from tests.forms.xlsform import question, xlsform
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +43,20 @@ def answers_for(form: dict) -> st.SearchStrategy:
     return st.fixed_dictionaries({}, optional={**fields, "no_existe": ANYTHING})
 
 
+def chained_form() -> bytes:
+    """Later expressions that read questions which may be hidden (they must then read '' on both sides)."""
+    survey = [
+        question("select_one si_no", "tiene", "¿Tiene local?"),
+        question("integer", "area", "Área del local", relevant="${tiene} = 'si'"),
+        question("integer", "bodega", "Área de bodega", constraint=". < ${area} or ${area} = ''",
+                 constraint_message="La bodega no puede ser mayor que el local."),
+        question("calculate", "total", calculation="concat(${area}, '+', ${bodega})"),
+        question("text", "motivo", "¿Por qué no tiene local?", relevant="${total} = '+' or ${tiene} = 'no'",
+                 required="yes"),
+    ]
+    return xlsform(survey, YES_NO, {"form_title": "Encadenado", "form_id": "encadenado", "version": "1"})
+
+
 def _normalised(clean: dict) -> dict:
     return {name: sorted(value) if isinstance(value, list) else value for name, value in clean.items()}
 
@@ -52,7 +67,8 @@ BROWSER_VERDICT = """async ([definition, answers, today]) => {
 }"""
 
 
-@pytest.mark.parametrize("content", [programme_form(), complete_form()], ids=["programme", "complete"])
+@pytest.mark.parametrize("content", [programme_form(), complete_form(), chained_form()],
+                         ids=["programme", "complete", "chained"])
 def test_browser_and_server_give_the_same_verdict_on_generated_answers(live_server, page, content):
     form = definition(publish(content), "es")
     page.goto(live_server.url + "/offline", wait_until="domcontentloaded")
