@@ -30,7 +30,7 @@ function item(photo) {
   img.width = 96;
   img.height = 96;
   const text = document.createElement('p');
-  text.textContent = `${t('refused_photo_taken', { when: when(photo.taken_at) })}. ${photo.error || ''}`;
+  text.textContent = [t('refused_photo_taken', { when: when(photo.taken_at) }), photo.error].filter(Boolean).join(' · ');
   const retry = button(t('photo_retry'), 'secondary', async () => {
     await store.retryPhoto(photo.id);
     changed();

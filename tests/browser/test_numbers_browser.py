@@ -58,6 +58,10 @@ def test_sales_with_centavos_are_refused_beside_the_field_and_nothing_is_saved(s
     assert sales.get_attribute("aria-invalid") == "true"
     assert sales.get_attribute("aria-describedby") == "monthly_sales_cop-error"
     screenshot(page, "visit-form-sales-with-centavos-phone")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    screenshot(page, "visit-form-sales-with-centavos-laptop")
+    page.set_viewport_size({"width": 390, "height": 844})
 
     page.click("button[type=submit]")
     assert page.locator("#monthly_sales_cop-error").inner_text() == expected
