@@ -1,19 +1,29 @@
-"""The Mipyme list with flags over 5,000 Mipymes and 250,000 visits, against one hand-written SQL
-query over the same data, in the same run; prints both timings and their ratio.
+"""The supervisor's pages and exports at national size, in one run on one data set.
 
-    .venv/bin/python bench/dashboard_bench.py                 # SQLite file in a temporary folder
+    .venv/bin/python bench/dashboard_bench.py                                  # 5,000 / 250,000, SQLite file
+    .venv/bin/python bench/dashboard_bench.py --mipymes 20000 --visits 1000000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fw_bench .venv/bin/python bench/dashboard_bench.py
 
-The PostgreSQL database is emptied (schema dropped and recreated) first. Figures: bench/README.md.
+Measures (median of --runs after a warm-up, through Flask's test client: the whole app, without the
+network): the whole dashboard page; `GET /api/v1/mipymes?per_page=100`; the visit log's first and
+last pages; the Mipyme list with flags in Python (`summarise`, all rows) against one hand-written
+window query; the physical limit (the summary rows alone, joined to their Mipymes); and the two
+visit exports (time to the first byte, total time, peak RSS growth while streaming, and the peak
+of Python allocations under tracemalloc). The PostgreSQL database is emptied first (schema dropped
+and recreated). Works on older commits too (what it cannot measure there it says). Figures:
+bench/README.md.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,9 +38,11 @@ from fieldwork.clock import flag_day  # noqa: E402
 from fieldwork.config import TESTING, _normalise_database_url  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
+from fieldwork.security import hash_password  # noqa: E402
 
-MIPYMES, VISITS, OFFICERS, RUNS = 5_000, 250_000, 25, 7
+OFFICERS = 25
 NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)
+PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway database)
 
 # What a careful person writes by hand: one window pass, the latest visit and the previous
 # figures (lead over the same newest-first window), the open disputes, and the four flags, for every active Mipyme.
@@ -57,29 +69,44 @@ FROM mipymes m LEFT JOIN ranked r ON r.mipyme_id = m.id AND r.rn = 1
 WHERE m.active
 ORDER BY m.name, m.id
 """
+# The physical limit: the summary rows alone, joined to their Mipymes, flags computed in SQL.
+SUMMARY_ONLY = """
+SELECT m.id, m.name, m.nit, m.sector, m.officer_id, m.neighborhood, coalesce(s.visit_count, 0), s.last_visit_at,
+       s.next_follow_up_due, s.follow_up_reason, s.latest_production_units, s.latest_monthly_sales_cop,
+       s.latest_employees, s.previous_production_units, s.previous_monthly_sales_cop, s.previous_employees,
+       s.mipyme_id IS NULL, s.next_follow_up_due < :today,
+       s.last_visit_at < :boundary AND (s.next_follow_up_due IS NULL OR s.next_follow_up_due < :today),
+       coalesce(s.open_disputes, 0) > 0
+FROM mipymes m LEFT JOIN mipyme_summaries s ON s.mipyme_id = m.id
+WHERE m.active
+ORDER BY m.name, m.id
+"""
 
 
-def populate() -> None:
+def populate(mipymes: int, visits: int) -> None:
     rng = random.Random(4)  # noqa: S311 (reproducible test data, not secrets)
     officers = [{"username": f"o{i}", "name": f"Officer {i}", "role": "officer", "password_hash": "x",
                  "active": True, "created_at": NOW} for i in range(OFFICERS)]
+    officers.append({"username": "sup", "name": "Supervisora", "role": "supervisor",
+                     "password_hash": hash_password(PASSWORD), "active": True, "created_at": NOW})
     db.session.execute(insert(User), officers)
-    officer_ids = list(db.session.scalars(select(User.id)))
-    mipymes = [{"name": f"Mipyme {i:05d}", "sector": "alimentos", "owner_name": "", "phone": "", "address": "",
-                "neighborhood": f"Comuna {i % 6 + 1}", "officer_id": officer_ids[i % OFFICERS],
-                "active": i % 50 != 0, "created_at": NOW, "updated_at": NOW} for i in range(MIPYMES)]
-    db.session.execute(insert(Mipyme), mipymes)
+    officer_ids = list(db.session.scalars(select(User.id).where(User.role == "officer")))
+    rows = [{"name": f"Mipyme {i:05d}", "sector": "alimentos", "owner_name": "", "phone": "", "address": "",
+             "neighborhood": f"Comuna {i % 6 + 1}", "officer_id": officer_ids[i % OFFICERS],
+             "active": i % 50 != 0, "created_at": NOW - timedelta(days=800), "updated_at": NOW}
+            for i in range(mipymes)]
+    db.session.execute(insert(Mipyme), rows)
     ids = list(db.session.scalars(select(Mipyme.id)))
     owner_of = dict(db.session.execute(select(Mipyme.id, Mipyme.officer_id)).all())
     batch = []
-    for n in range(VISITS):
+    for n in range(visits):
         mipyme_id = ids[int(rng.paretovariate(1.2)) % len(ids)] if n % 3 else rng.choice(ids)
         visited = NOW - timedelta(minutes=rng.randrange(0, 60 * 24 * 400))
         batch.append({
             "id": str(uuid.UUID(int=rng.getrandbits(128))), "mipyme_id": mipyme_id, "officer_id": owner_of[mipyme_id],
             "visited_at": visited, "topics": ["produccion"], "content_hash": "0" * 64, "revision": 1,
             "production_units": rng.randrange(0, 500), "monthly_sales_cop": rng.randrange(0, 10**8),
-            "employees": rng.randrange(0, 20),
+            "employees": rng.randrange(0, 20), "notes": "Taller ordenado; revisar inventario." if n % 7 else None,
             "follow_up_due": visited.date() + timedelta(days=rng.randrange(5, 60)) if rng.random() < .4 else None,
             "owner_confirmation": rng.choice(("pending", "confirmed", "confirmed", "disputed")),
             "received_at": visited, "updated_at": visited, "review_status": "submitted",
@@ -89,21 +116,62 @@ def populate() -> None:
             batch = []
     if batch:
         db.session.execute(insert(Visit), batch)
+    try:
+        from fieldwork.summary import rebuild  # noqa: PLC0415 (absent on commits before the summary table)
+    except ImportError:
+        rebuild = None
+    if rebuild is not None:
+        started = time.perf_counter()
+        rebuild()
+        print(f"summary rebuild: {time.perf_counter() - started:.1f} s")
     db.session.commit()
 
 
-def timed(action) -> float:
-    """Median wall time of RUNS runs, after one warm-up run."""
+def timed(action, runs: int) -> float:
+    """Median wall time of `runs` runs, after one warm-up run."""
     action()
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def main() -> None:
+def rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        return int(next(line for line in status if line.startswith("VmRSS")).split()[1])
+
+
+def export(client, path: str, trace: bool) -> tuple[float, float, int, int]:
+    """(seconds to the first byte, total seconds, peak RSS growth KB, peak traced KB) of one download."""
+    if trace:
+        tracemalloc.start()
+    before, peak_rss, size = rss_kb(), 0, 0
+    start = time.perf_counter()
+    response = client.get(path, buffered=False)
+    first = None
+    for chunk in response.response:
+        if first is None:
+            first = time.perf_counter() - start
+        size += len(chunk)
+        peak_rss = max(peak_rss, rss_kb() - before)
+    response.close()
+    total = time.perf_counter() - start
+    traced = tracemalloc.get_traced_memory()[1] // 1024 if trace else 0
+    if trace:
+        tracemalloc.stop()
+    assert response.status_code == 200 and size > 1000, (path, response.status_code, size)
+    return first or total, total, peak_rss, traced
+
+
+def main() -> None:  # noqa: PLR0915 (a bench script reads top to bottom)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mipymes", type=int, default=5_000)
+    parser.add_argument("--visits", type=int, default=250_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--no-exports", action="store_true")
+    args = parser.parse_args()
     url = os.environ.get("DATABASE_URL")
     folder = tempfile.mkdtemp(prefix="fw-bench-")
     url = _normalise_database_url(url) if url else f"sqlite:///{folder}/bench.sqlite"
@@ -114,32 +182,71 @@ def main() -> None:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.create_all()
         started = time.perf_counter()
-        populate()
+        populate(args.mipymes, args.visits)
         if url.startswith("postgresql"):
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.execute(text("VACUUM ANALYZE"))
         else:
             db.session.execute(text("ANALYZE"))
-        print(f"{db.engine.dialect.name}: {MIPYMES:,} Mipymes, {VISITS:,} visits loaded in "
-              f"{time.perf_counter() - started:.1f} s")
+            db.session.commit()
+        print(f"{db.engine.dialect.name}: {args.mipymes:,} Mipymes, {args.visits:,} visits loaded in "
+              f"{time.perf_counter() - started:.1f} s; median of {args.runs} runs")
         day = flag_day()
+        params = {"today": day.today, "boundary": day.not_recent_before.replace(tzinfo=None)}
         base = select(Mipyme).where(Mipyme.active.is_(True))
+        db.session.remove()
 
+    client = app.test_client()
+    with app.app_context():
+        response = client.post("/api/v1/session", json={"username": "sup", "password": PASSWORD})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        client.environ_base["HTTP_X_CSRFTOKEN"] = response.get_json()["csrf_token"]
+
+    def page(path: str):
+        def get() -> None:
+            answer = client.get(path)
+            assert answer.status_code == 200, (path, answer.status_code)
+        return get
+
+    def line(what: str, seconds: float) -> None:
+        print(f"{what:<58} {seconds * 1000:9.1f} ms")
+
+    line("dashboard page GET /supervision/", timed(page("/supervision/"), args.runs))
+    line("API GET /api/v1/mipymes?per_page=100", timed(page("/api/v1/mipymes?per_page=100"), args.runs))
+    line("visit log, first page", timed(page("/supervision/visits"), args.runs))
+    first_page = client.get("/supervision/visits").get_data(as_text=True)
+    last = re.search(r'<a href="([^"]+)">[^<]*Última', first_page)
+    last_path = last.group(1).replace("&amp;", "&") if last else f"/supervision/visits?page={args.visits // 50}"
+    line(f"visit log, last page ({last_path[:40]}…)", timed(page(last_path), args.runs))
+
+    with app.app_context():
         def app_list() -> int:
             db.session.expunge_all()
-            summaries, total = summarise(base, day, per_page=MIPYMES)
-            return len(summaries)
+            return len(summarise(base, day, per_page=args.mipymes)[0])
 
         def raw_list() -> int:
-            rows = db.session.execute(text(RAW), {"today": day.today, "boundary": day.not_recent_before
-                                                  .replace(tzinfo=None)}).all()
-            return len(rows)
+            return len(db.session.execute(text(RAW), params).all())
+
+        def summary_only() -> int:
+            return len(db.session.execute(text(SUMMARY_ONLY), params).all())
 
         assert app_list() == raw_list(), "both lists must hold the same Mipymes"
-        ours, raw = timed(app_list), timed(raw_list)
-        print(f"app list (summarise, ORM objects, flags):  {ours * 1000:8.1f} ms  (median of {RUNS})")
-        print(f"hand-written SQL, raw rows:               {raw * 1000:8.1f} ms")
-        print(f"ratio: {ours / raw:.2f}x")
+        ours, raw = timed(app_list, args.runs), timed(raw_list, args.runs)
+        line("Mipyme list with flags, all rows (summarise, ORM objects)", ours)
+        line("hand-written window query over the visits", raw)
+        try:
+            line("physical limit: summary rows joined to Mipymes", timed(summary_only, args.runs))
+        except Exception as error:  # noqa: BLE001 (older commits have no summary table)
+            print(f"physical limit: not measurable here ({type(error).__name__})")
+            db.session.rollback()
+
+    if args.no_exports:
+        return
+    for fmt in ("csv", "xlsx"):
+        first, total, rss, _traced = export(client, f"/supervision/visits.{fmt}", trace=False)
+        _f, _t, _r, traced = export(client, f"/supervision/visits.{fmt}", trace=True)
+        print(f"export visits.{fmt}: first byte {first:6.2f} s, total {total:6.1f} s, "
+              f"RSS growth {rss / 1024:7.1f} MB, traced peak {traced / 1024:7.1f} MB")
 
 
 if __name__ == "__main__":
