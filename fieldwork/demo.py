@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select
 
 from fieldwork import audit, summary
 from fieldwork.clock import programme_zone, utcnow
+from fieldwork.demo_answers import form_answerer, publish_demo_form
 from fieldwork.demo_catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
 from fieldwork.demo_visits import VisitPlan, build_visits
 from fieldwork.extensions import db
@@ -70,7 +71,11 @@ def seed_demo(now: datetime | None = None, rng_seed: int = DEMO_SEED) -> list[tu
     officers, supervisor = _create_staff(start)
     plans = _plan_mipymes(rng, now, officers)
     _create_owners(plans)
-    rows = build_visits(rng, now, programme_zone(), plans, supervisor.id)
+    # The programme adopted its form when it started: every visit answers it. Its own random stream
+    # keeps the rest of the demo as it was before forms.
+    form = publish_demo_form(supervisor, start)
+    answer = form_answerer(random.Random(rng_seed + 1), form, programme_zone())  # noqa: S311
+    rows = build_visits(rng, now, programme_zone(), plans, supervisor.id, answer=answer)
     db.session.execute(insert(Visit), rows)
     summary.rebuild()  # the bulk INSERT bypasses the ORM's flush
     audit.record(None, "demo.seeded", "programme", "demo", via="cli", mipymes=len(plans), visits=len(rows))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -51,9 +52,11 @@ class VisitPlan:
     point: tuple[float, float]  # where the business is on the map
 
 
-def build_visits(rng: random.Random, now: datetime, zone: ZoneInfo, plans: list[VisitPlan],
-                 supervisor_id: int) -> list[dict[str, Any]]:
-    """Every visit of the demo as a row for `insert(Visit)`, reviews and confirmations included."""
+def build_visits(rng: random.Random, now: datetime, zone: ZoneInfo, plans: list[VisitPlan], supervisor_id: int, *,
+                 answer: Callable[[list[VisitPlan], list[list[dict[str, Any]]]], None] | None = None
+                 ) -> list[dict[str, Any]]:
+    """Every visit of the demo as a row for `insert(Visit)`, reviews and confirmations included;
+    `answer` fills in the programme form's answers (before hashing: they are part of the content)."""
     today = now.astimezone(zone).date()
     histories = [_history(rng, now, today, zone, plan) for plan in plans]
     rows = [row for history in histories for row in history]
@@ -61,6 +64,8 @@ def build_visits(rng: random.Random, now: datetime, zone: ZoneInfo, plans: list[
         _review(rng, now, row, supervisor_id)
     _return_some(rng, now, plans, histories, supervisor_id)
     _owners_answer(rng, now, plans, histories, supervisor_id)
+    if answer is not None:
+        answer(plans, histories)
     for row in rows:
         row["content_hash"] = content_hash(row)
         row["updated_at"] = max(t for t in (row["updated_at"], row["reviewed_at"], row["confirmed_at"],

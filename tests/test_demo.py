@@ -8,11 +8,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from fieldwork.clock import programme_zone
 from fieldwork.demo import DemoRefused, demo_logins, seed_demo
+from fieldwork.demo_form import WORKBOOK
 from fieldwork.extensions import db
+from fieldwork.forms.answers import validate_answers
+from fieldwork.forms.definition import localized
+from fieldwork.forms.services import current_version
 from fieldwork.models import SECTORS, Mipyme, User, Visit
 from fieldwork.registry.nit import normalise_nit
-from fieldwork.visits.content import CONTENT_FIELDS, content_hash
+from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
 from tests.builders import make_user
 from tests.conftest import _empty_all_tables, login
 
@@ -64,7 +69,8 @@ def test_visits_cover_six_months_and_look_like_synced_visits(demo):
         assert visit.follow_up_due is None or visit.follow_up_due >= visit.visited_at.date()
         assert visit.officer_id == visit.mipyme.officer_id
         # The same hash the sync API computes, so a phone replaying this visit gets "duplicate".
-        assert visit.content_hash == content_hash({name: getattr(visit, name) for name in CONTENT_FIELDS})
+        assert visit.content_hash == content_hash({name: getattr(visit, name)
+                                                   for name in (*CONTENT_FIELDS, *FORM_FIELDS)})
     assert Counter(v.review_status for v in visits).keys() == {"submitted", "approved", "returned"}
     assert {v.confirmed_via for v in visits} == {None, "account", "link"}
 
@@ -118,7 +124,7 @@ def test_officer_sees_only_their_own_mipymes(demo, client):
 def as_phone_sends_it(visit: Visit, **changes) -> dict:
     """A stored demo visit written back as the officer's phone would send it to /api/v1/visits/sync."""
     location = ("latitude", "longitude", "accuracy_m")
-    body = {name: getattr(visit, name) for name in CONTENT_FIELDS if name not in location}
+    body = {name: getattr(visit, name) for name in (*CONTENT_FIELDS, *FORM_FIELDS) if name not in location}
     body.update(id=visit.id, visited_at=visit.visited_at.isoformat(),
                 follow_up_due=visit.follow_up_due.isoformat() if visit.follow_up_due else None)
     if visit.latitude is not None:
@@ -176,9 +182,53 @@ def test_same_day_and_seed_give_the_same_programme(app):
     def snapshot() -> tuple:
         seed_demo(now=now)
         mipymes = db.session.execute(select(Mipyme.name, Mipyme.nit, Mipyme.phone).order_by(Mipyme.id)).all()
-        visits = db.session.execute(select(Visit.id, Visit.content_hash).order_by(Visit.id)).all()
+        visits = db.session.execute(select(Visit.id, Visit.content_hash, Visit.answers).order_by(Visit.id)).all()
         db.session.remove()
         _empty_all_tables(app)
         return mipymes, visits
 
     assert snapshot() == snapshot()
+
+
+def test_the_supervisor_published_the_valledupar_form_when_the_programme_started(demo, client):
+    current = current_version()
+    assert (current.form_id, current.version, current.uploaded_by.username) == ("mipyme_valledupar", "2026.1",
+                                                                               "supervisora")
+    assert current.original_file == WORKBOOK.read_bytes()  # uploaded as it is in the repo
+    login(client, "oficial1", PASSWORDS["oficial1"])
+    body = client.get("/api/v1/forms/current").get_json()
+    assert body["title"] == "Seguimiento Mipyme Valledupar"
+    assert "canales_venta" in [q["name"] for q in body["questions"]]
+
+
+def test_every_demo_visit_answers_the_form_as_the_sync_would_keep_it(demo):
+    version = current_version()
+    questions = {"questions": localized(version.definition, "es")}
+    visits = db.session.scalars(select(Visit)).all()
+    financed = 0
+    for visit in visits:
+        assert visit.form_version_id == version.id
+        day = visit.visited_at.astimezone(programme_zone()).date()
+        kept, errors = validate_answers(questions, visit.answers, day)
+        assert errors == {} and kept == visit.answers
+        answers = visit.answers
+        assert ("monto_financiacion" in answers) == (answers["recibio_financiacion"] == "si")
+        financed += answers["recibio_financiacion"] == "si"
+        assert 1 <= len(answers["canales_venta"]) <= 3
+        # The form's staff split adds up to the visit's fixed employee figure.
+        assert answers["empleados_formales"] + answers["empleados_informales"] == visit.employees
+        assert answers["total_empleados"] == str(visit.employees)
+    assert 0.08 < financed / len(visits) < 0.35  # some financing, not every month
+    assert {v.answers["tiene_rut"] for v in visits} == {"si", "no"}
+    assert {v.answers.get("fuente_financiacion") for v in visits} >= {"banco", "cooperativa", "familiar"}
+
+
+def test_a_demo_answer_the_form_refuses_is_refused_by_the_sync(demo, client):
+    officer = db.session.scalar(select(User).where(User.username == "oficial1"))
+    visit = db.session.scalar(select(Visit).where(Visit.officer_id == officer.id, Visit.review_status == "returned"))
+    login(client, "oficial1", PASSWORDS["oficial1"])
+    channels = ["local_propio", "whatsapp", "ferias", "tiendas"]
+    bad = as_phone_sends_it(visit, revision=visit.revision + 1, answers={**visit.answers, "canales_venta": channels})
+    result = client.post("/api/v1/visits/sync", json={"visits": [bad]}).get_json()["results"][0]
+    assert result["status"] == "rejected"
+    assert result["errors"] == {"answers.canales_venta": ["Elija como máximo tres canales."]}
