@@ -187,6 +187,14 @@ def test_flags_for_states_every_rule():
     assert flags_for(3, long_ago, date(2025, 3, 31), 0, day) == []
 
 
+def test_flags_for_at_the_edges_of_each_rule():
+    day = FlagDay.at(NOW, BOGOTA, 30)
+    # Exactly the cadence ago (local midnight of today - 30) is not "more than" 30 days: not flagged.
+    assert flags_for(1, day.not_recent_before, None, 0, day) == []
+    assert flags_for(1, day.not_recent_before - timedelta(seconds=1), None, 0, day) == ["no_recent_visit"]
+    assert flags_for(1, day.not_recent_before, None, 1, day) == ["disputed"]  # one open dispute is enough
+
+
 def test_days_overdue_is_zero_on_the_due_day_and_none_before():
     day = FlagDay.at(NOW, BOGOTA, 30)
     assert days_overdue(date(2025, 3, 28), day) == 3
