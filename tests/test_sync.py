@@ -1,6 +1,7 @@
 """`POST /api/v1/visits/sync`: every status, every rejection with its Spanish message, exactly once."""
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Visit
+from fieldwork.models.visit_record import ReviewEvent, VisitRevision
 from fieldwork.visits import sync
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import form_token, login
@@ -116,6 +118,25 @@ def test_returned_visit_goes_back_to_submitted_when_fixed(officer_client, office
     db.session.commit()
     assert send(officer_client, {**visit, "employees": 5, "revision": 2})[0]["status"] == "updated"
     assert stored(visit["id"]).review_status == "submitted"
+
+
+def test_an_edit_is_audited_and_kept_with_its_author(officer_client, officer, mipyme):
+    visit = visit_payload(mipyme.id)
+    send(officer_client, visit)
+    row = stored(visit["id"])
+    row.review_status, row.owner_confirmation, row.confirmed_via = "returned", "confirmed", "account"
+    db.session.commit()
+    assert send(officer_client, {**visit, "employees": 5, "revision": 2})[0]["status"] == "updated"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "visit.updated"))
+    assert (entry.actor_id, entry.entity_type, entry.entity_id, entry.via) == (officer.id, "visit", visit["id"], "api")
+    assert json.loads(entry.details) == {"revision": 2, "previous_revision": 1,
+                                         "review_status": "returned→submitted",
+                                         "owner_confirmation": "confirmed→pending"}
+    revisions = db.session.scalars(select(VisitRevision.revision).where(VisitRevision.visit_id == visit["id"])
+                                   .order_by(VisitRevision.id)).all()
+    assert revisions == [1, 2]
+    event = db.session.scalar(select(ReviewEvent).where(ReviewEvent.visit_id == visit["id"]))
+    assert (event.kind, event.author_id) == ("resubmitted", officer.id)
 
 
 def test_owner_confirmation_is_asked_again_after_an_edit(officer_client, mipyme):
