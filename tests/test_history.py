@@ -202,3 +202,14 @@ def test_registration_day_is_the_bogota_day(app, supervisor):
     app.config["FIELDWORK_CLOCK"] = lambda: datetime(2026, 3, 13, 3, 30, tzinfo=UTC)
     mipyme = services.create_mipyme({"name": "Nocturna", "sector": "otro", "officer_id": None}, supervisor)
     assert mipyme.enrolled_on == date(2026, 3, 12)
+
+
+def test_take_over_day_is_told_in_bogota_time(make_client, marta, jose, supervisor, mipyme):
+    # 02:00 UTC on the 10th is 21:00 on the 9th in Bogotá: that is the day José took over.
+    late_evening = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+    services.update_mipyme(mipyme, {"officer_id": jose.id}, supervisor, now=late_evening)
+    db.session.commit()
+    result = send(client_for(make_client, jose), mipyme_id=mipyme.id,
+                  visited_at=(late_evening - timedelta(hours=1)).isoformat())
+    assert result["errors"] == {"mipyme_id": [
+        "Usted recibió esta Mipyme el 2026-03-09; no puede registrar visitas anteriores."]}
