@@ -53,12 +53,12 @@ bench: $(VENV)/.dev-installed translations
 	$(BIN)/python bench/sync_bench.py
 	$(BIN)/python bench/dashboard_bench.py
 
-# A longer fuzz run than `make test` does: schemathesis with its coverage phase and hypothesis with
-# more examples on every fuzzed input (FUZZ_EXAMPLES=1000 make fuzz for longer still).
+# A longer fuzz run than `make test` does: schemathesis with its coverage phase, hypothesis with
+# more examples on every fuzzed input and on every page for every role (FUZZ_EXAMPLES=1000 for longer).
 FUZZ_EXAMPLES ?= 200
 fuzz: $(VENV)/.dev-installed translations
 	FIELDWORK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:cacheprovider \
-		tests/test_api_schemathesis.py tests/test_fuzz_inputs.py
+		tests/test_api_schemathesis.py tests/test_fuzz_inputs.py tests/test_fuzz_pages.py
 
 # 50 officers syncing batches of 20 for 60 s against gunicorn -w 4 on PostgreSQL (LOAD_DATABASE_URL,
 # default a database fw_load on the local server, recreated by the run); see bench/README.md.

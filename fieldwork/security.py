@@ -64,5 +64,7 @@ def is_safe_next(target: str | None) -> bool:
     """Only local paths may follow a login (no `//evil.example`, no scheme, no backslash tricks)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return False
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return False  # CR/LF would split the Location header (werkzeug refuses it: a 500)
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc

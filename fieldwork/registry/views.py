@@ -34,7 +34,7 @@ def mipymes() -> Any:
     """The registry, with a name search and the inactive ones on request."""
     q = (request.args.get("q") or "").strip()[:160]
     show_inactive = request.args.get("inactive") == "1"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = max(1, min(request.args.get("page", 1, type=int) or 1, 1_000_000))  # a huge OFFSET overflows
     query = select(Mipyme, User.name.label("officer_name")).outerjoin(User, User.id == Mipyme.officer_id)
     if q:
         query = query.where(Mipyme.name.ilike(f"%{q}%"))

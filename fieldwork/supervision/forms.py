@@ -14,6 +14,7 @@ from fieldwork.models import User
 from fieldwork.read_revision import ReadRevisionForm
 
 MAX_COMMENT = 2000
+MAX_DATABASE_INTEGER = 2**31 - 1
 
 
 def _choices(labels: dict[str, Any], empty: Any) -> dict[str, str]:
@@ -77,7 +78,9 @@ class VisitFilterForm(FilterForm):
         self.owner_confirmation.choices = _choices(CONFIRMATION_LABELS, _l("Todas"))
 
     def validate_mipyme_id(self, field: HiddenField) -> None:
-        if field.data and not str(field.data).isdigit():
+        # isdigit() admits "²", which int() refuses; past INTEGER the database refuses it.
+        if field.data and not (str(field.data).isascii() and str(field.data).isdigit()
+                               and int(field.data) <= MAX_DATABASE_INTEGER):
             raise ValidationError(_l("Mipyme no válida."))
 
     def validate_date_to(self, field: DateField) -> None:

@@ -136,7 +136,10 @@ def table_helpers() -> dict[str, Any]:
 
 def url_with(endpoint: str | None = None, **changes: Any) -> str:
     """The current page's URL (or `endpoint`'s) with its query string changed; None drops a key."""
-    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in changes}
+    # url_for reads `endpoint` and `_anchor`, `_method`, `_scheme`, `_external` itself: from a query
+    # string they were a 500 (TypeError, BuildError). No filter of ours is named so.
+    args = {k: v for k, v in request.args.to_dict(flat=False).items()
+            if k not in changes and k != "endpoint" and not k.startswith("_")}
     args.update({k: v for k, v in changes.items() if v not in (None, "")})
     view_args = (request.view_args or {}) if endpoint is None else {}
     return url_for(endpoint or request.endpoint, **view_args, **args)

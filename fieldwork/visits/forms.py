@@ -49,7 +49,8 @@ class WholeNumber:
 
 class VisitForm(FlaskForm):
     id = HiddenField()
-    revision = HiddenField(default="1")
+    revision = HiddenField(default="1", validators=[Regexp(r"^[1-9][0-9]{0,8}$", message=_l(
+        "El formulario llegó incompleto. Recargue la página e intente de nuevo."))])
     mipyme_id = SelectField(_l("Mipyme visitada"), validators=[InputRequired(_l("Elija la Mipyme visitada."))])
     visited_at = DateTimeLocalField(
         _l("Fecha y hora de la visita"), format="%Y-%m-%dT%H:%M",
