@@ -15,6 +15,7 @@ from fieldwork.clock import flag_day
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Mipyme
 from fieldwork.registry import services
+from fieldwork.search import name_matches
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 
@@ -93,8 +94,7 @@ def list_mipymes() -> Any:
     if "sector" in args:
         query = query.where(Mipyme.sector == args["sector"])
     if args.get("q"):
-        pattern = "%" + args["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(Mipyme.name.ilike(pattern, escape="\\"))
+        query = query.where(name_matches(Mipyme.search_name, args["q"]))
     sort = args.get("sort", "name")
     summaries, total = summarise(query, flag_day(), flag=args.get("flag"), page=args["page"],
                                  per_page=args["per_page"], sort=sort.lstrip("-"), descending=sort.startswith("-"))

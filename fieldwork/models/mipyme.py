@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 from sqlalchemy import Boolean, Date, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fieldwork.extensions import db
 from fieldwork.models.types import UTCDateTime, utcnow
 from fieldwork.models.user import User
+from fieldwork.search import SEARCH_NAME_LENGTH, fold
 
 # Codes are stored; labels are translated in fieldwork/labels.py.
 SECTORS = (
@@ -32,11 +34,19 @@ def registration_day(context: Any) -> date:
     return created.astimezone(zone).date()
 
 
+def _folded_name(context: DefaultExecutionContext) -> str:
+    return fold(context.get_current_parameters().get("name"))
+
+
 class Mipyme(db.Model):
     __tablename__ = "mipymes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
+    # `name` folded by fieldwork.search.fold, for searches that ignore case and accents; kept on
+    # every write: ORM assignments by `_keep_search_name`, Core inserts by the column default.
+    search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_LENGTH), index=True,
+                                             default=_folded_name)
     # Stored without dots, with the check digit after a dash: "900.123.456-8" -> "900123456-8".
     nit: Mapped[str | None] = mapped_column(String(16), unique=True)
     sector: Mapped[str] = mapped_column(String(32), index=True)
@@ -53,6 +63,11 @@ class Mipyme(db.Model):
     enrolled_on: Mapped[date] = mapped_column(Date, default=registration_day)
 
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
+
+    @validates("name")
+    def _keep_search_name(self, _key: str, name: str) -> str:
+        self.search_name = fold(name)
+        return name
 
     def __repr__(self) -> str:
         return f"<Mipyme {self.id} {self.name}>"

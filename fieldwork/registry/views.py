@@ -13,6 +13,7 @@ from fieldwork.models import Mipyme, User
 from fieldwork.owners import accounts
 from fieldwork.registry import bp, services
 from fieldwork.registry.forms import ActiveForm, MipymeForm
+from fieldwork.search import name_matches
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 
@@ -37,7 +38,7 @@ def mipymes() -> Any:
     page = max(1, min(request.args.get("page", 1, type=int) or 1, 1_000_000))  # a huge OFFSET overflows
     query = select(Mipyme, User.name.label("officer_name")).outerjoin(User, User.id == Mipyme.officer_id)
     if q:
-        query = query.where(Mipyme.name.ilike(f"%{q}%"))
+        query = query.where(name_matches(Mipyme.search_name, q))
     if not show_inactive:
         query = query.where(Mipyme.active.is_(True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

@@ -13,6 +13,7 @@ from fieldwork.clock import start_of_day
 from fieldwork.extensions import db
 from fieldwork.flags import FLAG_CODES, FlagDay
 from fieldwork.models import Mipyme, MipymeSummaryRow, User, Visit
+from fieldwork.search import name_matches
 
 
 @dataclass(frozen=True)
@@ -153,13 +154,8 @@ def mipyme_filter(base: Select[Any], args: dict[str, Any]) -> Select[Any]:
     if args.get("neighborhood"):
         base = base.where(Mipyme.neighborhood == args["neighborhood"])
     if args.get("q"):
-        base = base.where(Mipyme.name.ilike(like_pattern(args["q"]), escape="\\"))
+        base = base.where(name_matches(Mipyme.search_name, args["q"]))
     return base
-
-
-def like_pattern(text: str) -> str:
-    """`%text%` with LIKE's wildcards escaped, so a search for "50%" means 50%."""
-    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def local_range(first: date | None, last: date | None, zone: ZoneInfo) -> tuple[datetime | None, datetime | None]:

@@ -17,6 +17,7 @@ from fieldwork.extensions import db
 from fieldwork.keyset import Key, Page, keyset_page, page_request
 from fieldwork.labels import label
 from fieldwork.models import TOPICS, Mipyme, User, Visit
+from fieldwork.search import name_matches
 from fieldwork.supervision import queries
 from fieldwork.supervision.forms import MipymeFilterForm, VisitFilterForm
 from fieldwork.visit_history import corrected_condition
@@ -105,7 +106,7 @@ def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
     conditions = {
         "officer_id": lambda v: Visit.officer_id == v,
         "mipyme_id": lambda v: Visit.mipyme_id == v,
-        "mipyme": lambda v: Mipyme.name.ilike(queries.like_pattern(v), escape="\\"),
+        "mipyme": lambda v: name_matches(Mipyme.search_name, v),
         "review_status": lambda v: Visit.review_status == v,
         "owner_confirmation": lambda v: Visit.owner_confirmation == v,
     }
