@@ -29,6 +29,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "FIELDWORK_PROXY_HOPS": int(os.environ.get("FIELDWORK_PROXY_HOPS", "0")),
         # Behind HTTPS the session cookie gets Secure and the __Host- prefix (see security headers).
         "FIELDWORK_HTTPS": os.environ.get("FIELDWORK_HTTPS", "") == "1",
+        # Per-officer throttles (Flask-Limiter notation); see bench/README.md for where they sit.
+        "RATELIMIT_SYNC": os.environ.get("FIELDWORK_RATELIMIT_SYNC"),
+        "RATELIMIT_SYNC_VISITS": os.environ.get("FIELDWORK_RATELIMIT_SYNC_VISITS"),
+        "RATELIMIT_PHOTOS": os.environ.get("FIELDWORK_RATELIMIT_PHOTOS"),
     }
 
 
@@ -37,7 +41,9 @@ DEFAULTS: dict[str, Any] = {
     # 500 visits with notes of 2,000 characters fit well within this; photos are capped separately.
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "MAX_PHOTO_BYTES": 10 * 1024 * 1024,
-    "MAX_PHOTO_PIXELS": 40_000_000,
+    # Checked from the header, before decoding: a 150 KB PNG of 40 megapixels took 2-4 s of CPU and
+    # 285 MB to decode. Phones send at most 1600 px a side (static/js/photos.js); 24 MP is a 6000x4000 camera.
+    "MAX_PHOTO_PIXELS": 24_000_000,
     "SYNC_MAX_BATCH": 500,
     # OWASP's floor for PBKDF2-HMAC-SHA256 is 600,000 iterations; Werkzeug's default scrypt is below its floor.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
@@ -55,6 +61,11 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRMATION_LINK_MAX_AGE": 30 * 24 * 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    # An officer's real day: 5-20 visits, each sent once or twice (an edit, a lost answer), 1-5
+    # photos each; a phone back after a month offline sends a few hundred visits in batches of 100.
+    "RATELIMIT_SYNC": "30 per minute;300 per hour",
+    "RATELIMIT_SYNC_VISITS": "2000 per hour;5000 per day",
+    "RATELIMIT_PHOTOS": "60 per minute;1000 per hour",
 }
 
 TESTING: dict[str, Any] = {

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -37,7 +38,8 @@ def _messages() -> dict[int, str]:
 def _respond(status: int, message: str | None = None) -> Any:
     text = message or _messages().get(status, _("Ocurrió un error."))
     if is_api_request():
-        return error_response(status, text)
+        # A refusal for the whole request, not a field: `_schema`, as marshmallow names it.
+        return error_response(status, text, {"_schema": [text]} if status == 429 else None)
     return render_template("error.html", status=status, message=text), status
 
 
@@ -61,6 +63,8 @@ def register_error_handlers(app: Flask) -> None:
         message = None
         if isinstance(error.description, str) and getattr(error, "fieldwork_message", False):
             message = error.description
+        elif isinstance(error, RateLimitExceeded) and error.limit.error_message:
+            message = error.description  # the throttle's own words (what was kept, when it resumes)
         return _respond(status, message)
 
     @app.errorhandler(Exception)

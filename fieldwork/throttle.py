@@ -1,7 +1,10 @@
-"""Throttles for guessing attacks (Flask-Limiter): the login, page and API, and owners' confirmation links.
+"""Throttles (Flask-Limiter): guessing at the login and owners' confirmation links, and each officer's
+sync and photo uploads.
 
-Each throttle counts per account (the username tried, or the link's token) and per client address,
+Guessing counts per account (the username tried, or the link's token) and per client address,
 so guessing can neither hammer one account from many addresses nor many accounts from one address.
+Sync and uploads count per officer: one phone gone wrong (or a script) cannot fill the database or
+the disk, while an office's real day stays far below the limits (bench/README.md, "Throttles").
 Over the limit the API answers 429 JSON and pages a Spanish 429 page (fieldwork/errors.py), with a
 Retry-After header. Counters live in RATELIMIT_STORAGE_URI: memory by default (one process), Redis
 with several workers or machines, so that the limits hold across all of them.
@@ -14,6 +17,8 @@ from typing import Any
 
 from flask import current_app, g, request
 from flask.wrappers import Response
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from fieldwork.extensions import limiter
 
@@ -82,3 +87,43 @@ def link_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
     view = limiter.shared_limit(_link_limit, scope="link-probe", key_func=client_address, methods=["GET"],
                                 deduct_when=_not_a_link)(view)
     return view
+
+
+def _officer() -> str:
+    return f"officer:{current_user.id}"
+
+
+def _batch_size() -> int:
+    """A sync costs one per visit it carries: the limit bounds visits stored, not only requests."""
+    data = request.get_json(silent=True)
+    visits = data.get("visits") if isinstance(data, dict) else None
+    return max(1, len(visits)) if isinstance(visits, list) else 1
+
+
+def _officer_limit(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
+
+
+def sync_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Sync batches per officer, and the visits they carry. Put it under `roles_required`: the
+    officer is known, and a request without a session answers 401 without counting."""
+    view = limiter.limit(_officer_limit("RATELIMIT_SYNC"), scope="sync-requests", key_func=_officer,
+                         error_message=_sync_refused)(view)
+    view = limiter.limit(_officer_limit("RATELIMIT_SYNC_VISITS"), scope="sync-visits", key_func=_officer,
+                         cost=_batch_size, error_message=_sync_refused)(view)
+    return view
+
+
+def _sync_refused() -> str:
+    return _("Demasiados envíos seguidos. Nada de este lote se guardó: sus visitas siguen en el teléfono "
+             "y se enviarán solas cuando pase la espera.")
+
+
+def _photos_refused() -> str:
+    return _("Demasiadas fotos seguidas. La foto sigue en el teléfono y se enviará sola cuando pase la espera.")
+
+
+def photo_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Photo uploads per officer (under `roles_required`, as `sync_throttle`)."""
+    return limiter.limit(_officer_limit("RATELIMIT_PHOTOS"), scope="photo-uploads", key_func=_officer,
+                         error_message=_photos_refused)(view)

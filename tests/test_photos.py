@@ -4,7 +4,9 @@ from __future__ import annotations
 import errno
 import io
 import os
+import struct
 import uuid
+import zlib
 
 import pytest
 from PIL import Image
@@ -118,6 +120,25 @@ def test_image_with_absurd_dimensions_is_rejected_before_decoding(world):
     response = upload(world["client"], world["visit"].id, bomb)
     assert response.status_code == 400
     assert "demasiados píxeles" in response.get_json()["errors"]["file"][0]
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares `width` x `height` and holds no pixels: only a decoder would notice."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("size", [(8_000, 5_000), (40_000_000, 1), (6_001, 4_000)])
+def test_forty_megapixel_png_is_refused_from_its_header_with_a_clear_error(world, size):
+    """The outside tester's 40 MP PNG: refused by its declared size, before any pixel is decoded (this
+    one has none: a decoder would have answered "not a valid image")."""
+    response = upload(world["client"], world["visit"].id, png_header_only(*size), filename="foto.png")
+    assert response.status_code == 400
+    message = response.get_json()["errors"]["file"][0]
+    assert "demasiados píxeles" in message and "24 megapíxeles" in message
+    assert photo_count() == 0
 
 
 def test_retried_upload_answers_200_with_the_stored_photo(world):

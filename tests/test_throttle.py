@@ -1,16 +1,21 @@
 """Guessing is throttled (Flask-Limiter): logins and confirmation links, per account and per address."""
 from __future__ import annotations
 
+import io
 import os
+import uuid
 
 import pytest
+from PIL import Image
+from sqlalchemy import func, select
 
 from fieldwork import create_app
 from fieldwork.config import TESTING
-from fieldwork.extensions import db
+from fieldwork.extensions import db, limiter
+from fieldwork.models import Visit
 from fieldwork.owners import links
-from tests.builders import PASSWORD, make_mipyme, make_user, make_visit
-from tests.conftest import CsrfClient, form_token
+from tests.builders import PASSWORD, make_mipyme, make_user, make_visit, visit_payload
+from tests.conftest import CsrfClient, form_token, login
 
 
 def _throttled(database, **config):
@@ -162,3 +167,108 @@ def test_counts_live_in_redis_when_configured(database, app):
     for worker in workers:
         with worker.app_context():
             db.engine.dispose()
+
+
+# --- sync and photo uploads, per officer (issue 11, item 5) ------------------------------------------
+
+def _officer_app(database, **limits):
+    return _throttled(database, **{"RATELIMIT_SYNC": "1000 per minute", "RATELIMIT_SYNC_VISITS": "1000 per hour",
+                                   "RATELIMIT_PHOTOS": "1000 per minute", **limits})
+
+
+def _stored(ids):
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Visit).where(Visit.id.in_(ids)))
+
+
+def _sync(client, visits):
+    return client.post("/api/v1/visits/sync", json={"visits": visits})
+
+
+@pytest.fixture
+def phone(database, app):
+    """An officer's phone against an app whose sync allows 2 batches a minute."""
+    throttled = _officer_app(database, RATELIMIT_SYNC="2 per minute")
+    with throttled.app_context():
+        officer = make_user("officer", username="olga")
+        mipyme = make_mipyme(officer)
+        client = throttled.test_client()
+        login(client, officer)
+        yield {"app": throttled, "client": client, "new": lambda: visit_payload(mipyme.id), "officer": officer}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_too_many_batches_answer_429_with_retry_after_and_store_nothing(phone):
+    client = phone["client"]
+    assert [_sync(client, [phone["new"]()]).status_code for _ in range(2)] == [200, 200]
+    refused = [phone["new"](), phone["new"]()]
+    response = _sync(client, refused)
+    assert response.status_code == 429 and response.is_json
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert "Nada de este lote se guardó" in response.get_json()["errors"]["_schema"][0]
+    assert _stored([v["id"] for v in refused]) == 0
+
+
+def test_the_refused_batch_is_stored_once_sent_again_after_the_wait(phone):
+    client = phone["client"]
+    for _ in range(2):
+        _sync(client, [phone["new"]()])
+    refused = [phone["new"](), phone["new"]()]
+    assert _sync(client, refused).status_code == 429
+    limiter.reset()  # the window has passed (no sleeping in tests)
+    response = _sync(client, refused)
+    assert [r["status"] for r in response.get_json()["results"]] == ["created", "created"]
+    assert _stored([v["id"] for v in refused]) == 2
+
+
+def test_one_officers_throttle_leaves_the_others_alone(phone):
+    for _ in range(3):
+        _sync(phone["client"], [phone["new"]()])
+    other = make_user("officer", username="omar")
+    client = phone["app"].test_client()
+    login(client, other)
+    assert _sync(client, [visit_payload(make_mipyme(other).id)]).status_code == 200
+
+
+def test_a_request_without_a_session_is_refused_and_does_not_count(phone):
+    anonymous = phone["app"].test_client()
+    assert all(_sync(anonymous, []).status_code in (400, 401) for _ in range(3))
+    assert _sync(phone["client"], [phone["new"]()]).status_code == 200
+
+
+def test_the_visits_limit_counts_visits_not_requests(database, app):
+    throttled = _officer_app(database, RATELIMIT_SYNC_VISITS="5 per hour")
+    with throttled.app_context():
+        officer = make_user("officer", username="olga")
+        mipyme = make_mipyme(officer)
+        client = throttled.test_client()
+        login(client, officer)
+        assert _sync(client, [visit_payload(mipyme.id) for _ in range(3)]).status_code == 200
+        second = [visit_payload(mipyme.id) for _ in range(3)]
+        assert _sync(client, second).status_code == 429  # 6 visits > 5, though only 2 requests
+        assert _stored([v["id"] for v in second]) == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_photo_uploads_are_throttled_per_officer(database, app):
+    throttled = _officer_app(database, RATELIMIT_PHOTOS="1 per minute")
+    with throttled.app_context():
+        officer = make_user("officer", username="olga")
+        visit = make_visit(make_mipyme(officer), officer)
+        client = throttled.test_client()
+        login(client, officer)
+
+        def upload():
+            data = io.BytesIO()
+            Image.new("RGB", (8, 8), "teal").save(data, "JPEG")
+            return client.post(f"/api/v1/visits/{visit.id}/photos", content_type="multipart/form-data",
+                               data={"photo_id": str(uuid.uuid4()), "file": (io.BytesIO(data.getvalue()), "f.jpg")})
+
+        assert upload().status_code == 201
+        refused = upload()
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+        assert "La foto sigue en el teléfono" in refused.get_json()["errors"]["_schema"][0]
+        db.session.remove()
+        db.engine.dispose()

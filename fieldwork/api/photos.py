@@ -18,6 +18,7 @@ from fieldwork.extensions import db
 from fieldwork.models import ROLES, Photo, Visit
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.throttle import photo_throttle
 from fieldwork.visits.access import can_see_visit
 from fieldwork.visits.photos import photo_path, store_photo
 
@@ -38,6 +39,7 @@ def _install_form_guard(state: BlueprintSetupState) -> None:
 
 @bp.post("/visits/<visit_id>/photos")
 @roles_required("officer")
+@photo_throttle
 def upload_photo(visit_id: str) -> Any:
     """Add a photo to one of the caller's visits; the same `photo_id` again answers 200.
     ---
@@ -55,6 +57,10 @@ def upload_photo(visit_id: str) -> Any:
         201: {description: La foto guardada., content: {application/json: {schema: PhotoRefSchema}}}
         200: {description: Esa foto ya estaba guardada., content: {application/json: {schema: PhotoRefSchema}}}
         409: {description: El photo_id pertenece a otra visita., content: {application/json: {schema: Error}}}
+        429:
+          description: "Demasiadas fotos de este funcionario seguidas; reenvíe tras Retry-After segundos."
+          headers: {Retry-After: {schema: {type: integer}, description: Segundos que debe esperar.}}
+          content: {application/json: {schema: Error}}
         503: {description: "No se pudo escribir la foto; reintente.", content: {application/json: {schema: Error}}}
         507:
           description: "Sin espacio en el servidor; reintente más tarde."

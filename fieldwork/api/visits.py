@@ -23,12 +23,14 @@ from fieldwork.extensions import db
 from fieldwork.models import ROLES, Visit
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.throttle import sync_throttle
 from fieldwork.visits.access import can_see_visit, visible_visits
 from fieldwork.visits.sync_service import sync_and_commit
 
 
 @bp.post("/visits/sync")
 @roles_required("officer")
+@sync_throttle
 def sync_visits() -> Any:
     """Store a batch of visits made offline; one result per visit, in order.
     ---
@@ -45,6 +47,10 @@ def sync_visits() -> Any:
           content: {application/json: {schema: SyncResponseSchema}}
         413:
           description: "Más de 500 visitas (nada se guarda) o cuerpo demasiado grande."
+          content: {application/json: {schema: Error}}
+        429:
+          description: "Demasiados envíos de este funcionario: nada del lote se guardó; reenvíe tras Retry-After s."
+          headers: {Retry-After: {schema: {type: integer}, description: Segundos que debe esperar.}}
           content: {application/json: {schema: Error}}
         503:
           description: "Servidor ocupado; reintente (nada se perdió)."
