@@ -9,6 +9,9 @@ seconds) until the time is up. A share of the batches (`--replay`) is sent a sec
 does when an answer is lost, and must answer `duplicate`. A failed batch is sent again, as the
 outbox does. It prints throughput, p50/p95/p99 latency and errors, then checks that the database
 holds every acknowledged visit exactly once. Exit status 1 on any error, loss or duplicate.
+This load is far past an office's real day, so the per-officer throttles are raised for it; with
+`--throttled` they stay at the production values: a 429 then waits its Retry-After, as the phone
+does, and the run shows how soon an officer meets them (bench/README.md, "Throttles").
 Traffic goes only to 127.0.0.1 and stops by itself (bounded in time and threads).
 """
 from __future__ import annotations
@@ -55,6 +58,7 @@ class Officer:
     acknowledged: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     replays: int = 0
+    throttled: int = 0
 
 
 def prepare_database(url: str, officers: int) -> list[Officer]:
@@ -99,11 +103,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, workers: int, port: int) -> subprocess.Popen[bytes]:
+UNTHROTTLED = {"FIELDWORK_RATELIMIT_SYNC": "1000000 per minute",
+               "FIELDWORK_RATELIMIT_SYNC_VISITS": "100000000 per hour"}
+
+
+def start_server(url: str, workers: int, port: int, throttled: bool = False) -> subprocess.Popen[bytes]:
     instance = ROOT / "instance" / "load"
     instance.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load-test-" + uuid.uuid4().hex,
-           "FIELDWORK_INSTANCE_PATH": str(instance)}
+           "FIELDWORK_INSTANCE_PATH": str(instance), **({} if throttled else UNTHROTTLED)}
     log = open(instance / "gunicorn.log", "wb")  # noqa: SIM115 (kept open for the server's lifetime)
     print(f"gunicorn log: {instance / 'gunicorn.log'}")
     process = subprocess.Popen(  # noqa: S603 (fixed arguments)
@@ -170,6 +178,10 @@ def run_officer(officer: Officer, run: Run, seed: int) -> None:
             officer.errors.append(type(error).__name__)
             continue  # the outbox keeps the batch and tries again
         officer.latencies.append(time.perf_counter() - began)
+        if response.status_code == 429:  # throttled: nothing stored; wait what the server says, send again
+            officer.throttled += 1
+            time.sleep(min(float(response.headers.get("Retry-After", "1")), max(0.0, stop_at[0] - time.monotonic())))
+            continue
         if response.status_code != 200:
             officer.errors.append(f"HTTP {response.status_code}")
             continue
@@ -211,6 +223,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--think", type=float, default=0.0, help="seconds an officer waits between batches")
     parser.add_argument("--replay", type=float, default=0.1, help="share of batches sent twice")
+    parser.add_argument("--throttled", action="store_true", help="keep the production per-officer throttles")
     args = parser.parse_args()
     if not (1 <= args.officers <= 200 and 1 <= args.batch <= 500 and 0 < args.duration <= 600):
         parser.error("bounded run: 1-200 officers, batches of 1-500, at most 600 s")
@@ -219,7 +232,7 @@ def main() -> int:
     print(f"preparing {make_url(url).render_as_string(hide_password=True)}: {args.officers} officers")
     officers = prepare_database(url, args.officers)
     port = free_port()
-    server = start_server(url, args.workers, port)
+    server = start_server(url, args.workers, port, throttled=args.throttled)
     base = f"http://127.0.0.1:{port}"
     start = threading.Barrier(args.officers + 1)
     stop_at = [float("inf")]
@@ -249,6 +262,9 @@ def main() -> int:
     if latencies:
         print(f"latency ms: p50 {percentile(latencies, .50) * 1000:.0f}  p95 {percentile(latencies, .95) * 1000:.0f}  "
               f"p99 {percentile(latencies, .99) * 1000:.0f}  max {max(latencies) * 1000:.0f}")
+    throttled = sum(o.throttled for o in officers)
+    print(f"throttled (429, waited Retry-After): {throttled} answers, "
+          f"{sum(1 for o in officers if o.throttled)} of {len(officers)} officers")
     print(f"errors {len(errors)} {sorted(set(errors))[:5]}")
     print(f"database: {stored} visits stored; lost {lost}, duplicated {duplicated}, "
           f"stored without acknowledgement {stored - acknowledged}")

@@ -32,7 +32,7 @@ const stateKey = (officerId) => `sync:${officerId}`;
 
 /** The stored sync state of one officer: last success, failures, next attempt, last error. */
 export async function syncState(officerId) {
-  return store.getMeta(stateKey(officerId), { last_success: null, failures: 0, next_attempt: 0, last_error: null, needs_login: false });
+  return store.getMeta(stateKey(officerId), { last_success: null, failures: 0, next_attempt: 0, retry_at: 0, last_error: null, needs_login: false });
 }
 
 async function updateState(officerId, patch) {
@@ -45,10 +45,17 @@ async function updateState(officerId, patch) {
 export const backoffSeconds = (failures) => Math.min(2 ** failures, MAX_BACKOFF_S);
 
 class SyncError extends Error {
-  constructor(message, { login = false } = {}) {
+  constructor(message, { login = false, retryAfter = null } = {}) {
     super(message);
     this.login = login;
+    this.retryAfter = retryAfter; // seconds the server asked us to wait (429 Retry-After), else null
   }
+}
+
+/** A 429's Retry-After in seconds (the server sends a number), or null: then the usual back-off applies. */
+function retryAfterSeconds(response) {
+  const seconds = Number.parseInt(response.headers.get('Retry-After') ?? '', 10);
+  return response.status === 429 && Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 async function call(url, options = {}) {
@@ -66,7 +73,8 @@ async function serverError(response) {
   let detail = '';
   try { detail = (await response.json()).error || ''; } catch { /* not JSON: a proxy's page */ }
   const message = response.status >= 500 ? t('sync_server_error', { status: response.status }) : t('sync_refused', { status: response.status });
-  return new SyncError(detail && response.status < 500 ? `${message} ${detail}` : message);
+  return new SyncError(detail && response.status < 500 ? `${message} ${detail}` : message,
+    { retryAfter: retryAfterSeconds(response) });
 }
 
 async function freshSession() {
@@ -157,7 +165,7 @@ async function runOnce(pageOfficerId) {
     if (session.user.role !== 'officer') throw new SyncError(t('sync_not_officer'), { login: true });
     await sendVisits(officerId, session.csrf_token);
     await sendPhotos(officerId, session.csrf_token);
-    await updateState(officerId, { last_success: Date.now(), failures: 0, next_attempt: 0, last_error: null, needs_login: false });
+    await updateState(officerId, { last_success: Date.now(), failures: 0, next_attempt: 0, retry_at: 0, last_error: null, needs_login: false });
     return { ok: true };
   } catch (error) {
     if (!(error instanceof SyncError)) throw error;
@@ -165,9 +173,12 @@ async function runOnce(pageOfficerId) {
     const failures = error.login ? state.failures : state.failures + 1;
     await updateState(officerId, {
       failures, last_error: error.message, needs_login: error.login,
-      next_attempt: Date.now() + backoffSeconds(Math.max(failures, 1)) * 1000,
+      next_attempt: Date.now() + (error.retryAfter ?? backoffSeconds(Math.max(failures, 1))) * 1000,
+      // The server's own wait binds even the button and the `online` event; a back-off does not.
+      retry_at: error.retryAfter === null ? 0 : Date.now() + error.retryAfter * 1000,
     });
-    if (!error.login) requestBackgroundSync(); // let the browser wake us when the network is back
+    // Let the browser wake us when the network is back (after a 429 the network is fine: just wait).
+    if (!error.login && error.retryAfter === null) requestBackgroundSync();
     return { ok: false, error: error.message };
   } finally {
     changed();
@@ -180,10 +191,9 @@ async function runOnce(pageOfficerId) {
  */
 export async function syncNow(officerId, { force = false } = {}) {
   if (!officerId || stopped) return { idle: true };
-  if (!force) {
-    const state = await syncState(officerId);
-    if (Date.now() < state.next_attempt) return { waiting: true };
-  }
+  const state = await syncState(officerId);
+  if (Date.now() < (state.retry_at || 0)) return { waiting: true };
+  if (!force && Date.now() < state.next_attempt) return { waiting: true };
   if (running) {
     // A save during a run: the run may have read the outbox before it; go again right after.
     again ||= running.then(() => { again = null; return syncNow(officerId, { force }); });
