@@ -38,7 +38,8 @@ run: $(VENV)/.installed translations $(SECRET_FILE)
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) db upgrade
 	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) seed-demo --if-empty
 	@echo "Fieldwork: http://127.0.0.1:$(PORT)  (Ctrl+C to stop)"
-	SECRET_KEY=$$(cat $(SECRET_FILE)) $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	SECRET_KEY=$$(cat $(SECRET_FILE)) FIELDWORK_BASE_URL=$${FIELDWORK_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev-installed translations
 	$(BIN)/python -m pytest

@@ -29,6 +29,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "FIELDWORK_PROXY_HOPS": int(os.environ.get("FIELDWORK_PROXY_HOPS", "0")),
         # Behind HTTPS the session cookie gets Secure and the __Host- prefix (see security headers).
         "FIELDWORK_HTTPS": os.environ.get("FIELDWORK_HTTPS", "") == "1",
+        # The public address for links shared outside the app (never the request's Host header).
+        "FIELDWORK_BASE_URL": os.environ.get("FIELDWORK_BASE_URL"),
         # Per-officer throttles (Flask-Limiter notation); see bench/README.md for where they sit.
         "RATELIMIT_SYNC": os.environ.get("FIELDWORK_RATELIMIT_SYNC"),
         "RATELIMIT_SYNC_VISITS": os.environ.get("FIELDWORK_RATELIMIT_SYNC_VISITS"),
@@ -60,7 +62,11 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 3600,
     "CONFIRMATION_LINK_MAX_AGE": 30 * 24 * 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Per (username, address) and per address; per username only slowed down (fieldwork/throttle.py).
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
+    "LOGIN_SLOWDOWN_AFTER": 10,  # failures of one account, from anywhere, before each try waits
+    "LOGIN_SLOWDOWN_WINDOW": 15 * 60,  # seconds those failures are remembered
+    "LOGIN_MAX_DELAY": 4.0,  # seconds at most
     # An officer's real day: 5-20 visits, each sent once or twice (an edit, a lost answer), 1-5
     # photos each; a phone back after a month offline sends a few hundred visits in batches of 100.
     "RATELIMIT_SYNC": "30 per minute;300 per hour",
@@ -76,4 +82,5 @@ TESTING: dict[str, Any] = {
     # tests/test_auth.py checks that the production default stays at OWASP's floor.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "RATELIMIT_ENABLED": False,
+    "FIELDWORK_BASE_URL": "http://localhost",
 }

@@ -1,8 +1,10 @@
 """Throttles (Flask-Limiter): guessing at the login and owners' confirmation links, and each officer's
 sync and photo uploads.
 
-Guessing counts per account (the username tried, or the link's token) and per client address,
-so guessing can neither hammer one account from many addresses nor many accounts from one address.
+Login failures are refused per (account, address) and per address, and only slowed down per
+account: failing someone's login from elsewhere must not lock them out (an outside tester locked any
+account with 10 wrong passwords a minute), yet guessing one account from many addresses gets slower
+and slower. Owners' links count per link token and per address.
 Sync and uploads count per officer: one phone gone wrong (or a script) cannot fill the database or
 the disk, while an office's real day stays far below the limits (bench/README.md, "Throttles").
 Over the limit the API answers 429 JSON and pages a Spanish 429 page (fieldwork/errors.py), with a
@@ -12,7 +14,9 @@ with several workers or machines, so that the limits hold across all of them.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import current_app, g, request
@@ -61,10 +65,39 @@ def _not_a_link(response: Response) -> bool:
 def note_failed_attempt() -> None:
     """Count this request against the login throttles (only failures count)."""
     g.login_failed = True
+    if limiter.enabled and _attempted_username() != "user:":  # the password page names no username
+        limiter.storage.incr(_account_failures_key(), expiry=current_app.config["LOGIN_SLOWDOWN_WINDOW"])
+
+
+def _account_failures_key() -> str:
+    return "login-account-failures/" + _attempted_username()
+
+
+#: How a slowed-down login waits (tests replace it to see the delay without waiting).
+pause = time.sleep
+
+
+def _slow_down_guessing() -> None:
+    """Before a password is checked: wait longer the more this account failed lately, from anywhere
+    (0.5 s, 1 s, 2 s … at most LOGIN_MAX_DELAY). The per-address limits bound how much waiting one
+    client can cause."""
+    if not limiter.enabled or request.method != "POST":
+        return
+    over = int(limiter.storage.get(_account_failures_key()) or 0) - current_app.config["LOGIN_SLOWDOWN_AFTER"]
+    if over >= 0:
+        pause(min(0.5 * 2**over, current_app.config["LOGIN_MAX_DELAY"]))
+
+
+def _attempted_pair() -> str:
+    return _attempted_username() + "|address:" + client_address()
 
 
 def _login_limit() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
+
+
+def _login_address_limit() -> str:
+    return current_app.config.get("RATELIMIT_LOGIN_ADDRESS") or current_app.config["RATELIMIT_LOGIN"]
 
 
 def _link_limit() -> str:
@@ -72,12 +105,25 @@ def _link_limit() -> str:
 
 
 def login_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Failed logins per address and per username, one count for the login page and `POST /api/v1/session`."""
-    view = limiter.shared_limit(_login_limit, scope="login-address", key_func=client_address,
-                                deduct_when=_failed, methods=["POST"])(view)
-    view = limiter.shared_limit(_login_limit, scope="login-username", key_func=_attempted_username,
-                                deduct_when=_failed, methods=["POST"])(view)
-    return view
+    """Failed logins: refused per (username, address) and per address, slowed down per username; one
+    count for the login page and `POST /api/v1/session`."""
+
+    @wraps(view)
+    def slowed(*args: Any, **kwargs: Any) -> Any:
+        _slow_down_guessing()
+        return view(*args, **kwargs)
+
+    limited = limiter.shared_limit(_login_address_limit, scope="login-address", key_func=client_address,
+                                   deduct_when=_failed, methods=["POST"])(slowed)
+    return limiter.shared_limit(_login_limit, scope="login-account-address", key_func=_attempted_pair,
+                                deduct_when=_failed, methods=["POST"])(limited)
+
+
+def password_check_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrong current passwords on the change-password page, per account (a stolen session must not
+    become a way to guess the password). Under `roles_required`; failures call note_failed_attempt."""
+    return limiter.limit(_login_limit, scope="password-check", key_func=_current_user_key, deduct_when=_failed,
+                         methods=["POST"])(view)
 
 
 def link_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,6 +137,10 @@ def link_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def _officer() -> str:
     return f"officer:{current_user.id}"
+
+
+def _current_user_key() -> str:
+    return f"user:{current_user.id}"
 
 
 def _batch_size() -> int:

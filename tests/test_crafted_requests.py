@@ -123,5 +123,5 @@ def test_unicode_digits_in_a_figure_get_a_message_beside_it(app, officer_client,
     with app.app_context():
         response = client.post("/visits/new", data={**_visit_form(mipyme, **{field: value}), "csrf_token": token})
     assert response.status_code == 200
-    assert "Escriba solo números enteros" in response.get_data(as_text=True)
+    assert "Escriba un número entero" in response.get_data(as_text=True)
     assert _visit_count() == 0

@@ -223,3 +223,30 @@ def test_other_officer_and_anonymous_cannot_fetch_the_photo(world, make_client, 
 
 def test_unknown_photo_is_404(world):
     assert world["client"].get(f"/api/v1/photos/{uuid.uuid4()}").status_code == 404
+
+
+def test_an_approved_visit_takes_no_new_photo(world):
+    world["visit"].review_status = "approved"
+    db.session.commit()
+    response = upload(world["client"], world["visit"].id, image_bytes())
+    assert response.status_code == 409
+    assert "ya fue aprobada" in response.get_json()["errors"]["file"][0]
+    assert photo_count() == 0
+
+
+def test_a_photo_already_stored_is_still_acknowledged_after_approval(world):
+    """The phone retries an upload whose answer it lost; approval came in between: still 200."""
+    photo_id = str(uuid.uuid4())
+    assert upload(world["client"], world["visit"].id, image_bytes(), photo_id=photo_id).status_code == 201
+    world["visit"].review_status = "approved"
+    db.session.commit()
+    assert upload(world["client"], world["visit"].id, image_bytes(), photo_id=photo_id).status_code == 200
+
+
+def test_a_new_photo_on_a_confirmed_visit_asks_the_owner_again(world):
+    visit = world["visit"]
+    visit.owner_confirmation = "confirmed"
+    db.session.commit()
+    assert upload(world["client"], visit.id, image_bytes()).status_code == 201
+    db.session.expire_all()
+    assert visit.owner_confirmation == "pending" and visit.confirmed_at is None

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from fieldwork import create_app
+from fieldwork import create_app, throttle
 from fieldwork.config import TESTING
 from fieldwork.extensions import db, limiter
 from fieldwork.models import Visit
@@ -40,14 +40,37 @@ def _attempt(client, username, password="wrong-password", address="10.0.0.1"):  
                        environ_base={"REMOTE_ADDR": address})
 
 
-def test_repeated_failures_for_one_username_are_refused_with_429(throttled_app):
+def test_repeated_failures_for_one_account_from_one_address_are_refused_with_429(throttled_app):
     make_user("officer", username="lucia")
     client = throttled_app.test_client()
-    statuses = [_attempt(client, "lucia", address=f"10.0.0.{i}").status_code for i in range(4)]
+    statuses = [_attempt(client, "lucia").status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]
-    # Even the right password waits: guessing cannot continue from new addresses.
-    response = _attempt(client, "lucia", PASSWORD, address="10.0.0.99")
+    response = _attempt(client, "lucia", PASSWORD)  # from that address even the right password waits
     assert response.status_code == 429 and response.is_json
+
+
+@pytest.fixture
+def pauses(monkeypatch):
+    """The login's slow-down delays, recorded instead of slept (no waiting in tests)."""
+    waited: list[float] = []
+    monkeypatch.setattr(throttle, "pause", waited.append)
+    return waited
+
+
+def test_nobody_can_lock_an_account_by_failing_its_login_from_many_addresses(database, app, pauses):
+    """The outside tester locked any account with 10 wrong passwords a minute: now they only slow it."""
+    throttled = _throttled(database, RATELIMIT_LOGIN="3 per minute", LOGIN_SLOWDOWN_AFTER=2)
+    with throttled.app_context():
+        make_user("officer", username="lucia")
+        client = throttled.test_client()
+        statuses = [_attempt(client, "lucia", address=f"10.0.0.{i}").status_code for i in range(6)]
+        assert statuses == [401] * 6
+        assert pauses == [0.5, 1.0, 2.0, 4.0]  # the account's 3rd failure on: 0.5 s, 1 s, 2 s …
+        response = _attempt(client, "lucia", PASSWORD, address="10.0.0.99")
+        assert response.status_code == 200  # Lucía gets in (after a wait), wherever the guesses came from
+        assert pauses[-1] == throttled.config["LOGIN_MAX_DELAY"]
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_repeated_failures_from_one_address_are_refused_across_usernames(throttled_app):
@@ -74,14 +97,14 @@ def test_login_page_shows_spanish_message_when_throttled(throttled_app):
 
 
 def test_page_and_api_share_one_count(throttled_app):
-    """Three failures through the API, and the login page refuses the fourth (same username)."""
+    """Three failures through the API, and the login page refuses the fourth (same username and address)."""
     make_user("officer", username="lucia")
     client = throttled_app.test_client()
-    for i in range(3):
-        assert _attempt(client, "lucia", address=f"10.0.1.{i}").status_code == 401
+    for _ in range(3):
+        assert _attempt(client, "lucia", address="10.0.1.5").status_code == 401
     token = form_token(client, "/login")
     response = client.post("/login", data={"username": "lucia", "password": "x-x-x-x-x", "csrf_token": token},
-                           environ_base={"REMOTE_ADDR": "10.0.1.50"})
+                           environ_base={"REMOTE_ADDR": "10.0.1.5"})
     assert response.status_code == 429
 
 
@@ -159,11 +182,11 @@ def test_counts_live_in_redis_when_configured(database, app):
     for i in range(4):
         worker = workers[i % 2]
         with worker.app_context():
-            statuses.append(_attempt(worker.test_client(), "lucia", address=f"10.0.4.{i}").status_code)
+            statuses.append(_attempt(worker.test_client(), "lucia", address="10.0.4.1").status_code)
             db.session.remove()
     assert statuses == [401, 401, 401, 429]
     redis = pytest.importorskip("redis")
-    assert any(b"login-username" in key for key in redis.Redis.from_url(url).keys("*"))
+    assert any(b"login-account-address" in key for key in redis.Redis.from_url(url).keys("*"))
     for worker in workers:
         with worker.app_context():
             db.engine.dispose()
@@ -272,3 +295,17 @@ def test_photo_uploads_are_throttled_per_officer(database, app):
         assert "La foto sigue en el teléfono" in refused.get_json()["errors"]["_schema"][0]
         db.session.remove()
         db.engine.dispose()
+
+
+def test_wrong_current_passwords_on_the_password_page_are_throttled(throttled_app):
+    make_user("officer", username="lucia")
+    client = throttled_app.test_client()
+    login(client, "lucia")
+    token = form_token(client, "/account/password")
+
+    def change(current):
+        return client.post("/account/password", data={"csrf_token": token, "current": current,
+                                                      "password": "otra-clave-9", "confirm": "otra-clave-9"})
+
+    assert [change("no-es-esta").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert "Demasiados intentos" in change(PASSWORD).get_data(as_text=True)  # even the right one waits

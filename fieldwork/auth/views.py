@@ -13,7 +13,7 @@ from fieldwork.extensions import db
 from fieldwork.models import ROLES
 from fieldwork.security import is_safe_next, public, roles_required, verify_password
 from fieldwork.services import ServiceError
-from fieldwork.throttle import login_throttle, note_failed_attempt
+from fieldwork.throttle import login_throttle, note_failed_attempt, password_check_throttle
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,11 +45,13 @@ def logout() -> Any:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @roles_required(*ROLES)
+@password_check_throttle
 def change_password() -> Any:
     """Any user changes their own password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current.data):
+            note_failed_attempt()
             form.current.errors.append(_("La contraseña actual no es correcta."))
         else:
             try:

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.models import Visit
+from fieldwork.urls import absolute_url
 
 SALT = "fieldwork.owner-confirmation-link.v1"
 
@@ -72,7 +73,7 @@ def read_token(token: str, now: datetime | None = None) -> str:
 def issue(visit: Visit, now: datetime | None = None) -> dict[str, Any]:
     """The absolute URL to share, when it expires, and a ready-made message for WhatsApp."""
     moment = now or utcnow()
-    url = url_for("owners.link_page", token=make_token(visit, moment), _external=True)
+    url = absolute_url("owners.link_page", token=make_token(visit, moment))
     day = format_date(visit.visited_at.astimezone(programme_zone()).date(), "long")
     text = _(
         "Hola. Por favor confirme la visita de %(officer)s a %(mipyme)s el %(day)s:",

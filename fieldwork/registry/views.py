@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,7 +15,7 @@ from fieldwork.owners import accounts
 from fieldwork.registry import bp, services
 from fieldwork.registry.forms import ActiveForm, MipymeForm
 from fieldwork.search import name_matches
-from fieldwork.security import roles_required
+from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError
 
 PER_PAGE = 50
@@ -117,5 +118,12 @@ def set_mipyme_active(mipyme_id: int) -> Any:
     services.update_mipyme(mipyme, {"active": form.active.data}, current_user, via="web")
     db.session.commit()
     flash(_("Mipyme activada.") if mipyme.active else _("Mipyme desactivada."), "success")
-    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None  # only to this site
-    return redirect(back or url_for("registry.mipymes"))
+    return redirect(_back_to_referring_page() or url_for("registry.mipymes"))
+
+
+def _back_to_referring_page() -> str | None:
+    """The path of the page the button was on; only its path, so the redirect stays on this site
+    whatever host the Referer (or the Host header it was compared with) names."""
+    parts = urlsplit(request.referrer or "")
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if is_safe_next(path) else None

@@ -130,7 +130,9 @@ class DisputeForm(FlaskForm):
 class ReassignForm(FlaskForm):
     mipyme_ids = SelectMultipleField(_l("Mipymes"), coerce=int, validate_choice=False,
                                      validators=[InputRequired(_l("Marque al menos una Mipyme."))])
-    officer_id = SelectField(_l("Asignar a"), validators=[InputRequired(_l("Elija un funcionario."))])
+    # Its own id: the filter form above has an `officer_id` too, and two equal ids left this one unnamed.
+    officer_id = SelectField(_l("Asignar a"), id="reassign_officer_id",
+                             validators=[InputRequired(_l("Elija un funcionario."))])
     next = HiddenField()
 
     def __init__(self, officers: list[User], **kwargs: Any) -> None:

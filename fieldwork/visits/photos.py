@@ -49,6 +49,9 @@ def store_photo(visit: Visit, photo_id: str, stream: IO[bytes], actor: User, via
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         return _already_stored(existing, visit)
+    if visit.review_status == "approved":
+        # The supervisor approved what they saw; as with an edit (visits/sync.py), nothing is added after.
+        raise ServiceError({"file": [_("La visita ya fue aprobada: no admite fotos nuevas.")]}, status=409)
     data = _read_limited(stream, current_app.config["MAX_PHOTO_BYTES"])
     image_bytes, fmt, width, height = clean_image(data, current_app.config["MAX_PHOTO_PIXELS"])
     content_type = FORMATS[fmt][0]
@@ -58,7 +61,8 @@ def store_photo(visit: Visit, photo_id: str, stream: IO[bytes], actor: User, via
     try:
         with db.session.begin_nested():
             db.session.add(photo)
-            audit.record(actor, "photo.created", "photo", photo_id, via=via, visit_id=visit.id)
+            details = _ask_the_owner_again(visit)
+            audit.record(actor, "photo.created", "photo", photo_id, via=via, visit_id=visit.id, **details)
     except IntegrityError:
         # The same upload retried concurrently: the other request stored the row first.
         existing = db.session.get(Photo, photo_id)
@@ -66,6 +70,14 @@ def store_photo(visit: Visit, photo_id: str, stream: IO[bytes], actor: User, via
             raise
         return _already_stored(existing, visit)
     return StoredPhoto(photo, created=True)
+
+
+def _ask_the_owner_again(visit: Visit) -> dict[str, str]:
+    """The owner confirmed the visit without this photo: back to pending, as an edit does (visits/sync.py)."""
+    if visit.owner_confirmation != "confirmed":
+        return {}
+    visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
+    return {"owner_confirmation": "confirmed→pending"}
 
 
 def _already_stored(existing: Photo, visit: Visit) -> StoredPhoto:

@@ -45,7 +45,8 @@ def test_a_refused_batch_waits_exactly_retry_after_and_then_arrives(throttled_se
 
     def record(route: Any) -> None:
         response = route.fetch()
-        answers.append({"status": response.status, "at": time.time(), "count": len(route.request.post_data_json["visits"]),
+        answers.append({"status": response.status, "at": time.time(),
+                        "count": len(route.request.post_data_json["visits"]),
                         "retry_after": response.headers.get("retry-after")})
         route.fulfill(response=response)
 
