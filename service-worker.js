@@ -16,12 +16,20 @@ const USER_HEADER = 'X-Fieldwork-User';
 const isPersonal = (name) => name.startsWith(PAGES_PREFIX) || name.startsWith(DATA_PREFIX);
 const NETWORK_TIMEOUT_MS = 6000;
 const SYNC_TAG = 'fieldwork-outbox';
+const HASHED = /\.[0-9a-f]{12}\.\w+$/; // fieldwork/static_files.py names files by content
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL_CACHE);
-    // `reload` skips the HTTP cache, so a new version never precaches yesterday's file.
-    await shell.addAll(PRECACHE_STATIC.map((url) => new Request(url, { cache: 'reload' })));
+    // Static URLs carry their content's hash: one an earlier version already holds is the same file,
+    // copied over instead of downloaded again; the rest is fetched once. `reload` skips the HTTP
+    // cache, so a plain (unhashed) URL never precaches yesterday's file.
+    const missing = [];
+    for (const url of PRECACHE_STATIC) {
+      const held = HASHED.test(url) ? await caches.match(url) : undefined;
+      if (held) await shell.put(url, held); else missing.push(url);
+    }
+    await shell.addAll(missing.map((url) => new Request(url, { cache: 'reload' })));
     // Fetched without the cookie: the offline page is the same for everyone on the phone.
     await shell.add(new Request(OFFLINE_URL, { cache: 'reload', credentials: 'omit' }));
     await cachePages(PRECACHE_PAGES, { onlyMissing: false });

@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_static_files(app)
     register_commands(app)
     return app
 
@@ -144,6 +145,12 @@ def register_security_headers(app: Flask) -> None:
     from fieldwork.headers import register_headers
 
     register_headers(app)
+
+
+def register_static_files(app: Flask) -> None:
+    from fieldwork.static_files import register_static_files as register
+
+    register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -25,6 +25,24 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: What every answer carries beside its policy; WhiteNoise's static files too (fieldwork/static_files.py).
+FIXED_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Same-origin requests keep their Referer, which Flask-WTF checks over HTTPS.
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _policy(app: Flask) -> str:
+    """The policy, with the hash of the pages' one inline script: the static files' import map."""
+    build = app.extensions.get("fieldwork_static")
+    if build is None:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {build.csp_source()}", 1)
+
+
 #: The visit form takes the position and a photo; nothing else may ask for a device feature.
 PERMISSIONS_POLICY = "geolocation=(self), camera=(self), microphone=(), payment=(), usb=()"
 
@@ -41,12 +59,9 @@ def register_headers(app: Flask) -> None:
 
     @app.after_request
     def add_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Same-origin requests keep their Referer, which Flask-WTF checks over HTTPS.
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", _policy(app))
+        for name, value in FIXED_HEADERS.items():
+            response.headers.setdefault(name, value)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.is_secure or app.config.get("FIELDWORK_HTTPS"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
