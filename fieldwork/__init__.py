@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     from fieldwork.auth.session import configure_login
     from fieldwork.extensions import babel, csrf, db, limiter, migrate
     from fieldwork.i18n import select_locale, select_timezone
+    from fieldwork.throttle import register_honest_retry_after
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
@@ -65,6 +66,7 @@ def register_extensions(app: Flask) -> None:
         timezone_selector=select_timezone,
         default_translation_directories=os.path.join(PROJECT_ROOT, "translations"),
     )
+    register_honest_retry_after(app)  # before the limiter, so that it runs after it
     limiter.init_app(app)
     configure_login(app)
 

@@ -14,12 +14,13 @@ with several workers or machines, so that the limits hold across all of them.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -177,3 +178,17 @@ def photo_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
     """Photo uploads per officer (under `roles_required`, as `sync_throttle`)."""
     return limiter.limit(_officer_limit("RATELIMIT_PHOTOS"), scope="photo-uploads", key_func=_officer,
                          error_message=_photos_refused)(view)
+
+
+def register_honest_retry_after(app: Flask) -> None:
+    """Call before `limiter.init_app`: Flask runs after-request functions last-registered first, so
+    this one runs after Flask-Limiter has written its headers. Flask-Limiter truncates Retry-After
+    (`int(reset - now)`), so a phone that waited exactly that long came back up to a second early
+    and was refused again; the wait is rounded up instead."""
+
+    @app.after_request
+    def round_retry_after_up(response: Response) -> Response:
+        limit = limiter.current_limit if response.status_code == 429 and limiter.enabled else None
+        if limit is not None and "Retry-After" in response.headers:
+            response.headers["Retry-After"] = str(max(1, math.ceil(limit.window[0] - time.time())))
+        return response

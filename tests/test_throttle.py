@@ -309,3 +309,23 @@ def test_wrong_current_passwords_on_the_password_page_are_throttled(throttled_ap
 
     assert [change("no-es-esta").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert "Demasiados intentos" in change(PASSWORD).get_data(as_text=True)  # even the right one waits
+
+
+def test_retry_after_is_never_short_of_the_wait(phone, monkeypatch):
+    """Flask-Limiter truncated Retry-After: with the limit's window ending at t+60.9 and the refusal at
+    t+1.5 it said 59, and the phone, back at t+60.5, was refused again. Rounded up it says 60."""
+    import math
+    import time as clock
+
+    start = math.floor(clock.time()) + 1  # a clock we move by hand (CSRF tokens must not look future)
+    now = [start + 0.9]
+    monkeypatch.setattr(clock, "time", lambda: now[0])
+    limiter.reset()
+    client = phone["client"]
+    assert [_sync(client, [phone["new"]()]).status_code for _ in range(2)] == [200, 200]  # "2 per minute"
+    now[0] = start + 1.5
+    refused = _sync(client, [phone["new"]()])
+    assert refused.status_code == 429
+    waited = int(refused.headers["Retry-After"])
+    now[0] += waited
+    assert waited == 60 and _sync(client, [phone["new"]()]).status_code == 200
