@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy.orm import selectinload
 
 from fieldwork.api import (
     bp,
@@ -14,13 +13,11 @@ from fieldwork.api import (
 )
 from fieldwork.api.common import load_body, service_error_response
 from fieldwork.api.visit_schemas import dump_visit, read_revision_field
-from fieldwork.extensions import db
-from fieldwork.models import Visit
 from fieldwork.owners import links
 from fieldwork.owners.confirmation import DECISIONS, MAX_COMMENT, confirm_visit
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError, commit_with_retry
-from fieldwork.visits.access import can_see_visit
+from fieldwork.visits.access import visit_or_404
 
 
 class ConfirmationInputSchema(Schema):
@@ -38,14 +35,6 @@ class ConfirmationLinkSchema(Schema):
     url = fields.String()
     expires_at = fields.AwareDateTime()
     text = fields.String()
-
-
-def _visit_or_404(visit_id: str) -> Visit:
-    visit = db.session.get(Visit, visit_id, options=[selectinload(Visit.photos)])
-    # Someone else's visit answers as a missing one: its existence must not leak.
-    if visit is None or not can_see_visit(current_user, visit):
-        abort(404)
-    return visit
 
 
 @bp.post("/visits/<visit_id>/confirmation")
@@ -66,7 +55,7 @@ def confirm(visit_id: str) -> Any:
           description: "Servidor ocupado; nada cambió, reintente."
           content: {application/json: {schema: Error}}
     """
-    visit = _visit_or_404(visit_id)
+    visit = visit_or_404(visit_id, current_user)
     data = load_body(ConfirmationInputSchema())
     try:
         commit_with_retry(lambda: confirm_visit(
@@ -88,6 +77,6 @@ def confirmation_link(visit_id: str) -> Any:
           description: El enlace firmado para compartir, su vencimiento y un mensaje listo para WhatsApp.
           content: {application/json: {schema: ConfirmationLinkSchema}}
     """
-    visit = _visit_or_404(visit_id)
+    visit = visit_or_404(visit_id, current_user)
     link = links.issue(visit)
     return jsonify(ConfirmationLinkSchema().dump(link))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
-from sqlalchemy.orm import selectinload
 
 from fieldwork.api import (
     bp,
@@ -15,12 +14,11 @@ from fieldwork.api import (
 )
 from fieldwork.api.common import load_body, service_error_response
 from fieldwork.api.visit_schemas import dump_visit, read_revision_field
-from fieldwork.extensions import db
-from fieldwork.models import Visit
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision.review import DECISIONS, MAX_COMMENT, review_visit
 from fieldwork.supervision.services import MAX_NOTE, OUTCOMES, resolve_dispute
+from fieldwork.visits.access import visit_or_404
 
 
 class ReviewInputSchema(Schema):
@@ -42,13 +40,6 @@ class DisputeResolutionInputSchema(Schema):
 
     note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NOTE))
     outcome = fields.String(load_default="record_stands", validate=validate.OneOf(OUTCOMES))
-
-
-def _visit_or_404(visit_id: str) -> Visit:
-    visit = db.session.get(Visit, visit_id, options=[selectinload(Visit.photos)])
-    if visit is None:
-        abort(404)
-    return visit
 
 
 def _answer(change: Any, what: str) -> Any:
@@ -77,7 +68,7 @@ def review_visit_api(visit_id: str) -> Any:
           description: "Servidor ocupado; nada cambió, reintente."
           content: {application/json: {schema: Error}}
     """
-    visit = _visit_or_404(visit_id)
+    visit = visit_or_404(visit_id)
     data = load_body(ReviewInputSchema())
     return _answer(lambda: review_visit(current_user, visit, data["decision"], data.get("comment"), via="api",
                                         revision=data.get("revision")), "review")
@@ -98,6 +89,6 @@ def resolve_dispute_api(visit_id: str) -> Any:
           description: La visita no tiene una disputa abierta; nada cambia.
           content: {application/json: {schema: Error}}
     """
-    visit = _visit_or_404(visit_id)
+    visit = visit_or_404(visit_id)
     data = load_body(DisputeResolutionInputSchema())
     return _answer(lambda: resolve_dispute(current_user, visit, data["note"], data["outcome"], via="api"), "dispute")

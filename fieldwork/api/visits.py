@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, jsonify, request
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
@@ -24,7 +24,7 @@ from fieldwork.models import ROLES, Visit
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 from fieldwork.throttle import sync_throttle
-from fieldwork.visits.access import can_see_visit, visible_visits
+from fieldwork.visits.access import visible_visits, visit_or_404
 from fieldwork.visits.sync_service import sync_and_commit
 
 
@@ -111,7 +111,4 @@ def get_visit(visit_id: str) -> Any:
       responses:
         200: {description: La visita., content: {application/json: {schema: VisitSchema}}}
     """
-    visit = db.session.get(Visit, visit_id.lower()[:36], options=[selectinload(Visit.photos)])
-    if visit is None or not can_see_visit(current_user, visit):
-        abort(404)
-    return jsonify(dump_visit(visit, reader=current_user))
+    return jsonify(dump_visit(visit_or_404(visit_id, current_user), reader=current_user))

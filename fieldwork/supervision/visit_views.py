@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from fieldwork.device import answered_from_sync_device
 from fieldwork.extensions import db
@@ -20,6 +19,7 @@ from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.supervision.tables import visit_log_args, visit_log_page
 from fieldwork.visit_history import event_label, review_history, revision_changes
+from fieldwork.visits.access import visit_or_404
 
 OFFICE = ("supervisor", "admin")
 
@@ -34,13 +34,6 @@ def visit_log() -> Any:
     mipyme = db.session.get(Mipyme, filters["mipyme_id"]) if "mipyme_id" in filters else None
     return render_template("supervision/visits.html", form=form, filters=filters, rows=rows, paging=paging,
                            mipyme=mipyme)
-
-
-def _visit_or_404(visit_id: str) -> Visit:
-    visit = db.session.get(Visit, visit_id, options=[selectinload(Visit.photos)])
-    if visit is None:
-        abort(404)
-    return visit
 
 
 def _render_visit(visit: Visit, review_form: ReviewForm | None = None, dispute_form: DisputeForm | None = None,
@@ -62,14 +55,14 @@ def _render_visit(visit: Visit, review_form: ReviewForm | None = None, dispute_f
 @roles_required(*OFFICE)
 def visit_page(visit_id: str) -> Any:
     """One visit: all its fields, what changed between revisions, its review history, photos and dispute."""
-    return _render_visit(_visit_or_404(visit_id))
+    return _render_visit(visit_or_404(visit_id))
 
 
 @bp.post("/visits/<visit_id>/review")
 @roles_required("supervisor")
 def review(visit_id: str) -> Any:
     """Approve the visit, or return it to its officer with a comment (bound to the revision read)."""
-    visit = _visit_or_404(visit_id)
+    visit = visit_or_404(visit_id)
     form = ReviewForm()
     try:
         if not form.validate():
@@ -79,7 +72,7 @@ def review(visit_id: str) -> Any:
                                                via="web", revision=form.read_revision()), "review")
     except ServiceError as error:
         form.add_errors(error.errors, form.decision)
-        return _render_visit(_visit_or_404(visit_id), review_form=form, status=error.status)
+        return _render_visit(visit_or_404(visit_id), review_form=form, status=error.status)
     flash(_("Visita aprobada.") if visit.review_status == "approved"
           else _("Visita devuelta al funcionario con su comentario."), "success")
     return redirect(url_for("supervision.visit_page", visit_id=visit.id))
@@ -89,7 +82,7 @@ def review(visit_id: str) -> Any:
 @roles_required("supervisor")
 def resolve(visit_id: str) -> Any:
     """Resolve the owner's dispute on this visit with an outcome and a note."""
-    visit = _visit_or_404(visit_id)
+    visit = visit_or_404(visit_id)
     form = DisputeForm()
     target = request.form.get("next")
     try:  # the service checks outcome and note, with its Spanish messages (CSRF is checked before the view)
@@ -102,7 +95,7 @@ def resolve(visit_id: str) -> Any:
                 field.errors = [*field.errors, *messages]
             else:
                 flash(" ".join(messages), "error")
-        return _render_visit(_visit_or_404(visit_id), dispute_form=form, status=error.status)
+        return _render_visit(visit_or_404(visit_id), dispute_form=form, status=error.status)
     flash(_("Disputa resuelta.") if visit.dispute_outcome == "record_stands"
           else _("Disputa resuelta: la visita volvió al funcionario para corregirla."), "success")
     return redirect(target if is_safe_next(target) else url_for("supervision.visit_page", visit_id=visit.id))

@@ -1,8 +1,11 @@
 """Who may see which visits: one rule for pages, API, photos and exports."""
 from __future__ import annotations
 
+from flask import abort
 from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
+from fieldwork.extensions import db
 from fieldwork.models import User, Visit
 
 
@@ -22,6 +25,15 @@ def can_see_visit(user: User, visit: Visit) -> bool:
     if user.role == "officer":
         return visit.officer_id == user.id
     return user.role == "owner" and visit.mipyme_id == user.mipyme_id
+
+
+def visit_or_404(visit_id: str, viewer: User | None = None) -> Visit:
+    """The visit with its photos, or 404: when there is none, or when `viewer` may not see it (its
+    existence must not leak). Ids are stored lower-case, so any case of a UUID names the same visit."""
+    visit = db.session.get(Visit, visit_id.lower()[:36], options=[selectinload(Visit.photos)])
+    if visit is None or (viewer is not None and not can_see_visit(viewer, visit)):
+        abort(404)
+    return visit
 
 
 
