@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
+from fieldwork.form_errors import show_service_errors
+
 _RELOAD = _l("La página está desactualizada: recárguela y revise la visita de nuevo.")
 
 
@@ -30,10 +32,7 @@ class ReadRevisionForm(FlaskForm):
 
     def add_errors(self, errors: dict[str, list[str]], visible: Any) -> None:
         """A service's per-field messages beside their fields; hidden or unknown ones beside `visible`."""
-        for name, messages in errors.items():
-            field = self._fields.get(name)
-            target = field if field is not None and field.type not in ("HiddenField", "CSRFTokenField") else visible
-            target.errors = [*target.errors, *messages]
+        show_service_errors(self, errors, leftover=visible)
 
     def present(self, revision: int) -> None:
         """Show the form again for the revision stored now (what the page displays)."""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from fieldwork.auth import services
 from fieldwork.extensions import db
+from fieldwork.form_errors import show_service_errors
 from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp
 from fieldwork.registry.forms import ActiveForm, ResetPasswordForm, UserForm
@@ -43,8 +44,7 @@ def new_user() -> Any:
             return redirect(url_for("registry.users"))
         except ServiceError as error:
             db.session.rollback()
-            for name, messages in error.errors.items():
-                getattr(form, name).errors = list(getattr(form, name).errors) + messages
+            show_service_errors(form, error.errors)
     return render_template("registry/user_form.html", form=form)
 
 

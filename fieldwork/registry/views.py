@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
+from fieldwork.form_errors import show_service_errors
 from fieldwork.models import Mipyme, User
 from fieldwork.owners import accounts
 from fieldwork.registry import bp, services
@@ -19,15 +20,6 @@ from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError
 
 PER_PAGE = 50
-
-
-def _apply_service_errors(form: MipymeForm, error: ServiceError) -> None:
-    for field_name, messages in error.errors.items():
-        target = getattr(form, field_name, None)
-        if target is not None:
-            target.errors = list(target.errors) + list(messages)
-        else:
-            flash(" ".join(messages), "error")
 
 
 @bp.get("/mipymes")
@@ -61,7 +53,7 @@ def new_mipyme() -> Any:
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
             db.session.rollback()
-            _apply_service_errors(form, error)
+            show_service_errors(form, error.errors)
     return render_template("registry/mipyme_form.html", form=form, mipyme=None)
 
 
@@ -81,7 +73,7 @@ def edit_mipyme(mipyme_id: int) -> Any:
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
             db.session.rollback()
-            _apply_service_errors(form, error)
+            show_service_errors(form, error.errors)
     return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
                            **accounts.edit_page_context(mipyme))
 
@@ -100,7 +92,7 @@ def create_owner_account(mipyme_id: int) -> Any:
             return redirect(url_for("registry.edit_mipyme", mipyme_id=mipyme.id))
         except ServiceError as error:
             db.session.rollback()
-            _apply_service_errors(owner_form, error)
+            show_service_errors(owner_form, error.errors)
     form = MipymeForm(formdata=None, obj=mipyme)
     form.officer_id.data = str(mipyme.officer_id or "")
     return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,

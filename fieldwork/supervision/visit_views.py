@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from fieldwork.device import answered_from_sync_device
 from fieldwork.extensions import db
+from fieldwork.form_errors import show_service_errors
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError, commit_with_retry
@@ -89,12 +90,7 @@ def resolve(visit_id: str) -> Any:
         commit_with_retry(lambda: resolve_dispute(current_user, visit, form.note.data, form.outcome.data,
                                                   via="web"), "dispute")
     except ServiceError as error:
-        for name, messages in error.errors.items():
-            field = getattr(form, name, None)
-            if field is not None:
-                field.errors = [*field.errors, *messages]
-            else:
-                flash(" ".join(messages), "error")
+        show_service_errors(form, error.errors)
         return _render_visit(visit_or_404(visit_id), dispute_form=form, status=error.status)
     flash(_("Disputa resuelta.") if visit.dispute_outcome == "record_stands"
           else _("Disputa resuelta: la visita volvió al funcionario para corregirla."), "success")

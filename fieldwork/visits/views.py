@@ -11,6 +11,7 @@ from fieldwork.api.visit_schemas import dump_visit
 from fieldwork.clock import flag_day
 from fieldwork.device import current_device
 from fieldwork.extensions import db
+from fieldwork.form_errors import show_service_errors
 from fieldwork.forms.posted import with_posted_answers
 from fieldwork.forms.services import current_definition
 from fieldwork.models import Mipyme
@@ -66,24 +67,14 @@ def new_visit() -> Any:
             payload = with_posted_answers(form.payload(), request.form)  # the programme's questions (forms-core)
             result = sync_and_commit(current_user, [payload], via="web", device=current_device())[0]
         except ServiceError as error:
-            _show_errors(form, error.errors)
+            show_service_errors(form, error.errors, leftover=form.form_errors)
         else:
             if result.status != "rejected":
                 flash(_("Visita guardada y enviada."), "success")
                 return redirect(url_for("visits.my_visits"))
-            _show_errors(form, result.errors)
+            show_service_errors(form, result.errors, leftover=form.form_errors)
     return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes),
                            form_definition=current_definition(str(get_locale() or "es")))  # cached with the page
-
-
-def _show_errors(form: VisitForm, errors: dict[str, list[str]]) -> None:
-    """The service's per-field messages beside the form's fields (the rest above the form)."""
-    for name, messages in errors.items():
-        field = form._fields.get(name)
-        if field is None or field.type == "HiddenField":
-            form.form_errors.extend(messages)
-        else:
-            field.errors = [*field.errors, *messages]
 
 
 @bp.get("/mine")
