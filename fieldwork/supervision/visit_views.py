@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -46,7 +46,6 @@ def _render_visit(visit: Visit, review_form: ReviewForm | None = None, dispute_f
     return render_template(
         "supervision/visit.html", v=visit, people=people,
         review_form=review_form, dispute_form=dispute_form or DisputeForm(formdata=None),
-        has_photo_route="api.get_photo" in current_app.view_functions,
         changes=revision_changes(visit), history=review_history(visit), history_label=event_label,
         same_device=answered_from_sync_device(visit),
     ), status
