@@ -125,3 +125,10 @@ def test_unicode_digits_in_a_figure_get_a_message_beside_it(app, officer_client,
     assert response.status_code == 200
     assert "Escriba un número entero" in response.get_data(as_text=True)
     assert _visit_count() == 0
+
+
+@pytest.mark.parametrize("page", ["²", "٣", "99999999999999999999999"])
+def test_odd_page_numbers_on_mis_visitas_show_a_page(app, officer_client, page):
+    client, _mipyme = officer_client
+    with app.app_context():
+        assert client.get("/visits/mine", query_string={"page": page}).status_code == 200

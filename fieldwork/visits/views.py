@@ -90,7 +90,7 @@ def my_visits() -> Any:
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else 1  # "²".isdigit() is True
 
 
 @bp.after_app_request
