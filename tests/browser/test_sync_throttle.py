@@ -37,10 +37,12 @@ def throttled_server(app: Flask) -> Iterator[LiveServer]:
         db.engine.dispose()
 
 
-def test_a_refused_batch_waits_exactly_retry_after_and_then_arrives(throttled_server, context, page):
+def _send_150_visits(server: LiveServer, context: Any, page: Any) -> tuple[str, list[str], list[dict[str, Any]]]:
+    """An officer with 150 visits in the outbox presses "Enviar": the first batch of 100 goes, the
+    second meets the limit. Returns the officer's id, the visit ids and the sync answers as they come."""
     officer = make_user("officer", username="lucia")
     mipyme = make_mipyme(officer)
-    log_in_and_get_ready(page, throttled_server.url, "lucia")
+    log_in_and_get_ready(page, server.url, "lucia")
     answers: list[dict[str, Any]] = []
 
     def record(route: Any) -> None:
@@ -55,7 +57,11 @@ def test_a_refused_batch_waits_exactly_retry_after_and_then_arrives(throttled_se
     page.wait_for_selector("[data-syncbar][data-pending='150']")
     page.click("[data-sync-now]")
     page.wait_for_function("() => document.querySelector('[data-syncbar]').dataset.pending === '50'")
+    return str(officer.id), ids, answers
 
+
+def test_a_refused_batch_waits_exactly_retry_after_and_then_arrives(throttled_server, context, page):
+    _officer_id, ids, answers = _send_150_visits(throttled_server, context, page)
     wait_until_all_sent(page)
     assert [(a["status"], a["count"]) for a in answers] == [(200, 100), (429, 50), (200, 50)]
     refused, resent = answers[1], answers[2]
@@ -67,23 +73,10 @@ def test_a_refused_batch_waits_exactly_retry_after_and_then_arrives(throttled_se
 
 
 def test_the_client_schedules_its_next_attempt_at_retry_after(throttled_server, context, page):
-    officer = make_user("officer", username="lucia")
-    mipyme = make_mipyme(officer)
-    log_in_and_get_ready(page, throttled_server.url, "lucia")
-    refusals: list[tuple[float, int]] = []
-
-    def record(route: Any) -> None:
-        response = route.fetch()
-        if response.status == 429:
-            refusals.append((time.time(), int(response.headers["retry-after"])))
-        route.fulfill(response=response)
-
-    context.route("**/api/v1/visits/sync", record)
-    page.evaluate(QUEUE_VISITS, [str(officer.id), mipyme.id, 150])
-    page.click("[data-sync-now]")
-    page.wait_for_function("() => document.querySelector('[data-syncbar]').dataset.pending === '50'")
-    state = _state_after_refusal(page, str(officer.id))
-    refused_at, retry_after = refusals[0]
+    officer_id, _ids, answers = _send_150_visits(throttled_server, context, page)
+    state = _state_after_refusal(page, officer_id)
+    refused = next(a for a in answers if a["status"] == 429)
+    refused_at, retry_after = refused["at"], int(refused["retry_after"])
     # next_attempt is the refusal plus Retry-After (not the 2 s back-off), within the clock's jitter.
     assert abs(state["next_attempt"] / 1000 - (refused_at + retry_after)) < 1.0
     assert state["retry_at"] == state["next_attempt"]
