@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.device import current_device
 from fieldwork.extensions import db
+from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Photo, User, Visit
 from fieldwork.owners import bp, links
 from fieldwork.owners.confirmation import can_owner_answer, confirm_visit, speaker_refusal
@@ -81,6 +82,7 @@ def link_page(token: str) -> Any:
         "owners/link.html", visit=visit, form=form, blocked=refusal.errors["decision"] if refusal else None,
         open_for_answer=can_owner_answer(visit, "link") and refusal is None,
         photo_url=lambda photo_id: url_for("owners.link_photo", token=token, photo_id=photo_id),
+        answers=answers_by_visit([visit]),
     ), status)
 
 

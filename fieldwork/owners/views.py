@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from fieldwork import timeline
 from fieldwork.extensions import db
+from fieldwork.forms.display import answers_by_visit
 from fieldwork.i18n import cop, number
 from fieldwork.keyset import page_request
 from fieldwork.models import Mipyme, MipymeSummaryRow, Visit
@@ -61,7 +62,7 @@ def _render(mipyme: Mipyme, failed: ConfirmationForm | None = None, failed_visit
         failed.present(next(v.revision for v in visits.items if v.id == failed_id))  # what the page shows now
     return render_template("owners/home.html", mipyme=mipyme, visits=visits, forms=forms, failed_id=failed_id,
                            to_confirm=counts.awaiting_owner if counts else 0, charts=_charts(mipyme.id),
-                           photo_url=_photo_url), status
+                           photo_url=_photo_url, answers=answers_by_visit(visits.items)), status
 
 
 @bp.get("/owner/")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from fieldwork.device import answered_from_sync_device
 from fieldwork.extensions import db
 from fieldwork.form_errors import show_service_errors
+from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError, commit_with_retry
@@ -47,7 +48,7 @@ def _render_visit(visit: Visit, review_form: ReviewForm | None = None, dispute_f
         "supervision/visit.html", v=visit, people=people,
         review_form=review_form, dispute_form=dispute_form or DisputeForm(formdata=None),
         changes=revision_changes(visit), history=review_history(visit), history_label=event_label,
-        same_device=answered_from_sync_device(visit),
+        same_device=answered_from_sync_device(visit), answers=answers_by_visit([visit]).get(visit.id),
     ), status
 
 

@@ -12,6 +12,7 @@ from fieldwork.clock import flag_day
 from fieldwork.device import current_device
 from fieldwork.extensions import db
 from fieldwork.form_errors import show_service_errors
+from fieldwork.forms.display import answers_by_visit
 from fieldwork.forms.posted import with_posted_answers
 from fieldwork.forms.services import current_definition
 from fieldwork.models import Mipyme
@@ -85,6 +86,7 @@ def my_visits() -> Any:
     listing = my_visits_page(current_user, request.args.get("q", "")[:100], _page_number())
     return render_template("visits/mine.html", listing=listing, visits=listing.visits,
                            visit_json=[dump_visit(v) for v in listing.visits],
+                           answers=answers_by_visit(listing.visits),
                            mipymes=_picker_items(_officer_mipymes()))
 
 

@@ -1,0 +1,139 @@
+"""A visit's answers as people read them: the labels of the version it was filled in, values formatted.
+
+One function turns (stored definition, answers) into rows for every page that shows a visit; lists load
+the versions their visits need in one query (`answers_by_visit`), so a page of visits costs no query per visit.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from fieldwork.extensions import db
+from fieldwork.forms.definition import LOCALES
+from fieldwork.i18n import day, number
+from fieldwork.models import FormVersion, Visit
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """A group heading (`heading` true, no value) or one answered question: its label and formatted value,
+    or its labels (`values`) for a select_multiple."""
+
+    label: str
+    value: str = ""
+    values: list[str] = field(default_factory=list)
+    heading: bool = False
+    depth: int = 0
+
+
+def request_locale() -> str:
+    locale = str(get_locale() or "es")
+    return locale if locale in LOCALES else "es"
+
+
+def answer_rows(stored: dict[str, Any], answers: dict[str, Any] | None, locale: str) -> list[AnswerRow]:
+    """The answered questions in form order under their groups' headings; unanswered ones and notes are
+    skipped, and so are groups left empty. Calculates show only when the form gave them a label."""
+    answers = answers or {}
+    rows: list[AnswerRow] = []
+    open_groups: list[AnswerRow] = []  # each heading is written just before the first answer inside it
+    written: set[int] = set()
+    for item in stored.get("questions", []):
+        kind = item["type"]
+        if kind == "begin_group":
+            open_groups.append(AnswerRow(label=_text(item.get("label"), locale), heading=True,
+                                         depth=len(open_groups)))
+            continue
+        if kind == "end_group":
+            if open_groups:
+                open_groups.pop()
+            continue
+        label = _text(item.get("label"), locale)
+        if kind == "note" or (kind == "calculate" and not label) or _is_empty(answers.get(item["name"])):
+            continue
+        formatted = _formatted(item, answers[item["name"]], locale)
+        if formatted is None:
+            continue
+        for heading in open_groups:
+            if id(heading) not in written:
+                written.add(id(heading))
+                rows.append(heading)
+        depth = len(open_groups)
+        if isinstance(formatted, list):
+            rows.append(AnswerRow(label=label, values=formatted, depth=depth))
+        else:
+            rows.append(AnswerRow(label=label, value=formatted, depth=depth))
+    return rows
+
+
+def versions_of(visits: Iterable[Visit]) -> dict[int, FormVersion]:
+    """The form versions these visits were filled in, in one query (none when no visit has a form)."""
+    ids = {v.form_version_id for v in visits if v.form_version_id is not None}
+    if not ids:
+        return {}
+    return {v.id: v for v in db.session.scalars(select(FormVersion).where(FormVersion.id.in_(ids)))}
+
+
+def answers_by_visit(visits: Iterable[Visit], locale: str | None = None) -> dict[str, list[AnswerRow]]:
+    """Each visit's answer rows by visit id (visits without a form are absent)."""
+    visits = list(visits)
+    locale = locale or request_locale()
+    versions = versions_of(visits)
+    return {v.id: answer_rows(versions[v.form_version_id].definition, v.answers, locale)
+            for v in visits if v.form_version_id in versions and v.answers}
+
+
+def _text(texts: dict[str, str] | None, locale: str) -> str:
+    return (texts or {}).get(locale, "") if isinstance(texts, dict) else str(texts or "")
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value in ("", [])
+
+
+def _formatted(question: dict[str, Any], value: Any, locale: str) -> str | list[str] | None:
+    kind = question["type"]
+    if kind in ("select_one", "select_multiple"):
+        names = [value] if kind == "select_one" else value if isinstance(value, list) else str(value).split()
+        labels = _choice_labels(question, names, locale)
+        return labels[0] if kind == "select_one" else labels
+    if kind == "calculate":
+        value = calculated_value(str(value))
+        return value if value is None or isinstance(value, str) else number(value)
+    if kind in ("integer", "decimal") and isinstance(value, int | float) and not isinstance(value, bool):
+        return number(value)
+    if kind == "date":
+        return _day(str(value))
+    return str(value)
+
+
+def _day(value: str) -> str:
+    try:
+        return day(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
+def _choice_labels(question: dict[str, Any], names: list[Any], locale: str) -> list[str]:
+    labels = {c["name"]: _text(c.get("label"), locale) for c in question.get("choices", [])}
+    return [labels.get(str(name)) or str(name) for name in names]
+
+
+def calculated_value(value: str) -> int | float | str | None:
+    """A calculate's stored string: a number when it reads as a finite one, None for NaN (nothing to
+    compute from), else the text as stored."""
+    try:
+        figure = float(value)
+    except ValueError:
+        return value
+    if math.isnan(figure):
+        return None
+    if math.isinf(figure):
+        return value
+    return int(figure) if figure.is_integer() else figure
