@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response, stream_with_context
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -71,6 +72,11 @@ def xlsx_cell(value: Any) -> Any:
     return value
 
 
+def _legend(columns: Columns) -> list[tuple[str, str]]:
+    """(header, label) of the columns whose header is a name that needs explaining (form questions)."""
+    return [(str(title), title.label) for title, _get in columns if getattr(title, "label", None) is not None]
+
+
 def stream_rows(query: Select[Any]) -> Iterator[Any]:
     """The rows of `query` through a server-side cursor (PostgreSQL; SQLite fetches lazily anyway)."""
     yield from db.session.execute(query.execution_options(yield_per=BATCH))
@@ -95,6 +101,9 @@ def _csv_lines(columns: Columns, items: Iterable[Any]) -> Iterator[bytes]:
 
     buffer.write("\ufeff")
     writer.writerow([title for title, _get in columns])
+    if legend := _legend(columns):  # a second header row: each form question's label under its name
+        labels = dict(legend)
+        writer.writerow([csv_cell(labels.get(title, "")) for title, _get in columns])
     yield flush()  # the header at once: the download starts before the first row is read
     getters = [get for _title, get in columns]
     for count, item in enumerate(items, start=1):
@@ -124,6 +133,11 @@ def _xlsx_chunks(sheet: str, columns: Columns, items: Iterable[Any]) -> Iterator
     getters = [get for _title, get in columns]
     for item in items:
         worksheet.append([xlsx_cell(get(item)) for get in getters])
+    if legend := _legend(columns):  # headers stay one row (filters, pandas); the labels get their own sheet
+        sheet_of_labels = workbook.create_sheet(_("Preguntas"))
+        sheet_of_labels.append([WriteOnlyCell(sheet_of_labels, value=text) for text in (_("Columna"), _("Pregunta"))])
+        for name, text in legend:
+            sheet_of_labels.append([xlsx_cell(name), xlsx_cell(text)])
     with tempfile.TemporaryFile() as file:
         workbook.save(file)
         file.seek(0)

@@ -14,6 +14,7 @@ from sqlalchemy import Select, func, select
 from fieldwork.aggregates import MipymeSummary
 from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
+from fieldwork.forms.export_columns import answer_columns
 from fieldwork.keyset import Key, Page, keyset_page, page_request
 from fieldwork.labels import label
 from fieldwork.models import TOPICS, Mipyme, User, Visit
@@ -164,6 +165,7 @@ def visit_columns() -> list[tuple[str, Callable[[Any], Any]]]:
         (_("Confirmación del propietario"), lambda r: label("confirmation", r.owner_confirmation)),
         (_("Comentario del propietario"), lambda r: r.owner_comment),
         (_("Recibida"), lambda r: r.received_at.astimezone(zone)),
+        *answer_columns(),  # then one column per form question, over every published version
     ]
 
 

@@ -112,3 +112,26 @@ def test_answers_are_labelled_in_the_requests_language(client, world):
         session["lang"] = "en"
     (block,) = _answers_of(client.get(f"/supervision/visits/{world['old'].id}").get_data(as_text=True))
     assert "Did it receive financing since the last visit? Yes" in block
+
+
+def _statements(client, path: str) -> int:
+    from tests.test_query_count import counting_statements
+
+    client.get(path)  # warm what is loaded once per process
+    with counting_statements() as statements:
+        assert client.get(path).status_code == 200
+    return len(statements)
+
+
+def test_lists_of_visits_load_their_versions_in_one_query_not_one_per_visit(client, make_client, world):
+    old, new = world["old"], world["new"]
+    officer, owner = make_client(), make_client()
+    login(officer, world["officer"])
+    login(owner, world["owner"])
+    few = (_statements(officer, "/visits/mine"), _statements(owner, "/owner/"))
+    for k in range(8):
+        source = (old, new)[k % 2]
+        make_visit(source.mipyme, world["officer"], visited_at=datetime(2026, 1, 1 + k, 14, tzinfo=UTC),
+                   form_version_id=source.form_version_id, answers=dict(source.answers))
+    assert (_statements(officer, "/visits/mine"), _statements(owner, "/owner/")) == few
+    assert owner.get("/owner/").get_data(as_text=True).count('class="form-answers"') == 10
