@@ -2,6 +2,7 @@
 
     python bench/sync_bench.py                 # SQLite (a fresh file in a temporary folder)
     DATABASE_URL=postgresql://... python bench/sync_bench.py   # also PostgreSQL, in its own schema
+    python bench/sync_bench.py --form          # the visits also answer a published 30-question form
 
 For each batch size (100 and 500) it sends the batches through the endpoint (Flask's test client:
 the whole app, JSON, CSRF, session, validation, rules, ORM, audit, commit; no network), replays
@@ -11,6 +12,7 @@ On PostgreSQL only the schema `fieldwork_bench` is created and dropped; nothing 
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sqlite3
@@ -26,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.schema import CreateTable  # noqa: E402
 
+from bench.bench_form import answers_check_us, publish_bench_form, with_answers  # noqa: E402
 from fieldwork import create_app  # noqa: E402
 from fieldwork.api.visit_schemas import VisitInputSchema  # noqa: E402
 from fieldwork.config import TESTING, _normalise_database_url  # noqa: E402
@@ -164,18 +167,24 @@ def breakdown(visits: list[dict]) -> dict[str, float]:
             "content hash": hashing / n * 1e6}
 
 
-def run(label: str, url: str) -> None:
-    print(f"\n== {label}")
+def run(label: str, url: str, form: bool = False) -> None:
+    print(f"\n== {label}" + (" (visits answering a 30-question form)" if form else ""))
     for size in BATCH_SIZES:
         app, client, mipyme_ids = set_up(url)
         visits = payloads(mipyme_ids, TOTAL)
+        if form:
+            with app.app_context():
+                version_id = publish_bench_form()
+                check = answers_check_us(version_id)
+            visits = with_answers(visits, version_id)
         batches = [visits[i:i + size] for i in range(0, TOTAL, size)]
         first = send_all(client, batches, "created")
         replay = send_all(client, batches, "duplicate")
         rows = raw_rows(app, batches)
         raw = raw_postgres(app, rows) if url.startswith("postgresql") else raw_sqlite(app, rows)
         print(f"batches of {size:>3}: sync {TOTAL / first:8.0f} visits/s | replay {TOTAL / replay:8.0f} visits/s"
-              f" | raw INSERT {TOTAL / raw:8.0f} rows/s | sync is {first / raw:5.1f}x the raw insert time")
+              f" | raw INSERT {TOTAL / raw:8.0f} rows/s | sync is {first / raw:5.1f}x the raw insert time"
+              + (f" | answer check alone {check:.0f} µs/visit" if form else ""))
         with app.app_context():
             db.session.remove()
             db.drop_all()
@@ -188,8 +197,11 @@ def run(label: str, url: str) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--form", action="store_true", help="visits carry form_version_id and 30 answers")
+    form = parser.parse_args().form
     folder = tempfile.mkdtemp()
-    run("SQLite (file, default journal)", "sqlite:///" + os.path.join(folder, "bench.sqlite"))
+    run("SQLite (file, default journal)", "sqlite:///" + os.path.join(folder, "bench.sqlite"), form)
     url = os.environ.get("DATABASE_URL")
     if url:
         url = _normalise_database_url(url)
@@ -199,7 +211,7 @@ def main() -> None:
             connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
         separator = "&" if "?" in url else "?"
         try:
-            run("PostgreSQL", f"{url}{separator}options=-csearch_path%3D{PG_SCHEMA}")
+            run("PostgreSQL", f"{url}{separator}options=-csearch_path%3D{PG_SCHEMA}", form)
         finally:
             with admin.app_context(), db.engine.begin() as connection:
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
