@@ -166,3 +166,14 @@ def test_today_in_a_constraint_is_the_visits_day(phone, mipyme, version):
                           answers={**GOOD, "renovo_matricula": "2026-03-04"})
     assert send(phone, later)[0]["errors"] == {
         "answers.renovo_matricula": ["La fecha no puede ser posterior a la visita."]}
+
+
+def test_a_batch_reads_its_form_version_once_not_once_per_visit(phone, mipyme, version):
+    from tests.test_query_count import counting_statements
+
+    visits = [visit_payload(mipyme.id, form_version_id=version.id, answers=GOOD) for _ in range(20)]
+    db.session.expunge_all()  # as on a server: nothing of the version is in the request's session yet
+    with counting_statements() as statements:
+        results = send(phone, *visits)
+    assert {r["status"] for r in results} == {"created"}
+    assert sum("FROM form_versions" in s for s in statements) == 1
