@@ -103,6 +103,8 @@ def raw_rows(app: Any, batches: list[list[dict]]) -> list[list[tuple]]:
                 values = {name: (process(getattr(visit, name)) if process else getattr(visit, name))
                           for name, process in processors.items()}
                 values["id"] = str(uuid.uuid4())
+                # psycopg adapts JSON at execute time, not in a bind processor: hand it the JSON text.
+                values = {name: json.dumps(v) if isinstance(v, dict | list) else v for name, v in values.items()}
                 rows.append(tuple(values[c.name] for c in columns))
             out.append(rows)
         return out
