@@ -16,12 +16,10 @@ bench/README.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 import uuid
@@ -32,10 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, select, text  # noqa: E402
 
-from fieldwork import create_app  # noqa: E402
+from bench.bench_app import fresh_app  # noqa: E402
 from fieldwork.aggregates import summarise  # noqa: E402
 from fieldwork.clock import flag_day  # noqa: E402
-from fieldwork.config import TESTING, _normalise_database_url  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
 from fieldwork.security import hash_password  # noqa: E402
@@ -172,15 +169,8 @@ def main() -> None:  # noqa: PLR0915 (a bench script reads top to bottom)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-exports", action="store_true")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    folder = tempfile.mkdtemp(prefix="fw-bench-")
-    url = _normalise_database_url(url) if url else f"sqlite:///{folder}/bench.sqlite"
-    app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": url, "FIELDWORK_CLOCK": lambda: NOW})
+    app, url = fresh_app(NOW)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.create_all()
         started = time.perf_counter()
         populate(args.mipymes, args.visits)
         if url.startswith("postgresql"):

@@ -11,11 +11,9 @@ commits too. Figures: bench/README.md.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -23,10 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
 
-from fieldwork import create_app  # noqa: E402
-from fieldwork.config import TESTING, _normalise_database_url  # noqa: E402
+from bench.bench_app import fresh_app  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
 from fieldwork.security import hash_password  # noqa: E402
@@ -102,15 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL")
-    folder = tempfile.mkdtemp(prefix="fw-bench-")
-    url = _normalise_database_url(url) if url else f"sqlite:///{folder}/bench.sqlite"
-    app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": url, "FIELDWORK_CLOCK": lambda: NOW})
+    app, url = fresh_app(NOW)
     with app.app_context():
-        if url.startswith("postgresql"):
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        db.create_all()
         mipyme_of = populate()
         db.session.remove()
     print(f"{url.split(':')[0]}: median of {args.runs} runs")
