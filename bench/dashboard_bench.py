@@ -32,8 +32,8 @@ from sqlalchemy import insert, select, text  # noqa: E402
 
 from bench.bench_app import fresh_app  # noqa: E402
 from fieldwork.aggregates import summarise  # noqa: E402
-from fieldwork.clock import flag_day  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
+from fieldwork.flags import flag_day  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
 from fieldwork.security import hash_password  # noqa: E402
 

@@ -8,8 +8,7 @@ from typing import Any
 from flask import Flask
 
 from fieldwork import config as settings
-
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from fieldwork.config import PROJECT_ROOT
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

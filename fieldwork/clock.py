@@ -1,19 +1,15 @@
 """Time in the programme's time zone, behind one injectable clock.
 
-Domain rules take `now` (or a `FlagDay`) as an argument; request handlers ask `utcnow()`, which
+Domain rules take `now` (or a `fieldwork.flags.FlagDay`) as an argument; request handlers ask `utcnow()`, which
 reads the app's `FIELDWORK_CLOCK` setting when one is configured, so tests pin "today" for whole
 pages and API calls without patching anything.
 """
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
-
-if TYPE_CHECKING:
-    from fieldwork.flags import FlagDay  # noqa: PLC0415 (flags imports this module)
 
 
 def utcnow() -> datetime:
@@ -52,9 +48,3 @@ def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, dateti
     """[start, end) in UTC covering the local days `first` to `last` inclusive."""
     return start_of_day(first, zone), start_of_day(last + timedelta(days=1), zone)
 
-
-def flag_day(now: datetime | None = None) -> FlagDay:
-    """Today's FlagDay under the app's time zone and follow-up cadence."""
-    from fieldwork.flags import FlagDay  # noqa: PLC0415 (flags imports this module)
-
-    return FlagDay.at(now or utcnow(), programme_zone(), int(current_app.config["FIELDWORK_FOLLOW_UP_DAYS"]))

@@ -5,6 +5,9 @@ import os
 from datetime import timedelta
 from typing import Any
 
+#: The checkout: templates, static files, translations, migrations and the service worker live here.
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 def _normalise_database_url(url: str) -> str:
     """Let operators paste a plain `postgresql://` URL and still get psycopg 3."""

@@ -19,9 +19,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_
 
-from fieldwork.clock import start_of_day
+from fieldwork.clock import programme_zone, start_of_day, utcnow
 
 FLAG_CODES = ("never_visited", "follow_up_overdue", "no_recent_visit", "disputed")
 
@@ -42,6 +43,11 @@ class FlagDay:
         # i.e. an instant before the local midnight that starts day today - N.
         boundary = start_of_day(today - timedelta(days=cadence_days), zone)
         return cls(today=today, cadence_days=cadence_days, not_recent_before=boundary)
+
+
+def flag_day(now: datetime | None = None) -> FlagDay:
+    """Today's FlagDay under the app's time zone and follow-up cadence."""
+    return FlagDay.at(now or utcnow(), programme_zone(), int(current_app.config["FIELDWORK_FOLLOW_UP_DAYS"]))
 
 
 def check_flag(code: str | None) -> str | None:

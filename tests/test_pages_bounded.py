@@ -12,14 +12,12 @@ import pytest
 from fieldwork.extensions import db
 from fieldwork.models import Visit
 from fieldwork.summary import refresh
+from fieldwork.timeline import PER_PAGE
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 from tests.test_query_count import counting_statements
 
 NOW = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
-# fieldwork.timeline's page size; imported by value here because importing that module before the
-# app exists walks into main's supervision -> visit_history -> visits -> api -> review import cycle.
-PER_PAGE = 20
 
 
 def add_visits(mipyme, how_many: int, *, ties: bool = False) -> list[Visit]:
@@ -151,12 +149,6 @@ def test_a_huge_api_page_number_answers_an_empty_page(app, client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert response.get_json()["items"] == [] and response.get_json()["total"] > 0
-
-
-def test_the_page_size_above_is_the_timeline_s(app):
-    from fieldwork.timeline import PER_PAGE as timeline_page  # noqa: PLC0415 (after the app, see PER_PAGE)
-
-    assert timeline_page == PER_PAGE
 
 
 def test_refresh_of_no_mipyme_sends_nothing(app):

@@ -5,7 +5,7 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
+from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 from fieldwork.forms import services
 from fieldwork.models import FormVersion
 

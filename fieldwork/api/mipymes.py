@@ -11,8 +11,8 @@ from fieldwork.aggregates import FIGURES, SORTS, MipymeSummary, summarise, summa
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, load_body, service_error_response
 from fieldwork.api.schemas import MipymeArgsSchema, MipymeInputSchema, MipymeSchema
-from fieldwork.clock import flag_day
 from fieldwork.extensions import db
+from fieldwork.flags import flag_day
 from fieldwork.models import ROLES, Mipyme
 from fieldwork.registry import services
 from fieldwork.search import name_matches

@@ -13,7 +13,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from fieldwork.api import bp
 from fieldwork.api.common import service_error_response
-from fieldwork.api.visit_schemas import PhotoUploadSchema, dump_photo
+from fieldwork.api.visit_schemas import PhotoUploadSchema
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Photo, Visit
 from fieldwork.security import roles_required
@@ -21,6 +21,7 @@ from fieldwork.services import ServiceError
 from fieldwork.throttle import photo_throttle
 from fieldwork.visits.access import can_see_visit
 from fieldwork.visits.photos import photo_path, store_photo
+from fieldwork.visits.schemas import dump_photo
 
 
 def _drop_nameless_form_parts() -> None:

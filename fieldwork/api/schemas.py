@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from fieldwork.api import spanish  # noqa: F401  (Spanish messages before any schema is built)
+from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 from fieldwork.models import ROLES, SECTORS
 
 MAX_PER_PAGE = 1000

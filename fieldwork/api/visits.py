@@ -12,11 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, service_error_response
-from fieldwork.api.visit_schemas import (
-    SyncResponseSchema,
-    VisitArgsSchema,
-    dump_visit,
-)
+from fieldwork.api.visit_schemas import SyncResponseSchema, VisitArgsSchema
 from fieldwork.device import current_device
 from fieldwork.errors import error_response
 from fieldwork.extensions import db
@@ -25,6 +21,7 @@ from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 from fieldwork.throttle import sync_throttle
 from fieldwork.visits.access import visible_visits, visit_or_404
+from fieldwork.visits.schemas import dump_visit
 from fieldwork.visits.sync_service import sync_and_commit
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask import current_app, url_for
 
-from fieldwork import PROJECT_ROOT
+from fieldwork.config import PROJECT_ROOT
 
 WORKER_FILE = os.path.join(PROJECT_ROOT, "service-worker.js")
 TEMPLATES = os.path.join(PROJECT_ROOT, "templates")

@@ -13,6 +13,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, true, union_all
 
+from fieldwork import charts
 from fieldwork.clock import local_date, programme_zone, start_of_day
 from fieldwork.extensions import db
 from fieldwork.flags import FlagDay
@@ -20,7 +21,6 @@ from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
 from fieldwork.i18n import number
 from fieldwork.models import Visit
-from fieldwork.supervision import charts
 
 TREND_VISITS = 24  # as many visits as the fixed figures' charts beside them
 CHOICE_WEEKS = 12

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from fieldwork.extensions import db
 from fieldwork.models.types import UTCDateTime, utcnow
 
-#: Kinds of review events, in the words of the visit page (fieldwork/visit_history.py).
+#: Kinds of review events, in the words of the visit page (fieldwork/visits/history.py).
 REVIEW_EVENT_KINDS = ("approved", "returned", "resubmitted", "owner_right", "record_stands")
 
 

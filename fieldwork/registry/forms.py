@@ -77,3 +77,14 @@ class ActiveForm(FlaskForm):
     """A bare form for the CSRF token on activate/deactivate buttons."""
 
     active = BooleanField()
+
+
+class OwnerAccountForm(FlaskForm):
+    """An account for the owner of one Mipyme (the Mipyme comes from the page, not the form)."""
+
+    username = StringField(_l("Usuario"), validators=[InputRequired(_l("Escriba un nombre de usuario.")),
+                                                      Length(max=64)],
+                           render_kw={"autocapitalize": "none", "autocomplete": "off"})
+    name = StringField(_l("Nombre completo"), validators=[Optional(), Length(max=120)])
+    password = PasswordField(_l("Contraseña inicial"), validators=[InputRequired(_l("Escriba una contraseña."))],
+                             render_kw={"autocomplete": "new-password"})

@@ -8,8 +8,9 @@ from flask import abort
 from flask_babel import gettext as _
 
 from fieldwork.aggregates import summarise_all
-from fieldwork.clock import flag_day, today
+from fieldwork.clock import today
 from fieldwork.exports import csv_response, stream_rows, xlsx_response
+from fieldwork.flags import flag_day
 from fieldwork.security import roles_required
 from fieldwork.supervision import bp
 from fieldwork.supervision.tables import (

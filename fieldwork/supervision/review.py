@@ -9,7 +9,7 @@ from fieldwork.clock import utcnow
 from fieldwork.extensions import db
 from fieldwork.models import User, Visit
 from fieldwork.services import ServiceError, check_read_revision, stale_revision_error
-from fieldwork.visit_history import record_event
+from fieldwork.visits.history import record_event
 
 DECISIONS = ("approved", "returned")
 MAX_COMMENT = 2000

@@ -7,7 +7,7 @@ from fieldwork import audit
 from fieldwork.clock import utcnow
 from fieldwork.models import User, Visit
 from fieldwork.services import ServiceError
-from fieldwork.visit_history import record_event
+from fieldwork.visits.history import record_event
 
 MAX_NOTE = 2000
 #: "owner_right": the visit goes back to its officer, returned with the owner's comment as the reason;

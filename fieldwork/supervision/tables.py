@@ -21,7 +21,7 @@ from fieldwork.models import TOPICS, Mipyme, User, Visit
 from fieldwork.search import name_matches
 from fieldwork.supervision import queries
 from fieldwork.supervision.forms import MipymeFilterForm, VisitFilterForm
-from fieldwork.visit_history import corrected_condition
+from fieldwork.visits.history import corrected_condition
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200

@@ -20,8 +20,8 @@ from fieldwork.supervision.forms import DisputeForm, ReviewForm
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.supervision.tables import visit_log_args, visit_log_page
-from fieldwork.visit_history import event_label, review_history, revision_changes
 from fieldwork.visits.access import visit_or_404
+from fieldwork.visits.history import event_label, review_history, revision_changes
 
 OFFICE = ("supervisor", "admin")
 

@@ -28,7 +28,7 @@ from fieldwork.visits.sync import CLOCK_SKEW
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off", "enterkeyhint": "next"}
 NOTES_MAX = 2000
-# The API's bounds (fieldwork/api/visit_schemas.py); the sync service checks them again.
+# The API's bounds (fieldwork/visits/schemas.py); the sync service checks them again.
 MAX_COUNT = 10_000_000
 MAX_SALES_COP = 10**13
 

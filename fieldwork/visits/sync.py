@@ -19,14 +19,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldwork import audit, summary
-from fieldwork.api.visit_schemas import VisitInputSchema
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
 from fieldwork.forms.visit_answers import answer_errors
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
-from fieldwork.visit_history import record_edit
 from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
+from fieldwork.visits.history import record_edit
+from fieldwork.visits.schemas import VisitInputSchema
 
 CLOCK_SKEW = timedelta(minutes=10)
 EDITABLE_STATES = ("submitted", "returned")

@@ -7,10 +7,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldwork.api.visit_schemas import dump_visit
-from fieldwork.clock import flag_day
 from fieldwork.device import current_device
 from fieldwork.extensions import db
+from fieldwork.flags import flag_day
 from fieldwork.form_errors import show_service_errors
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.forms.posted import with_posted_answers
@@ -23,6 +22,7 @@ from fieldwork.visits import bp
 from fieldwork.visits.forms import VisitForm
 from fieldwork.visits.messages import js_messages
 from fieldwork.visits.officer_lists import my_visits_page, returned_ids, returned_visits
+from fieldwork.visits.schemas import dump_visit
 from fieldwork.visits.sync_service import sync_and_commit
 
 

@@ -144,8 +144,8 @@ def test_an_edit_that_only_changes_answers_is_an_update(phone, mipyme, version):
 
 
 def test_visits_stored_before_forms_still_replay_as_duplicates(phone, officer, mipyme, version):
-    from fieldwork.api.visit_schemas import VisitInputSchema
     from fieldwork.visits.content import content_hash
+    from fieldwork.visits.schemas import VisitInputSchema
     from fieldwork.visits.sync import _model_fields
 
     payload = visit_payload(mipyme.id)

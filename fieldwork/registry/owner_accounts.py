@@ -1,4 +1,4 @@
-"""Owner accounts made from a Mipyme's page in the registry (the registry's views call these)."""
+"""Owner accounts made from a Mipyme's edit page in the registry: listed there, added by the account service."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +8,7 @@ from sqlalchemy import select
 from fieldwork.auth.services import create_user
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
-from fieldwork.owners.forms import OwnerAccountForm
+from fieldwork.registry.forms import OwnerAccountForm
 
 FORM_PREFIX = "owner"  # the Mipyme form on the same page has its own `name` field
 
