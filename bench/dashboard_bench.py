@@ -80,6 +80,15 @@ ORDER BY m.name, m.id
 """
 
 
+def answer(rng: random.Random, visited: datetime) -> dict[str, object]:
+    """The owner's answer: a quarter pending, half confirmed, a quarter disputed, a day or two after."""
+    decision = rng.choice(("pending", "confirmed", "confirmed", "disputed"))
+    if decision == "pending":
+        return {"owner_confirmation": decision}
+    return {"owner_confirmation": decision, "confirmed_via": "account",
+            "confirmed_at": visited + timedelta(hours=rng.randrange(1, 72))}
+
+
 def populate(mipymes: int, visits: int) -> None:
     rng = random.Random(4)  # noqa: S311 (reproducible test data, not secrets)
     officers = [{"username": f"o{i}", "name": f"Officer {i}", "role": "officer", "password_hash": "x",
@@ -105,8 +114,8 @@ def populate(mipymes: int, visits: int) -> None:
             "production_units": rng.randrange(0, 500), "monthly_sales_cop": rng.randrange(0, 10**8),
             "employees": rng.randrange(0, 20), "notes": "Taller ordenado; revisar inventario." if n % 7 else None,
             "follow_up_due": visited.date() + timedelta(days=rng.randrange(5, 60)) if rng.random() < .4 else None,
-            "owner_confirmation": rng.choice(("pending", "confirmed", "confirmed", "disputed")),
             "received_at": visited, "updated_at": visited, "review_status": "submitted",
+            **answer(rng, visited),
         })
         if len(batch) == 10_000:
             db.session.execute(insert(Visit), batch)
@@ -162,12 +171,36 @@ def export(client, path: str, trace: bool) -> tuple[float, float, int, int]:
     return first or total, total, peak_rss, traced
 
 
+def dashboard_parts(app, runs: int, line) -> None:
+    """Each query the dashboard page runs, alone (what the page's time is made of)."""
+    from fieldwork.aggregates import all_flag_counts  # noqa: PLC0415
+    from fieldwork.clock import programme_zone  # noqa: PLC0415
+    from fieldwork.owners.confirmation import confirmation_rates_by_officer, open_disputes  # noqa: PLC0415
+    from fieldwork.supervision import queries  # noqa: PLC0415
+
+    with app.test_request_context():
+        day, zone = flag_day(), programme_zone()
+        base = select(Mipyme).where(Mipyme.active.is_(True))
+        parts = {
+            "headline counts": lambda: queries.headline(day, zone),
+            "four flag counts": lambda: all_flag_counts(base, day),
+            "table: a page of 50 and its count": lambda: summarise(base, day, page=1, per_page=50),
+            "weekly chart (12 weeks)": lambda: queries.weekly_visits(day, zone),
+            "workload (flags and owners' answers per officer)": lambda: queries.workload(day),
+            "  of which owners' answers per officer": confirmation_rates_by_officer,
+            "dispute queue, first page of 20": lambda: open_disputes(limit=20),
+        }
+        for what, part in parts.items():
+            line(f"  {what}", timed(part, runs))
+
+
 def main() -> None:  # noqa: PLR0915 (a bench script reads top to bottom)
     parser = argparse.ArgumentParser()
     parser.add_argument("--mipymes", type=int, default=5_000)
     parser.add_argument("--visits", type=int, default=250_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-exports", action="store_true")
+    parser.add_argument("--breakdown", action="store_true", help="time each of the dashboard's queries too")
     args = parser.parse_args()
     app, url = fresh_app(NOW)
     with app.app_context():
@@ -202,6 +235,8 @@ def main() -> None:  # noqa: PLR0915 (a bench script reads top to bottom)
         print(f"{what:<58} {seconds * 1000:9.1f} ms")
 
     line("dashboard page GET /supervision/", timed(page("/supervision/"), args.runs))
+    if args.breakdown:
+        dashboard_parts(app, args.runs, line)
     line("API GET /api/v1/mipymes?per_page=100", timed(page("/api/v1/mipymes?per_page=100"), args.runs))
     line("visit log, first page", timed(page("/supervision/visits"), args.runs))
     first_page = client.get("/supervision/visits").get_data(as_text=True)

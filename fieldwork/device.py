@@ -11,9 +11,8 @@ import hashlib
 import hmac
 
 from flask import current_app, request
-from sqlalchemy import ColumnElement, and_, or_, update
+from sqlalchemy import ColumnElement, and_, or_
 
-from fieldwork.extensions import db
 from fieldwork.models import Visit
 
 SALT = b"fieldwork.device.v1|"
@@ -26,14 +25,6 @@ def current_device() -> str:
     return hmac.new(key, seen, hashlib.sha256).hexdigest()
 
 
-def remember_sync_device(visit_ids: list[str], device: str | None) -> None:
-    """Mark the visits a sync created or updated as sent from `device` (one UPDATE; the caller commits)."""
-    if device is None or not visit_ids:
-        return
-    db.session.execute(update(Visit).where(Visit.id.in_(visit_ids)).values(sync_device=device)
-                       .execution_options(synchronize_session=False))
-
-
 def same_device_condition() -> ColumnElement[bool]:
     """The link was answered from the device that synced the visit (SQL, for pages and counts)."""
     return and_(Visit.confirmed_via == "link", Visit.link_device.is_not(None), Visit.link_device == Visit.sync_device)
@@ -43,6 +34,17 @@ def independent_answer_condition() -> ColumnElement[bool]:
     """NOT `same_device_condition`, written NULL-safe (a missing hash never makes an answer dependent)."""
     return or_(Visit.confirmed_via.is_(None), Visit.confirmed_via != "link", Visit.link_device.is_(None),
                Visit.sync_device.is_(None), Visit.link_device != Visit.sync_device)
+
+
+def independent_confirmation() -> ColumnElement[bool]:
+    """THE rule of the confirmation rate (SQL): a visit its owner confirmed, other than through its link
+    from the very device that synced it (then the officer may have answered for the owner)."""
+    return and_(Visit.owner_confirmation == "confirmed", independent_answer_condition())
+
+
+def same_device_confirmation() -> ColumnElement[bool]:
+    """A confirmation the supervisor is warned about: through the link, from the syncing device."""
+    return and_(Visit.owner_confirmation == "confirmed", same_device_condition())
 
 
 def answered_from_sync_device(visit: Visit) -> bool:

@@ -6,11 +6,16 @@ answer, a resolved dispute) recomputes that Mipyme's row in the same transaction
   are caught when the session flushes (`_refresh_flushed`);
 - writes that bypass it (sync's bulk INSERT, the owner's guarded UPDATE) call `refresh` themselves.
 
-A refresh is three statements per batch of Mipymes whatever their history: lock the Mipymes, delete
-their rows, and insert them again from one window pass over their visits. The lock serialises two
+Each Mipyme also has one `officer_answer_counts` row per officer who visited it (how its owner
+answered that officer's visits), refreshed with it, so the dashboard's per-officer confirmation rate
+sums those rows instead of grouping every visit of the programme.
+
+A refresh is five statements per batch of Mipymes whatever their history: lock the Mipymes, delete
+their rows, and insert them again from one window pass (and one GROUP BY) over their visits. The lock serialises two
 transactions refreshing the same Mipyme, so the one that commits last recomputed with everything
 the first committed (with read committed, a plain upsert could write a stale count). The same SQL
-runs on SQLite and PostgreSQL. `window_rows` is also the reference the tests compare the rows to.
+runs on SQLite and PostgreSQL. `window_rows` and `answer_rows` are also the reference the tests
+compare the rows to.
 """
 from __future__ import annotations
 
@@ -18,21 +23,25 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, delete, event, func, insert, inspect, select
+from sqlalchemy import Connection, Select, and_, case, delete, event, func, insert, inspect, literal_column, select
 from sqlalchemy.orm import Session
 
+from fieldwork.device import independent_confirmation, same_device_confirmation
 from fieldwork.extensions import db
-from fieldwork.models import Mipyme, MipymeSummaryRow, Visit
+from fieldwork.models import Mipyme, MipymeSummaryRow, OfficerAnswerRow, Visit
 
 FIGURES = ("production_units", "monthly_sales_cop", "employees")
 COLUMNS = tuple(c.name for c in MipymeSummaryRow.__table__.columns)
+ANSWER_COLUMNS = tuple(c.name for c in OfficerAnswerRow.__table__.columns)
 #: Mipymes refreshed per statement: keeps `IN (...)` far below every driver's parameter limit.
 CHUNK = 500
 
 
 def open_dispute_condition() -> Any:
-    """A visit whose owner disputed it and that no supervisor has resolved yet."""
-    return and_(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
+    """A visit whose owner disputed it and that no supervisor has resolved yet (models.visit's
+    OPEN_DISPUTE_SQL). A literal, not a bound parameter: PostgreSQL matches a partial index only
+    against constants, and a prepared statement's generic plan has none."""
+    return and_(Visit.owner_confirmation == literal_column("'disputed'"), Visit.dispute_resolved_at.is_(None))
 
 
 def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
@@ -42,7 +51,7 @@ def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
     per_mipyme = {"partition_by": Visit.mipyme_id}
 
     def count_where(condition: Any) -> Any:
-        return func.sum(case((condition, 1), else_=0)).over(**per_mipyme)
+        return _count(condition).over(**per_mipyme)
 
     ranked = select(
         Visit.mipyme_id,
@@ -66,16 +75,36 @@ def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
     return select(*(sub.c[name] for name in COLUMNS)).where(sub.c.rn == 1)
 
 
+def _count(condition: Any) -> Any:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def answer_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
+    """One row per (Mipyme, officer) with visits: how the owner answered that officer's visits."""
+    rows = select(
+        Visit.mipyme_id, Visit.officer_id, func.count().label("visits"),
+        _count(independent_confirmation()).label("independent_confirmations"),
+        _count(same_device_confirmation()).label("same_device_confirmations"),
+        _count(Visit.owner_confirmation == "disputed").label("disputed"),
+        _count(Visit.owner_confirmation == "pending").label("pending"),
+    ).group_by(Visit.mipyme_id, Visit.officer_id)
+    if mipyme_ids is not None:
+        rows = rows.where(Visit.mipyme_id.in_(list(mipyme_ids)))
+    return rows
+
+
 def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in mipyme_ids if i is not None})
-    table = MipymeSummaryRow.__table__
+    summaries, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         # FOR UPDATE on PostgreSQL (SQLite serialises writers anyway); by id, so two batches
         # over the same Mipymes lock them in the same order and never deadlock.
         connection.execute(select(Mipyme.id).where(Mipyme.id.in_(chunk)).order_by(Mipyme.id).with_for_update())
-        connection.execute(delete(table).where(table.c.mipyme_id.in_(chunk)))
-        connection.execute(insert(table).from_select(COLUMNS, window_rows(chunk)))
+        connection.execute(delete(summaries).where(summaries.c.mipyme_id.in_(chunk)))
+        connection.execute(insert(summaries).from_select(COLUMNS, window_rows(chunk)))
+        connection.execute(delete(answers).where(answers.c.mipyme_id.in_(chunk)))
+        connection.execute(insert(answers).from_select(ANSWER_COLUMNS, answer_rows(chunk)))
 
 
 def refresh(mipyme_ids: Iterable[int]) -> None:
@@ -87,12 +116,15 @@ def refresh(mipyme_ids: Iterable[int]) -> None:
 
 
 def rebuild() -> int:
-    """Recompute every row from the visits (the CLI's `summary rebuild`); the caller commits."""
-    table = MipymeSummaryRow.__table__
+    """Recompute every row from the visits (the CLI's `summary rebuild`); the caller commits.
+    Returns the number of summary rows (visited Mipymes)."""
+    summaries, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
     connection = db.session.connection()
-    connection.execute(delete(table))
-    connection.execute(insert(table).from_select(COLUMNS, window_rows()))
-    return db.session.scalar(select(func.count()).select_from(table)) or 0
+    connection.execute(delete(summaries))
+    connection.execute(insert(summaries).from_select(COLUMNS, window_rows()))
+    connection.execute(delete(answers))
+    connection.execute(insert(answers).from_select(ANSWER_COLUMNS, answer_rows()))
+    return db.session.scalar(select(func.count()).select_from(summaries)) or 0
 
 
 @event.listens_for(Session, "after_flush")

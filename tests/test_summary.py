@@ -1,6 +1,7 @@
 """The per-Mipyme summary rows always equal what the window over the visits computes, whatever
 sequence of syncs, edits, reviews, owner answers and resolutions produced them (SQLite and PostgreSQL);
-`flask summary rebuild` recomputes them from the visits."""
+the per-(Mipyme, officer) answer counts likewise equal a GROUP BY over the visits; `flask summary
+rebuild` recomputes both from the visits."""
 from __future__ import annotations
 
 import uuid
@@ -12,10 +13,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from fieldwork.extensions import db
-from fieldwork.models import AuditEntry, MipymeSummaryRow, ReviewEvent, Visit, VisitRevision
+from fieldwork.models import AuditEntry, MipymeSummaryRow, OfficerAnswerRow, ReviewEvent, Visit, VisitRevision
 from fieldwork.owners.confirmation import confirm_visit
 from fieldwork.services import ServiceError
-from fieldwork.summary import COLUMNS, window_rows
+from fieldwork.summary import ANSWER_COLUMNS, COLUMNS, answer_rows, window_rows
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.visits.sync import sync_batch
@@ -34,11 +35,16 @@ content = st.fixed_dictionaries({
     "employees": figure,
     "follow_up_in_days": st.one_of(st.none(), st.integers(0, 20)),
 })
+# Phones that sync, and who answers: the owner's account, or the link from the officer's phone or
+# from the owner's own phone (only the last is an independent confirmation through a link).
+PHONES = ("officer-phone", "second-phone")
+SPEAKERS = (("account", None), ("link", "officer-phone"), ("link", "owner-phone"))
 operations = st.lists(st.one_of(
-    st.tuples(st.just("sync"), content),
-    st.tuples(st.just("edit"), st.integers(0, 20), content),
+    st.tuples(st.just("sync"), content, st.sampled_from(PHONES)),
+    st.tuples(st.just("edit"), st.integers(0, 20), content, st.sampled_from(PHONES)),
     st.tuples(st.just("review"), st.integers(0, 20), st.sampled_from(["approved", "returned"])),
-    st.tuples(st.just("answer"), st.integers(0, 20), st.sampled_from(["confirmed", "disputed"])),
+    st.tuples(st.just("answer"), st.integers(0, 20), st.sampled_from(["confirmed", "disputed"]),
+              st.sampled_from(SPEAKERS)),
     st.tuples(st.just("resolve"), st.integers(0, 20), st.sampled_from(["owner_right", "record_stands"])),
 ), min_size=1, max_size=14)
 
@@ -53,11 +59,23 @@ def window_reference() -> list[tuple[Any, ...]]:
     return [tuple(r) for r in db.session.execute(select(query).order_by(query.c.mipyme_id))]
 
 
+def stored_answer_rows() -> list[tuple[Any, ...]]:
+    table = OfficerAnswerRow.__table__
+    return [tuple(r) for r in db.session.execute(
+        select(*(table.c[c] for c in ANSWER_COLUMNS)).order_by(table.c.mipyme_id, table.c.officer_id))]
+
+
+def answer_reference() -> list[tuple[Any, ...]]:
+    query = answer_rows().subquery()
+    return [tuple(r) for r in db.session.execute(select(query).order_by(query.c.mipyme_id, query.c.officer_id))]
+
+
 class World:
     def __init__(self) -> None:
         self.officer = make_user("officer")
+        self.second_officer = make_user("officer")
         self.supervisor = make_user("supervisor")
-        self.mipymes = [make_mipyme(self.officer) for _ in range(3)]
+        self.mipymes = [make_mipyme(self.officer), make_mipyme(self.officer), make_mipyme(self.second_officer)]
         self.visits: list[tuple[str, int]] = []  # (id, revision) as the phone holds them
 
     def payload(self, visit_id: str, revision: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -70,6 +88,9 @@ class World:
             "follow_up_due": None if due is None else (date(2026, 3, 5) + timedelta(days=due)).isoformat(),
         }
 
+    def officer_of(self, fields: dict[str, Any]) -> Any:
+        return self.mipymes[fields["mipyme"]].officer
+
     def visit(self, index: int) -> Visit | None:
         if not self.visits:
             return None
@@ -80,19 +101,23 @@ class World:
         try:
             if kind == "sync":
                 visit_id = str(uuid.uuid4())
-                sync_batch(self.officer, [self.payload(visit_id, 1, operation[1])], NOW)
+                sync_batch(self.officer_of(operation[1]), [self.payload(visit_id, 1, operation[1])], NOW,
+                           device=operation[2])
                 self.visits.append((visit_id, 1))
             elif kind == "edit" and self.visits:
                 index = operation[1] % len(self.visits)
                 visit_id, revision = self.visits[index]
-                sync_batch(self.officer, [self.payload(visit_id, revision + 1, operation[2])], NOW)
+                sync_batch(self.officer_of(operation[2]), [self.payload(visit_id, revision + 1, operation[2])], NOW,
+                           device=operation[3])
                 self.visits[index] = (visit_id, revision + 1)
             elif (visit := self.visit(operation[1])) is not None:
                 if kind == "review":
                     comment = "Corrija las ventas." if operation[2] == "returned" else None
                     review_visit(self.supervisor, visit, operation[2], comment, via="api")
                 elif kind == "answer":
-                    confirm_visit(visit, operation[2], "No fue así." if operation[2] == "disputed" else None)
+                    via, device = operation[3]
+                    confirm_visit(visit, operation[2], "No fue así." if operation[2] == "disputed" else None,
+                                  via=via, device=device)
                 else:
                     resolve_dispute(self.supervisor, visit, "Hablamos con el propietario.", operation[2], via="api")
         except ServiceError:
@@ -105,13 +130,14 @@ class World:
 @given(steps=operations)
 def test_summary_rows_equal_the_window_over_visits_after_any_sequence(app, steps):
     with app.test_request_context():
-        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, Visit):
+        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, OfficerAnswerRow, Visit):
             db.session.execute(delete(model))
         db.session.commit()
         world = World()
         for step in steps:
             world.apply(step)
             assert stored_rows() == window_reference(), step
+            assert stored_answer_rows() == answer_reference(), step
 
 
 def test_rebuild_command_recomputes_rows_from_the_visits(app):
@@ -119,29 +145,36 @@ def test_rebuild_command_recomputes_rows_from_the_visits(app):
     mipyme = make_mipyme(officer)
     make_visit(mipyme, visited_at=NOW - timedelta(days=3), employees=2)
     make_visit(mipyme, visited_at=NOW - timedelta(days=1), employees=5)
-    expected = stored_rows()
+    expected, answers = stored_rows(), stored_answer_rows()
     assert expected and expected[0][1] == 2  # two visits, kept in step as they were stored
+    assert answers == [(mipyme.id, officer.id, 2, 0, 0, 0, 2)]
     db.session.execute(delete(MipymeSummaryRow))  # e.g. a restored backup without the table's rows
+    db.session.execute(delete(OfficerAnswerRow))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["summary", "rebuild"])
     assert result.exit_code == 0, result.output
     assert "1 Mipymes con visitas" in result.output
     db.session.expire_all()
-    assert stored_rows() == expected
+    assert (stored_rows(), stored_answer_rows()) == (expected, answers)
+
+
+def _migration(name: str) -> Any:
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return migration
 
 
 def test_the_migration_fills_the_rows_the_app_would_write(app):
     """The migration's hand-written backfill (for databases that already hold visits) agrees with
     `window_rows`."""
-    import importlib.util
-    from pathlib import Path
-
     from sqlalchemy import text
 
-    path = Path(__file__).parent.parent / "migrations" / "versions" / "0006_mipyme_summaries.py"
-    spec = importlib.util.spec_from_file_location("migration_0006", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = _migration("0006_mipyme_summaries")
     officer = make_user("officer")
     first, second = make_mipyme(officer), make_mipyme(officer)
     make_visit(first, visited_at=NOW - timedelta(days=3), employees=2, owner_confirmation="disputed")
@@ -152,3 +185,26 @@ def test_the_migration_fills_the_rows_the_app_would_write(app):
     db.session.execute(text(migration.BACKFILL))
     db.session.commit()
     assert stored_rows() == expected
+
+
+def test_the_answer_counts_migration_fills_the_rows_the_app_would_write(app):
+    """0008's hand-written backfill agrees with `answer_rows`: independent and same-device confirmations
+    (through the link, from the phone that synced the visit), disputes and pending, per officer."""
+    from sqlalchemy import text
+
+    migration = _migration("0008_officer_answer_counts")
+    officer, other = make_user("officer"), make_user("officer")
+    mipyme = make_mipyme(officer)
+    phone = "a" * 64
+    make_visit(mipyme, owner_confirmation="confirmed", confirmed_via="link", link_device=phone, sync_device=phone)
+    make_visit(mipyme, owner_confirmation="confirmed", confirmed_via="link", link_device="b" * 64, sync_device=phone)
+    make_visit(mipyme, owner_confirmation="confirmed", confirmed_via="account")
+    make_visit(mipyme, owner_confirmation="disputed", officer=other)
+    make_visit(mipyme)
+    expected = answer_reference()
+    assert expected == [(mipyme.id, officer.id, 4, 2, 1, 0, 1), (mipyme.id, other.id, 1, 0, 0, 1, 0)]
+    assert stored_answer_rows() == expected  # kept in step by every write
+    db.session.execute(delete(OfficerAnswerRow))
+    db.session.execute(text(migration.BACKFILL))
+    db.session.commit()
+    assert stored_answer_rows() == expected

@@ -3,7 +3,7 @@ from fieldwork.models.audit import AuditEntry
 from fieldwork.models.form import FormPublication, FormVersion
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
-from fieldwork.models.summary import MipymeSummaryRow
+from fieldwork.models.summary import MipymeSummaryRow, OfficerAnswerRow
 from fieldwork.models.user import ROLES, User
 from fieldwork.models.visit import (
     CONFIRMATION_STATES,
@@ -22,6 +22,7 @@ __all__ = [
     "Mipyme",
     "MipymeHistory",
     "MipymeSummaryRow",
+    "OfficerAnswerRow",
     "Photo",
     "REVIEW_EVENT_KINDS",
     "REVIEW_STATES",

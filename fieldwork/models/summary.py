@@ -33,3 +33,20 @@ class MipymeSummaryRow(db.Model):
     awaiting_review: Mapped[int] = mapped_column(Integer)
     # Visits the owner has not answered and may still answer (not approved yet).
     awaiting_owner: Mapped[int] = mapped_column(Integer)
+
+
+class OfficerAnswerRow(db.Model):
+    """How owners answered the visits one officer made at one Mipyme, kept with the Mipyme's summary
+    row (same refresh, same transaction). Per officer, the dashboard's confirmation rate then sums a
+    few rows per Mipyme instead of grouping every visit of the programme."""
+
+    __tablename__ = "officer_answer_counts"
+
+    mipyme_id: Mapped[int] = mapped_column(ForeignKey("mipymes.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    visits: Mapped[int] = mapped_column(Integer)
+    # Confirmed other than through the link from the device that synced the visit (fieldwork/device.py).
+    independent_confirmations: Mapped[int] = mapped_column(Integer)
+    same_device_confirmations: Mapped[int] = mapped_column(Integer)
+    disputed: Mapped[int] = mapped_column(Integer)
+    pending: Mapped[int] = mapped_column(Integer)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Date, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldwork.extensions import db
@@ -15,6 +15,8 @@ from fieldwork.models.user import User
 TOPICS = ("produccion", "comercializacion", "financiacion", "formacion")
 REVIEW_STATES = ("submitted", "approved", "returned")
 CONFIRMATION_STATES = ("pending", "confirmed", "disputed")
+#: fieldwork.summary.open_dispute_condition() as an index predicate (a partial index needs literal SQL).
+OPEN_DISPUTE_SQL = "owner_confirmation = 'disputed' AND dispute_resolved_at IS NULL"
 
 
 class Visit(db.Model):
@@ -26,6 +28,10 @@ class Visit(db.Model):
         Index("ix_visits_received_at", "received_at"),
         # The visit log's order (newest first, ties by id): its keyset pages walk this index.
         Index("ix_visits_visited_id", "visited_at", "id"),
+        # The dispute queue (oldest dispute first) walks this partial index: a page costs the same
+        # whether a hundred or a hundred thousand disputes are open.
+        Index("ix_visits_open_disputes", "confirmed_at", "id",
+              postgresql_where=text(OPEN_DISPUTE_SQL), sqlite_where=text(OPEN_DISPUTE_SQL)),
     )
 
     # The UUID made on the phone: the unique key that makes a replayed send harmless.

@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, func, select, update
+from sqlalchemy import func, select, update
 
 from fieldwork import audit, summary
 from fieldwork.clock import utcnow
-from fieldwork.device import independent_answer_condition, same_device_condition
 from fieldwork.extensions import db
-from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models import Mipyme, OfficerAnswerRow, User, Visit
 from fieldwork.services import ServiceError, check_read_revision, stale_revision_error
 
 DECISIONS = ("confirmed", "disputed")
@@ -131,12 +129,6 @@ def confirm_visit(
     return visit
 
 
-def independent_confirmation() -> ColumnElement[bool]:
-    """THE rule of the confirmation rate (SQL): a visit its owner confirmed, other than through its link
-    from the very device that synced it (then the officer may have answered for the owner)."""
-    return and_(Visit.owner_confirmation == "confirmed", independent_answer_condition())
-
-
 @dataclass(frozen=True)
 class OfficerConfirmation:
     """How owners answered one officer's visits; `confirmed` counts only independent confirmations."""
@@ -157,17 +149,12 @@ class OfficerConfirmation:
 
 def confirmation_rates_by_officer() -> list[OfficerConfirmation]:
     """Per officer: visits, independent confirmations, disputes, pending, and confirmations from the
-    officer's own device (one GROUP BY)."""
-
-    def count(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    confirmed = Visit.owner_confirmation == "confirmed"
+    officer's own device (one GROUP BY over the per-Mipyme answer rows that fieldwork.summary keeps)."""
+    counts = OfficerAnswerRow
     rows = db.session.execute(
-        select(User.id, User.name, func.count(Visit.id), count(independent_confirmation()),
-               count(Visit.owner_confirmation == "disputed"), count(Visit.owner_confirmation == "pending"),
-               count(and_(confirmed, same_device_condition())))
-        .join(Visit, Visit.officer_id == User.id)
+        select(User.id, User.name, func.sum(counts.visits), func.sum(counts.independent_confirmations),
+               func.sum(counts.disputed), func.sum(counts.pending), func.sum(counts.same_device_confirmations))
+        .join(counts, counts.officer_id == User.id)
         .group_by(User.id, User.name)
         .order_by(User.name, User.id)
     ).all()
@@ -200,8 +187,10 @@ def open_disputes(limit: int = 200, offset: int = 0) -> list[OpenDispute]:
                Visit.owner_comment, Visit.confirmed_at, Visit.confirmed_via)
         .join(Mipyme, Mipyme.id == Visit.mipyme_id)
         .join(User, User.id == Visit.officer_id)
-        .where(Visit.owner_confirmation == "disputed", Visit.dispute_resolved_at.is_(None))
-        .order_by(Visit.confirmed_at.asc().nulls_first(), Visit.id)
+        .where(summary.open_dispute_condition())
+        # The order of ix_visits_open_disputes. Every decision records confirmed_at; only rows written
+        # by hand lack it, and those sort as each database puts NULLs (SQLite first, PostgreSQL last).
+        .order_by(Visit.confirmed_at, Visit.id)
         .limit(limit).offset(offset)
     ).all()
     return [OpenDispute(*row) for row in rows]

@@ -13,6 +13,7 @@ from fieldwork.clock import start_of_day
 from fieldwork.extensions import db
 from fieldwork.flags import FLAG_CODES, FlagDay
 from fieldwork.models import Mipyme, MipymeSummaryRow, User, Visit
+from fieldwork.owners.confirmation import confirmation_rates_by_officer
 from fieldwork.search import name_matches
 
 
@@ -122,10 +123,6 @@ def workload(day: FlagDay) -> list[Workload]:
 
 def _owner_answers() -> dict[int, dict[str, int]]:
     """Per officer: visits, confirmed and disputed by owners (the owners' module computes it)."""
-    try:
-        from fieldwork.owners.confirmation import confirmation_rates_by_officer  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - the owners' feature ships with this one
-        return {}
     return {r.officer_id: {"visits": r.visits, "confirmed": r.confirmed, "disputed": r.disputed}
             for r in confirmation_rates_by_officer()}
 

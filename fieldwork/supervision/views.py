@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,7 @@ from fieldwork.extensions import db
 from fieldwork.flags import flag_day
 from fieldwork.i18n import cop, number
 from fieldwork.keyset import page_request
+from fieldwork.owners.confirmation import open_disputes
 from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
 from fieldwork.security import is_safe_next, roles_required
@@ -77,10 +78,6 @@ DISPUTES_PER_PAGE = 20
 def _open_disputes(total: int) -> tuple[list[Any], Paging]:
     """A page of the dispute queue (oldest first) and where it sits; `total` is the headline's count.
     OFFSET is bounded here by the open disputes, not by the visits."""
-    try:
-        from fieldwork.owners.confirmation import open_disputes  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - the owners' feature ships with this one
-        return [], Paging(1, DISPUTES_PER_PAGE, 0)
     pages = max(1, -(-total // DISPUTES_PER_PAGE))
     page = max(1, min(request.args.get("disputes_page", 1, type=int) or 1, pages))
     paging = Paging(page, DISPUTES_PER_PAGE, total)
@@ -122,12 +119,7 @@ def mipyme_page(mipyme_id: int) -> Any:
               "employees": _("Empleados")}
     formats = {"production_units": number, "monthly_sales_cop": cop, "employees": number}
     return render_template("supervision/mipyme.html", s=summary, m=summary.mipyme, day=day, visits=visits,
-                           trends=timeline.trends(mipyme_id, titles, formats), has_photo_route=_has_photo_route(),
-                           history=history_entries(summary.mipyme))
-
-
-def _has_photo_route() -> bool:
-    return "api.get_photo" in current_app.view_functions
+                           trends=timeline.trends(mipyme_id, titles, formats), history=history_entries(summary.mipyme))
 
 
 @bp.app_context_processor  # the owner's home pages its visits with the same links

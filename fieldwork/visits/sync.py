@@ -49,8 +49,10 @@ class SyncResult:
         return body
 
 
-def sync_batch(officer: User, raw_visits: list[Any], now: datetime, via: str = "api") -> list[SyncResult]:
-    """Store what may be stored of `raw_visits`; one result per visit, in order. The caller commits."""
+def sync_batch(officer: User, raw_visits: list[Any], now: datetime, via: str = "api",
+               device: str | None = None) -> list[SyncResult]:
+    """Store what may be stored of `raw_visits`; one result per visit, in order. The caller commits.
+    `device` (fieldwork/device.py) is stored on the visits created or updated, in the same write."""
     results: list[SyncResult | None] = [None] * len(raw_visits)
     valid: list[tuple[int, dict[str, Any]]] = []
     schema = VisitInputSchema()
@@ -63,20 +65,29 @@ def sync_batch(officer: User, raw_visits: list[Any], now: datetime, via: str = "
             results[index] = SyncResult(_raw_id(raw), "rejected", flatten_errors(error.messages))
 
     if valid:
-        for index, result in _store(officer, valid, now, via):
+        for index, result in _store(_Writer(officer, now, via, device), valid):
             result.id = _raw_id(raw_visits[index])  # the phone matches results by the id it sent
             results[index] = result
     return [r for r in results if r is not None]
 
 
-def _store(officer: User, valid: list[tuple[int, dict[str, Any]]], now: datetime, via: str
-           ) -> list[tuple[int, SyncResult]]:
+@dataclass(frozen=True)
+class _Writer:
+    """Who sends a batch, when, how, and from which device."""
+
+    officer: User
+    now: datetime
+    via: str
+    device: str | None
+
+
+def _store(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, SyncResult]]:
     """Decide and write inside a savepoint; on a unique-key conflict decide again against the winner's row."""
     _begin_writing()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with db.session.begin_nested():  # rolled back to here if the unique key refuses an insert
-                return _decide_all(officer, valid, now, via)
+                return _decide_all(writer, valid)
         except IntegrityError:
             if attempt == MAX_ATTEMPTS:
                 raise
@@ -101,9 +112,7 @@ def _begin_writing() -> None:
 class _Batch:
     """What deciding one batch needs: who sends, when, and the rows it touches (keyed by id)."""
 
-    officer: User
-    now: datetime
-    via: str
+    writer: _Writer
     zone: ZoneInfo
     stored: dict[str, Visit | SimpleNamespace]
     mipymes: dict[int, Mipyme]
@@ -113,13 +122,11 @@ class _Batch:
     new: list[SimpleNamespace] = field(default_factory=list)
 
 
-def _decide_all(
-    officer: User, valid: list[tuple[int, dict[str, Any]]], now: datetime, via: str
-) -> list[tuple[int, SyncResult]]:
+def _decide_all(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, SyncResult]]:
     """Apply each valid visit in order against what is stored (and what this batch already added)."""
     mipyme_ids = {data["mipyme_id"] for _, data in valid}
     mipymes = db.session.scalars(select(Mipyme).where(Mipyme.id.in_(mipyme_ids)))
-    batch = _Batch(officer, now, via, programme_zone(), stored=_load_stored({data["id"] for _, data in valid}),
+    batch = _Batch(writer, programme_zone(), stored=_load_stored({data["id"] for _, data in valid}),
                    mipymes={m.id: m for m in mipymes}, history=standings(mipyme_ids))
     decided = [(index, _decide_one(batch, data)) for index, data in valid]
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
@@ -138,7 +145,7 @@ def _load_stored(ids: set[str]) -> dict[str, Visit]:
 
 def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
     """created, duplicate, updated or rejected: the order of the checks is the contract (API.md)."""
-    visit_id, officer = data["id"], batch.officer
+    visit_id, officer = data["id"], batch.writer.officer
     digest = content_hash(data)
     visit = batch.stored.get(visit_id)
     if visit is not None:
@@ -149,18 +156,18 @@ def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
             return SyncResult(visit_id, "duplicate")
         if visit.review_status not in EDITABLE_STATES:
             return _rejected(visit_id, "review_status", _("La visita ya fue aprobada y no se puede modificar."))
-    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.now, batch.zone,
+    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.writer.now, batch.zone,
                          history=batch.history.get(data["mipyme_id"], []))
     errors.update(answer_errors(data, batch.zone))  # keeps only the answers to store in data["answers"]
     if errors:
         return SyncResult(visit_id, "rejected", errors)
     if visit is None:
-        new = SimpleNamespace(id=visit_id, officer_id=officer.id, content_hash=digest, received_at=batch.now,
-                              updated_at=batch.now, review_status="submitted", owner_confirmation="pending",
-                              **_content(data))
+        new = SimpleNamespace(id=visit_id, officer_id=officer.id, content_hash=digest, received_at=batch.writer.now,
+                              updated_at=batch.writer.now, review_status="submitted", owner_confirmation="pending",
+                              sync_device=batch.writer.device, **_content(data))
         batch.new.append(new)
         batch.stored[visit_id] = new  # a later copy in this batch is then a replay or an edit of it
-        audit.record(officer, "visit.created", "visit", visit_id, via=batch.via, revision=data["revision"])
+        audit.record(officer, "visit.created", "visit", visit_id, via=batch.writer.via, revision=data["revision"])
         return SyncResult(visit_id, "created")
     _update(batch, visit, data, digest)
     return SyncResult(visit_id, "updated")
@@ -171,12 +178,15 @@ def _rejected(visit_id: str, field_name: str, message: str) -> SyncResult:
 
 
 def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any], digest: str) -> None:
-    record_edit(visit, data, batch.officer)  # keeps both revisions for the supervisor (fieldwork/visit_history.py)
+    writer = batch.writer
+    record_edit(visit, data, writer.officer)  # keeps both revisions for the supervisor (fieldwork/visit_history.py)
     details: dict[str, Any] = {"revision": data["revision"], "previous_revision": visit.revision}
     for name, value in _content(data).items():
         setattr(visit, name, value)
     visit.content_hash = digest
-    visit.updated_at = batch.now
+    visit.updated_at = writer.now
+    if writer.device is not None:
+        visit.sync_device = writer.device
     if visit.review_status == "returned":
         visit.review_status = "submitted"  # the officer fixed it: back to the supervisor's queue
         details["review_status"] = "returned→submitted"
@@ -184,7 +194,7 @@ def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any],
         # The owner confirmed other content; they are asked again rather than vouching for this one.
         visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
         details["owner_confirmation"] = "confirmed→pending"
-    audit.record(batch.officer, "visit.updated", "visit", visit.id, via=batch.via, **details)
+    audit.record(writer.officer, "visit.updated", "visit", visit.id, via=writer.via, **details)
 
 
 def rule_errors(

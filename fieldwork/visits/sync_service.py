@@ -1,14 +1,12 @@
-"""One way in for a batch of visits, for the phones' API and the no-JavaScript form alike: sync, remember
-the device that sent it, commit, and retry on a busy database (503 after the last try)."""
+"""One way in for a batch of visits, for the phones' API and the no-JavaScript form alike: sync (with
+the device that sent it), commit, and retry on a busy database (503 after the last try)."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from flask_babel import gettext as _
 
 from fieldwork.clock import utcnow
-from fieldwork.device import remember_sync_device
 from fieldwork.models import User
 from fieldwork.services import commit_with_retry
 from fieldwork.visits.sync import SyncResult, sync_batch
@@ -18,10 +16,7 @@ def sync_and_commit(officer: User, raw_visits: list[Any], via: str, device: str 
     """`sync_batch` committed; the whole batch is idempotent, so a retry after a lock conflict is safe."""
 
     def change() -> list[SyncResult]:
-        results = sync_batch(officer, raw_visits, utcnow(), via=via)
-        stored = [str(uuid.UUID(r.id)) for r in results if r.status in ("created", "updated") and r.id]
-        remember_sync_device(stored, device)
-        return results
+        return sync_batch(officer, raw_visits, utcnow(), via=via, device=device)
 
     return commit_with_retry(change, "sync", busy_message=_(
         "El servidor está ocupado. Sus visitas siguen en el teléfono; se enviarán de nuevo en un momento."))
