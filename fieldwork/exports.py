@@ -2,38 +2,32 @@
 
 CSV is UTF-8 with a byte-order mark, so Excel opens "Panadería" correctly, and separated by ";",
 the list separator of Excel under Colombian (and most Spanish) regional settings, where a comma
-is the decimal separator. XLSX is written with openpyxl, with real date and number cells.
-Text that starts like a formula is prefixed with an apostrophe (OWASP's CSV injection advice).
+is the decimal separator. XLSX has real date and number cells. Text that starts like a formula
+is prefixed with an apostrophe (OWASP's CSV injection advice).
 
-Both read their rows as an iterator (a server-side cursor, see `stream_rows`), so memory does not
-grow with the number of rows: the CSV is sent line by line as rows arrive; the workbook is built in
-openpyxl's write-only mode (rows go to a temporary file, not into memory) and then sent in chunks.
+Both read their rows as an iterator (a server-side cursor, see `stream_rows`) and send them as they
+arrive, so the download starts at once and memory does not grow with the number of rows: the CSV
+line by line, the workbook through `fieldwork.xlsx_stream`, compressed a chunk of rows at a time.
 """
 from __future__ import annotations
 
 import csv
 import io
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from flask import Response, stream_with_context
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import Select
 
 from fieldwork.extensions import db
+from fieldwork.xlsx_stream import ILLEGAL_XML, Sheet, workbook_chunks
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"
 #: Rows fetched per round trip of the server-side cursor, and CSV lines per chunk sent.
 BATCH = 1000
-CHUNK_BYTES = 256 * 1024
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Columns = Sequence[tuple[str, Callable[[Any], Any]]]
@@ -68,7 +62,7 @@ def xlsx_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "sí" if value else "no"
     if isinstance(value, str):
-        return _safe_text(ILLEGAL_CHARACTERS_RE.sub("", value))
+        return _safe_text(ILLEGAL_XML.sub("", value))
     return value
 
 
@@ -118,33 +112,24 @@ def csv_response(filename: str, columns: Columns, items: Iterable[Any]) -> Respo
     return _download(stream_with_context(_csv_lines(columns, items)), filename, "text/csv; charset=utf-8")
 
 
-def _xlsx_chunks(sheet: str, columns: Columns, items: Iterable[Any]) -> Iterator[bytes]:
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet[:31])  # Excel's limit on sheet names
-    worksheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for index, (title, _get) in enumerate(columns, start=1):
-        cell = WriteOnlyCell(worksheet, value=title)
-        cell.font = bold
-        header.append(cell)
-        worksheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(str(title)) + 4))
-    worksheet.append(header)
+def _width(text: str, widest: int = 40) -> int:
+    return max(12, min(widest, len(text) + 4))
+
+
+def _xlsx_sheets(sheet: str, columns: Columns, items: Iterable[Any]) -> list[Sheet]:
     getters = [get for _title, get in columns]
-    for item in items:
-        worksheet.append([xlsx_cell(get(item)) for get in getters])
+    rows = ([xlsx_cell(get(item)) for get in getters] for item in items)  # read as the file is sent
+    sheets = [Sheet(sheet, [title for title, _get in columns], rows, [_width(str(title)) for title, _get in columns])]
     if legend := _legend(columns):  # headers stay one row (filters, pandas); the labels get their own sheet
-        sheet_of_labels = workbook.create_sheet(_("Preguntas"))
-        sheet_of_labels.append([WriteOnlyCell(sheet_of_labels, value=text) for text in (_("Columna"), _("Pregunta"))])
-        for name, text in legend:
-            sheet_of_labels.append([xlsx_cell(name), xlsx_cell(text)])
-    with tempfile.TemporaryFile() as file:
-        workbook.save(file)
-        file.seek(0)
-        while chunk := file.read(CHUNK_BYTES):
-            yield chunk
+        header = [_("Columna"), _("Pregunta")]
+        widths = [_width(max((name for name, _text in legend), key=len)),
+                  _width(max((text for _name, text in legend), key=len), widest=80)]
+        sheets.append(Sheet(_("Preguntas"), header, [[xlsx_cell(name), xlsx_cell(text)] for name, text in legend],
+                            widths))
+    return sheets
 
 
 def xlsx_response(filename: str, sheet: str, columns: Columns, items: Iterable[Any]) -> Response:
-    """An XLSX download with a bold, frozen header row."""
-    return _download(stream_with_context(_xlsx_chunks(sheet, columns, items)), filename, XLSX_MIMETYPE)
+    """An XLSX download with a bold, frozen header row, sent as its rows are read."""
+    body = workbook_chunks(_xlsx_sheets(sheet, columns, items))
+    return _download(stream_with_context(body), filename, XLSX_MIMETYPE)

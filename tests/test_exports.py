@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -42,7 +43,10 @@ def read_csv(response) -> list[list[str]]:
 
 
 def read_xlsx(response) -> list[list[object]]:
-    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    body = response.get_data()
+    assert zipfile.ZipFile(io.BytesIO(body)).testzip() is None  # every part's CRC checks out
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
