@@ -168,3 +168,29 @@ class VisitInputSchema(Schema):
         if isinstance(data, dict):
             return {key: value for key, value in data.items() if key not in SERVER_FIELDS}
         return data
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages → `{field: [text]}` (list items and nested objects folded in)."""
+    if not isinstance(messages, dict):
+        return {"_schema": [str(m) for m in _texts(messages)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        texts: list[str] = []
+        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+            for sub, sub_value in value.items():  # location: {"lat": [...]} → "lat: ..."
+                texts.extend(f"{sub}: {t}" for t in _texts(sub_value))
+        else:
+            texts.extend(_texts(value))
+        flat[prefix + str(key)] = list(dict.fromkeys(texts))
+    return flat
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    return [str(value)]

@@ -26,7 +26,7 @@ from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
 from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
 from fieldwork.visits.history import record_edit
-from fieldwork.visits.schemas import VisitInputSchema
+from fieldwork.visits.schemas import VisitInputSchema, flatten_errors
 
 CLOCK_SKEW = timedelta(minutes=10)
 EDITABLE_STATES = ("submitted", "returned")
@@ -120,6 +120,7 @@ class _Batch:
     # New visits as plain objects (the same attributes as Visit), written with one bulk INSERT:
     # building and flushing an ORM object per visit cost more than all the rules together.
     new: list[SimpleNamespace] = field(default_factory=list)
+    audit_entries: list[dict[str, Any]] = field(default_factory=list)  # written with one INSERT too
 
 
 def _decide_all(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, SyncResult]]:
@@ -132,6 +133,7 @@ def _decide_all(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> lis
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
         db.session.execute(insert(Visit), [vars(visit) for visit in batch.new])
         summary.refresh({visit.mipyme_id for visit in batch.new})  # a bulk INSERT bypasses the ORM's flush
+    audit.record_all(batch.audit_entries)
     return decided
 
 
@@ -167,7 +169,8 @@ def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
                               sync_device=batch.writer.device, **_content(data))
         batch.new.append(new)
         batch.stored[visit_id] = new  # a later copy in this batch is then a replay or an edit of it
-        audit.record(officer, "visit.created", "visit", visit_id, via=batch.writer.via, revision=data["revision"])
+        batch.audit_entries.append(audit.entry_values(officer, "visit.created", "visit", visit_id, via=batch.writer.via,
+                                                      revision=data["revision"]))
         return SyncResult(visit_id, "created")
     _update(batch, visit, data, digest)
     return SyncResult(visit_id, "updated")
@@ -194,7 +197,8 @@ def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any],
         # The owner confirmed other content; they are asked again rather than vouching for this one.
         visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
         details["owner_confirmation"] = "confirmed→pending"
-    audit.record(writer.officer, "visit.updated", "visit", visit.id, via=writer.via, **details)
+    batch.audit_entries.append(audit.entry_values(writer.officer, "visit.updated", "visit", visit.id, via=writer.via,
+                                                  **details))
 
 
 def rule_errors(
@@ -249,29 +253,3 @@ def _content(data: dict[str, Any]) -> dict[str, Any]:
 def _raw_id(raw: Any) -> str | None:
     value = raw.get("id") if isinstance(raw, dict) else None
     return value[:64] if isinstance(value, str) else None
-
-
-def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages → `{field: [text]}` (list items and nested objects folded in)."""
-    if not isinstance(messages, dict):
-        return {"_schema": [str(m) for m in _texts(messages)]}
-    flat: dict[str, list[str]] = {}
-    for key, value in messages.items():
-        texts: list[str] = []
-        if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-            for sub, sub_value in value.items():  # location: {"lat": [...]} → "lat: ..."
-                texts.extend(f"{sub}: {t}" for t in _texts(sub_value))
-        else:
-            texts.extend(_texts(value))
-        flat[prefix + str(key)] = list(dict.fromkeys(texts))
-    return flat
-
-
-def _texts(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, dict):
-        return [t for v in value.values() for t in _texts(v)]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _texts(v)]
-    return [str(value)]
