@@ -40,13 +40,18 @@ class MipymeSummary:
         return days_overdue(self.next_follow_up_due, day)
 
 
+# Made once: an alias made per call re-adapts each of its columns on first use, which cost more than
+# running the page's query (a third of the API list's time).
+_SUMMARY = aliased(MipymeSummaryRow, name="summary")
+_OFFICER = aliased(User, name="officer")
+
+
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
     """`base` (a select of Mipymes) joined to its summary row; returns the query and its flag conditions.
 
     The row is kept in step with the visits (fieldwork/summary.py), so this reads one row per Mipyme
     whatever its history; the flags are computed here, for the day asked."""
-    row = aliased(MipymeSummaryRow, name="summary")
-    officer = aliased(User, name="officer")
+    row, officer = _SUMMARY, _OFFICER
     open_disputes = func.coalesce(row.open_disputes, 0)
     conditions = flag_conditions(row.mipyme_id, row.last_visit_at, row.next_follow_up_due, open_disputes, day)
     query = (
