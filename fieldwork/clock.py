@@ -6,7 +6,7 @@ pages and API calls without patching anything.
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
@@ -42,9 +42,4 @@ def today(zone: ZoneInfo | None = None, now: datetime | None = None) -> date:
 def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     """The aware UTC instant at which local `day` begins."""
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
-
-
-def day_range(first: date, last: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[start, end) in UTC covering the local days `first` to `last` inclusive."""
-    return start_of_day(first, zone), start_of_day(last + timedelta(days=1), zone)
 

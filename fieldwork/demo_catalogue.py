@@ -35,9 +35,6 @@ PLACES = {
     "badillo": Place("Badillo (corregimiento)", 10.5380, -73.1840, 1),
 }
 
-STREETS = ("Calle", "Carrera", "Diagonal", "Transversal")
-SUFFIXES = ("", "", "", "A", "B", "C", "D")
-
 # (username, password, full name): the three field officers.
 OFFICERS = (
     ("oficial1", "demo-oficial-1", "María Fernanda Araújo Castro"),

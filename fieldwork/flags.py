@@ -2,7 +2,7 @@
 
 `FlagDay` pins "today" in the programme's time zone; `flag_conditions` turns the rules into SQL
 conditions over a Mipyme's latest visit, so that lists can filter, count and page by flag in the
-database. `flags_for` states the same rules over plain values, for one Mipyme at a time.
+database (one home for the rules: a Mipyme's own flags are read through the same conditions).
 
 The rules (API.md, "Flags"):
 - `never_visited`: no visit at all;
@@ -55,30 +55,6 @@ def check_flag(code: str | None) -> str | None:
     if code is not None and code not in FLAG_CODES:
         raise ValueError(f"unknown flag {code!r}")
     return code
-
-
-def flags_for(
-    visit_count: int,
-    last_visited_at: datetime | None,
-    latest_follow_up_due: date | None,
-    open_disputes: int,
-    day: FlagDay,
-) -> list[str]:
-    """The flag codes of one Mipyme, from its latest visit's values."""
-    flags = []
-    if visit_count == 0:
-        flags.append("never_visited")
-    if latest_follow_up_due is not None and latest_follow_up_due < day.today:
-        flags.append("follow_up_overdue")
-    if (
-        last_visited_at is not None
-        and last_visited_at < day.not_recent_before
-        and (latest_follow_up_due is None or latest_follow_up_due < day.today)
-    ):
-        flags.append("no_recent_visit")
-    if open_disputes > 0:
-        flags.append("disputed")
-    return flags
 
 
 def days_overdue(follow_up_due: date | None, day: FlagDay) -> int | None:

@@ -86,7 +86,6 @@ def register_filters(app: Flask) -> None:
 
 
 def register_labels(app: Flask) -> None:
-    from fieldwork.labels import ALL_LABELS, label
+    from fieldwork.labels import label
 
     app.add_template_global(label, "label")
-    app.add_template_global(ALL_LABELS, "LABELS")

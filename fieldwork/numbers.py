@@ -114,8 +114,3 @@ def parse_decimal(text: str | None, *, maximum: float = MAX_SAFE_INTEGER, allow_
     if value > min(maximum, MAX_SAFE_INTEGER):
         raise NumberError("too_big", DECIMAL_MESSAGES)
     return sign * value or 0.0  # "-0,0" is 0, in JSON as in JavaScript
-
-
-def format_integer(value: int) -> str:
-    """4500000 → "4.500.000" (how the form shows a figure back)."""
-    return f"{value:,}".replace(",", ".")

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fieldwork.flags import FlagDay, days_overdue, flags_for
+from fieldwork.flags import FlagDay, days_overdue
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 
@@ -179,20 +179,15 @@ def test_flag_day_counts_days_in_the_given_zone():
     assert day.not_recent_before == datetime(2025, 3, 1, 5, 0, tzinfo=UTC)
 
 
-def test_flags_for_states_every_rule():
-    day = FlagDay.at(NOW, BOGOTA, 30)
-    assert flags_for(0, None, None, 0, day) == ["never_visited"]
-    long_ago = bogota(2025, 1, 1, 9)
-    assert flags_for(3, long_ago, date(2025, 3, 1), 2, day) == ["follow_up_overdue", "no_recent_visit", "disputed"]
-    assert flags_for(3, long_ago, date(2025, 3, 31), 0, day) == []
-
-
-def test_flags_for_at_the_edges_of_each_rule():
-    day = FlagDay.at(NOW, BOGOTA, 30)
-    # Exactly the cadence ago (local midnight of today - 30) is not "more than" 30 days: not flagged.
-    assert flags_for(1, day.not_recent_before, None, 0, day) == []
-    assert flags_for(1, day.not_recent_before - timedelta(seconds=1), None, 0, day) == ["no_recent_visit"]
-    assert flags_for(1, day.not_recent_before, None, 1, day) == ["disputed"]  # one open dispute is enough
+def test_a_visit_exactly_the_cadence_ago_is_still_recent_and_a_second_earlier_is_not(pinned, supervisor_client,
+                                                                                        officer):
+    # "More than 30 days" counts local days: local midnight starting day today - 30 is still recent.
+    boundary = FlagDay.at(NOW, BOGOTA, 30).not_recent_before
+    on_the_edge, just_before = make_mipyme(officer), make_mipyme(officer)
+    make_visit(on_the_edge, visited_at=boundary)
+    make_visit(just_before, visited_at=boundary - timedelta(seconds=1))
+    assert flags_of(supervisor_client, on_the_edge) == []
+    assert flags_of(supervisor_client, just_before) == ["no_recent_visit"]
 
 
 def test_days_overdue_is_zero_on_the_due_day_and_none_before():

@@ -11,7 +11,6 @@ from fieldwork.numbers import (
     DECIMAL_MESSAGES,
     INTEGER_MESSAGES,
     NumberError,
-    format_integer,
     parse_decimal,
     parse_integer,
 )
@@ -46,7 +45,3 @@ def test_every_refusal_has_a_spanish_message_that_says_what_to_type(app):
         with pytest.raises(NumberError) as refused:
             parse_integer("4.500.000,50")
         assert refused.value.message.startswith("Escriba un número entero, sin centavos ni signo")
-
-
-def test_figures_are_shown_back_with_thousands_dots():
-    assert [format_integer(n) for n in (0, 999, 1000, 4_500_000, -1200)] == ["0", "999", "1.000", "4.500.000", "-1.200"]

@@ -87,13 +87,3 @@ class MipymeSchema(Schema):
     last_visit_at = fields.AwareDateTime(allow_none=True)
     next_follow_up_due = fields.Date(allow_none=True)
     flags = fields.List(fields.String())
-
-
-class MipymeListSchema(Schema):
-    items = fields.List(fields.Nested(MipymeSchema))
-    total = fields.Integer()
-
-
-class ErrorSchema(Schema):
-    error = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))

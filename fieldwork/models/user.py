@@ -45,8 +45,5 @@ class User(UserMixin, db.Model):
     def end_all_sessions(self) -> None:
         self.session_generation = (self.session_generation or 0) + 1
 
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
-
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

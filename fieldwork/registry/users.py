@@ -25,7 +25,7 @@ def users() -> Any:
     rows = db.session.execute(
         select(User, Mipyme.name).outerjoin(Mipyme, Mipyme.id == User.mipyme_id).order_by(User.role, User.username)
     ).all()
-    return render_template("registry/users.html", rows=rows, active_form=ActiveForm(), reset_form=ResetPasswordForm())
+    return render_template("registry/users.html", rows=rows)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -37,7 +37,7 @@ def mipymes() -> Any:
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.execute(query.order_by(Mipyme.name).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     return render_template("registry/mipymes.html", rows=rows, q=q, show_inactive=show_inactive, page=page,
-                           pages=max(1, -(-total // PER_PAGE)), total=total, active_form=ActiveForm())
+                           pages=max(1, -(-total // PER_PAGE)), total=total)
 
 
 @bp.route("/mipymes/new", methods=["GET", "POST"])

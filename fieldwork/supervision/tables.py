@@ -61,10 +61,6 @@ def mipyme_base(filters: dict[str, Any]) -> Select[tuple[Mipyme]]:
     return queries.mipyme_filter(select(Mipyme).where(Mipyme.active.is_(True)), filters)
 
 
-def _signed(value: int | None) -> str:
-    return "" if value is None else f"{value:+d}"
-
-
 def mipyme_columns() -> list[tuple[str, Callable[[MipymeSummary], Any]]]:
     zone = _zone()
     return [

@@ -36,7 +36,7 @@ def home() -> Any:
     day = flag_day()
     items = agenda(current_user, day, programme_zone())
     returned = returned_visits(current_user)
-    return render_template("visits/home.html", items=items, day=day, returned=returned,
+    return render_template("visits/home.html", day=day, returned=returned,
                            returned_json=[dump_visit(v) for v in returned],
                            pending=[i for i in items if i.needs_visit],
                            up_to_date=[i for i in items if not i.needs_visit])
