@@ -13,7 +13,16 @@ from sqlalchemy import delete, select
 from fieldwork.aggregates import FIGURES, all_flag_counts, summarise, summarise_all, summarise_one
 from fieldwork.extensions import db
 from fieldwork.flags import FLAG_CODES, FlagDay
-from fieldwork.models import AuditEntry, Mipyme, MipymeSummaryRow, ReviewEvent, User, Visit, VisitRevision
+from fieldwork.models import (
+    AuditEntry,
+    Mipyme,
+    MipymeSummaryRow,
+    OfficerAnswerRow,
+    ReviewEvent,
+    User,
+    Visit,
+    VisitRevision,
+)
 
 BOGOTA = ZoneInfo("America/Bogota")
 NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)  # noon in Bogotá
@@ -49,7 +58,7 @@ mipymes = st.lists(st.tuples(st.booleans(), st.lists(visits, max_size=5)), max_s
 
 
 def _wipe() -> None:
-    for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, Visit, Mipyme, User):
+    for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, OfficerAnswerRow, Visit, Mipyme, User):
         db.session.execute(delete(model))
     db.session.commit()
 
