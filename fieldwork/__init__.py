@@ -76,6 +76,7 @@ def register_input_guards(app: Flask) -> None:
     from flask.json.provider import DefaultJSONProvider
     from werkzeug.routing import IntegerConverter
 
+    from fieldwork.models.types import MAX_ID
     from fieldwork.text import has_nul, needs_repair, repair
 
     class DatabaseInteger(IntegerConverter):
@@ -87,7 +88,7 @@ def register_input_guards(app: Flask) -> None:
 
         def to_python(self, value: str) -> int:
             number = super().to_python(value)
-            return number if number <= 2**31 - 1 else 0
+            return number if number <= MAX_ID else 0
 
     class GuardedJSON(DefaultJSONProvider):
         """JSON nested past Python's stack is a bad body (it was a 500), and text the database cannot

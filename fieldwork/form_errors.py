@@ -1,4 +1,4 @@
-"""A service's per-field messages (ServiceError.errors) shown on an HTML form: one way for every page."""
+"""A service's per-field messages (ServiceError.errors) shown on an HTML page: one way for every page."""
 from __future__ import annotations
 
 from typing import Any
@@ -22,4 +22,9 @@ def show_service_errors(form: FlaskForm, errors: dict[str, list[str]], leftover:
         elif leftover is not None:
             leftover.errors = [*leftover.errors, *messages]
         else:
-            flash(" ".join(str(m) for m in messages), "error")
+            flash_service_errors({name: messages})
+
+
+def flash_service_errors(errors: dict[str, list[str]]) -> None:
+    """A service's messages as one flash message, for an action whose page redirects (no form shown)."""
+    flash(" ".join(str(m) for messages in errors.values() for m in messages), "error")

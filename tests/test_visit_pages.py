@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from fieldwork.core import shell
 from fieldwork.extensions import db
-from fieldwork.models import Visit
+from fieldwork.models import TOPICS, Visit
+from fieldwork.visits.schemas import MAX_COUNT, MAX_SALES_COP, TEXT_MAX
+from fieldwork.visits.sync import CLOCK_SKEW
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import form_token, login
 
@@ -113,6 +115,19 @@ def test_officer_nav_and_sync_bar_on_every_page(client):
     assert "data-syncbar" in html and "Sincronizar ahora" in html
     messages = json.loads(re.search(r'id="fieldwork-messages">(.*?)</script>', html, re.S).group(1))
     assert messages["local_pending"] == "Pendiente de envío"
+
+
+def test_the_offline_app_gets_its_limits_from_the_server_s_constants(client, app):
+    """static/js/visit-data.js checks what the sync service checks, with the numbers the page hands it."""
+    app.config["FIELDWORK_TIMEZONE"] = "America/Lima"
+    login(client, make_user("officer"))
+    html = client.get("/visits/new").get_data(as_text=True)
+    limits = json.loads(re.search(r'id="fieldwork-limits">(.*?)</script>', html, re.S).group(1))
+    assert limits == {
+        "topics": list(TOPICS), "notes_max": TEXT_MAX,
+        "figure_max": {"production_units": MAX_COUNT, "employees": MAX_COUNT, "monthly_sales_cop": MAX_SALES_COP},
+        "date_rules": {"zone": "America/Lima", "skewMs": CLOCK_SKEW.total_seconds() * 1000},
+    }
 
 
 def test_service_worker_is_served_for_scope_root_with_a_content_version(client, app):

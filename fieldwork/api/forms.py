@@ -8,7 +8,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy.orm import joinedload
 
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, service_error_response
@@ -33,16 +32,6 @@ def _dump(version: FormVersion, current_id: int | None) -> dict[str, Any]:
 def _current_id() -> int | None:
     current = services.current_version()
     return current.id if current else None
-
-
-def _version_or_404(version_id: int) -> FormVersion:
-    version = db.session.get(FormVersion, version_id, options=[joinedload(FormVersion.uploaded_by)])
-    if version is None:
-        abort(404)
-    # Officers and owners only ever need versions visits were filled in; drafts stay with the office.
-    if version.published_at is None and current_user.role not in services.MANAGERS:
-        abort(404)
-    return version
 
 
 @bp.post("/forms")
@@ -85,7 +74,7 @@ def publish_form(version_id: int) -> Any:
           description: La versión publicada, ahora la actual.
           content: {application/json: {schema: FormVersionSchema}}
     """
-    version = _version_or_404(version_id)
+    version = services.version_or_404(version_id, current_user)
     services.publish_form(current_user, version, via="api")
     db.session.commit()
     return jsonify(_dump(version, version.id))
@@ -132,7 +121,7 @@ def get_form(version_id: int) -> Any:
       responses:
         200: {description: La versión., content: {application/json: {schema: FormVersionSchema}}}
     """
-    return jsonify(_dump(_version_or_404(version_id), _current_id()))
+    return jsonify(_dump(services.version_or_404(version_id, current_user), _current_id()))
 
 
 @bp.get("/forms/<int:version_id>/file")
@@ -148,4 +137,4 @@ def download_form(version_id: int) -> Any:
             application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {schema: {type: string, format: binary}}
             application/vnd.ms-excel: {schema: {type: string, format: binary}}
     """
-    return original_file_response(_version_or_404(version_id))
+    return original_file_response(services.version_or_404(version_id, current_user))

@@ -19,11 +19,11 @@ from flask import Flask, current_app, jsonify
 from werkzeug.routing import Rule
 
 from fieldwork.api import bp
+from fieldwork.models import MAX_ID
 from fieldwork.security import PUBLIC, public
 
 API_PREFIX = "/api/v1"
 UNSAFE = {"post", "put", "patch", "delete"}
-MAX_ID = 2**31 - 1
 _ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
 

@@ -19,7 +19,7 @@ from fieldwork.models import ROLES, Photo, Visit
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 from fieldwork.throttle import photo_throttle
-from fieldwork.visits.access import can_see_visit
+from fieldwork.visits.access import can_see_visit, stored_id
 from fieldwork.visits.photos import photo_path, store_photo
 from fieldwork.visits.schemas import dump_photo
 
@@ -67,7 +67,7 @@ def upload_photo(visit_id: str) -> Any:
           description: "Sin espacio en el servidor; reintente más tarde."
           content: {application/json: {schema: Error}}
     """
-    visit = db.session.get(Visit, visit_id.lower()[:36])
+    visit = db.session.get(Visit, stored_id(visit_id))
     if visit is None:
         abort(404)  # not synced yet: the phone keeps the photo and sends the visit first
     if visit.officer_id != current_user.id:
@@ -99,7 +99,7 @@ def get_photo(photo_id: str) -> Any:
             image/png: {schema: {type: string, format: binary}}
             image/webp: {schema: {type: string, format: binary}}
     """
-    photo = db.session.get(Photo, photo_id.lower()[:36])
+    photo = db.session.get(Photo, stored_id(photo_id))
     if photo is None or not can_see_visit(current_user, photo.visit):
         abort(404)
     path = photo_path(photo)

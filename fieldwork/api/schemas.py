@@ -4,7 +4,8 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
-from fieldwork.models import ROLES, SECTORS
+from fieldwork.flags import FLAG_CODES
+from fieldwork.models import MAX_ID, ROLES, SECTORS
 
 MAX_PER_PAGE = 1000
 
@@ -42,12 +43,11 @@ class PageArgsSchema(LenientSchema):
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
-FLAG_CODES = ("never_visited", "follow_up_overdue", "no_recent_visit", "disputed")
 
 
 class MipymeArgsSchema(PageArgsSchema):
     flag = fields.String(validate=validate.OneOf(FLAG_CODES))
-    officer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    officer_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     sector = fields.String(validate=validate.OneOf(SECTORS))
     q = fields.String(validate=validate.Length(max=160))
     include_inactive = fields.Boolean(load_default=False)
@@ -60,7 +60,7 @@ class MipymeInputSchema(StrictSchema):
         required=True, validate=validate.Length(min=1, max=160, error="Escriba el nombre (hasta 160 caracteres)."))
     sector = fields.String(
         required=True, validate=validate.OneOf(SECTORS, error="Sector desconocido. Use uno de: {choices}."))
-    officer_id = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    officer_id = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     nit = fields.String(allow_none=True, validate=validate.Length(max=20))
     owner_name = fields.String(allow_none=True, validate=validate.Length(max=120))
     phone = fields.String(allow_none=True, validate=validate.Length(max=32))

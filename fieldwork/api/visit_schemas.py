@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from fieldwork.api.schemas import PageArgsSchema
-from fieldwork.models import CONFIRMATION_STATES, REVIEW_STATES
+from fieldwork.models import CONFIRMATION_STATES, MAX_ID, REVIEW_STATES
 from fieldwork.visits.schemas import MAX_REVISION, Count, VisitInputSchema, VisitSchema, bounded_moment
 
 
@@ -38,8 +38,8 @@ class SyncResponseSchema(Schema):
 class VisitArgsSchema(PageArgsSchema):
     """Filters of `GET /api/v1/visits`."""
 
-    mipyme_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
-    officer_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    mipyme_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    officer_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     review_status = fields.String(validate=validate.OneOf(REVIEW_STATES))
     owner_confirmation = fields.String(validate=validate.OneOf(CONFIRMATION_STATES))
     since = fields.AwareDateTime(validate=bounded_moment)

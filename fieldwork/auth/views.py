@@ -10,6 +10,7 @@ from flask_login import current_user
 from fieldwork.auth import bp, services
 from fieldwork.auth.forms import ChangePasswordForm, LoginForm
 from fieldwork.extensions import db
+from fieldwork.form_errors import show_service_errors
 from fieldwork.models import ROLES
 from fieldwork.security import is_safe_next, public, roles_required, verify_password
 from fieldwork.services import ServiceError
@@ -62,5 +63,6 @@ def change_password() -> Any:
                 flash(_("Contraseña cambiada."), "success")
                 return redirect(url_for("core.home"))
             except ServiceError as error:
-                form.password.errors.extend(error.errors.get("password", []))
+                db.session.rollback()
+                show_service_errors(form, error.errors, leftover=form.password)
     return render_template("auth/password.html", form=form)

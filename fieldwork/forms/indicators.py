@@ -21,8 +21,8 @@ from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
 from fieldwork.i18n import number
 from fieldwork.models import Visit
+from fieldwork.timeline import TREND_VISITS  # as many visits as the fixed figures' charts beside them
 
-TREND_VISITS = 24  # as many visits as the fixed figures' charts beside them
 CHOICE_WEEKS = 12
 NUMERIC = ("integer", "decimal")
 SELECTS = ("select_one", "select_multiple")

@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -69,6 +70,15 @@ def published_version(version_id: Any) -> FormVersion | None:
         return None
     version = db.session.get(FormVersion, version_id)
     return version if version is not None and version.published_at is not None else None
+
+
+def version_or_404(version_id: int, viewer: User) -> FormVersion:
+    """The version with who uploaded it, or 404: when there is none, or when it is a draft and `viewer`
+    does not manage the form (officers and owners only ever need versions visits were filled in)."""
+    version = db.session.get(FormVersion, version_id, options=[joinedload(FormVersion.uploaded_by)])
+    if version is None or (version.published_at is None and viewer.role not in MANAGERS):
+        abort(404)
+    return version
 
 
 def definition(version: FormVersion, locale: str, current_id: int | None = None) -> dict[str, Any]:

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fieldwork.extensions import db
+from fieldwork.form_errors import show_service_errors
 from fieldwork.forms import indicators, services
 from fieldwork.forms.blueprint import bp
 from fieldwork.forms.downloads import original_file_response
 from fieldwork.forms.upload_form import PublishForm, UploadForm
-from fieldwork.models import FormPublication, FormVersion
+from fieldwork.models import FormPublication
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 
@@ -48,7 +49,8 @@ def upload() -> Any:
         version = services.upload_form(current_user, upload.read(), upload.filename)
     except ServiceError as error:
         db.session.rollback()
-        form.file.errors = list(error.errors.get("file", [])) or [_("No se pudo guardar el formulario.")]
+        errors = error.errors or {"file": [_("No se pudo guardar el formulario.")]}
+        show_service_errors(form, errors, leftover=form.file)
         return _list_page(form, error.status)
     db.session.commit()
     flash(_("Versión «%(version)s» guardada. Revísela y publíquela cuando esté lista.", version=version.version),
@@ -56,18 +58,11 @@ def upload() -> Any:
     return redirect(url_for("forms.preview", version_id=version.id))
 
 
-def _version_or_404(version_id: int) -> FormVersion:
-    version = db.session.get(FormVersion, version_id, options=[joinedload(FormVersion.uploaded_by)])
-    if version is None:
-        abort(404)
-    return version
-
-
 @bp.get("/<int:version_id>")
 @roles_required(*services.MANAGERS)
 def preview(version_id: int) -> Any:
     """The version as the officer will see it (drawn by static/js/forms/preview.js), and its questions."""
-    version = _version_or_404(version_id)
+    version = services.version_or_404(version_id, current_user)
     current = services.current_version()
     definition = services.definition(version, str(get_locale() or "es"), current.id if current else None)
     publications = db.session.scalars(
@@ -81,7 +76,7 @@ def preview(version_id: int) -> Any:
 @roles_required(*services.MANAGERS)
 def publish(version_id: int) -> Any:
     """Make this version the one officers fill from now on."""
-    version = _version_or_404(version_id)
+    version = services.version_or_404(version_id, current_user)
     if not PublishForm().validate_on_submit():
         abort(400)
     services.publish_form(current_user, version)
@@ -95,7 +90,7 @@ def publish(version_id: int) -> Any:
 @roles_required(*services.MANAGERS)
 def download(version_id: int) -> Any:
     """The original file, as it was uploaded."""
-    return original_file_response(_version_or_404(version_id))
+    return original_file_response(services.version_or_404(version_id, current_user))
 
 
 @bp.app_context_processor  # the Mipyme page and the dashboard include the form's figures with one line each

@@ -4,6 +4,7 @@ from fieldwork.models.form import FormPublication, FormVersion
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
 from fieldwork.models.summary import MipymeSummaryRow, OfficerAnswerRow
+from fieldwork.models.types import MAX_ID
 from fieldwork.models.user import ROLES, User
 from fieldwork.models.visit import (
     CONFIRMATION_STATES,
@@ -19,6 +20,7 @@ __all__ = [
     "CONFIRMATION_STATES",
     "FormPublication",
     "FormVersion",
+    "MAX_ID",
     "Mipyme",
     "MipymeHistory",
     "MipymeSummaryRow",

@@ -7,6 +7,10 @@ from typing import Any
 from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
+#: The largest id (or any INTEGER column's value) both databases hold: a larger one in a URL, a query or
+#: a body is refused or answers 404, never reaches the database (where it was a 500).
+MAX_ID = 2**31 - 1
+
 
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (a callable default, never computed at import)."""

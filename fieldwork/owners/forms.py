@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
+from fieldwork.owners.confirmation import MAX_COMMENT
 from fieldwork.read_revision import ReadRevisionForm
 
 
@@ -16,6 +17,6 @@ class ConfirmationForm(ReadRevisionForm):
     decision = StringField()
     comment = TextAreaField(
         _l("Comentario"), validators=[Optional()],
-        render_kw={"rows": 3, "maxlength": 2000, "placeholder": _l("Si algo no es correcto, cuéntenos qué.")},
+        render_kw={"rows": 3, "maxlength": MAX_COMMENT, "placeholder": _l("Si algo no es correcto, cuéntenos qué.")},
     )
 

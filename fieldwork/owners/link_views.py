@@ -19,6 +19,7 @@ from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.security import public
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.throttle import link_throttle
+from fieldwork.visits.access import stored_id
 from fieldwork.visits.photos import photo_path
 
 
@@ -94,7 +95,7 @@ def link_photo(token: str, photo_id: str) -> Any:
     visit = _linked_visit(token)
     if not isinstance(visit, Visit):
         return visit
-    photo = db.session.get(Photo, photo_id.lower()[:36])
+    photo = db.session.get(Photo, stored_id(photo_id))
     if photo is None or photo.visit_id != visit.id or not os.path.isfile(photo_path(photo)):
         abort(404)
     response = send_file(photo_path(photo), mimetype=photo.content_type, conditional=True, etag=photo.sha256,

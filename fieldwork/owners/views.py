@@ -18,6 +18,7 @@ from fieldwork.owners.confirmation import can_owner_answer, confirm_visit
 from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.security import roles_required
 from fieldwork.services import ServiceError, commit_with_retry
+from fieldwork.visits.access import visit_or_404
 
 
 def _charts(mipyme_id: int) -> list[dict[str, Any]]:
@@ -77,9 +78,7 @@ def home() -> Any:
 @roles_required("owner")
 def decide(visit_id: str) -> Any:
     """Confirm or dispute one visit from the owner's home (the same service as the API)."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.mipyme_id != current_user.mipyme_id:
-        abort(404)  # another business's visit answers as a missing one
+    visit = visit_or_404(visit_id, current_user)  # another business's visit answers as a missing one
     form = ConfirmationForm(prefix=form_prefix(visit))
     try:
         if not form.validate():

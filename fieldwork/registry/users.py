@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from fieldwork.auth import services
 from fieldwork.extensions import db
-from fieldwork.form_errors import show_service_errors
+from fieldwork.form_errors import flash_service_errors, show_service_errors
 from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp
 from fieldwork.registry.forms import ActiveForm, ResetPasswordForm, UserForm
@@ -62,7 +62,7 @@ def set_user_active(user_id: int) -> Any:
         flash(_("Cuenta actualizada."), "success")
     except ServiceError as error:
         db.session.rollback()
-        flash(" ".join(m for ms in error.errors.values() for m in ms), "error")
+        flash_service_errors(error.errors)
     return redirect(url_for("registry.users"))
 
 
@@ -79,7 +79,7 @@ def reset_password(user_id: int) -> Any:
             flash(_("Contraseña de %(user)s restablecida.", user=user.username), "success")
         except ServiceError as error:
             db.session.rollback()
-            flash(" ".join(error.errors["password"]), "error")
+            flash_service_errors(error.errors)
     else:
         flash(_("Escriba una contraseña."), "error")
     return redirect(url_for("registry.users"))

@@ -10,11 +10,10 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from fieldwork.aggregates import SORTS
 from fieldwork.labels import CONFIRMATION_LABELS, FLAG_LABELS, REVIEW_LABELS, SECTOR_LABELS
-from fieldwork.models import User
+from fieldwork.models import MAX_ID, User
 from fieldwork.read_revision import ReadRevisionForm
-
-MAX_COMMENT = 2000
-MAX_DATABASE_INTEGER = 2**31 - 1
+from fieldwork.supervision.review import MAX_COMMENT
+from fieldwork.supervision.services import MAX_NOTE
 
 
 def _choices(labels: dict[str, Any], empty: Any) -> dict[str, str]:
@@ -80,7 +79,7 @@ class VisitFilterForm(FilterForm):
     def validate_mipyme_id(self, field: HiddenField) -> None:
         # isdigit() admits "²", which int() refuses; past INTEGER the database refuses it.
         if field.data and not (str(field.data).isascii() and str(field.data).isdigit()
-                               and int(field.data) <= MAX_DATABASE_INTEGER):
+                               and int(field.data) <= MAX_ID):
             raise ValidationError(_l("Mipyme no válida."))
 
     def validate_date_to(self, field: DateField) -> None:
@@ -101,7 +100,7 @@ class ReviewForm(ReadRevisionForm):
     decision = RadioField(_l("Decisión"), validators=[InputRequired(_l("Elija aprobar o devolver."))])
     comment = TextAreaField(
         _l("Comentario"),
-        validators=[Optional(), Length(max=MAX_COMMENT, message=_l("El comentario admite hasta 2000 caracteres."))],
+        validators=[Optional(), Length(max=MAX_COMMENT, message=_l("El comentario admite hasta %(max)d caracteres."))],
         description=_l("Obligatorio al devolver: diga qué debe corregir el funcionario."),
     )
 
@@ -116,7 +115,7 @@ class DisputeForm(FlaskForm):
     note = TextAreaField(
         _l("Nota de resolución"),
         validators=[InputRequired(_l("Escriba cómo se resolvió la disputa.")),
-                    Length(max=MAX_COMMENT, message=_l("La nota admite hasta 2000 caracteres."))],
+                    Length(max=MAX_NOTE, message=_l("La nota admite hasta %(max)d caracteres."))],
     )
 
     def __init__(self, **kwargs: Any) -> None:

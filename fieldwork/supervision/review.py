@@ -32,7 +32,7 @@ def review_visit(supervisor: User, visit: Visit, decision: str | None, comment: 
     elif decision == "returned" and not comment:
         errors["comment"] = [_("Para devolver una visita escriba qué debe corregir el funcionario.")]
     if comment and len(comment) > MAX_COMMENT:
-        errors["comment"] = [_("El comentario admite hasta 2000 caracteres.")]
+        errors["comment"] = [_("El comentario admite hasta %(max)d caracteres.", max=MAX_COMMENT)]
     if errors:
         raise ServiceError(errors)
     if visit.review_status == "approved":

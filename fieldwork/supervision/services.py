@@ -28,7 +28,7 @@ def resolve_dispute(supervisor: User, visit: Visit, note: str | None, outcome: s
     if not note:
         errors["note"] = [_("Escriba cómo se resolvió la disputa.")]
     elif len(note) > MAX_NOTE:
-        errors["note"] = [_("La nota admite hasta 2000 caracteres.")]
+        errors["note"] = [_("La nota admite hasta %(max)d caracteres.", max=MAX_NOTE)]
     if errors:
         raise ServiceError(errors)
     if not visit.is_disputed_open:

@@ -27,10 +27,16 @@ def can_see_visit(user: User, visit: Visit) -> bool:
     return user.role == "owner" and visit.mipyme_id == user.mipyme_id
 
 
+def stored_id(text: str) -> str:
+    """A visit's or a photo's id from a URL as it is stored: UUIDs are kept lower-case, so any case of one
+    names the same row (and nothing longer than a UUID reaches the database)."""
+    return text.lower()[:36]
+
+
 def visit_or_404(visit_id: str, viewer: User | None = None) -> Visit:
     """The visit with its photos, or 404: when there is none, or when `viewer` may not see it (its
-    existence must not leak). Ids are stored lower-case, so any case of a UUID names the same visit."""
-    visit = db.session.get(Visit, visit_id.lower()[:36], options=[selectinload(Visit.photos)])
+    existence must not leak)."""
+    visit = db.session.get(Visit, stored_id(visit_id), options=[selectinload(Visit.photos)])
     if visit is None or (viewer is not None and not can_see_visit(viewer, visit)):
         abort(404)
     return visit

@@ -24,13 +24,9 @@ from fieldwork.clock import programme_zone, utcnow
 from fieldwork.labels import TOPIC_LABELS
 from fieldwork.models import TOPICS, Mipyme
 from fieldwork.numbers import NumberError, parse_integer
-from fieldwork.visits.sync import CLOCK_SKEW
+from fieldwork.visits.schemas import MAX_COUNT, MAX_SALES_COP, REASON_MAX, TEXT_MAX
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off", "enterkeyhint": "next"}
-NOTES_MAX = 2000
-# The API's bounds (fieldwork/visits/schemas.py); the sync service checks them again.
-MAX_COUNT = 10_000_000
-MAX_SALES_COP = 10**13
 
 
 class WholeNumber:
@@ -65,14 +61,14 @@ class VisitForm(FlaskForm):
     monthly_sales_cop = StringField(_l("Ventas del mes (pesos)"), validators=[WholeNumber(MAX_SALES_COP)],
                                     render_kw=NUMERIC)
     employees = StringField(_l("Empleados"), validators=[WholeNumber(MAX_COUNT)], render_kw=NUMERIC)
-    needs = TextAreaField(_l("Necesidades de la Mipyme"), validators=[Optional(), Length(max=NOTES_MAX)],
-                          render_kw={"rows": 3, "maxlength": NOTES_MAX})
+    needs = TextAreaField(_l("Necesidades de la Mipyme"), validators=[Optional(), Length(max=TEXT_MAX)],
+                          render_kw={"rows": 3, "maxlength": TEXT_MAX})
     notes = TextAreaField(_l("Observaciones"), validators=[
-        Optional(), Length(max=NOTES_MAX, message=_l("Las observaciones admiten hasta 2000 caracteres."))],
-        render_kw={"rows": 4, "maxlength": NOTES_MAX})
+        Optional(), Length(max=TEXT_MAX, message=_l("Las observaciones admiten hasta %(max)s caracteres."))],
+        render_kw={"rows": 4, "maxlength": TEXT_MAX})
     follow_up_due = DateField(_l("Fecha del próximo seguimiento"), validators=[Optional()])
-    follow_up_reason = StringField(_l("Motivo del seguimiento"), validators=[Optional(), Length(max=500)],
-                                   render_kw={"maxlength": 500})
+    follow_up_reason = StringField(_l("Motivo del seguimiento"), validators=[Optional(), Length(max=REASON_MAX)],
+                                   render_kw={"maxlength": REASON_MAX})
     location_lat = HiddenField(validators=[Optional(), Regexp(r"^-?\d+(\.\d+)?$")])
     location_lon = HiddenField(validators=[Optional(), Regexp(r"^-?\d+(\.\d+)?$")])
     location_accuracy_m = HiddenField(validators=[Optional(), Regexp(r"^\d+(\.\d+)?$")])
@@ -87,11 +83,6 @@ class VisitForm(FlaskForm):
         if not self.visited_at.data and not self.is_submitted():
             self.visited_at.data = utcnow().astimezone(programme_zone()).replace(second=0, microsecond=0,
                                                                                   tzinfo=None)
-
-    @staticmethod
-    def date_rules() -> dict[str, Any]:
-        """What the phone needs to check visited_at and follow_up_due as the sync service will."""
-        return {"zone": programme_zone().key, "skewMs": int(CLOCK_SKEW.total_seconds() * 1000)}
 
     def payload(self) -> dict[str, Any]:
         """The visit as the API takes it (a browser without JavaScript types local programme time)."""

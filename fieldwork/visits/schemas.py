@@ -10,7 +10,7 @@ from flask import url_for
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
-from fieldwork.models import CONFIRMATION_STATES, REVIEW_STATES, TOPICS, Photo, User, Visit
+from fieldwork.models import CONFIRMATION_STATES, MAX_ID, REVIEW_STATES, TOPICS, Photo, User, Visit
 
 
 class LocationSchema(Schema):
@@ -96,6 +96,8 @@ def dump_photo(photo: Photo) -> dict[str, Any]:
 MAX_COUNT = 10_000_000  # production units, employees: far above any Mipyme, far below a 32-bit overflow
 MAX_SALES_COP = 10**13  # ten trillion pesos a month; BigInteger holds it on both databases
 MAX_REVISION = 1_000_000
+TEXT_MAX = 2000  # needs and notes
+REASON_MAX = 500  # the follow-up's reason
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
@@ -143,7 +145,7 @@ class VisitInputSchema(Schema):
         unknown = RAISE
 
     id = fields.UUID(required=True)
-    mipyme_id = Count(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    mipyme_id = Count(required=True, validate=validate.Range(min=1, max=MAX_ID))
     visited_at = fields.AwareDateTime(required=True, validate=bounded_moment)
     topics = fields.List(
         fields.String(validate=validate.OneOf(TOPICS, error="Tema desconocido. Use uno de: {choices}.")),
@@ -152,14 +154,14 @@ class VisitInputSchema(Schema):
     production_units = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
     monthly_sales_cop = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_SALES_COP))
     employees = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
-    needs = _text(2000)
-    notes = _text(2000)
+    needs = _text(TEXT_MAX)
+    notes = _text(TEXT_MAX)
     follow_up_due = fields.Date(allow_none=True, validate=validate.Range(min=EARLIEST.date(), max=LATEST.date()))
-    follow_up_reason = _text(500)
+    follow_up_reason = _text(REASON_MAX)
     location = fields.Nested(LocationSchema, allow_none=True)
     revision = Count(load_default=1, validate=validate.Range(min=1, max=MAX_REVISION))
     # Checked against the version's questions by fieldwork.forms.answers (errors under answers.<name>).
-    form_version_id = Count(allow_none=True, validate=validate.Range(min=1, max=2**31 - 1))
+    form_version_id = Count(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
     answers = fields.Dict(keys=fields.String(validate=validate.Length(max=200)), values=fields.Raw(allow_none=True),
                           allow_none=True, validate=validate.Length(max=500))
 

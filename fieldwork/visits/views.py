@@ -22,6 +22,7 @@ from fieldwork.visits import bp
 from fieldwork.visits.forms import VisitForm
 from fieldwork.visits.messages import js_messages
 from fieldwork.visits.officer_lists import my_visits_page, returned_ids, returned_visits
+from fieldwork.visits.offline_limits import offline_limits
 from fieldwork.visits.schemas import dump_visit
 from fieldwork.visits.sync_service import sync_and_commit
 
@@ -105,8 +106,8 @@ def name_the_session_user(response: Response) -> Response:
 
 @bp.app_context_processor
 def offline_app_text() -> dict[str, Any]:
-    """`js_messages()` for templates: the offline app's UI text in the current language."""
-    return {"js_messages": js_messages, "officer_returned_ids": _returned_ids}
+    """For templates: the offline app's UI text in the current language (`js_messages()`) and its limits."""
+    return {"js_messages": js_messages, "offline_limits": offline_limits, "officer_returned_ids": _returned_ids}
 
 
 def _returned_ids() -> list[list[str | int]]:

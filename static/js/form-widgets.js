@@ -3,7 +3,8 @@
 // shown beside their fields.
 import { t } from './i18n.js';
 import { formatInteger } from './numbers.js';
-import { NOTES_MAX, NUMBER_FIELDS, figureError, readFigure } from './visit-data.js';
+import { serverLimits } from './limits.js';
+import { NUMBER_FIELDS, figureError, readFigure } from './visit-data.js';
 
 const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
@@ -66,7 +67,7 @@ export function initCounter(form) {
   const notes = form.elements.notes;
   const hint = notes && document.getElementById(`${notes.id}-hint`);
   if (!hint) return () => {};
-  const update = () => { hint.textContent = t('chars_left', { count: NOTES_MAX - notes.value.length }); };
+  const update = () => { hint.textContent = t('chars_left', { count: serverLimits().notes_max - notes.value.length }); };
   notes.addEventListener('input', update);
   return update;
 }

@@ -1,17 +1,14 @@
 // A visit in its three shapes: the form's strings (kept in drafts), the API payload (kept in the
 // outbox and sent to /api/v1/visits/sync), and back. Pure functions: no DOM, no storage.
 import { t } from './i18n.js';
+import { serverLimits } from './limits.js';
 import { parseInteger } from './numbers.js';
 import { visitToFields } from './forms/answer-values.js';
 
-export const TOPICS = ['produccion', 'comercializacion', 'financiacion', 'formacion'];
 export const NUMBER_FIELDS = ['production_units', 'monthly_sales_cop', 'employees'];
 export const TEXT_FIELDS = ['needs', 'notes', 'follow_up_reason'];
-export const NOTES_MAX = 2000;
-// Upper bounds mirror the server's (an unchecked integer is a 500 on SQLite); the server decides anyway.
-export const MAX_INT = { production_units: 10000000, employees: 10000000, monthly_sales_cop: 1e13 };
-// The server's rules for visited_at (fieldwork/visits/sync.py); the form page passes its own values.
-export const DATE_RULES = { zone: 'America/Bogota', skewMs: 10 * 60 * 1000 };
+// Topics, the notes' length, the figures' upper bounds and the rules for visited_at are the server's,
+// handed over by the page (limits.js); the server checks them all again.
 
 const pad = (n) => String(n).padStart(2, '0');
 
@@ -32,7 +29,7 @@ export function localInputToIso(value) {
 }
 
 /** A figure field read strictly ("4.500.000" → 4500000): {value} (null when blank) or {error: code}. */
-export const readFigure = (name, text) => parseInteger(text, { maximum: MAX_INT[name] });
+export const readFigure = (name, text) => parseInteger(text, { maximum: serverLimits().figure_max[name] });
 
 /** The calendar day ("YYYY-MM-DD") of `date` in `zone`, as the server counts days. */
 export function dayIn(date, zone) {
@@ -56,7 +53,7 @@ export function fieldsToPayload(id, revision, fields) {
     revision,
     mipyme_id: Number(fields.mipyme_id),
     visited_at: localInputToIso(fields.visited_at),
-    topics: TOPICS.filter((t) => (fields.topics || []).includes(t)),
+    topics: serverLimits().topics.filter((t) => (fields.topics || []).includes(t)),
   };
   for (const name of NUMBER_FIELDS) {
     const figure = readFigure(name, fields[name]);
@@ -93,7 +90,7 @@ export function figureError(name, text) {
 }
 
 /** Spanish errors per field, as the server would phrase them; `{}` when the visit may be queued. */
-export function validate(fields, mipymeIds, now = new Date(), { zone, skewMs } = DATE_RULES) {
+export function validate(fields, mipymeIds, now = new Date(), { zone, skewMs } = serverLimits().date_rules) {
   const errors = {};
   const add = (name, message) => { (errors[name] ||= []).push(message); };
   if (!fields.mipyme_id) add('mipyme_id', t('err_mipyme_required'));
@@ -106,7 +103,8 @@ export function validate(fields, mipymeIds, now = new Date(), { zone, skewMs } =
     const message = figureError(name, fields[name]);
     if (message) add(name, message);
   }
-  if ((fields.notes || '').length > NOTES_MAX) add('notes', t('err_notes_too_long', { max: NOTES_MAX }));
+  const notesMax = serverLimits().notes_max;
+  if ((fields.notes || '').length > notesMax) add('notes', t('err_notes_too_long', { max: notesMax }));
   if (fields.follow_up_due) {
     // By the visit's day in the programme's zone, as the server compares them.
     if (!/^\d{4}-\d{2}-\d{2}$/.test(fields.follow_up_due)) add('follow_up_due', t('err_date'));

@@ -7,7 +7,7 @@ import { claim, slotOf, stopWaiting, whenFree } from './draft-lock.js';
 import { initPhotos } from './form-photos.js';
 import { draftToOpen, messageFor, showOtherDrafts } from './draft-choice.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
-import { DATE_RULES, emptyFields, fieldsToPayload, validate } from './visit-data.js';
+import { emptyFields, fieldsToPayload, validate } from './visit-data.js';
 import {
   clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, setReadOnly, showDraftAddress, showErrors,
 } from './form-widgets.js';
@@ -17,7 +17,6 @@ const form = document.querySelector('[data-visit-form]');
 const officerId = form?.dataset.officer;
 const mipymes = JSON.parse(form?.dataset.mipymes || '[]');
 const mipymeIds = new Set(mipymes.map((m) => String(m.id)));
-const dateRules = { ...DATE_RULES, ...JSON.parse(form?.dataset.dateRules || '{}') }; // the server's zone and clock skew
 const notice = document.querySelector('[data-form-notice]');
 const draftStatus = form?.querySelector('[data-draft-status]');
 const discardButton = form?.querySelector('[data-discard]');
@@ -61,7 +60,7 @@ function writeFields(fields) {
 
 /** The visit as the API takes it, and the errors that keep it out of the outbox. */
 const collectPayload = (fields) => ({ ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() });
-const collectErrors = (fields) => ({ ...validate(fields, mipymeIds, new Date(), dateRules), ...questions.errors() });
+const collectErrors = (fields) => ({ ...validate(fields, mipymeIds, new Date()), ...questions.errors() });
 
 function say(text, kind = 'info') {
   notice.textContent = text;
