@@ -16,7 +16,7 @@ const USER_HEADER = 'X-Fieldwork-User';
 const isPersonal = (name) => name.startsWith(PAGES_PREFIX) || name.startsWith(DATA_PREFIX);
 const NETWORK_TIMEOUT_MS = 6000;
 const SYNC_TAG = 'fieldwork-outbox';
-const HASHED = /\.[0-9a-f]{12}\.\w+$/; // fieldwork/static_files.py names files by content
+const HASHED = /\.[0-9a-f]{12}\.\w+$/; // fieldwork/web/static_files.py names files by content
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {

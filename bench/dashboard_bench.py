@@ -31,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert, select, text  # noqa: E402
 
 from bench.bench_app import fresh_app  # noqa: E402
-from fieldwork.aggregates import summarise  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
-from fieldwork.flags import flag_day  # noqa: E402
+from fieldwork.mipymes.aggregates import summarise  # noqa: E402
+from fieldwork.mipymes.flags import flag_day  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
-from fieldwork.security import hash_password  # noqa: E402
+from fieldwork.web.security import hash_password  # noqa: E402
 
 OFFICERS = 25
 NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)
@@ -176,8 +176,8 @@ def export(client, path: str, trace: bool) -> tuple[float, float, int, int]:
 
 def dashboard_parts(app, runs: int, line) -> None:
     """Each query the dashboard page runs, alone (what the page's time is made of)."""
-    from fieldwork.aggregates import all_flag_counts  # noqa: PLC0415
     from fieldwork.clock import programme_zone  # noqa: PLC0415
+    from fieldwork.mipymes.aggregates import all_flag_counts  # noqa: PLC0415
     from fieldwork.owners.confirmation import confirmation_rates_by_officer, open_disputes  # noqa: PLC0415
     from fieldwork.supervision import queries  # noqa: PLC0415
 

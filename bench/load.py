@@ -44,7 +44,7 @@ from fieldwork import create_app  # noqa: E402
 from fieldwork.config import TESTING, _normalise_database_url  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
 from fieldwork.models import Mipyme, User  # noqa: E402
-from fieldwork.security import hash_password  # noqa: E402
+from fieldwork.web.security import hash_password  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/fw_load"
 PASSWORD = "load-test-password-1"  # noqa: S105 (seeded bench accounts on a throwaway database)

@@ -26,7 +26,7 @@ from sqlalchemy import insert, select  # noqa: E402
 from bench.bench_app import fresh_app  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
-from fieldwork.security import hash_password  # noqa: E402
+from fieldwork.web.security import hash_password  # noqa: E402
 
 NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)
 PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway database)

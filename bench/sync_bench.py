@@ -33,10 +33,10 @@ from fieldwork import create_app  # noqa: E402
 from fieldwork.config import TESTING, _normalise_database_url  # noqa: E402
 from fieldwork.extensions import db  # noqa: E402
 from fieldwork.models import Mipyme, User, Visit  # noqa: E402
-from fieldwork.security import hash_password  # noqa: E402
 from fieldwork.visits.content import content_hash  # noqa: E402
 from fieldwork.visits.schemas import VisitInputSchema  # noqa: E402
 from fieldwork.visits.sync import _model_fields  # noqa: E402
+from fieldwork.web.security import hash_password  # noqa: E402
 
 TOTAL = 5000
 BATCH_SIZES = (100, 500)

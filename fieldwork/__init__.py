@@ -53,8 +53,8 @@ def register_extensions(app: Flask) -> None:
     )
     from fieldwork.auth.session import configure_login
     from fieldwork.extensions import babel, csrf, db, limiter, migrate
-    from fieldwork.i18n import select_locale, select_timezone
-    from fieldwork.throttle import register_honest_retry_after
+    from fieldwork.text.i18n import select_locale, select_timezone
+    from fieldwork.web.throttle import register_honest_retry_after
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"))
@@ -77,7 +77,7 @@ def register_input_guards(app: Flask) -> None:
     from werkzeug.routing import IntegerConverter
 
     from fieldwork.models.types import MAX_ID
-    from fieldwork.text import has_nul, needs_repair, repair
+    from fieldwork.text.repair import has_nul, needs_repair, repair
 
     class DatabaseInteger(IntegerConverter):
         """`<int:...>` that cannot overflow the INTEGER id columns (a huge id in a URL was a 500).
@@ -132,25 +132,25 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from fieldwork.errors import register_error_handlers as register
+    from fieldwork.web.errors import register_error_handlers as register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from fieldwork.i18n import register_filters
+    from fieldwork.text.i18n import register_filters
 
     register_filters(app)
 
 
 def register_security_headers(app: Flask) -> None:
-    from fieldwork.headers import register_headers
+    from fieldwork.web.headers import register_headers
 
     register_headers(app)
 
 
 def register_static_files(app: Flask) -> None:
-    from fieldwork.static_files import register_static_files as register
+    from fieldwork.web.static_files import register_static_files as register
 
     register(app)
 

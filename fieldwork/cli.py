@@ -40,7 +40,7 @@ def create_user_command(username: str, role: str, mipyme_id: int | None, name: s
               help="Si la base ya tiene datos, no cargar nada y terminar sin error (lo usa `make run`).")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the Valledupar demo programme and print the demo logins (only into an empty database)."""
-    from fieldwork.demo import DemoRefused, database_counts, demo_accounts_present, demo_logins, seed_demo
+    from fieldwork.demo.seed import DemoRefused, database_counts, demo_accounts_present, demo_logins, seed_demo
 
     if if_empty and any(database_counts()):
         # `make run` calls this on every start: keep the data and remind the user how to log in.
@@ -59,7 +59,7 @@ def seed_demo_command(if_empty: bool) -> None:
 
 def format_logins(logins: list[tuple[str, str, str]], note: str = "") -> str:
     """The demo accounts as an aligned table: username, password, role (in Spanish)."""
-    from fieldwork.labels import label
+    from fieldwork.text.labels import label
 
     user_width = max(len("usuario"), *(len(u) for u, _p, _r in logins))
     password_width = max(len("contraseña"), *(len(p) for _u, p, _r in logins))

@@ -1,6 +1,6 @@
 """Time in the programme's time zone, behind one injectable clock.
 
-Domain rules take `now` (or a `fieldwork.flags.FlagDay`) as an argument; request handlers ask `utcnow()`, which
+Domain rules take `now` (or a `fieldwork.mipymes.flags.FlagDay`) as an argument; request handlers ask `utcnow()`, which
 reads the app's `FIELDWORK_CLOCK` setting when one is configured, so tests pin "today" for whole
 pages and API calls without patching anything.
 """

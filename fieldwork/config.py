@@ -65,7 +65,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 3600,
     "CONFIRMATION_LINK_MAX_AGE": 30 * 24 * 3600,
     "RATELIMIT_HEADERS_ENABLED": True,
-    # Per (username, address) and per address; per username only slowed down (fieldwork/throttle.py).
+    # Per (username, address) and per address; per username only slowed down (fieldwork/web/throttle.py).
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
     "LOGIN_SLOWDOWN_AFTER": 10,  # failures of one account, from anywhere, before each try waits
     "LOGIN_SLOWDOWN_WINDOW": 15 * 60,  # seconds those failures are remembered

@@ -8,7 +8,7 @@ from typing import Any
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
-from fieldwork.security import hash_password
+from fieldwork.web.security import hash_password
 
 PASSWORD = "correct-horse-9"
 _counter = itertools.count(1)

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from fieldwork.aggregates import FIGURES, all_flag_counts, summarise, summarise_all, summarise_one
 from fieldwork.extensions import db
-from fieldwork.flags import FLAG_CODES, FlagDay
+from fieldwork.mipymes.aggregates import FIGURES, all_flag_counts, summarise, summarise_all, summarise_one
+from fieldwork.mipymes.flags import FLAG_CODES, FlagDay
 from fieldwork.models import (
     AuditEntry,
     Mipyme,

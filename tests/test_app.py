@@ -128,7 +128,7 @@ def _failing_app(database, tmp_path):
     """An app with one extra route that writes a row and then fails, as a bug would."""
     from fieldwork.extensions import db
     from fieldwork.models import Mipyme
-    from fieldwork.security import public
+    from fieldwork.web.security import public
 
     app = create_app({**TESTING, "SQLALCHEMY_DATABASE_URI": database, "PHOTO_FOLDER": str(tmp_path)})
 

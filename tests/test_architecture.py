@@ -34,7 +34,7 @@ def _imported_nodes(node: ast.AST, nodes: set[str]) -> list[str]:
     if isinstance(node, ast.Import):
         modules = [alias.name for alias in node.names]
     elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-        if node.module == ROOT:  # `from fieldwork import timeline` is the module; `import PROJECT_ROOT` the root
+        if node.module == ROOT:  # `from fieldwork import audit` is the module; `import PROJECT_ROOT` the root
             return [alias.name if alias.name in nodes else ROOT for alias in node.names]
         modules = [node.module]
     else:

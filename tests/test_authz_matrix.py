@@ -25,7 +25,7 @@ from fieldwork.forms import services as forms
 from fieldwork.models import ROLES
 from fieldwork.owners import links
 from fieldwork.owners.views import form_prefix
-from fieldwork.security import PUBLIC
+from fieldwork.web.security import PUBLIC
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import form_token, login
 from tests.forms.fixtures import programme_form

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from fieldwork.demo import demo_logins
+from fieldwork.demo.seed import demo_logins
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Mipyme, User, Visit
 from tests.builders import make_mipyme, make_user

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldwork.clock import programme_zone
-from fieldwork.demo import DemoRefused, demo_logins, seed_demo
-from fieldwork.demo_form import WORKBOOK
+from fieldwork.demo.form import WORKBOOK
+from fieldwork.demo.seed import DemoRefused, demo_logins, seed_demo
 from fieldwork.extensions import db
 from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.definition import localized

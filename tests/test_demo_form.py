@@ -6,7 +6,7 @@ import re
 
 from openpyxl import load_workbook
 
-from fieldwork.demo_form import SHEETS, WORKBOOK, build_workbook, source_rows
+from fieldwork.demo.form import SHEETS, WORKBOOK, build_workbook, source_rows
 from tests.builders import make_user
 from tests.conftest import login
 
@@ -19,7 +19,7 @@ def _cells(content: bytes) -> dict[str, list[list[str]]]:
 
 
 def test_the_committed_workbook_is_what_its_csv_sheets_build():
-    # Fails when someone edits a CSV and forgets `python -m fieldwork.demo_form` (or edits only the .xlsx).
+    # Fails when someone edits a CSV and forgets `python -m fieldwork.demo.form` (or edits only the .xlsx).
     committed = _cells(WORKBOOK.read_bytes())
     assert list(committed) == list(SHEETS)
     assert committed == _cells(build_workbook())

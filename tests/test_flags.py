@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fieldwork.flags import FlagDay, days_overdue
+from fieldwork.mipymes.flags import FlagDay, days_overdue
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 

@@ -52,7 +52,7 @@ def test_visit_form_has_the_question_container_after_the_fixed_part(client):
 
 def test_worker_precaches_the_form_modules_for_offline_use(client):
     worker = client.get("/service-worker.js").get_data(as_text=True)
-    # The worker precaches each file under its content-hashed name (fieldwork/static_files.py).
+    # The worker precaches each file under its content-hashed name (fieldwork/web/static_files.py).
     for module in ("xpath", "validate", "render", "visit-questions", "definitions", "answer-values"):
         assert re.search(rf"/static/js/forms/{module}\.[0-9a-f]{{12}}\.js", worker), module
     assert re.search(r"/static/css/forms\.[0-9a-f]{12}\.css", worker)

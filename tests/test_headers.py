@@ -39,7 +39,7 @@ def assert_hardened(response, where: str) -> None:
     """What every answer carries, page, JSON, worker or error alike."""
     csp = _csp(response)
     script = csp.get("script-src", csp.get("default-src"))
-    # 'self', and at most the hash of the pages' import map (fieldwork/static_files.py): no other inline code.
+    # 'self', and at most the hash of the pages' import map (fieldwork/web/static_files.py): no other inline code.
     assert script[0] == "'self'" and len(script) <= 2, f"{where}: script-src {script}"
     assert all(source.startswith("'sha256-") for source in script[1:]), f"{where}: script-src {script}"
     assert "'unsafe-inline'" not in csp.get("style-src", []), where

@@ -1,4 +1,4 @@
-"""Numbers as Colombians write them: every case of tests/cases/numbers.json through fieldwork.numbers
+"""Numbers as Colombians write them: every case of tests/cases/numbers.json through fieldwork.text.numbers
 (the browser module reads the same file in tests/browser/test_numbers_browser.py)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldwork.numbers import (
+from fieldwork.text.numbers import (
     DECIMAL_MESSAGES,
     INTEGER_MESSAGES,
     NumberError,

@@ -6,7 +6,7 @@ import re
 import schemathesis
 
 from fieldwork.api.openapi import API_PREFIX
-from fieldwork.security import PUBLIC
+from fieldwork.web.security import PUBLIC
 
 UNSAFE = {"post", "put", "patch", "delete"}
 

@@ -9,7 +9,7 @@ from fieldwork import create_app
 from fieldwork.config import TESTING
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme
-from fieldwork.search import fold
+from fieldwork.text.search import fold
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 

@@ -9,11 +9,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from fieldwork import create_app, throttle
+from fieldwork import create_app
 from fieldwork.config import TESTING
 from fieldwork.extensions import db, limiter
 from fieldwork.models import Visit
 from fieldwork.owners import links
+from fieldwork.web import throttle
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import CsrfClient, form_token, login
 

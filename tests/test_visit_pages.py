@@ -140,7 +140,7 @@ def test_service_worker_is_served_for_scope_root_with_a_content_version(client, 
     assert "__FIELDWORK" not in source
     version = re.search(r"const VERSION = \"([0-9a-f]{16})\";", source).group(1)
     precached = json.loads(re.search(r"const PRECACHE_STATIC = (\[.*?\]);", source).group(1))
-    # Content-hashed names (fieldwork/static_files.py): a file is fetched again only when it changed.
+    # Content-hashed names (fieldwork/web/static_files.py): a file is fetched again only when it changed.
     assert any(re.fullmatch(r"/static/js/sync\.[0-9a-f]{12}\.js", url) for url in precached)
     assert any(re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", url) for url in precached)
     pages = json.loads(re.search(r"const PRECACHE_PAGES = (\[.*?\]);", source).group(1))

@@ -7,8 +7,8 @@ from flask import request
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
-from fieldwork.errors import error_response
 from fieldwork.services import ServiceError
+from fieldwork.web.errors import error_response
 
 
 def load_body(schema: Schema, partial: bool = False) -> dict[str, Any]:

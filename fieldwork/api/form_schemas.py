@@ -5,9 +5,9 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 from fieldwork.forms import services
 from fieldwork.models import FormVersion
+from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 
 
 class ChoiceSchema(Schema):

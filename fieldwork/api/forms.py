@@ -17,8 +17,8 @@ from fieldwork.extensions import db
 from fieldwork.forms import services
 from fieldwork.forms.downloads import original_file_response
 from fieldwork.models import ROLES, FormVersion
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.web.security import roles_required
 
 
 def _locale() -> str:

@@ -7,17 +7,17 @@ from flask import abort, jsonify
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from fieldwork.aggregates import FIGURES, SORTS, MipymeSummary, summarise, summarise_one
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, load_body, service_error_response
 from fieldwork.api.schemas import MipymeArgsSchema, MipymeInputSchema, MipymeSchema
 from fieldwork.extensions import db
-from fieldwork.flags import flag_day
+from fieldwork.mipymes.aggregates import FIGURES, SORTS, MipymeSummary, summarise, summarise_one
+from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import ROLES, Mipyme
 from fieldwork.registry import services
-from fieldwork.search import name_matches
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.text.search import name_matches
+from fieldwork.web.security import roles_required
 
 
 class FiguresSchema(Schema):

@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 
 from fieldwork.api import bp
 from fieldwork.models import MAX_ID
-from fieldwork.security import PUBLIC, public
+from fieldwork.web.security import PUBLIC, public
 
 API_PREFIX = "/api/v1"
 UNSAFE = {"post", "put", "patch", "delete"}
@@ -42,7 +42,7 @@ OPERATIONS: dict[str, dict[str, dict[str, Any]]] = {
     },
 }
 
-#: The error body every failure answers with (fieldwork.errors.error_response). Nested bodies (a
+#: The error body every failure answers with (fieldwork.web.errors.error_response). Nested bodies (a
 #: batch of visits) report errors per item, so a value is a list of messages or an object of them.
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -16,12 +16,12 @@ from fieldwork.api.common import service_error_response
 from fieldwork.api.visit_schemas import PhotoUploadSchema
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Photo, Visit
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
-from fieldwork.throttle import photo_throttle
 from fieldwork.visits.access import can_see_visit, stored_id
 from fieldwork.visits.photos import photo_path, store_photo
 from fieldwork.visits.schemas import dump_photo
+from fieldwork.web.security import roles_required
+from fieldwork.web.throttle import photo_throttle
 
 
 def _drop_nameless_form_parts() -> None:

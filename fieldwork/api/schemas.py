@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
-from fieldwork.flags import FLAG_CODES
+from fieldwork.mipymes.flags import FLAG_CODES
 from fieldwork.models import MAX_ID, ROLES, SECTORS
+from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 
 MAX_PER_PAGE = 1000
 

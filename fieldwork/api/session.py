@@ -12,11 +12,11 @@ from fieldwork.api import bp
 from fieldwork.api.common import load_body
 from fieldwork.api.schemas import LoginSchema, SessionSchema
 from fieldwork.auth import services
-from fieldwork.errors import error_response
 from fieldwork.extensions import csrf
 from fieldwork.models import ROLES
-from fieldwork.security import public, roles_required
-from fieldwork.throttle import login_throttle, note_failed_attempt
+from fieldwork.web.errors import error_response
+from fieldwork.web.security import public, roles_required
+from fieldwork.web.throttle import login_throttle, note_failed_attempt
 
 
 def _session_body() -> dict[str, Any]:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from fieldwork import audit
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Mipyme, User
-from fieldwork.security import hash_password, verify_password
 from fieldwork.services import ServiceError
+from fieldwork.web.security import hash_password, verify_password
 
 # Verifying against a real hash when the username is unknown keeps the answer time the same.
 _DUMMY_HASH: dict[str, str] = {}

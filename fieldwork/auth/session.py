@@ -6,10 +6,10 @@ from typing import Any
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from fieldwork.errors import error_response
 from fieldwork.extensions import db, login_manager
 from fieldwork.models import User
-from fieldwork.security import is_api_request
+from fieldwork.web.errors import error_response
+from fieldwork.web.security import is_api_request
 
 
 def configure_login(app: Flask) -> None:

@@ -10,11 +10,11 @@ from flask_login import current_user
 from fieldwork.auth import bp, services
 from fieldwork.auth.forms import ChangePasswordForm, LoginForm
 from fieldwork.extensions import db
-from fieldwork.form_errors import show_service_errors
 from fieldwork.models import ROLES
-from fieldwork.security import is_safe_next, public, roles_required, verify_password
 from fieldwork.services import ServiceError
-from fieldwork.throttle import login_throttle, note_failed_attempt, password_check_throttle
+from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.security import is_safe_next, public, roles_required, verify_password
+from fieldwork.web.throttle import login_throttle, note_failed_attempt, password_check_throttle
 
 
 @bp.route("/login", methods=["GET", "POST"])

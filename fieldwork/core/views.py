@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from fieldwork.core import bp
 from fieldwork.core.shell import worker_source
-from fieldwork.security import is_safe_next, public
+from fieldwork.web.security import is_safe_next, public
 
 HOMES = {
     "officer": "visits.home",

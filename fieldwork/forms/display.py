@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from fieldwork.extensions import db
 from fieldwork.forms.definition import LOCALES
-from fieldwork.i18n import day, number
 from fieldwork.models import FormVersion, Visit
+from fieldwork.text.i18n import day, number
 
 
 @dataclass(frozen=True)

@@ -13,15 +13,15 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, true, union_all
 
-from fieldwork import charts
 from fieldwork.clock import local_date, programme_zone, start_of_day
 from fieldwork.extensions import db
-from fieldwork.flags import FlagDay
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
-from fieldwork.i18n import number
+from fieldwork.mipymes.flags import FlagDay
+from fieldwork.mipymes.timeline import TREND_VISITS  # as many visits as the fixed figures' charts beside them
 from fieldwork.models import Visit
-from fieldwork.timeline import TREND_VISITS  # as many visits as the fixed figures' charts beside them
+from fieldwork.text.i18n import number
+from fieldwork.web import charts
 
 CHOICE_WEEKS = 12
 NUMERIC = ("integer", "decimal")

@@ -1,6 +1,6 @@
 """The no-JavaScript path of /visits/new: `answers.<name>` fields of an HTML post become typed answers.
 
-Numbers are read as Colombians write them (fieldwork/numbers.py: `4.500.000`, `35,5`). A figure that does
+Numbers are read as Colombians write them (fieldwork/text/numbers.py: `4.500.000`, `35,5`). A figure that does
 not read is passed on as typed, so that validate_answers refuses it under answers.<name> like the phone.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from fieldwork.forms.services import current_version, published_version
-from fieldwork.numbers import NumberError, parse_decimal, parse_integer
+from fieldwork.text.numbers import NumberError, parse_decimal, parse_integer
 
 PREFIX = "answers."
 

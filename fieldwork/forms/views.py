@@ -11,14 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fieldwork.extensions import db
-from fieldwork.form_errors import show_service_errors
 from fieldwork.forms import indicators, services
 from fieldwork.forms.blueprint import bp
 from fieldwork.forms.downloads import original_file_response
 from fieldwork.forms.upload_form import PublishForm, UploadForm
 from fieldwork.models import FormPublication
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.security import roles_required
 
 LIST_LIMIT = 200
 

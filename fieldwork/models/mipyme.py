@@ -12,9 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from fieldwork.extensions import db
 from fieldwork.models.types import UTCDateTime, utcnow
 from fieldwork.models.user import User
-from fieldwork.search import SEARCH_NAME_LENGTH, fold
+from fieldwork.text.search import SEARCH_NAME_LENGTH, fold
 
-# Codes are stored; labels are translated in fieldwork/labels.py.
+# Codes are stored; labels are translated in fieldwork/text/labels.py.
 SECTORS = (
     "artesanias",
     "confecciones",
@@ -43,7 +43,7 @@ class Mipyme(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), index=True)
-    # `name` folded by fieldwork.search.fold, for searches that ignore case and accents; kept on
+    # `name` folded by fieldwork.text.search.fold, for searches that ignore case and accents; kept on
     # every write: ORM assignments by `_keep_search_name`, Core inserts by the column default.
     search_name: Mapped[str] = mapped_column(String(SEARCH_NAME_LENGTH), index=True,
                                              default=_folded_name)

@@ -6,7 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
 from fieldwork.owners.confirmation import MAX_COMMENT
-from fieldwork.read_revision import ReadRevisionForm
+from fieldwork.web.read_revision import ReadRevisionForm
 
 
 class ConfirmationForm(ReadRevisionForm):

@@ -16,11 +16,11 @@ from fieldwork.models import Photo, User, Visit
 from fieldwork.owners import bp, links
 from fieldwork.owners.confirmation import can_owner_answer, confirm_visit, speaker_refusal
 from fieldwork.owners.forms import ConfirmationForm
-from fieldwork.security import public
 from fieldwork.services import ServiceError, commit_with_retry
-from fieldwork.throttle import link_throttle
 from fieldwork.visits.access import stored_id
 from fieldwork.visits.photos import photo_path
+from fieldwork.web.security import public
+from fieldwork.web.throttle import link_throttle
 
 
 def _problem(kind: str, status: int) -> Any:

@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.models import Visit
-from fieldwork.urls import absolute_url
+from fieldwork.web.urls import absolute_url
 
 SALT = "fieldwork.owner-confirmation-link.v1"
 

@@ -7,18 +7,18 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldwork import timeline
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
-from fieldwork.i18n import cop, number
-from fieldwork.keyset import page_request
+from fieldwork.mipymes import timeline
 from fieldwork.models import Mipyme, MipymeSummaryRow, Visit
 from fieldwork.owners import bp
 from fieldwork.owners.confirmation import can_owner_answer, confirm_visit
 from fieldwork.owners.forms import ConfirmationForm
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError, commit_with_retry
+from fieldwork.text.i18n import cop, number
 from fieldwork.visits.access import visit_or_404
+from fieldwork.web.keyset import page_request
+from fieldwork.web.security import roles_required
 
 
 def _charts(mipyme_id: int) -> list[dict[str, Any]]:

@@ -8,8 +8,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from fieldwork.clock import today
 from fieldwork.extensions import db
-from fieldwork.labels import ROLE_LABELS, SECTOR_LABELS
 from fieldwork.models import Mipyme, User
+from fieldwork.text.labels import ROLE_LABELS, SECTOR_LABELS
 
 
 def officer_choices() -> dict[str, str]:

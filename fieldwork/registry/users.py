@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from fieldwork.auth import services
 from fieldwork.extensions import db
-from fieldwork.form_errors import flash_service_errors, show_service_errors
 from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp
 from fieldwork.registry.forms import ActiveForm, ResetPasswordForm, UserForm
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
+from fieldwork.web.form_errors import flash_service_errors, show_service_errors
+from fieldwork.web.security import roles_required
 
 
 @bp.get("/admin/users")

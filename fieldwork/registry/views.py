@@ -10,14 +10,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
-from fieldwork.form_errors import show_service_errors
 from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp, services
 from fieldwork.registry import owner_accounts as accounts
 from fieldwork.registry.forms import ActiveForm, MipymeForm
-from fieldwork.search import name_matches
-from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError
+from fieldwork.text.search import name_matches
+from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.security import is_safe_next, roles_required
 
 PER_PAGE = 50
 

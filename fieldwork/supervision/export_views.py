@@ -7,11 +7,10 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 
-from fieldwork.aggregates import summarise_all
 from fieldwork.clock import today
 from fieldwork.exports import csv_response, stream_rows, xlsx_response
-from fieldwork.flags import flag_day
-from fieldwork.security import roles_required
+from fieldwork.mipymes.aggregates import summarise_all
+from fieldwork.mipymes.flags import flag_day
 from fieldwork.supervision import bp
 from fieldwork.supervision.tables import (
     mipyme_base,
@@ -21,6 +20,7 @@ from fieldwork.supervision.tables import (
     visit_export_query,
     visit_log_args,
 )
+from fieldwork.web.security import roles_required
 
 FORMATS = ("csv", "xlsx")
 

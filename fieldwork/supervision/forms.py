@@ -8,12 +8,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from fieldwork.aggregates import SORTS
-from fieldwork.labels import CONFIRMATION_LABELS, FLAG_LABELS, REVIEW_LABELS, SECTOR_LABELS
+from fieldwork.mipymes.aggregates import SORTS
 from fieldwork.models import MAX_ID, User
-from fieldwork.read_revision import ReadRevisionForm
 from fieldwork.supervision.review import MAX_COMMENT
 from fieldwork.supervision.services import MAX_NOTE
+from fieldwork.text.labels import CONFIRMATION_LABELS, FLAG_LABELS, REVIEW_LABELS, SECTOR_LABELS
+from fieldwork.web.read_revision import ReadRevisionForm
 
 
 def _choices(labels: dict[str, Any], empty: Any) -> dict[str, str]:

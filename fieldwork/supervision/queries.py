@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select
 
-from fieldwork.aggregates import summary_query
 from fieldwork.clock import start_of_day
 from fieldwork.extensions import db
-from fieldwork.flags import FLAG_CODES, FlagDay
+from fieldwork.mipymes.aggregates import summary_query
+from fieldwork.mipymes.flags import FLAG_CODES, FlagDay
 from fieldwork.models import Mipyme, MipymeSummaryRow, User, Visit
 from fieldwork.owners.confirmation import confirmation_rates_by_officer
-from fieldwork.search import name_matches
+from fieldwork.text.search import name_matches
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,17 @@ from flask import request
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from fieldwork.aggregates import MipymeSummary
 from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
 from fieldwork.forms.export_columns import answer_columns
-from fieldwork.keyset import Key, Page, keyset_page, page_request
-from fieldwork.labels import label
+from fieldwork.mipymes.aggregates import MipymeSummary
 from fieldwork.models import TOPICS, Mipyme, User, Visit
-from fieldwork.search import name_matches
 from fieldwork.supervision import queries
 from fieldwork.supervision.forms import MipymeFilterForm, VisitFilterForm
+from fieldwork.text.labels import label
+from fieldwork.text.search import name_matches
 from fieldwork.visits.history import corrected_condition
+from fieldwork.web.keyset import Key, Page, keyset_page, page_request
 
 PER_PAGE = 50
 MAX_PER_PAGE = 200

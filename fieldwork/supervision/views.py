@@ -8,21 +8,22 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldwork import charts, timeline
-from fieldwork.aggregates import all_flag_counts, summarise, summarise_one
 from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
-from fieldwork.flags import flag_day
-from fieldwork.i18n import cop, number
-from fieldwork.keyset import page_request
+from fieldwork.mipymes import timeline
+from fieldwork.mipymes.aggregates import all_flag_counts, summarise, summarise_one
+from fieldwork.mipymes.flags import flag_day
 from fieldwork.owners.confirmation import open_disputes
 from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
-from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError
 from fieldwork.supervision import bp, queries
 from fieldwork.supervision.forms import DisputeForm, ReassignForm
 from fieldwork.supervision.tables import Paging, mipyme_base, mipyme_table_args, paging_args
+from fieldwork.text.i18n import cop, number
+from fieldwork.web import charts
+from fieldwork.web.keyset import page_request
+from fieldwork.web.security import is_safe_next, roles_required
 
 OFFICE = ("supervisor", "admin")
 

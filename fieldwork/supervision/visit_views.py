@@ -10,10 +10,8 @@ from sqlalchemy import select
 
 from fieldwork.device import answered_from_sync_device
 from fieldwork.extensions import db
-from fieldwork.form_errors import show_service_errors
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Mipyme, User, Visit
-from fieldwork.security import is_safe_next, roles_required
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision import bp
 from fieldwork.supervision.forms import DisputeForm, ReviewForm
@@ -22,6 +20,8 @@ from fieldwork.supervision.services import resolve_dispute
 from fieldwork.supervision.tables import visit_log_args, visit_log_page
 from fieldwork.visits.access import visit_or_404
 from fieldwork.visits.history import event_label, review_history, revision_changes
+from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.security import is_safe_next, roles_required
 
 OFFICE = ("supervisor", "admin")
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
 
-from fieldwork.aggregates import MipymeSummary, summary_query, to_summary
 from fieldwork.extensions import db
-from fieldwork.flags import FlagDay, days_overdue
+from fieldwork.mipymes.aggregates import MipymeSummary, summary_query, to_summary
+from fieldwork.mipymes.flags import FlagDay, days_overdue
 from fieldwork.models import Mipyme, User
 
 URGENCIES = ("overdue", "due_today", "never_visited", "no_recent_visit", "up_to_date")

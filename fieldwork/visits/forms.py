@@ -21,16 +21,16 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from fieldwork.clock import programme_zone, utcnow
-from fieldwork.labels import TOPIC_LABELS
 from fieldwork.models import TOPICS, Mipyme
-from fieldwork.numbers import NumberError, parse_integer
+from fieldwork.text.labels import TOPIC_LABELS
+from fieldwork.text.numbers import NumberError, parse_integer
 from fieldwork.visits.schemas import MAX_COUNT, MAX_SALES_COP, REASON_MAX, TEXT_MAX
 
 NUMERIC = {"inputmode": "numeric", "autocomplete": "off", "enterkeyhint": "next"}
 
 
 class WholeNumber:
-    """A whole number ≥ 0 as Colombians type it ("4.500.000"), read by fieldwork.numbers: anything else is
+    """A whole number ≥ 0 as Colombians type it ("4.500.000"), read by fieldwork.text.numbers: anything else is
     refused with its Spanish message, never cleaned up into another number."""
 
     def __init__(self, maximum: int) -> None:

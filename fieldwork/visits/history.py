@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, exists, or_, select
 
 from fieldwork.extensions import db
-from fieldwork.i18n import cop, day, moment, number
-from fieldwork.labels import label
 from fieldwork.models import Mipyme, ReviewEvent, User, Visit, VisitRevision
+from fieldwork.text.i18n import cop, day, moment, number
+from fieldwork.text.labels import label
 from fieldwork.visits.content import CONTENT_FIELDS
 
 #: The officer's fields a supervisor compares, in the page's order, with how each value reads.

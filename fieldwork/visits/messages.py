@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from fieldwork.numbers import DECIMAL_MESSAGES, INTEGER_MESSAGES
+from fieldwork.text.numbers import DECIMAL_MESSAGES, INTEGER_MESSAGES
 from fieldwork.visits.form_messages import form_js_messages
 from fieldwork.visits.officer_messages import officer_messages
 
@@ -21,7 +21,7 @@ def js_messages() -> dict[str, str]:
         "err_visited_at_required": _("Indique la fecha y la hora de la visita."),
         "err_visited_at_future": _("La visita no puede estar en el futuro."),
         "err_topics_required": _("Marque al menos un tema tratado."),
-        # Numbers as Colombians write them: the table lives in fieldwork/numbers.py.
+        # Numbers as Colombians write them: the table lives in fieldwork/text/numbers.py.
         **{f"err_integer_{code}": str(text) for code, text in INTEGER_MESSAGES.items()},
         **{f"err_decimal_{code}": str(text) for code, text in DECIMAL_MESSAGES.items()},
         "err_notes_too_long": _("Las observaciones admiten hasta %(max)s caracteres."),

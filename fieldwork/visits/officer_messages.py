@@ -8,7 +8,7 @@ from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from fieldwork.i18n import FORMAT_LOCALES
+from fieldwork.text.i18n import FORMAT_LOCALES
 
 
 def _months() -> str:

@@ -9,8 +9,8 @@ from typing import Any
 from flask import url_for
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
-from fieldwork import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 from fieldwork.models import CONFIRMATION_STATES, MAX_ID, REVIEW_STATES, TOPICS, Photo, User, Visit
+from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 
 
 class LocationSchema(Schema):

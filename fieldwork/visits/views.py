@@ -9,14 +9,12 @@ from flask_login import current_user
 
 from fieldwork.device import current_device
 from fieldwork.extensions import db
-from fieldwork.flags import flag_day
-from fieldwork.form_errors import show_service_errors
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.forms.posted import with_posted_answers
 from fieldwork.forms.services import current_definition
+from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import Mipyme
 from fieldwork.registry.services import visible_mipymes
-from fieldwork.security import roles_required
 from fieldwork.services import ServiceError
 from fieldwork.visits import bp
 from fieldwork.visits.forms import VisitForm
@@ -25,6 +23,8 @@ from fieldwork.visits.officer_lists import my_visits_page, returned_ids, returne
 from fieldwork.visits.offline_limits import offline_limits
 from fieldwork.visits.schemas import dump_visit
 from fieldwork.visits.sync_service import sync_and_commit
+from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.security import roles_required
 
 
 @bp.get("/")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from fieldwork.search import SEARCH_NAME_LENGTH, fold
+from fieldwork.text.search import SEARCH_NAME_LENGTH, fold
 
 revision = "0007_mipyme_search_name"
 down_revision = "0006_mipyme_summaries"

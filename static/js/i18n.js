@@ -27,7 +27,7 @@ export function tn(key, count, vars = {}) {
 
 const pad = (n) => String(n).padStart(2, '0');
 
-/** A day as the server writes it (fieldwork/i18n.py DAY_FORMAT): "5 mar 2026", four-digit year. */
+/** A day as the server writes it (fieldwork/text/i18n.py DAY_FORMAT): "5 mar 2026", four-digit year. */
 export function formatDay(value) {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return '—';

@@ -1,5 +1,5 @@
 // Numbers as people in Colombia write them (es-CO): dots group the thousands, a comma starts the decimals.
-// The same strict reading as fieldwork/numbers.py, held to it by tests/cases/numbers.json: a figure is
+// The same strict reading as fieldwork/text/numbers.py, held to it by tests/cases/numbers.json: a figure is
 // never changed silently. Each parser answers {value} (null when blank) or {error: code}; the codes are
 // 'characters', 'sign', 'decimal', 'grouping', 'too_big' and the page's message table words them.
 

@@ -1,5 +1,5 @@
 """Numbers as Colombians write them, in the browser: static/js/numbers.js reads every case of
-tests/cases/numbers.json exactly as fieldwork/numbers.py does, and the visit form refuses what is not a
+tests/cases/numbers.json exactly as fieldwork/text/numbers.py does, and the visit form refuses what is not a
 whole number beside its field, without changing it and without saving the visit."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from fieldwork.numbers import INTEGER_MESSAGES
+from fieldwork.text.numbers import INTEGER_MESSAGES
 from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import fill_visit, log_in_and_get_ready, open_form, server_fixture  # noqa: F401
 from tests.builders import make_mipyme, make_user

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fieldwork.demo_form import WORKBOOK
-from fieldwork.flags import flag_day
+from fieldwork.demo.form import WORKBOOK
+from fieldwork.mipymes.flags import flag_day
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 from tests.forms.fixtures import publish

@@ -25,7 +25,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-#: What every answer carries beside its policy; WhiteNoise's static files too (fieldwork/static_files.py).
+#: What every answer carries beside its policy; WhiteNoise's static files too (fieldwork/web/static_files.py).
 FIXED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Same-origin requests keep their Referer, which Flask-WTF checks over HTTPS.

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
-from fieldwork.form_errors import show_service_errors
+from fieldwork.web.form_errors import show_service_errors
 
 _RELOAD = _l("La página está desactualizada: recárguela y revise la visita de nuevo.")
 

@@ -2,7 +2,7 @@
 
 The CSVs are the source (a diff shows which question changed); `valledupar.xlsx` is what a supervisor
 downloads, edits in Excel or LibreOffice and uploads. After editing a CSV, rebuild the workbook with
-`python -m fieldwork.demo_form` (tests/test_demo_form.py fails while the two disagree).
+`python -m fieldwork.demo.form` (tests/test_demo_form.py fails while the two disagree).
 """
 from __future__ import annotations
 

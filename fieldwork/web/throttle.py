@@ -7,7 +7,7 @@ account with 10 wrong passwords a minute), yet guessing one account from many ad
 and slower. Owners' links count per link token and per address.
 Sync and uploads count per officer: one phone gone wrong (or a script) cannot fill the database or
 the disk, while an office's real day stays far below the limits (bench/README.md, "Throttles").
-Over the limit the API answers 429 JSON and pages a Spanish 429 page (fieldwork/errors.py), with a
+Over the limit the API answers 429 JSON and pages a Spanish 429 page (fieldwork/web/errors.py), with a
 Retry-After header. Counters live in RATELIMIT_STORAGE_URI: memory by default (one process), Redis
 with several workers or machines, so that the limits hold across all of them.
 """

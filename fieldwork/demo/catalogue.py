@@ -1,7 +1,7 @@
 # ruff: noqa: E501  -- one business per line reads better than wrapped tuples
 """The fixed ingredients of the demo programme: places, people, businesses and the words officers write.
 
-Kept apart from fieldwork/demo.py so that the generator reads as logic and this file as data.
+Kept apart from fieldwork/demo/seed.py so that the generator reads as logic and this file as data.
 Barrio-to-comuna pairs and coordinates are approximate: good enough for a demonstration.
 """
 from __future__ import annotations

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fieldwork.demo_catalogue import Business
-from fieldwork.demo_form import WORKBOOK
-from fieldwork.demo_visits import VisitPlan
+from fieldwork.demo.catalogue import Business
+from fieldwork.demo.form import WORKBOOK
+from fieldwork.demo.visits import VisitPlan
 from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import publish_form, upload_form

@@ -27,7 +27,7 @@ from werkzeug.datastructures import Headers
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-from fieldwork.headers import CONTENT_SECURITY_POLICY, FIXED_HEADERS, PERMISSIONS_POLICY
+from fieldwork.web.headers import CONTENT_SECURITY_POLICY, FIXED_HEADERS, PERMISSIONS_POLICY
 
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 ONE_YEAR = 365 * 24 * 3600
@@ -72,7 +72,7 @@ def register_static_files(app: Flask) -> None:
 
 
 def _static_headers(headers: Headers, url: str, config: Mapping[str, object]) -> None:
-    # What fieldwork/headers.py adds to Flask's answers, for the files WhiteNoise answers itself.
+    # What fieldwork/web/headers.py adds to Flask's answers, for the files WhiteNoise answers itself.
     if config.get("FIELDWORK_HTTPS"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     for name, value in FIXED_HEADERS.items():

@@ -14,7 +14,7 @@ from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import aliased
 
 from fieldwork.extensions import db
-from fieldwork.flags import FLAG_CODES, FlagDay, check_flag, days_overdue, flag_conditions
+from fieldwork.mipymes.flags import FLAG_CODES, FlagDay, check_flag, days_overdue, flag_conditions
 from fieldwork.models import Mipyme, MipymeSummaryRow, User
 from fieldwork.summary import FIGURES
 

@@ -14,12 +14,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import selectinload
 
-from fieldwork import charts
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
-from fieldwork.keyset import Key, Page, PageRequest, keyset_page
 from fieldwork.models import Visit
 from fieldwork.summary import FIGURES
+from fieldwork.web import charts
+from fieldwork.web.keyset import Key, Page, PageRequest, keyset_page
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fieldwork.demo_catalogue import (
+from fieldwork.demo.catalogue import (
     DISPUTING_OWNER,
     FOLLOW_UP_REASONS,
     NEEDS,

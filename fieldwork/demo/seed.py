@@ -16,13 +16,13 @@ from sqlalchemy import func, insert, select
 
 from fieldwork import audit, summary
 from fieldwork.clock import programme_zone, utcnow
-from fieldwork.demo_answers import form_answerer, publish_demo_form
-from fieldwork.demo_catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
-from fieldwork.demo_visits import VisitPlan, build_visits
+from fieldwork.demo.answers import form_answerer, publish_demo_form
+from fieldwork.demo.catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
+from fieldwork.demo.visits import VisitPlan, build_visits
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.nit import check_digit
-from fieldwork.security import hash_password
+from fieldwork.web.security import hash_password
 
 DEMO_SEED = 2550  # any fixed number: Valledupar was founded in 1550
 PROGRAMME_DAYS = 200  # the programme started about six and a half months before `now`

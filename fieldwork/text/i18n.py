@@ -86,6 +86,6 @@ def register_filters(app: Flask) -> None:
 
 
 def register_labels(app: Flask) -> None:
-    from fieldwork.labels import label
+    from fieldwork.text.labels import label
 
     app.add_template_global(label, "label")

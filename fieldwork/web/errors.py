@@ -11,7 +11,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from fieldwork.extensions import db
-from fieldwork.security import is_api_request
+from fieldwork.web.security import is_api_request
 
 
 def error_response(status: int, message: str, errors: dict[str, Any] | None = None) -> tuple[Any, int]:
