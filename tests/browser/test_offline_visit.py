@@ -3,6 +3,7 @@ once, whatever happens on the way (reloads, a closed page, lost answers, a 500, 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme
@@ -129,8 +130,9 @@ def test_expired_session_loses_nothing_and_resumes_after_login(server, network, 
     visit_id = save_visit(page)
     context.clear_cookies()  # the session ran out while the officer was away
     network.on()
-    page.wait_for_selector("[data-syncbar][data-state=error]")
-    assert "Inicie sesión para sincronizar" in page.locator("[data-sync-error]").inner_text()
+    # Waits for the message itself: the bar may still show the offline attempt's error for a moment.
+    expect(page.locator("[data-sync-error]")).to_contain_text("Inicie sesión para sincronizar")
+    assert page.locator("[data-syncbar]").get_attribute("data-state") == "error"
     assert page.locator("[data-syncbar]").get_attribute("data-pending") == "1"
     assert stored_visits() == []
 
