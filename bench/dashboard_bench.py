@@ -126,7 +126,7 @@ def populate(mipymes: int, visits: int) -> None:
     if batch:
         db.session.execute(insert(Visit), batch)
     try:
-        from fieldwork.summary import rebuild  # noqa: PLC0415 (absent on commits before the summary table)
+        from fieldwork.mipymes.summary import rebuild  # noqa: PLC0415 (absent on commits before the summary table)
     except ImportError:
         rebuild = None
     if rebuild is not None:

@@ -65,7 +65,7 @@ def populate() -> dict[int, int]:
               for k, size in enumerate(SIZES)]
     db.session.execute(insert(User), owners)
     try:
-        from fieldwork.summary import rebuild  # noqa: PLC0415 (absent on commits before the summary table)
+        from fieldwork.mipymes.summary import rebuild  # noqa: PLC0415 (absent on commits before the summary table)
     except ImportError:
         rebuild = None
     if rebuild is not None:

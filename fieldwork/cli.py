@@ -78,7 +78,7 @@ def summary_group() -> None:
 @summary_group.command("rebuild")
 def summary_rebuild_command() -> None:
     """Recompute every Mipyme's summary row from its visits (after restoring a backup, say)."""
-    from fieldwork.summary import rebuild
+    from fieldwork.mipymes.summary import rebuild
 
     rows = rebuild()
     db.session.commit()

@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fieldwork.extensions import db
+from fieldwork.mipymes.summary import refresh
 from fieldwork.mipymes.timeline import PER_PAGE
 from fieldwork.models import Visit
-from fieldwork.summary import refresh
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 from tests.test_query_count import counting_statements

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from fieldwork.extensions import db
+from fieldwork.mipymes.summary import ANSWER_COLUMNS, COLUMNS, answer_rows, window_rows
 from fieldwork.models import AuditEntry, MipymeSummaryRow, OfficerAnswerRow, ReviewEvent, Visit, VisitRevision
 from fieldwork.owners.confirmation import confirm_visit
 from fieldwork.services import ServiceError
-from fieldwork.summary import ANSWER_COLUMNS, COLUMNS, answer_rows, window_rows
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.visits.sync import sync_batch

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 
 from fieldwork.exports import xlsx_response
+from fieldwork.exports.xlsx_stream import ROWS_PER_CHUNK, column_letter
 from fieldwork.forms.export_columns import ColumnTitle
-from fieldwork.xlsx_stream import ROWS_PER_CHUNK, column_letter
 
 BOGOTA = ZoneInfo("America/Bogota")
 ROWS = 5000

@@ -13,13 +13,13 @@ from sqlalchemy.orm import selectinload
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, service_error_response
 from fieldwork.api.visit_schemas import SyncResponseSchema, VisitArgsSchema
-from fieldwork.device import current_device
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Visit
 from fieldwork.services import ServiceError
 from fieldwork.visits.access import visible_visits, visit_or_404
 from fieldwork.visits.schemas import dump_visit
 from fieldwork.visits.sync_service import sync_and_commit
+from fieldwork.web.device import current_device
 from fieldwork.web.errors import error_response
 from fieldwork.web.security import roles_required
 from fieldwork.web.throttle import sync_throttle

@@ -14,12 +14,13 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
-from fieldwork import audit, summary
+from fieldwork import audit
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.demo.answers import form_answerer, publish_demo_form
 from fieldwork.demo.catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
 from fieldwork.demo.visits import VisitPlan, build_visits
 from fieldwork.extensions import db
+from fieldwork.mipymes import summary
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.nit import check_digit
 from fieldwork.web.security import hash_password

@@ -1,7 +1,7 @@
 """Per-Mipyme aggregates in SQL: counts, latest visit, its figures and their change, flags.
 
 A page of Mipymes costs two queries whatever its size (one count, one page), on SQLite and
-PostgreSQL alike. Each Mipyme is joined to its summary row (fieldwork/summary.py keeps it in step
+PostgreSQL alike. Each Mipyme is joined to its summary row (fieldwork/mipymes/summary.py keeps it in step
 with the visits), and the flags are SQL conditions on that row for the day asked.
 """
 from __future__ import annotations
@@ -15,8 +15,8 @@ from sqlalchemy.orm import aliased
 
 from fieldwork.extensions import db
 from fieldwork.mipymes.flags import FLAG_CODES, FlagDay, check_flag, days_overdue, flag_conditions
+from fieldwork.mipymes.summary import FIGURES
 from fieldwork.models import Mipyme, MipymeSummaryRow, User
-from fieldwork.summary import FIGURES
 
 
 @dataclass
@@ -49,7 +49,7 @@ _OFFICER = aliased(User, name="officer")
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
     """`base` (a select of Mipymes) joined to its summary row; returns the query and its flag conditions.
 
-    The row is kept in step with the visits (fieldwork/summary.py), so this reads one row per Mipyme
+    The row is kept in step with the visits (fieldwork/mipymes/summary.py), so this reads one row per Mipyme
     whatever its history; the flags are computed here, for the day asked."""
     row, officer = _SUMMARY, _OFFICER
     open_disputes = func.coalesce(row.open_disputes, 0)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
+from fieldwork.mipymes.summary import FIGURES
 from fieldwork.models import Visit
-from fieldwork.summary import FIGURES
 from fieldwork.web import charts
 from fieldwork.web.keyset import Key, Page, PageRequest, keyset_page
 

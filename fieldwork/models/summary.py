@@ -11,7 +11,7 @@ from fieldwork.models.types import UTCDateTime
 
 class MipymeSummaryRow(db.Model):
     """What a Mipyme's visits say about it, kept in step with every visit write by
-    `fieldwork.summary` (in the same transaction), so lists read one row per Mipyme instead of
+    `fieldwork.mipymes.summary` (in the same transaction), so lists read one row per Mipyme instead of
     ranking all its visits. A Mipyme without visits has no row."""
 
     __tablename__ = "mipyme_summaries"
@@ -45,7 +45,7 @@ class OfficerAnswerRow(db.Model):
     mipyme_id: Mapped[int] = mapped_column(ForeignKey("mipymes.id"), primary_key=True)
     officer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
     visits: Mapped[int] = mapped_column(Integer)
-    # Confirmed other than through the link from the device that synced the visit (fieldwork/device.py).
+    # Confirmed other than through the link from the device that synced the visit (fieldwork/web/device.py).
     independent_confirmations: Mapped[int] = mapped_column(Integer)
     same_device_confirmations: Mapped[int] = mapped_column(Integer)
     disputed: Mapped[int] = mapped_column(Integer)

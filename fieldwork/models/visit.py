@@ -15,7 +15,7 @@ from fieldwork.models.user import User
 TOPICS = ("produccion", "comercializacion", "financiacion", "formacion")
 REVIEW_STATES = ("submitted", "approved", "returned")
 CONFIRMATION_STATES = ("pending", "confirmed", "disputed")
-#: fieldwork.summary.open_dispute_condition() as an index predicate (a partial index needs literal SQL).
+#: fieldwork.mipymes.summary.open_dispute_condition() as an index predicate (a partial index needs literal SQL).
 OPEN_DISPUTE_SQL = "owner_confirmation = 'disputed' AND dispute_resolved_at IS NULL"
 
 
@@ -75,7 +75,7 @@ class Visit(db.Model):
     dispute_resolution_note: Mapped[str | None] = mapped_column(Text)
     # "owner_right" (the visit went back to its officer) or "record_stands" (fieldwork/supervision/services.py).
     dispute_outcome: Mapped[str | None] = mapped_column(String(16))
-    # HMAC of address + user agent (fieldwork/device.py): the phone that synced the visit, and the
+    # HMAC of address + user agent (fieldwork/web/device.py): the phone that synced the visit, and the
     # browser that answered its link; equal means the "owner" answered from the officer's own device.
     sync_device: Mapped[str | None] = mapped_column(String(64))
     link_device: Mapped[str | None] = mapped_column(String(64))

@@ -7,9 +7,10 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from fieldwork import audit, summary
+from fieldwork import audit
 from fieldwork.clock import utcnow
 from fieldwork.extensions import db
+from fieldwork.mipymes import summary
 from fieldwork.models import Mipyme, OfficerAnswerRow, User, Visit
 from fieldwork.services import ServiceError, check_read_revision, stale_revision_error
 
@@ -81,7 +82,7 @@ def confirm_visit(
     `via` is how the owner spoke ("account" or "link"; a link answers once, see `can_owner_answer`);
     `channel` is the audit log's via ("web", "api", "link"; by default "link" for links, else "web").
     `revision` is the revision the owner read: another one is refused with 409 (API without it: not
-    checked). `device` is the link's browser (fieldwork/device.py). A decision can change until a
+    checked). `device` is the link's browser (fieldwork/web/device.py). A decision can change until a
     supervisor approves the visit; a new dispute re-opens one a supervisor had resolved.
     """
     if via not in ("account", "link"):
@@ -149,7 +150,7 @@ class OfficerConfirmation:
 
 def confirmation_rates_by_officer() -> list[OfficerConfirmation]:
     """Per officer: visits, independent confirmations, disputes, pending, and confirmations from the
-    officer's own device (one GROUP BY over the per-Mipyme answer rows that fieldwork.summary keeps)."""
+    officer's own device (one GROUP BY over the per-Mipyme answer rows that fieldwork.mipymes.summary keeps)."""
     counts = OfficerAnswerRow
     rows = db.session.execute(
         select(User.id, User.name, func.sum(counts.visits), func.sum(counts.independent_confirmations),

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from fieldwork.device import current_device
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Photo, User, Visit
@@ -19,6 +18,7 @@ from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.visits.access import stored_id
 from fieldwork.visits.photos import photo_path
+from fieldwork.web.device import current_device
 from fieldwork.web.security import public
 from fieldwork.web.throttle import link_throttle
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import update
 
-from fieldwork import audit, summary
+from fieldwork import audit
 from fieldwork.clock import utcnow
 from fieldwork.extensions import db
+from fieldwork.mipymes import summary
 from fieldwork.models import User, Visit
 from fieldwork.services import ServiceError, check_read_revision, stale_revision_error
 from fieldwork.visits.history import record_event

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from fieldwork.device import answered_from_sync_device
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Mipyme, User, Visit
@@ -20,6 +19,7 @@ from fieldwork.supervision.services import resolve_dispute
 from fieldwork.supervision.tables import visit_log_args, visit_log_page
 from fieldwork.visits.access import visit_or_404
 from fieldwork.visits.history import event_label, review_history, revision_changes
+from fieldwork.web.device import answered_from_sync_device
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import is_safe_next, roles_required
 

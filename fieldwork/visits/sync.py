@@ -18,10 +18,11 @@ from marshmallow import ValidationError
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from fieldwork import audit, summary
+from fieldwork import audit
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
 from fieldwork.forms.visit_answers import answer_errors
+from fieldwork.mipymes import summary
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
 from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
@@ -52,7 +53,7 @@ class SyncResult:
 def sync_batch(officer: User, raw_visits: list[Any], now: datetime, via: str = "api",
                device: str | None = None) -> list[SyncResult]:
     """Store what may be stored of `raw_visits`; one result per visit, in order. The caller commits.
-    `device` (fieldwork/device.py) is stored on the visits created or updated, in the same write."""
+    `device` (fieldwork/web/device.py) is stored on the visits created or updated, in the same write."""
     results: list[SyncResult | None] = [None] * len(raw_visits)
     valid: list[tuple[int, dict[str, Any]]] = []
     schema = VisitInputSchema()
@@ -182,7 +183,7 @@ def _rejected(visit_id: str, field_name: str, message: str) -> SyncResult:
 
 def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any], digest: str) -> None:
     writer = batch.writer
-    record_edit(visit, data, writer.officer)  # keeps both revisions for the supervisor (fieldwork/visit_history.py)
+    record_edit(visit, data, writer.officer)  # keeps both revisions for the supervisor (fieldwork/visits/history.py)
     details: dict[str, Any] = {"revision": data["revision"], "previous_revision": visit.revision}
     for name, value in _content(data).items():
         setattr(visit, name, value)

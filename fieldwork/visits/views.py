@@ -7,7 +7,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fieldwork.device import current_device
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.forms.posted import with_posted_answers
@@ -23,6 +22,7 @@ from fieldwork.visits.officer_lists import my_visits_page, returned_ids, returne
 from fieldwork.visits.offline_limits import offline_limits
 from fieldwork.visits.schemas import dump_visit
 from fieldwork.visits.sync_service import sync_and_commit
+from fieldwork.web.device import current_device
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import roles_required
 

@@ -13,7 +13,7 @@ down_revision = "0005_forms"
 branch_labels = None
 depends_on = None
 
-# The rows of fieldwork.summary.window_rows(), written out so this migration does not depend on
+# The rows of fieldwork.mipymes.summary.window_rows(), written out so this migration does not depend on
 # the application's code of tomorrow (`flask summary rebuild` recomputes them with today's).
 BACKFILL = """
 INSERT INTO mipyme_summaries (mipyme_id, visit_count, last_visit_id, last_visit_at, next_follow_up_due,

@@ -13,9 +13,9 @@ down_revision = "0007_mipyme_search_name"
 branch_labels = None
 depends_on = None
 
-# The rows of fieldwork.summary.answer_rows(), written out so this migration does not depend on the
+# The rows of fieldwork.mipymes.summary.answer_rows(), written out so this migration does not depend on the
 # application's code of tomorrow (`flask summary rebuild` recomputes them with today's). A confirmation
-# is "same device" when it came through the link from the device that synced the visit (fieldwork/device.py).
+# is "same device" when it came through the link from the device that synced the visit (fieldwork/web/device.py).
 SAME_DEVICE = ("owner_confirmation = 'confirmed' AND confirmed_via = 'link' AND link_device IS NOT NULL "
                "AND link_device = sync_device")
 INDEPENDENT = ("owner_confirmation = 'confirmed' AND (confirmed_via IS NULL OR confirmed_via != 'link' "

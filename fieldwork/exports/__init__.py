@@ -7,7 +7,7 @@ is prefixed with an apostrophe (OWASP's CSV injection advice).
 
 Both read their rows as an iterator (a server-side cursor, see `stream_rows`) and send them as they
 arrive, so the download starts at once and memory does not grow with the number of rows: the CSV
-line by line, the workbook through `fieldwork.xlsx_stream`, compressed a chunk of rows at a time.
+line by line, the workbook through `fieldwork.exports.xlsx_stream`, compressed a chunk of rows at a time.
 """
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from flask import Response, stream_with_context
 from flask_babel import gettext as _
 from sqlalchemy import Select
 
+from fieldwork.exports.xlsx_stream import ILLEGAL_XML, Sheet, workbook_chunks
 from fieldwork.extensions import db
-from fieldwork.xlsx_stream import ILLEGAL_XML, Sheet, workbook_chunks
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITER = ";"

@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, case, delete, event, func, insert, inspect, literal_column, select
 from sqlalchemy.orm import Session
 
-from fieldwork.device import independent_confirmation, same_device_confirmation
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, MipymeSummaryRow, OfficerAnswerRow, Visit
+from fieldwork.web.device import independent_confirmation, same_device_confirmation
 
 FIGURES = ("production_units", "monthly_sales_cop", "employees")
 COLUMNS = tuple(c.name for c in MipymeSummaryRow.__table__.columns)
