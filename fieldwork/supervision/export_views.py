@@ -11,7 +11,7 @@ from fieldwork.clock import today
 from fieldwork.exports import csv_response, stream_rows, xlsx_response
 from fieldwork.mipymes.aggregates import summarise_all
 from fieldwork.mipymes.flags import flag_day
-from fieldwork.supervision import bp
+from fieldwork.supervision import OFFICE, bp
 from fieldwork.supervision.tables import (
     mipyme_base,
     mipyme_columns,
@@ -34,7 +34,7 @@ def _send(kind: str, fmt: str, sheet: str, columns: list[tuple[str, Any]], items
 
 
 @bp.get("/mipymes.<fmt>")
-@roles_required("supervisor", "admin")
+@roles_required(*OFFICE)
 def export_mipymes(fmt: str) -> Any:
     """The Mipyme table with its filters and sort, every page of it."""
     if fmt not in FORMATS:
@@ -46,7 +46,7 @@ def export_mipymes(fmt: str) -> Any:
 
 
 @bp.get("/visits.<fmt>")
-@roles_required("supervisor", "admin")
+@roles_required(*OFFICE)
 def export_visits(fmt: str) -> Any:
     """The visit log with its filters, every page of it."""
     if fmt not in FORMATS:

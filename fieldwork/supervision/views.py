@@ -17,15 +17,14 @@ from fieldwork.owners.confirmation import open_disputes
 from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
 from fieldwork.services import ServiceError
-from fieldwork.supervision import bp, queries
+from fieldwork.supervision import OFFICE, bp, queries
 from fieldwork.supervision.forms import DisputeForm, ReassignForm
 from fieldwork.supervision.tables import Paging, mipyme_base, mipyme_table_args, paging_args
 from fieldwork.text.i18n import cop, number
 from fieldwork.web import charts
+from fieldwork.web.form_errors import flash_service_errors
 from fieldwork.web.keyset import page_request
 from fieldwork.web.security import is_safe_next, roles_required
-
-OFFICE = ("supervisor", "admin")
 
 
 def _weekly_chart(day: Any) -> dict[str, Any]:
@@ -92,14 +91,13 @@ def reassign_mipymes() -> Any:
     form = ReassignForm(queries.officers())
     target = form.next.data if is_safe_next(form.next.data) else url_for("supervision.dashboard")
     if not form.validate_on_submit():
-        for messages in form.errors.values():
-            flash(" ".join(str(m) for m in messages), "error")
+        flash_service_errors(form.errors)
         return redirect(target)
     try:
         changed = reassign(form.mipyme_ids.data, int(form.officer_id.data), current_user, via="web")
     except ServiceError as error:
         db.session.rollback()
-        flash(" ".join(m for ms in error.errors.values() for m in ms), "error")
+        flash_service_errors(error.errors)
         return redirect(target)
     db.session.commit()
     flash(ngettext("%(num)d Mipyme reasignada.", "%(num)d Mipymes reasignadas.", changed), "success")
@@ -125,7 +123,7 @@ def mipyme_page(mipyme_id: int) -> Any:
 
 @bp.app_context_processor  # the owner's home pages its visits with the same links
 def table_helpers() -> dict[str, Any]:
-    return {"url_with": url_with, "fmt_cop": cop, "fmt_number": number}
+    return {"url_with": url_with, "fmt_cop": cop}
 
 
 def url_with(endpoint: str | None = None, **changes: Any) -> str:

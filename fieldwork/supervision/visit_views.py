@@ -12,7 +12,7 @@ from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.services import ServiceError, commit_with_retry
-from fieldwork.supervision import bp
+from fieldwork.supervision import OFFICE, bp
 from fieldwork.supervision.forms import DisputeForm, ReviewForm
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
@@ -22,8 +22,6 @@ from fieldwork.visits.history import event_label, review_history, revision_chang
 from fieldwork.web.device import answered_from_sync_device
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import is_safe_next, roles_required
-
-OFFICE = ("supervisor", "admin")
 
 
 @bp.get("/visits")
