@@ -152,7 +152,7 @@ def test_enrolment_is_judged_by_the_bogota_day_of_the_visit(make_client, marta, 
     assert result["status"] == status
     if status == "rejected":
         assert result["errors"] == {"visited_at": [
-            "La visita es anterior al ingreso de la Mipyme al programa (2026-01-05)."]}
+            "La visita es anterior al ingreso de la Mipyme al programa (5 ene 2026)."]}
 
 
 def test_mipyme_registered_late_accepts_visits_from_its_enrolment_day(make_client, marta, supervisor):

@@ -190,7 +190,7 @@ RULE_CASES = {
     ("missing", "mipyme_id", "La Mipyme no existe."),
     ("future", "visited_at", "La fecha de la visita está en el futuro; revise la hora del teléfono."),
     # registered 2025-01-01T00:00Z, which is still 2024-12-31 in Bogotá: it enrolled that day
-    ("before_enrolment", "visited_at", "La visita es anterior al ingreso de la Mipyme al programa (2024-12-31)."),
+    ("before_enrolment", "visited_at", "La visita es anterior al ingreso de la Mipyme al programa (31 dic 2024)."),
     ("follow_up_before_visit", "follow_up_due", "El seguimiento no puede ser anterior a la fecha de la visita."),
 ])
 def test_rule_breaking_visit_is_rejected_with_spanish_message(officer_client, officer, mipyme, *, case, field,

@@ -20,6 +20,7 @@ def js_messages() -> dict[str, str]:
         "err_mipyme_unknown": _("Esa Mipyme no está asignada a usted."),
         "err_visited_at_required": _("Indique la fecha y la hora de la visita."),
         "err_visited_at_future": _("La visita no puede estar en el futuro."),
+        "err_visited_before_enrolment": _("La visita es anterior al ingreso de la Mipyme al programa (%(day)s)."),
         "err_topics_required": _("Marque al menos un tema tratado."),
         # Numbers as Colombians write them: the table lives in fieldwork/text/numbers.py.
         **{f"err_integer_{code}": str(text) for code, text in INTEGER_MESSAGES.items()},

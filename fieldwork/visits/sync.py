@@ -25,6 +25,7 @@ from fieldwork.forms.visit_answers import answer_errors
 from fieldwork.mipymes import summary
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
+from fieldwork.text.i18n import day
 from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
 from fieldwork.visits.history import record_edit
 from fieldwork.visits.schemas import VisitInputSchema, flatten_errors
@@ -225,7 +226,7 @@ def rule_errors(
     elif mipyme is not None and visit_day < mipyme.enrolled_on:
         # Compared by the programme's day: a visit at 23:30 in Bogotá is that day, though UTC says the next.
         errors["visited_at"] = [_("La visita es anterior al ingreso de la Mipyme al programa (%(day)s).",
-                                  day=mipyme.enrolled_on.isoformat())]
+                                  day=day(mipyme.enrolled_on))]
     due = data.get("follow_up_due")
     if due is not None and due < visit_day:
         errors["follow_up_due"] = [_("El seguimiento no puede ser anterior a la fecha de la visita.")]

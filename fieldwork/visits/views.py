@@ -52,7 +52,9 @@ def _officer_mipymes() -> list[Mipyme]:
 
 
 def _picker_items(mipymes: list[Mipyme]) -> list[dict[str, Any]]:
-    return [{"id": m.id, "name": m.name, "neighborhood": m.neighborhood or "", "sector": m.sector} for m in mipymes]
+    # enrolled_on: the phone refuses a visit dated before it, as sync does (fieldwork/visits/sync.py).
+    return [{"id": m.id, "name": m.name, "neighborhood": m.neighborhood or "", "sector": m.sector,
+             "enrolled_on": m.enrolled_on.isoformat()} for m in mipymes]
 
 
 @bp.route("/new", methods=["GET", "POST"])

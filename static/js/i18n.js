@@ -29,7 +29,9 @@ const pad = (n) => String(n).padStart(2, '0');
 
 /** A day as the server writes it (fieldwork/text/i18n.py DAY_FORMAT): "5 mar 2026", four-digit year. */
 export function formatDay(value) {
-  const date = new Date(value);
+  // A bare "YYYY-MM-DD" is that calendar day, not midnight UTC (the day before in Bogotá).
+  const parts = typeof value === 'string' && /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = parts ? new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3])) : new Date(value);
   if (Number.isNaN(date.getTime())) return '—';
   const months = (load().months_short || '').split(' ');
   return `${date.getDate()} ${months[date.getMonth()] || pad(date.getMonth() + 1)} ${date.getFullYear()}`;

@@ -1,6 +1,6 @@
 // A visit in its three shapes: the form's strings (kept in drafts), the API payload (kept in the
 // outbox and sent to /api/v1/visits/sync), and back. Pure functions: no DOM, no storage.
-import { t } from './i18n.js';
+import { formatDay, t } from './i18n.js';
 import { serverLimits } from './limits.js';
 import { parseInteger } from './numbers.js';
 import { visitToFields } from './forms/answer-values.js';
@@ -93,11 +93,16 @@ export function figureError(name, text) {
 export function validate(fields, mipymeIds, now = new Date(), { zone, skewMs } = serverLimits().date_rules) {
   const errors = {};
   const add = (name, message) => { (errors[name] ||= []).push(message); };
+  // A Map (id → enrolled_on, "YYYY-MM-DD" or null when unknown) also checks the enrolment day; a Set only ids.
+  const enrolledOn = mipymeIds?.get?.(String(fields.mipyme_id)) || null;
   if (!fields.mipyme_id) add('mipyme_id', t('err_mipyme_required'));
   else if (mipymeIds && !mipymeIds.has(String(fields.mipyme_id))) add('mipyme_id', t('err_mipyme_unknown'));
   const visited = fields.visited_at ? new Date(fields.visited_at) : null;
   if (!visited || Number.isNaN(visited.getTime())) add('visited_at', t('err_visited_at_required'));
   else if (visited.getTime() > now.getTime() + skewMs) add('visited_at', t('err_visited_at_future'));
+  else if (enrolledOn && dayIn(visited, zone) < enrolledOn) {
+    add('visited_at', t('err_visited_before_enrolment', { day: formatDay(enrolledOn) })); // by the programme's day, as sync
+  }
   if (!fields.topics || fields.topics.length === 0) add('topics', t('err_topics_required'));
   for (const name of NUMBER_FIELDS) {
     const message = figureError(name, fields[name]);

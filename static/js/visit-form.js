@@ -16,7 +16,7 @@ import { attachQuestions } from './forms/visit-questions.js';
 const form = document.querySelector('[data-visit-form]');
 const officerId = form?.dataset.officer;
 const mipymes = JSON.parse(form?.dataset.mipymes || '[]');
-const mipymeIds = new Set(mipymes.map((m) => String(m.id)));
+const mipymeIds = new Map(mipymes.map((m) => [String(m.id), m.enrolled_on])); // id → enrolment day
 const notice = document.querySelector('[data-form-notice]');
 const draftStatus = form?.querySelector('[data-draft-status]');
 const discardButton = form?.querySelector('[data-discard]');
@@ -138,7 +138,7 @@ function keepMipyme(next) {
   const id = String(next.fields.mipyme_id || '');
   if (!id || mipymeIds.has(id) || !next.mipyme_name) return;
   mipymes.push({ id: Number(id), name: next.mipyme_name, neighborhood: '', sector: '' });
-  mipymeIds.add(id);
+  mipymeIds.set(id, null); // its enrolment day is not on this page: the server checks it
   form.elements.mipyme_id.add(new Option(next.mipyme_name, id));
 }
 

@@ -79,6 +79,29 @@ def test_missing_fields_show_spanish_errors_beside_them_and_nothing_is_queued(se
     screenshot(page, "visit-form-errors-phone")
 
 
+def test_a_visit_dated_before_the_mipymes_enrolment_is_stopped_on_the_phone(server, page, officer):
+    """The Mipyme joined the programme today: a visit dated last week gets the server's words beside the
+    date, nothing enters the outbox, and today's date then saves."""
+    from datetime import datetime, timedelta  # noqa: PLC0415
+    from zoneinfo import ZoneInfo  # noqa: PLC0415
+
+    today = datetime.now(ZoneInfo("America/Bogota")).date()  # the phone's zone and the programme's
+    mipyme = mipyme_named(officer, "Panadería La 14")
+    mipyme.enrolled_on = today
+    db.session.commit()
+    log_in_and_get_ready(page, server.url, "lucia")
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    page.fill("input[name=visited_at]", f"{(today - timedelta(days=7)).isoformat()}T10:00")
+    page.click("button[type=submit]")
+    message = page.locator("#visited_at-error").inner_text()
+    assert message.startswith("La visita es anterior al ingreso de la Mipyme al programa (")
+    assert page.get_attribute("input[name=visited_at]", "aria-invalid") == "true"
+    assert page.locator("[data-syncbar]").get_attribute("data-pending") == "0"
+    page.fill("input[name=visited_at]", f"{today.isoformat()}T00:05")
+    save_visit(page)
+
+
 def test_photo_taken_offline_is_downscaled_and_arrives(server, network, page, officer, tmp_path):
     picture = tmp_path / "taller.jpg"
     Image.new("RGB", (3000, 2000), (180, 120, 60)).save(picture, "JPEG")

@@ -85,3 +85,20 @@ def test_visit_beyond_the_servers_clock_skew_is_refused_on_the_phone(officer_pag
         " m.validate({...valid, visited_at: '2026-03-05T10:11'}, new Set(['1']), new Date(now))])", [VALID, now])
     assert within == {}
     assert beyond == {"visited_at": ["La visita no puede estar en el futuro."]}
+
+
+def test_visit_before_the_mipymes_enrolment_is_refused_on_the_phone(officer_page):
+    """The day the Mipyme joined the programme, counted in the programme's zone as sync counts it:
+    20:00 on 4 March in Bogotá is 4 March, though UTC already says the 5th."""
+    enrolled = [["1", "2026-03-05"]]
+    on_the_day, the_evening_before, unknown = officer_page.evaluate(
+        "([valid, enrolled]) => import('/static/js/visit-data.js').then((m) => {"
+        " const now = new Date('2026-03-06T12:00:00-05:00');"
+        " return [m.validate({...valid, visited_at: '2026-03-05T08:00'}, new Map(enrolled), now),"
+        "         m.validate({...valid, visited_at: '2026-03-04T20:00'}, new Map(enrolled), now),"
+        "         m.validate({...valid, visited_at: '2026-03-04T20:00'}, new Map([['1', null]]), now)]; })",
+        [VALID, enrolled])
+    assert on_the_day == {}
+    assert the_evening_before == {"visited_at": [
+        "La visita es anterior al ingreso de la Mipyme al programa (5 mar 2026)."]}
+    assert unknown == {}  # a Mipyme kept only by its draft's name: the server checks its enrolment
