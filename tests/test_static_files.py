@@ -69,3 +69,42 @@ def test_the_import_map_sends_each_module_to_its_hashed_name_and_csp_allows_only
     assert f"script-src 'self' 'sha256-{digest}';" in response.headers["Content-Security-Policy"]
     # It comes before the first module script, as import maps must.
     assert html.index('type="importmap"') < html.index('type="module"')
+
+
+def _start_worker(source: str, instance: str) -> None:
+    """What each gunicorn worker does at start-up: build the served folder and let WhiteNoise list it."""
+    from flask import Flask  # noqa: PLC0415
+
+    from fieldwork.web.static_files import register_static_files  # noqa: PLC0415
+
+    register_static_files(Flask("worker", static_folder=source, instance_path=instance))
+
+
+def test_workers_starting_together_after_a_release_all_start_and_serve_whole_files(tmp_path):
+    """Six workers start at once on a folder a release just changed: none fails on a file another is
+    rewriting, and every compressed copy is the file it stands for."""
+    import gzip  # noqa: PLC0415
+    import multiprocessing  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    source, instance = tmp_path / "static", tmp_path / "instance"
+    (source / "js").mkdir(parents=True)
+
+    def release(version: str) -> None:
+        for n in range(150):
+            (source / "js" / f"m{n}.js").write_text(f"// {version}\n" + f"export const v{n} = '{version}';\n" * 400)
+
+    release("1.0")
+    _start_worker(str(source), str(instance))
+    release("1.1")
+    workers = [multiprocessing.get_context("fork").Process(target=_start_worker, args=(str(source), str(instance)))
+               for _ in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0] * 6
+    served = Path(instance) / "static"
+    for compressed in served.rglob("*.gz"):
+        assert gzip.decompress(compressed.read_bytes()) == compressed.with_suffix("").read_bytes(), compressed
+    assert "1.1" in (served / "js" / "m0.js").read_text()

@@ -18,7 +18,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask
@@ -28,6 +29,11 @@ from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
 from fieldwork.web.headers import CONTENT_SECURITY_POLICY, FIXED_HEADERS, PERMISSIONS_POLICY
+
+try:
+    import fcntl
+except ImportError:  # Windows: a development machine runs one process
+    fcntl = None  # type: ignore[assignment]
 
 HASHED_NAME = re.compile(r"\.[0-9a-f]{12}\.\w+$")
 ONE_YEAR = 365 * 24 * 3600
@@ -49,9 +55,27 @@ class StaticBuild:
 _builds: dict[tuple[str, str, tuple[tuple[str, int, int], ...]], StaticBuild] = {}
 
 
+@contextmanager
+def _one_builder_at_a_time(folder: str) -> Iterator[None]:
+    """Hold an exclusive lock on `folder` (an flock, where the system has one).
+
+    gunicorn's workers each build the same folder as they start: without the lock one worker's
+    WhiteNoise scanned the folder while another was rewriting it after a release, and failed on a
+    `.gz` that vanished under it, or recorded the size of a file about to change (and served it with
+    that size for its whole life)."""
+    os.makedirs(os.path.dirname(folder) or ".", exist_ok=True)
+    with open(folder + ".lock", "w") as handle:  # beside the folder: WhiteNoise serves what is in it
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
 def register_static_files(app: Flask) -> None:
     """Build the served folder, hash `url_for('static')`, put WhiteNoise in front of the app."""
-    build = build_static(app.static_folder or "", os.path.join(app.instance_path, "static"))
+    folder = os.path.join(app.instance_path, "static")
+    with _one_builder_at_a_time(folder):
+        build = build_static(app.static_folder or "", folder)
+        _serve_with_whitenoise(app, build)  # it lists the folder now: still under the lock
     app.extensions["fieldwork_static"] = build
 
     @app.url_defaults
@@ -64,6 +88,9 @@ def register_static_files(app: Flask) -> None:
         # Our own file names as JSON, with "<" escaped (no "</script>" can appear): safe to mark.
         return {"static_import_map": Markup(f'<script type="importmap">{build.import_map}</script>')}  # noqa: S704
 
+
+def _serve_with_whitenoise(app: Flask, build: StaticBuild) -> None:
+    """WhiteNoise in front of `app`, serving `build` (it lists the folder's files once, here)."""
     url_path = (app.static_url_path or "/static").strip("/") + "/"
     app.wsgi_app = WhiteNoise(  # type: ignore[method-assign]
         app.wsgi_app, root=build.folder, prefix=url_path, max_age=None, allow_all_origins=False,
