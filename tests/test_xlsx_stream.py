@@ -104,13 +104,14 @@ def test_the_workbook_keeps_typed_cells_a_bold_frozen_header_and_clean_text(app)
 
 def test_form_questions_get_a_legend_sheet(app):
     columns = [*COLUMNS[:1], (ColumnTitle("monto", "¿Cuánto le prestaron?"), lambda r: 4_500_000),
-               (ColumnTitle("fuente", "=Fuente del préstamo"), lambda r: "banco")]
+               (ColumnTitle("fuente", "=Fuente del préstamo", "banco = Banco; otro = Otro"), lambda r: "banco")]
     book = load_workbook(io.BytesIO(download(app, columns, [visit(1)])))
     visits, legend = book.worksheets
     assert book.sheetnames == ["Visitas", "Preguntas"]
     assert [cell.value for cell in visits[2]][1:] == [4_500_000, "banco"]
     assert list(legend.iter_rows(values_only=True)) == [
-        ("Columna", "Pregunta"), ("monto", "¿Cuánto le prestaron?"), ("fuente", "'=Fuente del préstamo")]
+        ("Columna", "Pregunta", "Valores"), ("monto", "¿Cuánto le prestaron?", None),
+        ("fuente", "'=Fuente del préstamo", "banco = Banco; otro = Otro")]
     assert legend["A1"].font.b
 
 

@@ -66,9 +66,11 @@ def xlsx_cell(value: Any) -> Any:
     return value
 
 
-def _legend(columns: Columns) -> list[tuple[str, str]]:
-    """(header, label) of the columns whose header is a name that needs explaining (form questions)."""
-    return [(str(title), title.label) for title, _get in columns if getattr(title, "label", None) is not None]
+def _legend(columns: Columns) -> list[tuple[str, str, str]]:
+    """(header, label, what its values mean) of the columns whose header is a name that needs explaining
+    (form questions; the values of a select_one, "" for others)."""
+    return [(str(title), title.label, getattr(title, "values", ""))
+            for title, _get in columns if getattr(title, "label", None) is not None]
 
 
 def stream_rows(query: Select[Any]) -> Iterator[Any]:
@@ -96,7 +98,7 @@ def _csv_lines(columns: Columns, items: Iterable[Any]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow([title for title, _get in columns])
     if legend := _legend(columns):  # a second header row: each form question's label under its name
-        labels = dict(legend)
+        labels = {name: label for name, label, _values in legend}
         writer.writerow([csv_cell(labels.get(title, "")) for title, _get in columns])
     yield flush()  # the header at once: the download starts before the first row is read
     getters = [get for _title, get in columns]
@@ -121,11 +123,11 @@ def _xlsx_sheets(sheet: str, columns: Columns, items: Iterable[Any]) -> list[She
     rows = ([xlsx_cell(get(item)) for get in getters] for item in items)  # read as the file is sent
     sheets = [Sheet(sheet, [title for title, _get in columns], rows, [_width(str(title)) for title, _get in columns])]
     if legend := _legend(columns):  # headers stay one row (filters, pandas); the labels get their own sheet
-        header = [_("Columna"), _("Pregunta")]
-        widths = [_width(max((name for name, _text in legend), key=len)),
-                  _width(max((text for _name, text in legend), key=len), widest=80)]
-        sheets.append(Sheet(_("Preguntas"), header, [[xlsx_cell(name), xlsx_cell(text)] for name, text in legend],
-                            widths))
+        header = [_("Columna"), _("Pregunta"), _("Valores")]
+        widths = [_width(max((row[0] for row in legend), key=len)),
+                  _width(max((row[1] for row in legend), key=len), widest=80),
+                  _width(max((row[2] for row in legend), key=len), widest=80)]
+        sheets.append(Sheet(_("Preguntas"), header, [[xlsx_cell(text) for text in row] for row in legend], widths))
     return sheets
 
 

@@ -2,8 +2,10 @@
 
 Headers are the question names (stable across versions and languages, what analysis scripts key on);
 a select_multiple becomes one 0/1 column per choice headed `name/choice`. Each header carries its label
-(`ColumnTitle.label`, from the newest version that has the question) for the export's legend. Groups give
-no column; notes and calculates do. A version's cell is empty when that version lacks the question.
+(`ColumnTitle.label`, from the newest version that has the question) and, for a select_one, what its
+stored values mean (`ColumnTitle.values`: "banco = Banco; ..."), for the export's legend. Groups and notes
+give no column (a note holds no answer: its column was always empty); calculates do. A version's cell is
+empty when that version lacks the question.
 """
 from __future__ import annotations
 
@@ -18,17 +20,18 @@ from fieldwork.forms.display import calculated_value, request_locale
 from fieldwork.models import FormVersion, Visit
 
 Cell = Callable[[dict[str, Any]], Any]
-_NOT_COLUMNS = ("begin_group", "end_group")
+_NOT_COLUMNS = ("begin_group", "end_group", "note")
 
 
 class ColumnTitle(str):
     """A column header that also knows the question's label (a str, so every export writes it unchanged)."""
 
     label: str
+    values: str  # a select_one's stored values and their labels, "" for other questions
 
-    def __new__(cls, name: str, label: str) -> ColumnTitle:
+    def __new__(cls, name: str, label: str, values: str = "") -> ColumnTitle:
         title = super().__new__(cls, name)
-        title.label = label
+        title.label, title.values = label, values
         return title
 
 
@@ -38,13 +41,13 @@ def answer_columns(locale: str | None = None) -> list[tuple[ColumnTitle, Callabl
     versions = db.session.scalars(select(FormVersion).where(FormVersion.published_at.is_not(None))
                                   .order_by(FormVersion.id)).all()
     order: list[str] = []
-    labels: dict[str, str] = {}
+    labels: dict[str, tuple[str, str]] = {}
     cells: dict[int, dict[str, Cell]] = {}
     for version in versions:
         columns = _version_columns(version.definition, locale)
-        cells[version.id] = {key: cell for key, (_label, cell) in columns.items()}
+        cells[version.id] = {key: cell for key, (_label, _values, cell) in columns.items()}
         _merge(order, list(columns))
-        labels.update({key: label for key, (label, _cell) in columns.items()})  # the newest label wins
+        labels.update({key: (label, values) for key, (label, values, _cell) in columns.items()})  # newest wins
 
     def reader(key: str) -> Callable[[Visit], Any]:
         def cell(visit: Visit) -> Any:
@@ -52,7 +55,7 @@ def answer_columns(locale: str | None = None) -> list[tuple[ColumnTitle, Callabl
             return get(visit.answers or {}) if get else None
         return cell
 
-    return [(ColumnTitle(key, labels[key]), reader(key)) for key in order]
+    return [(ColumnTitle(key, *labels[key]), reader(key)) for key in order]
 
 
 def _merge(order: list[str], keys: list[str]) -> None:
@@ -66,19 +69,22 @@ def _merge(order: list[str], keys: list[str]) -> None:
             position += 1
 
 
-def _version_columns(stored: dict[str, Any], locale: str) -> dict[str, tuple[str, Cell]]:
-    columns: dict[str, tuple[str, Cell]] = {}
+def _version_columns(stored: dict[str, Any], locale: str) -> dict[str, tuple[str, str, Cell]]:
+    """Each column of one version: (label, a select_one's values and their labels, cell)."""
+    columns: dict[str, tuple[str, str, Cell]] = {}
     for question in stored.get("questions", []):
         kind, name = question["type"], question["name"]
         if kind in _NOT_COLUMNS:
             continue
         label = question.get("label", {}).get(locale, "") or name
+        choices = [(choice["name"], choice.get("label", {}).get(locale, "") or choice["name"])
+                   for choice in question.get("choices", [])]
         if kind == "select_multiple":
-            for choice in question.get("choices", []):
-                choice_label = choice.get("label", {}).get(locale, "") or choice["name"]
-                columns[f"{name}/{choice['name']}"] = (f"{label}: {choice_label}", _chosen(name, choice["name"]))
+            for value, choice_label in choices:
+                columns[f"{name}/{value}"] = (f"{label}: {choice_label}", "", _chosen(name, value))
         else:
-            columns[name] = (label, _value(name, kind))
+            values = "; ".join(f"{value} = {choice_label}" for value, choice_label in choices)
+            columns[name] = (label, values, _value(name, kind))
     return columns
 
 

@@ -24,7 +24,7 @@ def test_csv_has_a_column_per_question_of_every_version_and_a_row_of_labels(clie
     assert form_columns == [
         "recibio_financiacion", "monto", "fuente", "canales/tienda", "canales/feria", "canales/redes",
         "canales/web", "canales/mayorista", "empleados_formales", "empleados_informales", "empleados_total",
-        "resumen", "renovo_matricula", "observacion", "monto_decimal"]  # groups give none; notes do
+        "renovo_matricula", "observacion", "monto_decimal"]  # groups and notes give none
     label_of = dict(zip(header, labels, strict=True))
     assert label_of["Id"] == ""  # the fixed columns' titles already say what they are
     assert label_of["recibio_financiacion"] == "¿Le prestaron dinero?"  # the newest version's label
@@ -35,7 +35,7 @@ def test_csv_has_a_column_per_question_of_every_version_and_a_row_of_labels(clie
     assert {k: old[k] for k in form_columns} == {
         "recibio_financiacion": "si", "monto": "4500000", "fuente": "banco", "canales/tienda": "1",
         "canales/feria": "0", "canales/redes": "1", "canales/web": "0", "canales/mayorista": "0",
-        "empleados_formales": "3", "empleados_informales": "2", "empleados_total": "5", "resumen": "",
+        "empleados_formales": "3", "empleados_informales": "2", "empleados_total": "5",
         "renovo_matricula": "2026-01-02", "observacion": "Vende también en la plaza", "monto_decimal": ""}
     assert new["canales/feria"] == "1" and new["canales/tienda"] == "0" and new["monto_decimal"] == "35.5"
     assert new["monto"] == "" and new["empleados_informales"] == ""  # not relevant / unanswered: empty
@@ -52,9 +52,14 @@ def test_xlsx_carries_the_answers_as_real_cells_and_a_legend_sheet(client, world
     assert old["monto"] == 4500000 and old["canales/redes"] == 1 and old["empleados_total"] == 5
     assert old["renovo_matricula"].date() == date(2026, 1, 2)  # a date cell, not text
     assert rows[world["new"].id]["monto_decimal"] == 35.5
-    names = dict(list(legend.iter_rows(values_only=True))[1:])
+    legend_header, *legend_rows = list(legend.iter_rows(values_only=True))
+    assert legend_header == ("Columna", "Pregunta", "Valores")
+    names = {row[0]: row[1:] for row in legend_rows}
     assert set(names) == set(header[header.index("Recibida") + 1:])
-    assert names["empleados_formales"] == "Personas con contrato"
+    assert names["empleados_formales"] == ("Personas con contrato", None)
+    assert names["fuente"] == ("Fuente de la financiación",  # what "banco" in a cell means, as the newest version says
+                               "banco = Entidad bancaria; cooperativa = Cooperativa; fondo_publico = Fondo público; "
+                               "familiar = Familiar; otro = Otro")
 
 
 def test_without_a_published_form_the_csv_keeps_one_header_row(client, app):
