@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from fieldwork.api.schemas import PageArgsSchema
+from fieldwork.config import DEFAULTS
 from fieldwork.models import CONFIRMATION_STATES, MAX_ID, REVIEW_STATES
 from fieldwork.visits.schemas import MAX_REVISION, Count, VisitInputSchema, VisitSchema, bounded_moment
 
@@ -22,7 +23,9 @@ class SyncRequestSchema(Schema):
     class Meta:
         unknown = EXCLUDE  # room for a client version or device id later
 
-    visits = fields.List(fields.Nested(VisitInputSchema), required=True, validate=validate.Length(max=500))
+    # The documented default; the view checks the configured SYNC_MAX_BATCH.
+    visits = fields.List(fields.Nested(VisitInputSchema), required=True,
+                         validate=validate.Length(max=DEFAULTS["SYNC_MAX_BATCH"]))
 
 
 class SyncResultSchema(Schema):

@@ -14,7 +14,6 @@ WORKER_FILE = os.path.join(PROJECT_ROOT, "service-worker.js")
 TEMPLATES = os.path.join(PROJECT_ROOT, "templates")
 #: Pages an officer needs with no network (cached when the session allows; see service-worker.js).
 OFFLINE_PAGES = ("visits.new_visit", "visits.my_visits", "visits.home")
-_SKIPPED_SUFFIXES = (".map", ".md", ".txt")
 
 
 def _files(folder: str) -> list[str]:
@@ -26,10 +25,9 @@ def _files(folder: str) -> list[str]:
 
 
 def static_files() -> list[str]:
-    """Paths under static/, relative, for url_for('static', ...)."""
-    folder = current_app.static_folder or ""
-    return [os.path.relpath(path, folder).replace(os.sep, "/") for path in _files(folder)
-            if not path.endswith(_SKIPPED_SUFFIXES)]
+    """Paths under static/, relative, for url_for('static', ...): the files the static build serves
+    (fieldwork/web/static_files.py decides which, once)."""
+    return sorted(current_app.extensions["fieldwork_static"].manifest)
 
 
 def _signature() -> tuple[tuple[str, int, int], ...]:
