@@ -98,6 +98,7 @@ def test_a_visit_dated_before_the_mipymes_enrolment_is_stopped_on_the_phone(serv
     assert message.startswith("La visita es anterior al ingreso de la Mipyme al programa (")
     assert page.get_attribute("input[name=visited_at]", "aria-invalid") == "true"
     assert page.locator("[data-syncbar]").get_attribute("data-pending") == "0"
+    screenshot(page, "visit-form-before-enrolment-phone")
     page.fill("input[name=visited_at]", f"{today.isoformat()}T00:05")
     save_visit(page)
 
