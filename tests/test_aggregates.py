@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
@@ -165,3 +166,36 @@ def test_aggregates_match_a_python_reference(app, data, cadence):
     assert set(by_last_visit[: len(never)]) == never
     visited = [expected[i]["last_visit_at"] for i in by_last_visit[len(never):]]
     assert visited == sorted(visited)
+
+
+SORT_CASES = {  # each sort of the dashboard's table and the API, and the order it gives (ascending)
+    "name": ["Arepas", "Bordados", "Cerámica"],
+    "neighborhood": ["Cerámica", "Arepas", "Bordados"],
+    "sector": ["Bordados", "Arepas", "Cerámica"],  # by the stored code: artesanias, comercio, confecciones
+    "officer": ["Cerámica", "Bordados", "Arepas"],
+    "visits": ["Bordados", "Arepas", "Cerámica"],
+    "follow_up": ["Cerámica", "Arepas", "Bordados"],
+}
+
+
+@pytest.mark.parametrize("sort", list(SORT_CASES))
+def test_each_sort_orders_the_mipymes_by_its_own_column_both_ways(app, sort):
+    from tests.builders import make_mipyme, make_user, make_visit  # noqa: PLC0415
+
+    officers = {name: make_user("officer", name=name) for name in ("Zoila", "Yesid", "Ximena")}
+    rows = {  # name: (officer, neighborhood, sector, visits, follow-up in days)
+        "Arepas": ("Zoila", "Centro", "comercio", 2, 10),
+        "Bordados": ("Yesid", "Los Mayales", "artesanias", 1, 20),
+        "Cerámica": ("Ximena", "Amaneceres", "confecciones", 3, 5),
+    }
+    for name, (officer, neighborhood, sector, visits, due_in) in rows.items():
+        mipyme = make_mipyme(officers[officer], name=name, neighborhood=neighborhood, sector=sector)
+        for n in range(visits):
+            make_visit(mipyme, visited_at=NOW - timedelta(days=n + 1),
+                       follow_up_due=(NOW + timedelta(days=due_in)).date() if n == 0 else None)
+    day = FlagDay.at(NOW, ZoneInfo("America/Bogota"), 30)
+    for descending, expected in ((False, SORT_CASES[sort]), (True, SORT_CASES[sort][::-1])):
+        page, _total = summarise(select(Mipyme), day, sort=sort, descending=descending)
+        assert [s.mipyme.name for s in page] == expected, (sort, descending)
+        assert [s.mipyme.name for s in summarise_all(select(Mipyme), day, sort=sort, descending=descending)
+                ] == expected, (sort, descending)

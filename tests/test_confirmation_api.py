@@ -173,7 +173,49 @@ def test_confirmation_rates_and_dispute_queue_are_counted_per_officer(app, world
     assert (rates["Lucía Ramos"].visits, rates["Lucía Ramos"].confirmed, rates["Lucía Ramos"].disputed) == (2, 1, 1)
     assert rates["Lucía Ramos"].rate == 0.5
     assert (rates["Mario Díaz"].visits, rates["Mario Díaz"].pending, rates["Mario Díaz"].rate) == (3, 3, 0.0)
-    queue = open_disputes()
+    queue = open_disputes(limit=20)
     assert [(d.visit_id, d.mipyme_name, d.owner_comment, d.via) for d in queue] == [
         (world["other_visit"].id, "Arepas Doña Ana", "No hubo visita.", "link")
     ]
+
+
+def test_two_officers_with_the_same_name_keep_their_own_confirmation_rates(app, world):
+    namesake = make_user("officer", name="Lucía Ramos")  # a common name: the office has two
+    make_visit(make_mipyme(namesake), namesake)
+    confirm_visit(world["visit"], "confirmed", None)
+    db.session.commit()
+    rates = {r.officer_id: (r.officer_name, r.visits, r.confirmed) for r in confirmation_rates_by_officer()}
+    assert rates == {world["officer"].id: ("Lucía Ramos", 2, 1), namesake.id: ("Lucía Ramos", 1, 0)}
+
+
+def test_the_dispute_queue_is_oldest_dispute_first_a_page_at_a_time_with_what_the_card_shows(app, world):
+    officer, mipyme = world["officer"], world["mipyme"]
+    visited = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
+    disputes = [make_visit(mipyme, officer, visited_at=visited, owner_confirmation="disputed",
+                           owner_comment=f"Queja {n}", confirmed_via="account",
+                           confirmed_at=datetime(2026, 3, 1, 12, n, tzinfo=UTC)) for n in (5, 1, 3)]
+    first, second = open_disputes(limit=2), open_disputes(limit=2, offset=2)
+    assert [d.owner_comment for d in first + second] == ["Queja 1", "Queja 3", "Queja 5"]
+    card = first[0]
+    assert (card.visit_id, card.visited_at, card.mipyme_id, card.mipyme_name, card.officer_id, card.officer_name,
+            card.disputed_at) == (disputes[1].id, visited, mipyme.id, "Calzado Vallenato", officer.id, "Lucía Ramos",
+                                  datetime(2026, 3, 1, 12, 1, tzinfo=UTC))
+
+
+def test_the_service_says_in_spanish_what_an_answer_lacks(app, world):
+    """The rule's own messages (pages and links reach them; the API's schema answers first)."""
+    from fieldwork.services import ServiceError  # noqa: PLC0415
+
+    for decision, comment, errors in (
+        ("maybe", None, {"decision": ["Elija «Confirmar» o «Disputar»."]}),
+        ("disputed", "  ", {"comment": ["Para disputar la visita, cuéntenos qué no es correcto."]}),
+    ):
+        with pytest.raises(ServiceError) as refused:
+            confirm_visit(world["visit"], decision, comment)
+        assert refused.value.errors == errors
+    world["visit"].review_status = "approved"
+    db.session.commit()
+    with pytest.raises(ServiceError) as refused:
+        confirm_visit(world["visit"], "confirmed", None)
+    assert (refused.value.status, refused.value.errors) == (409, {"decision": [
+        "Un supervisor ya aprobó esta visita: su respuesta ya no se puede cambiar."]})

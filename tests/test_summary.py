@@ -208,3 +208,10 @@ def test_the_answer_counts_migration_fills_the_rows_the_app_would_write(app):
     db.session.execute(text(migration.BACKFILL))
     db.session.commit()
     assert stored_answer_rows() == expected
+
+
+def test_rebuild_of_a_programme_without_visits_says_so(app):
+    make_mipyme(make_user("officer"))  # registered, never visited: no summary row
+    result = app.test_cli_runner().invoke(args=["summary", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "0 Mipymes con visitas" in result.output

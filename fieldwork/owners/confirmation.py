@@ -149,15 +149,15 @@ class OfficerConfirmation:
 
 
 def confirmation_rates_by_officer() -> list[OfficerConfirmation]:
-    """Per officer: visits, independent confirmations, disputes, pending, and confirmations from the
-    officer's own device (one GROUP BY over the per-Mipyme answer rows that fieldwork.mipymes.summary keeps)."""
+    """Per officer, in no particular order (callers key them by officer): visits, independent
+    confirmations, disputes, pending, and confirmations from the officer's own device (one GROUP BY over
+    the per-Mipyme answer rows that fieldwork.mipymes.summary keeps)."""
     counts = OfficerAnswerRow
     rows = db.session.execute(
         select(User.id, User.name, func.sum(counts.visits), func.sum(counts.independent_confirmations),
                func.sum(counts.disputed), func.sum(counts.pending), func.sum(counts.same_device_confirmations))
         .join(counts, counts.officer_id == User.id)
         .group_by(User.id, User.name)
-        .order_by(User.name, User.id)
     ).all()
     return [
         OfficerConfirmation(officer_id=row[0], officer_name=row[1], visits=int(row[2]), confirmed=int(row[3]),
@@ -181,7 +181,7 @@ class OpenDispute:
     via: str | None
 
 
-def open_disputes(limit: int = 200, offset: int = 0) -> list[OpenDispute]:
+def open_disputes(*, limit: int, offset: int = 0) -> list[OpenDispute]:
     """Disputed visits no supervisor has resolved, oldest dispute first (one query)."""
     rows = db.session.execute(
         select(Visit.id, Visit.visited_at, Mipyme.id, Mipyme.name, User.id, User.name,
