@@ -11,8 +11,7 @@ import re
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
-
+from fieldwork.forms.messages import answer_message
 from fieldwork.forms.subset import ANSWERED_TYPES
 from fieldwork.forms.xpath import Value, evaluate, to_boolean, to_string
 
@@ -25,12 +24,12 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
     if answers is None:
         answers = {}
     if not isinstance(answers, dict):
-        return {}, {"answers": [_("Las respuestas deben ser un objeto {pregunta: valor}.")]}
+        return {}, {"answers": [answer_message("not_object")]}
     by_name = {q["name"]: q for q in definition["questions"] if q["type"] not in ("begin_group", "end_group")}
     errors: dict[str, list[str]] = {}
     for name in answers:
         if name not in by_name or by_name[name]["type"] == "note":
-            errors[f"answers.{name}"] = [_("Esta pregunta no existe en el formulario.")]
+            errors[f"answers.{name}"] = [answer_message("unknown")]
     # Expressions read the answers that fit their type (a calculate is computed here, whatever was sent).
     typed: dict[str, Any] = {}
     for name, raw in answers.items():
@@ -75,13 +74,13 @@ def _answer_error(question: dict[str, Any], typed: tuple[Any, str | None] | None
     """required, then the type, then the constraint: the first that fails."""
     if typed is None:
         if question.get("required"):
-            return question.get("required_message") or _("Esta pregunta es obligatoria.")
+            return question.get("required_message") or answer_message("required")
         return None
     if typed[1] is not None:
         return typed[1]
     constraint = question.get("ast", {}).get("constraint")
     if constraint is not None and not to_boolean(evaluate(constraint, values, values[question["name"]], today)):
-        return question.get("constraint_message") or _("La respuesta no cumple la condición de esta pregunta.")
+        return question.get("constraint_message") or answer_message("constraint")
     return None
 
 
@@ -101,11 +100,11 @@ def _is_number(raw: Any) -> bool:
 def _integer(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
     if _is_number(raw) and float(raw).is_integer() and abs(raw) < 2**53:
         return int(raw), None
-    return None, _("Escriba un número entero.")
+    return None, answer_message("integer")
 
 
 def _decimal(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    return (raw, None) if _is_number(raw) else (None, _("Escriba un número."))
+    return (raw, None) if _is_number(raw) else (None, answer_message("decimal"))
 
 
 def _date(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
@@ -116,7 +115,7 @@ def _date(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
             pass
         else:
             return raw, None
-    return None, _("Escriba una fecha AAAA-MM-DD.")
+    return None, answer_message("date")
 
 
 def _select_one(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
@@ -131,12 +130,12 @@ def _select_multiple(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
 
 def _text(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
     if not isinstance(raw, str):
-        return None, _("Escriba un texto.")
+        return None, answer_message("text")
     return raw, None  # as typed: spaces are an answer, as on the phone
 
 
 def _choice_error() -> str:
-    return _("Elija una de las opciones de la lista.")
+    return answer_message("choice")
 
 
 _CONVERSIONS = {"integer": _integer, "decimal": _decimal, "date": _date, "select_one": _select_one,
