@@ -197,5 +197,7 @@ def test_each_sort_orders_the_mipymes_by_its_own_column_both_ways(app, sort):
     for descending, expected in ((False, SORT_CASES[sort]), (True, SORT_CASES[sort][::-1])):
         page, _total = summarise(select(Mipyme), day, sort=sort, descending=descending)
         assert [s.mipyme.name for s in page] == expected, (sort, descending)
+        assert {s.mipyme.name: s.officer_name for s in page} == {
+            name: officer for name, (officer, *_rest) in rows.items()}
         assert [s.mipyme.name for s in summarise_all(select(Mipyme), day, sort=sort, descending=descending)
                 ] == expected, (sort, descending)

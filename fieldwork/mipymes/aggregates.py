@@ -29,8 +29,6 @@ class MipymeSummary:
     last_visit_at: datetime | None
     next_follow_up_due: date | None
     follow_up_reason: str | None
-    open_disputes: int
-    awaiting_owner: int
     flags: list[str]
     latest: dict[str, int | None] = field(default_factory=dict)
     change: dict[str, int | None] = field(default_factory=dict)
@@ -61,8 +59,6 @@ def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any
             row.last_visit_at.label("last_visit_at"),
             row.next_follow_up_due.label("next_follow_up_due"),
             row.follow_up_reason.label("follow_up_reason"),
-            open_disputes.label("open_disputes"),
-            func.coalesce(row.awaiting_owner, 0).label("awaiting_owner"),
             *(getattr(row, f"latest_{name}").label(f"latest_{name}") for name in FIGURES),
             *(getattr(row, f"previous_{name}").label(f"previous_{name}") for name in FIGURES),
             *(case((cond, literal(1)), else_=literal(0)).label(f"flag_{code}") for code, cond in conditions.items()),
@@ -87,8 +83,6 @@ def to_summary(row: Any) -> MipymeSummary:
         last_visit_at=row.last_visit_at,
         next_follow_up_due=row.next_follow_up_due,
         follow_up_reason=row.follow_up_reason,
-        open_disputes=int(row.open_disputes),
-        awaiting_owner=int(row.awaiting_owner),
         flags=[code for code in FLAG_CODES if getattr(row, f"flag_{code}")],
         latest=latest,
         change=change,
