@@ -196,6 +196,9 @@ def test_the_dispute_queue_is_oldest_dispute_first_a_page_at_a_time_with_what_th
                            confirmed_at=datetime(2026, 3, 1, 12, n, tzinfo=UTC)) for n in (5, 1, 3)]
     first, second = open_disputes(limit=2), open_disputes(limit=2, offset=2)
     assert [d.owner_comment for d in first + second] == ["Queja 1", "Queja 3", "Queja 5"]
+    tied = [make_visit(mipyme, officer, owner_confirmation="disputed", owner_comment="A la vez",
+                       confirmed_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC)) for _ in range(3)]
+    assert [d.visit_id for d in open_disputes(limit=3)] == sorted(v.id for v in tied)  # a tie: by id, stable pages
     card = first[0]
     assert (card.visit_id, card.visited_at, card.mipyme_id, card.mipyme_name, card.officer_id, card.officer_name,
             card.disputed_at) == (disputes[1].id, visited, mipyme.id, "Calzado Vallenato", officer.id, "Lucía Ramos",
