@@ -11,11 +11,10 @@ answered that officer's visits), refreshed with it, so the dashboard's per-offic
 sums those rows instead of grouping every visit of the programme.
 
 A refresh is five statements per batch of Mipymes whatever their history: lock the Mipymes, delete
-their rows, and insert them again from one window pass (and one GROUP BY) over their visits. The lock serialises two
-transactions refreshing the same Mipyme, so the one that commits last recomputed with everything
-the first committed (with read committed, a plain upsert could write a stale count). The same SQL
-runs on SQLite and PostgreSQL. `window_rows` and `answer_rows` are also the reference the tests
-compare the rows to.
+their rows, and insert them again from one window pass (and one GROUP BY) over their visits. The lock
+serialises two transactions refreshing the same Mipyme, so the one that commits last recomputed with
+everything the first committed (with read committed, a plain upsert could write a stale count). The
+same SQL runs on SQLite and PostgreSQL, and `summary rebuild` runs it for every Mipyme at once.
 """
 from __future__ import annotations
 
@@ -93,18 +92,23 @@ def answer_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
     return rows
 
 
+def _recompute(connection: Connection, mipyme_ids: list[int] | None) -> None:
+    """Delete and insert again, from the visits, the summary and answer rows of `mipyme_ids` (None: all)."""
+    for table, columns, rows in ((MipymeSummaryRow.__table__, COLUMNS, window_rows),
+                                 (OfficerAnswerRow.__table__, ANSWER_COLUMNS, answer_rows)):
+        stale = delete(table) if mipyme_ids is None else delete(table).where(table.c.mipyme_id.in_(mipyme_ids))
+        connection.execute(stale)
+        connection.execute(insert(table).from_select(columns, rows(mipyme_ids)))
+
+
 def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
     ids = sorted({int(i) for i in mipyme_ids if i is not None})
-    summaries, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         # FOR UPDATE on PostgreSQL (SQLite serialises writers anyway); by id, so two batches
         # over the same Mipymes lock them in the same order and never deadlock.
         connection.execute(select(Mipyme.id).where(Mipyme.id.in_(chunk)).order_by(Mipyme.id).with_for_update())
-        connection.execute(delete(summaries).where(summaries.c.mipyme_id.in_(chunk)))
-        connection.execute(insert(summaries).from_select(COLUMNS, window_rows(chunk)))
-        connection.execute(delete(answers).where(answers.c.mipyme_id.in_(chunk)))
-        connection.execute(insert(answers).from_select(ANSWER_COLUMNS, answer_rows(chunk)))
+        _recompute(connection, chunk)
 
 
 def refresh(mipyme_ids: Iterable[int]) -> None:
@@ -118,13 +122,8 @@ def refresh(mipyme_ids: Iterable[int]) -> None:
 def rebuild() -> int:
     """Recompute every row from the visits (the CLI's `summary rebuild`); the caller commits.
     Returns the number of summary rows (visited Mipymes)."""
-    summaries, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
-    connection = db.session.connection()
-    connection.execute(delete(summaries))
-    connection.execute(insert(summaries).from_select(COLUMNS, window_rows()))
-    connection.execute(delete(answers))
-    connection.execute(insert(answers).from_select(ANSWER_COLUMNS, answer_rows()))
-    return db.session.scalar(select(func.count()).select_from(summaries)) or 0
+    _recompute(db.session.connection(), None)
+    return db.session.scalar(select(func.count()).select_from(MipymeSummaryRow)) or 0
 
 
 @event.listens_for(Session, "after_flush")

@@ -25,28 +25,21 @@ def current_device() -> str:
     return hmac.new(key, seen, hashlib.sha256).hexdigest()
 
 
-def same_device_condition() -> ColumnElement[bool]:
-    """The link was answered from the device that synced the visit (SQL, for pages and counts)."""
-    return and_(Visit.confirmed_via == "link", Visit.link_device.is_not(None), Visit.link_device == Visit.sync_device)
-
-
-def independent_answer_condition() -> ColumnElement[bool]:
-    """NOT `same_device_condition`, written NULL-safe (a missing hash never makes an answer dependent)."""
-    return or_(Visit.confirmed_via.is_(None), Visit.confirmed_via != "link", Visit.link_device.is_(None),
-               Visit.sync_device.is_(None), Visit.link_device != Visit.sync_device)
+def same_device_confirmation() -> ColumnElement[bool]:
+    """A confirmation the supervisor is warned about (SQL): through the link, from the device that
+    synced the visit, so the officer may have answered for the owner."""
+    return and_(Visit.owner_confirmation == "confirmed", Visit.confirmed_via == "link",
+                Visit.link_device.is_not(None), Visit.link_device == Visit.sync_device)
 
 
 def independent_confirmation() -> ColumnElement[bool]:
-    """THE rule of the confirmation rate (SQL): a visit its owner confirmed, other than through its link
-    from the very device that synced it (then the officer may have answered for the owner)."""
-    return and_(Visit.owner_confirmation == "confirmed", independent_answer_condition())
-
-
-def same_device_confirmation() -> ColumnElement[bool]:
-    """A confirmation the supervisor is warned about: through the link, from the syncing device."""
-    return and_(Visit.owner_confirmation == "confirmed", same_device_condition())
+    """THE rule of the confirmation rate (SQL): a confirmation that is not `same_device_confirmation`,
+    written NULL-safe (a missing hash never makes an answer dependent)."""
+    return and_(Visit.owner_confirmation == "confirmed",
+                or_(Visit.confirmed_via.is_(None), Visit.confirmed_via != "link", Visit.link_device.is_(None),
+                    Visit.sync_device.is_(None), Visit.link_device != Visit.sync_device))
 
 
 def answered_from_sync_device(visit: Visit) -> bool:
-    """The same rule as `same_device_condition`, on a loaded visit."""
+    """The link part of `same_device_confirmation`, on a loaded visit (the page warns on a dispute too)."""
     return visit.confirmed_via == "link" and visit.link_device is not None and visit.link_device == visit.sync_device
