@@ -79,9 +79,10 @@ def test_missing_fields_show_spanish_errors_beside_them_and_nothing_is_queued(se
     screenshot(page, "visit-form-errors-phone")
 
 
-def test_a_visit_dated_before_the_mipymes_enrolment_is_stopped_on_the_phone(server, page, officer):
-    """The Mipyme joined the programme today: a visit dated last week gets the server's words beside the
-    date, nothing enters the outbox, and today's date then saves."""
+def test_a_visit_dated_before_the_mipymes_enrolment_is_stopped_on_the_phone(server, network, page, officer):
+    """Offline, on the cached form: the Mipyme joined the programme today, so a visit dated last week gets
+    the server's words beside the date and nothing enters the outbox; today's date then saves, and the
+    sales typed the Colombian way arrive as the number they are."""
     from datetime import datetime, timedelta  # noqa: PLC0415
     from zoneinfo import ZoneInfo  # noqa: PLC0415
 
@@ -90,8 +91,10 @@ def test_a_visit_dated_before_the_mipymes_enrolment_is_stopped_on_the_phone(serv
     mipyme.enrolled_on = today
     db.session.commit()
     log_in_and_get_ready(page, server.url, "lucia")
+    network.off()
     open_form(page, server.url)
     fill_visit(page, mipyme.id)
+    page.fill("input[name=monthly_sales_cop]", "4.500.000")
     page.fill("input[name=visited_at]", f"{(today - timedelta(days=7)).isoformat()}T10:00")
     page.click("button[type=submit]")
     message = page.locator("#visited_at-error").inner_text()
@@ -101,6 +104,10 @@ def test_a_visit_dated_before_the_mipymes_enrolment_is_stopped_on_the_phone(serv
     screenshot(page, "visit-form-before-enrolment-phone")
     page.fill("input[name=visited_at]", f"{today.isoformat()}T00:05")
     save_visit(page)
+    network.on()
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert (visit.mipyme_id, visit.monthly_sales_cop) == (mipyme.id, 4_500_000)
 
 
 def test_photo_taken_offline_is_downscaled_and_arrives(server, network, page, officer, tmp_path):
