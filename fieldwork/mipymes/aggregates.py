@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select
@@ -44,46 +45,57 @@ _SUMMARY = aliased(MipymeSummaryRow, name="summary")
 _OFFICER = aliased(User, name="officer")
 
 
+@lru_cache(maxsize=4)
+def _summary_columns(day: FlagDay) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The summary's columns and flag conditions for `day`, built once per day and process: building
+    these expressions cost more than reading a page of 100 rows (FlagDay is frozen, so it is the key)."""
+    row, officer = _SUMMARY, _OFFICER
+    open_disputes = func.coalesce(row.open_disputes, 0)
+    conditions = flag_conditions(row.mipyme_id, row.last_visit_at, row.next_follow_up_due, open_disputes, day)
+    columns = (
+        officer.name.label("officer_name"),
+        func.coalesce(row.visit_count, 0).label("visit_count"),
+        row.last_visit_at.label("last_visit_at"),
+        row.next_follow_up_due.label("next_follow_up_due"),
+        row.follow_up_reason.label("follow_up_reason"),
+        *(getattr(row, f"latest_{name}").label(f"latest_{name}") for name in FIGURES),
+        *(getattr(row, f"previous_{name}").label(f"previous_{name}") for name in FIGURES),
+        *(case((cond, literal(1)), else_=literal(0)).label(f"flag_{code}") for code, cond in conditions.items()),
+    )
+    return columns, conditions
+
+
 def summary_query(base: Select[tuple[Mipyme]], day: FlagDay) -> tuple[Select[Any], dict[str, Any]]:
     """`base` (a select of Mipymes) joined to its summary row; returns the query and its flag conditions.
 
     The row is kept in step with the visits (fieldwork/mipymes/summary.py), so this reads one row per Mipyme
     whatever its history; the flags are computed here, for the day asked."""
-    row, officer = _SUMMARY, _OFFICER
-    open_disputes = func.coalesce(row.open_disputes, 0)
-    conditions = flag_conditions(row.mipyme_id, row.last_visit_at, row.next_follow_up_due, open_disputes, day)
+    columns, conditions = _summary_columns(day)
     query = (
-        base.add_columns(
-            officer.name.label("officer_name"),
-            func.coalesce(row.visit_count, 0).label("visit_count"),
-            row.last_visit_at.label("last_visit_at"),
-            row.next_follow_up_due.label("next_follow_up_due"),
-            row.follow_up_reason.label("follow_up_reason"),
-            *(getattr(row, f"latest_{name}").label(f"latest_{name}") for name in FIGURES),
-            *(getattr(row, f"previous_{name}").label(f"previous_{name}") for name in FIGURES),
-            *(case((cond, literal(1)), else_=literal(0)).label(f"flag_{code}") for code, cond in conditions.items()),
-        )
-        .outerjoin(row, row.mipyme_id == Mipyme.id)
-        .outerjoin(officer, officer.id == Mipyme.officer_id)
+        base.add_columns(*columns)
+        .outerjoin(_SUMMARY, _SUMMARY.mipyme_id == Mipyme.id)
+        .outerjoin(_OFFICER, _OFFICER.id == Mipyme.officer_id)
     )
     return query, conditions
 
 
 def to_summary(row: Any) -> MipymeSummary:
-    latest = {name: getattr(row, f"latest_{name}") for name in FIGURES}
-    previous = {name: getattr(row, f"previous_{name}") for name in FIGURES}
+    # One dict per row: reading a Row's attributes one by one cost more than running the query.
+    values = dict(zip(row._fields, row, strict=True))
+    latest = {name: values[f"latest_{name}"] for name in FIGURES}
+    previous = {name: values[f"previous_{name}"] for name in FIGURES}
     change = {
         name: (latest[name] - previous[name]) if latest[name] is not None and previous[name] is not None else None
         for name in FIGURES
     }
     return MipymeSummary(
         mipyme=row[0],
-        officer_name=row.officer_name,
-        visit_count=int(row.visit_count),
-        last_visit_at=row.last_visit_at,
-        next_follow_up_due=row.next_follow_up_due,
-        follow_up_reason=row.follow_up_reason,
-        flags=[code for code in FLAG_CODES if getattr(row, f"flag_{code}")],
+        officer_name=values["officer_name"],
+        visit_count=int(values["visit_count"]),
+        last_visit_at=values["last_visit_at"],
+        next_follow_up_due=values["next_follow_up_due"],
+        follow_up_reason=values["follow_up_reason"],
+        flags=[code for code in FLAG_CODES if values[f"flag_{code}"]],
         latest=latest,
         change=change,
     )
