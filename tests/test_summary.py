@@ -39,8 +39,12 @@ content = st.fixed_dictionaries({
 # from the owner's own phone (only the last is an independent confirmation through a link).
 PHONES = ("officer-phone", "second-phone")
 SPEAKERS = (("account", None), ("link", "officer-phone"), ("link", "owner-phone"))
+# One phone's batch: new visits and edits together, several for one Mipyme (sync appends new visits
+# that come after a Mipyme's latest and recomputes the others, so both ways must give the same rows).
+batch_item = st.one_of(st.tuples(st.just("new"), content), st.tuples(st.just("edit"), st.integers(0, 20), content))
 operations = st.lists(st.one_of(
     st.tuples(st.just("sync"), content, st.sampled_from(PHONES)),
+    st.tuples(st.just("batch"), st.lists(batch_item, min_size=2, max_size=4), st.sampled_from(PHONES)),
     st.tuples(st.just("edit"), st.integers(0, 20), content, st.sampled_from(PHONES)),
     st.tuples(st.just("review"), st.integers(0, 20), st.sampled_from(["approved", "returned"])),
     st.tuples(st.just("answer"), st.integers(0, 20), st.sampled_from(["confirmed", "disputed"]),
@@ -96,6 +100,24 @@ class World:
             return None
         return db.session.get(Visit, self.visits[index % len(self.visits)][0])
 
+    def send_batch(self, items: list[tuple[Any, ...]], phone: str) -> None:
+        """The first officer's phone sends the items in one batch (another officer's Mipyme is rejected)."""
+        payloads, pending = [], {}
+        for item in items:
+            if item[0] == "new" or not self.visits:
+                visit_id, revision, fields = str(uuid.uuid4()), 1, item[-1]
+            else:
+                visit_id, revision = self.visits[item[1] % len(self.visits)]
+                revision, fields = pending.get(visit_id, revision) + 1, item[2]
+            pending[visit_id] = revision
+            payloads.append(self.payload(visit_id, revision, fields))
+        results = sync_batch(self.officer, payloads, NOW, device=phone)
+        stored = dict(self.visits)
+        for payload, result in zip(payloads, results, strict=True):
+            if result.status in ("created", "updated"):
+                stored[payload["id"]] = payload["revision"]
+        self.visits = list(stored.items())
+
     def apply(self, operation: tuple[Any, ...]) -> None:
         kind = operation[0]
         try:
@@ -104,6 +126,8 @@ class World:
                 sync_batch(self.officer_of(operation[1]), [self.payload(visit_id, 1, operation[1])], NOW,
                            device=operation[2])
                 self.visits.append((visit_id, 1))
+            elif kind == "batch":
+                self.send_batch(operation[1], operation[2])
             elif kind == "edit" and self.visits:
                 index = operation[1] % len(self.visits)
                 visit_id, revision = self.visits[index]
@@ -138,6 +162,22 @@ def test_summary_rows_equal_the_window_over_visits_after_any_sequence(app, steps
             world.apply(step)
             assert stored_rows() == window_reference(), step
             assert stored_answer_rows() == answer_reference(), step
+
+
+# Mostly a phone's batches, with the owners' answers and reviews that give the counts something to carry:
+# sync appends most of these new visits to the rows, and the rows must still equal the window.
+phone_operations = st.lists(st.one_of(
+    st.tuples(st.just("batch"), st.lists(batch_item, min_size=1, max_size=4), st.sampled_from(PHONES)),
+    st.tuples(st.just("answer"), st.integers(0, 20), st.sampled_from(["confirmed", "disputed"]),
+              st.sampled_from(SPEAKERS)),
+    st.tuples(st.just("review"), st.integers(0, 20), st.sampled_from(["approved", "returned"])),
+), min_size=3, max_size=12)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=phone_operations)
+def test_rows_appended_by_sync_equal_the_window_over_visits(app, steps):
+    test_summary_rows_equal_the_window_over_visits_after_any_sequence.hypothesis.inner_test(app, steps)
 
 
 def test_rebuild_command_recomputes_rows_from_the_visits(app):

@@ -10,19 +10,38 @@ Each Mipyme also has one `officer_answer_counts` row per officer who visited it 
 answered that officer's visits), refreshed with it, so the dashboard's per-officer confirmation rate
 sums those rows instead of grouping every visit of the programme.
 
-A refresh is five statements per batch of Mipymes whatever their history: lock the Mipymes, delete
-their rows, and insert them again from one window pass (and one GROUP BY) over their visits. The lock
+A refresh is five statements per batch of Mipymes: lock the Mipymes, delete their rows, and insert
+them again from one window pass (and one GROUP BY) over their visits, so its cost grows with their
+history. Sync's new visits usually come after everything a Mipyme already has; `add_new_visits` updates
+its rows from those visits and the previous latest one alone (the same window, over a few rows), and
+recomputes only the Mipymes where a new visit ranks below the latest (a back-dated visit). The lock
 serialises two transactions refreshing the same Mipyme, so the one that commits last recomputed with
 everything the first committed (with read committed, a plain upsert could write a stale count). The
 same SQL runs on SQLite and PostgreSQL, and `summary rebuild` runs it for every Mipyme at once.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, case, delete, event, func, insert, inspect, literal_column, select
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    case,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from fieldwork.extensions import db
@@ -43,18 +62,29 @@ def open_dispute_condition() -> Any:
     return and_(Visit.owner_confirmation == literal_column("'disputed'"), Visit.dispute_resolved_at.is_(None))
 
 
-def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
-    """One summary row per Mipyme with visits (of `mipyme_ids`, or all), computed from the visits:
-    ranked newest first (ties by id), the previous visit's figures by lead(), counts over the Mipyme."""
+def _counted_conditions() -> dict[str, Any]:
+    """The summary's conditional counts: each column and the visits it counts."""
+    return {
+        "open_disputes": open_dispute_condition(),
+        "awaiting_review": Visit.review_status == "submitted",
+        "awaiting_owner": and_(Visit.owner_confirmation == "pending", Visit.review_status != "approved"),
+    }
+
+
+def _ranked(rows_of: Any, counted: Any = None) -> Select[Any]:
+    """One summary row per Mipyme over the visits matching `rows_of`: ranked newest first (ties by id),
+    the previous visit's figures by lead(); the counts over those visits, or only over those matching
+    `counted` (the new ones, when appending)."""
     newest_first = {"partition_by": Visit.mipyme_id, "order_by": (Visit.visited_at.desc(), Visit.id.desc())}
     per_mipyme = {"partition_by": Visit.mipyme_id}
 
     def count_where(condition: Any) -> Any:
-        return _count(condition).over(**per_mipyme)
+        return _count(condition if counted is None else and_(counted, condition)).over(**per_mipyme)
 
+    visit_count = func.count() if counted is None else _count(counted)
     ranked = select(
         Visit.mipyme_id,
-        func.count().over(**per_mipyme).label("visit_count"),
+        visit_count.over(**per_mipyme).label("visit_count"),
         Visit.id.label("last_visit_id"),
         Visit.visited_at.label("last_visit_at"),
         Visit.follow_up_due.label("next_follow_up_due"),
@@ -62,16 +92,16 @@ def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
         *(getattr(Visit, name).label(f"latest_{name}") for name in FIGURES),
         # The next row newest-first is the previous visit: one sort serves both.
         *(func.lead(getattr(Visit, name)).over(**newest_first).label(f"previous_{name}") for name in FIGURES),
-        count_where(open_dispute_condition()).label("open_disputes"),
-        count_where(Visit.review_status == "submitted").label("awaiting_review"),
-        count_where(and_(Visit.owner_confirmation == "pending", Visit.review_status != "approved"))
-        .label("awaiting_owner"),
+        *(count_where(condition).label(name) for name, condition in _counted_conditions().items()),
         func.row_number().over(**newest_first).label("rn"),
-    )
-    if mipyme_ids is not None:
-        ranked = ranked.where(Visit.mipyme_id.in_(list(mipyme_ids)))
+    ).where(rows_of)
     sub = ranked.subquery("ranked")
     return select(*(sub.c[name] for name in COLUMNS)).where(sub.c.rn == 1)
+
+
+def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
+    """One summary row per Mipyme with visits (of `mipyme_ids`, or all), computed from all its visits."""
+    return _ranked(true() if mipyme_ids is None else Visit.mipyme_id.in_(list(mipyme_ids)))
 
 
 def _count(condition: Any) -> Any:
@@ -80,16 +110,17 @@ def _count(condition: Any) -> Any:
 
 def answer_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
     """One row per (Mipyme, officer) with visits: how the owner answered that officer's visits."""
-    rows = select(
+    return _answer_counts(true() if mipyme_ids is None else Visit.mipyme_id.in_(list(mipyme_ids)))
+
+
+def _answer_counts(rows_of: Any) -> Select[Any]:
+    return select(
         Visit.mipyme_id, Visit.officer_id, func.count().label("visits"),
         _count(independent_confirmation()).label("independent_confirmations"),
         _count(same_device_confirmation()).label("same_device_confirmations"),
         _count(Visit.owner_confirmation == "disputed").label("disputed"),
         _count(Visit.owner_confirmation == "pending").label("pending"),
-    ).group_by(Visit.mipyme_id, Visit.officer_id)
-    if mipyme_ids is not None:
-        rows = rows.where(Visit.mipyme_id.in_(list(mipyme_ids)))
-    return rows
+    ).where(rows_of).group_by(Visit.mipyme_id, Visit.officer_id)
 
 
 def _recompute(connection: Connection, mipyme_ids: list[int] | None) -> None:
@@ -101,14 +132,70 @@ def _recompute(connection: Connection, mipyme_ids: list[int] | None) -> None:
         connection.execute(insert(table).from_select(columns, rows(mipyme_ids)))
 
 
-def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
+def _locked_chunks(connection: Connection, mipyme_ids: Iterable[int]) -> Iterator[list[int]]:
+    """The Mipymes in chunks, each locked before it is handed out: FOR UPDATE on PostgreSQL (SQLite
+    serialises writers anyway); by id, so two batches over the same Mipymes lock them in the same order
+    and never deadlock."""
     ids = sorted({int(i) for i in mipyme_ids if i is not None})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        # FOR UPDATE on PostgreSQL (SQLite serialises writers anyway); by id, so two batches
-        # over the same Mipymes lock them in the same order and never deadlock.
         connection.execute(select(Mipyme.id).where(Mipyme.id.in_(chunk)).order_by(Mipyme.id).with_for_update())
+        yield chunk
+
+
+def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
+    for chunk in _locked_chunks(connection, mipyme_ids):
         _recompute(connection, chunk)
+
+
+def _append(connection: Connection, mipyme_ids: list[int], new_ids: list[str]) -> None:
+    """Add the new visits `new_ids` to the rows of `mipyme_ids`, all of whose new visits rank above the
+    row's latest visit (so the row does not count them yet): the new latest and previous visits are among
+    those visits and the row's old latest; the counts grow by what the new visits count."""
+    table, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
+    is_new = Visit.id.in_(new_ids)
+    old_latest = Visit.id.in_(select(table.c.last_visit_id).where(table.c.mipyme_id.in_(mipyme_ids)))
+    row = _ranked(and_(Visit.mipyme_id.in_(mipyme_ids), or_(is_new, old_latest)), counted=is_new).subquery()
+    added = ("visit_count", *_counted_conditions())
+    connection.execute(update(table).where(table.c.mipyme_id == row.c.mipyme_id).values(
+        {name: table.c[name] + row.c[name] if name in added else row.c[name] for name in COLUMNS[1:]}))
+    counts = _answer_counts(and_(is_new, Visit.mipyme_id.in_(mipyme_ids))).subquery()
+    same_pair = and_(answers.c.mipyme_id == counts.c.mipyme_id, answers.c.officer_id == counts.c.officer_id)
+    connection.execute(update(answers).where(same_pair).values(
+        {name: answers.c[name] + counts.c[name] for name in ANSWER_COLUMNS[2:]}))
+    connection.execute(insert(answers).from_select(ANSWER_COLUMNS, select(
+        *(counts.c[name] for name in ANSWER_COLUMNS)).where(~exists().where(same_pair))))
+
+
+def _appendable(mipyme_ids: list[int], new_ids: list[str]) -> Select[Any]:
+    """Those of `mipyme_ids` with a row whose latest visit every one of their new visits ranks above."""
+    table = MipymeSummaryRow.__table__
+    ranks_below = and_(
+        Visit.id.in_(new_ids), Visit.mipyme_id == table.c.mipyme_id,
+        or_(Visit.visited_at < table.c.last_visit_at,
+            and_(Visit.visited_at == table.c.last_visit_at, Visit.id <= table.c.last_visit_id)))
+    return select(table.c.mipyme_id).where(table.c.mipyme_id.in_(mipyme_ids), ~exists().where(ranks_below))
+
+
+def add_new_visits(visits: Iterable[Any]) -> None:
+    """Bring the rows up to date after an INSERT of new visits (objects with `id` and `mipyme_id`), in the
+    current transaction: appended where they come after the Mipyme's latest visit, recomputed elsewhere."""
+    by_mipyme: dict[int, list[str]] = {}
+    for visit in visits:
+        by_mipyme.setdefault(visit.mipyme_id, []).append(visit.id)
+    if not by_mipyme:
+        return
+    # Pending ORM changes first (sync's edits; its INSERT has flushed them already): a Mipyme their refresh
+    # recomputes then counts the new visits, and its latest is no longer below them, so it is not appended.
+    db.session.flush()
+    connection = db.session.connection()
+    for chunk in _locked_chunks(connection, by_mipyme):
+        new_ids = [visit_id for mipyme_id in chunk for visit_id in by_mipyme[mipyme_id]]
+        appendable = list(connection.scalars(_appendable(chunk, new_ids)))
+        if appendable:
+            _append(connection, appendable, new_ids)
+        if rest := sorted(set(chunk) - set(appendable)):
+            _recompute(connection, rest)
 
 
 def refresh(mipyme_ids: Iterable[int]) -> None:

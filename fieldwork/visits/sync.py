@@ -134,7 +134,7 @@ def _decide_all(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> lis
     decided = [(index, _decide_one(batch, data)) for index, data in valid]
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
         db.session.execute(insert(Visit), [vars(visit) for visit in batch.new])
-        summary.refresh({visit.mipyme_id for visit in batch.new})  # a bulk INSERT bypasses the ORM's flush
+        summary.add_new_visits(batch.new)  # a bulk INSERT bypasses the ORM's flush
     audit.record_all(batch.audit_entries)
     return decided
 
