@@ -3,6 +3,7 @@
     python bench/sync_bench.py                 # SQLite (a fresh file in a temporary folder)
     DATABASE_URL=postgresql://... python bench/sync_bench.py   # also PostgreSQL, in its own schema
     python bench/sync_bench.py --form          # the visits also answer a published 30-question form
+    python bench/sync_bench.py --newest-first  # each batch older than what is stored (back-dated visits)
 
 For each batch size (100 and 500) it sends the batches through the endpoint (Flask's test client:
 the whole app, JSON, CSRF, session, validation, rules, ORM, audit, commit; no network), replays
@@ -44,13 +45,14 @@ PG_SCHEMA = "fieldwork_bench"
 PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway user in a throwaway database)
 
 
-def payloads(mipyme_ids: list[int], n: int) -> list[dict[str, Any]]:
-    """Realistic visits: every field filled, notes of a few hundred characters, a GPS fix."""
+def payloads(mipyme_ids: list[int], n: int, newest_first: bool = False) -> list[dict[str, Any]]:
+    """Realistic visits: every field filled, notes of a few hundred characters, a GPS fix; oldest first, as
+    a phone's outbox sends them, or newest first (every visit then ranks below what its Mipyme has)."""
     now = datetime.now(UTC)
     return [{
         "id": str(uuid.uuid4()),
         "mipyme_id": mipyme_ids[i % len(mipyme_ids)],
-        "visited_at": (now - timedelta(minutes=i)).isoformat(),
+        "visited_at": (now - timedelta(minutes=i if newest_first else n - i)).isoformat(),
         "topics": ["produccion", "comercializacion"] if i % 2 else ["financiacion"],
         "production_units": 100 + i, "monthly_sales_cop": 4_500_000 + i, "employees": i % 12,
         "needs": "Capital de trabajo y un horno nuevo",
@@ -169,11 +171,12 @@ def breakdown(visits: list[dict]) -> dict[str, float]:
             "content hash": hashing / n * 1e6}
 
 
-def run(label: str, url: str, form: bool = False) -> None:
-    print(f"\n== {label}" + (" (visits answering a 30-question form)" if form else ""))
+def run(label: str, url: str, form: bool = False, newest_first: bool = False) -> None:
+    print(f"\n== {label}" + (" (visits answering a 30-question form)" if form else "")
+          + (" (newest first: every visit back-dated)" if newest_first else ""))
     for size in BATCH_SIZES:
         app, client, mipyme_ids = set_up(url)
-        visits = payloads(mipyme_ids, TOTAL)
+        visits = payloads(mipyme_ids, TOTAL, newest_first)
         if form:
             with app.app_context():
                 version_id = publish_bench_form()
@@ -201,9 +204,12 @@ def run(label: str, url: str, form: bool = False) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--form", action="store_true", help="visits carry form_version_id and 30 answers")
-    form = parser.parse_args().form
+    parser.add_argument("--newest-first", action="store_true",
+                        help="send the newest visits first, so each ranks below what its Mipyme already has")
+    args = parser.parse_args()
+    form, newest_first = args.form, args.newest_first
     folder = tempfile.mkdtemp()
-    run("SQLite (file, default journal)", "sqlite:///" + os.path.join(folder, "bench.sqlite"), form)
+    run("SQLite (file, default journal)", "sqlite:///" + os.path.join(folder, "bench.sqlite"), form, newest_first)
     url = os.environ.get("DATABASE_URL")
     if url:
         url = _normalise_database_url(url)
@@ -213,7 +219,7 @@ def main() -> None:
             connection.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
         separator = "&" if "?" in url else "?"
         try:
-            run("PostgreSQL", f"{url}{separator}options=-csearch_path%3D{PG_SCHEMA}", form)
+            run("PostgreSQL", f"{url}{separator}options=-csearch_path%3D{PG_SCHEMA}", form, newest_first)
         finally:
             with admin.app_context(), db.engine.begin() as connection:
                 connection.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))

@@ -22,6 +22,7 @@ same SQL runs on SQLite and PostgreSQL, and `summary rebuild` runs it for every 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import cache
 from itertools import chain
 from typing import Any
 
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Connection,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     event,
@@ -148,33 +150,37 @@ def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
         _recompute(connection, chunk)
 
 
-def _append(connection: Connection, mipyme_ids: list[int], new_ids: list[str]) -> None:
-    """Add the new visits `new_ids` to the rows of `mipyme_ids`, all of whose new visits rank above the
-    row's latest visit (so the row does not count them yet): the new latest and previous visits are among
-    those visits and the row's old latest; the counts grow by what the new visits count."""
+@cache
+def _append_statements() -> tuple[Any, ...]:
+    """The statements of `add_new_visits`, built once (building them cost more than running them): which
+    of the Mipymes `:mipyme_ids` have a row whose latest visit every one of their new visits `:new_ids`
+    ranks above (so the row does not count them yet), and how such rows take their new visits in: the new
+    latest and previous visits are among them and the row's old latest, and the counts grow by what the
+    new visits count. Visits are picked by id alone: a condition on mipyme_id would let the planner read
+    each Mipyme's whole history."""
     table, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
-    is_new = Visit.id.in_(new_ids)
+    mipyme_ids, is_new = bindparam("mipyme_ids", expanding=True), Visit.id.in_(bindparam("new_ids", expanding=True))
+    # Not a correlated EXISTS: SQLite would answer it through the (mipyme_id, visited_at) index, that is
+    # through every older visit; this reads the new visits by id and their rows by key.
+    ranks_below = select(Visit.mipyme_id).join(table, table.c.mipyme_id == Visit.mipyme_id).where(is_new, or_(
+        Visit.visited_at < table.c.last_visit_at,
+        and_(Visit.visited_at == table.c.last_visit_at, Visit.id <= table.c.last_visit_id)))
+    appendable = select(table.c.mipyme_id).where(table.c.mipyme_id.in_(mipyme_ids),
+                                                 table.c.mipyme_id.not_in(ranks_below))
+
     old_latest = Visit.id.in_(select(table.c.last_visit_id).where(table.c.mipyme_id.in_(mipyme_ids)))
-    row = _ranked(and_(Visit.mipyme_id.in_(mipyme_ids), or_(is_new, old_latest)), counted=is_new).subquery()
+    row = _ranked(or_(is_new, old_latest), counted=is_new).subquery()
     added = ("visit_count", *_counted_conditions())
-    connection.execute(update(table).where(table.c.mipyme_id == row.c.mipyme_id).values(
-        {name: table.c[name] + row.c[name] if name in added else row.c[name] for name in COLUMNS[1:]}))
-    counts = _answer_counts(and_(is_new, Visit.mipyme_id.in_(mipyme_ids))).subquery()
+    update_rows = update(table).where(table.c.mipyme_id == row.c.mipyme_id).values(
+        {name: table.c[name] + row.c[name] if name in added else row.c[name] for name in COLUMNS[1:]})
+
+    counts = _answer_counts(is_new).subquery()
     same_pair = and_(answers.c.mipyme_id == counts.c.mipyme_id, answers.c.officer_id == counts.c.officer_id)
-    connection.execute(update(answers).where(same_pair).values(
-        {name: answers.c[name] + counts.c[name] for name in ANSWER_COLUMNS[2:]}))
-    connection.execute(insert(answers).from_select(ANSWER_COLUMNS, select(
-        *(counts.c[name] for name in ANSWER_COLUMNS)).where(~exists().where(same_pair))))
-
-
-def _appendable(mipyme_ids: list[int], new_ids: list[str]) -> Select[Any]:
-    """Those of `mipyme_ids` with a row whose latest visit every one of their new visits ranks above."""
-    table = MipymeSummaryRow.__table__
-    ranks_below = and_(
-        Visit.id.in_(new_ids), Visit.mipyme_id == table.c.mipyme_id,
-        or_(Visit.visited_at < table.c.last_visit_at,
-            and_(Visit.visited_at == table.c.last_visit_at, Visit.id <= table.c.last_visit_id)))
-    return select(table.c.mipyme_id).where(table.c.mipyme_id.in_(mipyme_ids), ~exists().where(ranks_below))
+    update_answers = update(answers).where(same_pair).values(
+        {name: answers.c[name] + counts.c[name] for name in ANSWER_COLUMNS[2:]})
+    insert_answers = insert(answers).from_select(
+        ANSWER_COLUMNS, select(*(counts.c[name] for name in ANSWER_COLUMNS)).where(~exists().where(same_pair)))
+    return appendable, (update_rows, update_answers, insert_answers)
 
 
 def add_new_visits(visits: Iterable[Any]) -> None:
@@ -189,11 +195,16 @@ def add_new_visits(visits: Iterable[Any]) -> None:
     # recomputes then counts the new visits, and its latest is no longer below them, so it is not appended.
     db.session.flush()
     connection = db.session.connection()
+    appendable_rows, append = _append_statements()
+
+    def params(mipyme_ids: list[int]) -> dict[str, list[Any]]:
+        return {"mipyme_ids": mipyme_ids, "new_ids": [i for m in mipyme_ids for i in by_mipyme[m]]}
+
     for chunk in _locked_chunks(connection, by_mipyme):
-        new_ids = [visit_id for mipyme_id in chunk for visit_id in by_mipyme[mipyme_id]]
-        appendable = list(connection.scalars(_appendable(chunk, new_ids)))
+        appendable = list(connection.scalars(appendable_rows, params(chunk)))
         if appendable:
-            _append(connection, appendable, new_ids)
+            for statement in append:
+                connection.execute(statement, params(appendable))
         if rest := sorted(set(chunk) - set(appendable)):
             _recompute(connection, rest)
 
