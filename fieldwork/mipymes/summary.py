@@ -152,12 +152,13 @@ def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
 
 @cache
 def _append_statements() -> tuple[Any, ...]:
-    """The statements of `add_new_visits`, built once (building them cost more than running them): which
-    of the Mipymes `:mipyme_ids` have a row whose latest visit every one of their new visits `:new_ids`
-    ranks above (so the row does not count them yet), and how such rows take their new visits in: the new
-    latest and previous visits are among them and the row's old latest, and the counts grow by what the
-    new visits count. Visits are picked by id alone: a condition on mipyme_id would let the planner read
-    each Mipyme's whole history."""
+    """The statements of `add_new_visits`, built once (building them cost more than running them).
+
+    First, which Mipymes of `:mipyme_ids` have a row whose latest visit each of their new visits `:new_ids`
+    ranks above (so the row does not count them yet), with that latest visit's id. Then, for those, the
+    row's new latest and previous visits are among the new visits and the old latest (`:visit_ids`), and
+    its counts and its answer rows grow by what the new visits count. Visits are picked by id alone: a
+    condition on mipyme_id would let the planner read each Mipyme's whole history."""
     table, answers = MipymeSummaryRow.__table__, OfficerAnswerRow.__table__
     mipyme_ids, is_new = bindparam("mipyme_ids", expanding=True), Visit.id.in_(bindparam("new_ids", expanding=True))
     # Not a correlated EXISTS: SQLite would answer it through the (mipyme_id, visited_at) index, that is
@@ -165,11 +166,12 @@ def _append_statements() -> tuple[Any, ...]:
     ranks_below = select(Visit.mipyme_id).join(table, table.c.mipyme_id == Visit.mipyme_id).where(is_new, or_(
         Visit.visited_at < table.c.last_visit_at,
         and_(Visit.visited_at == table.c.last_visit_at, Visit.id <= table.c.last_visit_id)))
-    appendable = select(table.c.mipyme_id).where(table.c.mipyme_id.in_(mipyme_ids),
-                                                 table.c.mipyme_id.not_in(ranks_below))
+    appendable = select(table.c.mipyme_id, table.c.last_visit_id).where(
+        table.c.mipyme_id.in_(mipyme_ids), table.c.mipyme_id.not_in(ranks_below))
 
-    old_latest = Visit.id.in_(select(table.c.last_visit_id).where(table.c.mipyme_id.in_(mipyme_ids)))
-    row = _ranked(or_(is_new, old_latest), counted=is_new).subquery()
+    # One list of ids (the new visits and the old latest ones): PostgreSQL reads visits by key for a list,
+    # but scans them all for "in this list or in that subquery".
+    row = _ranked(Visit.id.in_(bindparam("visit_ids", expanding=True)), counted=is_new).subquery()
     added = ("visit_count", *_counted_conditions())
     update_rows = update(table).where(table.c.mipyme_id == row.c.mipyme_id).values(
         {name: table.c[name] + row.c[name] if name in added else row.c[name] for name in COLUMNS[1:]})
@@ -197,14 +199,17 @@ def add_new_visits(visits: Iterable[Any]) -> None:
     connection = db.session.connection()
     appendable_rows, append = _append_statements()
 
-    def params(mipyme_ids: list[int]) -> dict[str, list[Any]]:
-        return {"mipyme_ids": mipyme_ids, "new_ids": [i for m in mipyme_ids for i in by_mipyme[m]]}
+    def new_ids(mipyme_ids: Iterable[int]) -> list[str]:
+        return [visit_id for mipyme_id in mipyme_ids for visit_id in by_mipyme[mipyme_id]]
 
     for chunk in _locked_chunks(connection, by_mipyme):
-        appendable = list(connection.scalars(appendable_rows, params(chunk)))
+        latest = dict(connection.execute(appendable_rows, {"mipyme_ids": chunk, "new_ids": new_ids(chunk)}).all())
+        appendable = sorted(latest)
         if appendable:
+            params = {"mipyme_ids": appendable, "new_ids": new_ids(appendable)}
+            params["visit_ids"] = [*params["new_ids"], *latest.values()]
             for statement in append:
-                connection.execute(statement, params(appendable))
+                connection.execute(statement, params)
         if rest := sorted(set(chunk) - set(appendable)):
             _recompute(connection, rest)
 
