@@ -62,7 +62,21 @@ def test_new_visit_is_created_with_its_fields(officer_client, officer, mipyme):
     body = officer_client.get(f"/api/v1/visits/{visit['id']}").get_json()
     assert body["location"] == {"lat": 10.4631, "lon": -73.2532, "accuracy_m": 12.5}
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "visit.created"))
-    assert entry.entity_id == visit["id"] and entry.actor_id == officer.id and entry.via == "api"
+    assert (entry.actor_id, entry.entity_type, entry.entity_id, entry.via) == (officer.id, "visit", visit["id"], "api")
+    assert json.loads(entry.details) == {"revision": 1}
+
+
+def test_an_edit_from_another_phone_moves_the_visit_to_that_phone(officer_client, mipyme):
+    """The supervisor's same-device warning compares a link answer with the phone that last synced the
+    visit, so an edit sent from the officer's new phone must move the visit there."""
+    visit = visit_payload(mipyme.id)
+    officer_client.post(SYNC, json={"visits": [visit]}, headers={"User-Agent": "Android 10; Moto G7"})
+    first_phone = stored(visit["id"]).sync_device
+    response = officer_client.post(SYNC, json={"visits": [{**visit, "employees": 6, "revision": 2}]},
+                                   headers={"User-Agent": "Android 13; Galaxy A14"})
+    assert response.get_json()["results"][0]["status"] == "updated"
+    second_phone = stored(visit["id"]).sync_device
+    assert first_phone is not None and second_phone is not None and second_phone != first_phone
 
 
 def test_replayed_batch_creates_no_duplicate(officer_client, mipyme):

@@ -32,7 +32,6 @@ class FlagDay:
     """The day flags are computed for, and the instant before which a visit is "not recent"."""
 
     today: date
-    cadence_days: int
     not_recent_before: datetime  # aware UTC: local midnight starting day `today - cadence`
 
     @classmethod
@@ -42,7 +41,7 @@ class FlagDay:
         # "More than N days before today" means a local calendar day earlier than today - N,
         # i.e. an instant before the local midnight that starts day today - N.
         boundary = start_of_day(today - timedelta(days=cadence_days), zone)
-        return cls(today=today, cadence_days=cadence_days, not_recent_before=boundary)
+        return cls(today=today, not_recent_before=boundary)
 
 
 def flag_day(now: datetime | None = None) -> FlagDay:
