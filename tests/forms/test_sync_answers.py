@@ -168,6 +168,18 @@ def test_today_in_a_constraint_is_the_visits_day(phone, mipyme, version):
         "answers.renovo_matricula": ["La fecha no puede ser posterior a la visita."]}
 
 
+def test_today_in_a_constraint_is_the_visits_day_in_bogota_not_in_utc(phone, mipyme, version):
+    """23:30 on Monday in Valledupar is already Tuesday in UTC: the visit was on Monday."""
+    late_monday = datetime(2026, 3, 3, 4, 30, tzinfo=UTC)
+    tuesday = visit_payload(mipyme.id, visited_at=late_monday.isoformat(), form_version_id=version.id,
+                            answers={**GOOD, "renovo_matricula": "2026-03-03"})
+    assert send(phone, tuesday)[0]["errors"] == {
+        "answers.renovo_matricula": ["La fecha no puede ser posterior a la visita."]}
+    monday = visit_payload(mipyme.id, visited_at=late_monday.isoformat(), form_version_id=version.id,
+                           answers={**GOOD, "renovo_matricula": "2026-03-02"})
+    assert send(phone, monday)[0]["status"] == "created"
+
+
 def test_a_batch_reads_its_form_version_once_not_once_per_visit(phone, mipyme, version):
     from tests.test_query_count import counting_statements
 
