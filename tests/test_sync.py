@@ -284,6 +284,19 @@ def test_invalid_field_is_rejected_not_stored(officer_client, mipyme, fields, fi
     assert visit_count() == 0
 
 
+def test_texts_are_stored_trimmed_and_blank_ones_as_missing(officer_client, mipyme):
+    """A note of spaces is no note: pages and exports show "—", not an empty line."""
+    visit = visit_payload(mipyme.id, needs="  Capital de trabajo \n", notes="   ", follow_up_reason=" Crédito ")
+    assert send(officer_client, visit)[0]["status"] == "created"
+    row = stored(visit["id"])
+    assert (row.needs, row.notes, row.follow_up_reason) == ("Capital de trabajo", None, "Crédito")
+
+
+def test_a_refused_id_is_echoed_at_most_64_characters_long(officer_client, mipyme):
+    result = send(officer_client, {**visit_payload(mipyme.id), "id": "v" * 100})[0]
+    assert result["status"] == "rejected" and result["id"] == "v" * 64
+
+
 def test_missing_required_fields_are_named(officer_client):
     result = send(officer_client, {"notes": "sin nada más"})[0]
     assert result["status"] == "rejected" and result["id"] is None
