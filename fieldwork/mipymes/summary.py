@@ -206,10 +206,9 @@ def add_new_visits(visits: Iterable[Any]) -> None:
         latest = dict(connection.execute(appendable_rows, {"mipyme_ids": chunk, "new_ids": new_ids(chunk)}).all())
         appendable = sorted(latest)
         if appendable:
-            params = {"mipyme_ids": appendable, "new_ids": new_ids(appendable)}
-            params["visit_ids"] = [*params["new_ids"], *latest.values()]
+            appended = new_ids(appendable)
             for statement in append:
-                connection.execute(statement, params)
+                connection.execute(statement, {"new_ids": appended, "visit_ids": [*appended, *latest.values()]})
         if rest := sorted(set(chunk) - set(appendable)):
             _recompute(connection, rest)
 
