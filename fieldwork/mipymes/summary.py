@@ -22,6 +22,7 @@ same SQL runs on SQLite and PostgreSQL, and `summary rebuild` runs it for every 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from itertools import chain
 from typing import Any
@@ -211,6 +212,31 @@ def add_new_visits(visits: Iterable[Any]) -> None:
                 connection.execute(statement, {"new_ids": appended, "visit_ids": [*appended, *latest.values()]})
         if rest := sorted(set(chunk) - set(appendable)):
             _recompute(connection, rest)
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    """What the summary rows read of one visit: taken before and after a change (`visit_changed`)."""
+
+    id: str
+    mipyme_id: int
+    officer_id: int
+
+
+def facts(visit: Any) -> VisitFacts:
+    """The summary's view of `visit` now (take it before changing the visit, and again after)."""
+    return VisitFacts(visit.id, visit.mipyme_id, visit.officer_id)
+
+
+def visit_changed(before: VisitFacts | None, after: VisitFacts | None) -> None:
+    """Tell the projection that a visit changed in this transaction (None: it did not exist before, or
+    no longer exists). Its Mipymes' rows are brought up to date once, when the transaction commits."""
+    touch(f.mipyme_id for f in (before, after) if f is not None)
+
+
+def touch(mipyme_ids: Iterable[int]) -> None:
+    """Mark these Mipymes' rows to be brought up to date once, just before the transaction commits."""
+    refresh(mipyme_ids)
 
 
 def refresh(mipyme_ids: Iterable[int]) -> None:
