@@ -16,6 +16,12 @@ from fieldwork.forms.subset import ANSWERED_TYPES
 from fieldwork.forms.xpath import Value, evaluate, to_boolean, to_string
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: API.md's limits on answers: a number beyond ±10^15 is a wrong type (babel cannot format it, and no
+#: programme counts past a thousand billion); texts and the whole visit are bounded so one visit stays cheap
+#: to store, show and export.
+MAX_NUMBER = 10**15
+MAX_TEXT_CHARS = 10_000
+MAX_ANSWERS_BYTES = 256 * 1024
 
 
 def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from fieldwork.extensions import db
+from fieldwork.forms.answers import MAX_NUMBER
 from fieldwork.forms.definition import LOCALES
 from fieldwork.models import FormVersion, Visit
 from fieldwork.text.i18n import day, number
@@ -40,7 +41,7 @@ def request_locale() -> str:
 def answer_rows(stored: dict[str, Any], answers: dict[str, Any] | None, locale: str) -> list[AnswerRow]:
     """The answered questions in form order under their groups' headings; unanswered ones and notes are
     skipped, and so are groups left empty. Calculates show only when the form gave them a label."""
-    answers = answers or {}
+    answers = answers if isinstance(answers, dict) else {}  # stored by older code: read, never trusted
     rows: list[AnswerRow] = []
     open_groups: list[AnswerRow] = []  # each heading is written just before the first answer inside it
     written: set[int] = set()
@@ -105,11 +106,19 @@ def _formatted(question: dict[str, Any], value: Any, locale: str) -> str | list[
         return labels[0] if kind == "select_one" else labels
     if kind == "calculate":
         value = calculated_value(str(value))
-        return value if value is None or isinstance(value, str) else number(value)
+        return value if value is None or isinstance(value, str) else figure(value)
     if kind in ("integer", "decimal") and isinstance(value, int | float) and not isinstance(value, bool):
-        return number(value)
+        return figure(value)
     if kind == "date":
         return _day(str(value))
+    return str(value)
+
+
+def figure(value: int | float) -> str:
+    """A number as Colombians read it; one outside what an answer may hold (stored before the bound) as
+    written, since babel's formatting fails on it and a page must still show the visit."""
+    if math.isfinite(value) and abs(value) <= MAX_NUMBER:
+        return number(value)
     return str(value)
 
 

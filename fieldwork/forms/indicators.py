@@ -11,10 +11,11 @@ from typing import Any
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, literal, select, true, union_all
+from sqlalchemy import case, func, literal, select, true, union_all
 
 from fieldwork.clock import local_date, programme_zone, start_of_day
 from fieldwork.extensions import db
+from fieldwork.forms.answers import MAX_NUMBER
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
 from fieldwork.mipymes.flags import FlagDay
@@ -40,7 +41,7 @@ def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
     questions = _current_questions(NUMERIC)
     if not questions:
         return []
-    columns = [Visit.answers[q["name"]].as_float() for q in questions]
+    columns = [_stored_number(q["name"]) for q in questions]
     rows = db.session.execute(
         select(Visit.visited_at, *columns)
         .where(Visit.mipyme_id == mipyme_id, Visit.answers.is_not(None))
@@ -48,14 +49,25 @@ def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
     zone = programme_zone()
     trends = []
     for index, question in enumerate(questions, start=1):
+        # A figure beyond the answers' bound was stored before it: the chart (and babel) cannot draw it.
         points = [(format_date(local_date(row[0], zone), "d MMM yy"), _plain(row[index])) for row in rows
-                  if row[index] is not None]
+                  if row[index] is not None and abs(row[index]) <= MAX_NUMBER]
         svg = charts.line(points, title=question["label"], fmt=number, desc=_(
             "Respuesta registrada en cada una de las últimas %(n)d visitas, de la más antigua a la más reciente.",
             n=TREND_VISITS))
         trends.append({"name": question["name"], "title": question["label"], "svg": svg, "points": points,
                        "fmt": number})
     return trends
+
+
+def _stored_number(name: str) -> Any:
+    """The answer as a float when it is stored as a JSON number, else NULL: PostgreSQL's cast fails on text
+    (a question whose type changed between versions, or an answer stored before today's checks)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        is_number = func.jsonb_typeof(Visit.answers[name]) == "number"
+    else:
+        is_number = func.json_type(Visit.answers, f'$."{name}"').in_(("integer", "real"))
+    return case((is_number, Visit.answers[name].as_float()))
 
 
 def _plain(value: float) -> float | int:
@@ -91,8 +103,10 @@ def _counted(name: str, multiple: bool, since: Any) -> Any:
         choice = Visit.answers[name].as_string()
         return select(literal(name), choice, func.count()).where(*recent, choice.is_not(None)).group_by(choice)
     if db.session.get_bind().dialect.name == "postgresql":
-        chosen = func.jsonb_array_elements_text(Visit.answers[name]).table_valued("value").alias(f"chosen_{name}")
         is_list = func.jsonb_typeof(Visit.answers[name]) == "array"
+        # A stored non-list never reaches the function (which fails on one), whatever order the planner picks.
+        listed = case((is_list, Visit.answers[name]), else_=func.jsonb_build_array())
+        chosen = func.jsonb_array_elements_text(listed).table_valued("value").alias(f"chosen_{name}")
     else:
         path = f'$."{name}"'
         chosen = func.json_each(Visit.answers, path).table_valued("value").alias(f"chosen_{name}")
