@@ -67,9 +67,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # Per (username, address) and per address; per username only slowed down (fieldwork/web/throttle.py).
     "RATELIMIT_LOGIN": "10 per minute;50 per hour",
-    "LOGIN_SLOWDOWN_AFTER": 10,  # failures of one account, from anywhere, before each try waits
+    "LOGIN_SLOWDOWN_AFTER": 10,  # failures of one account, from anywhere, before its tries are spaced out
     "LOGIN_SLOWDOWN_WINDOW": 15 * 60,  # seconds those failures are remembered
-    "LOGIN_MAX_DELAY": 4.0,  # seconds at most
+    "LOGIN_MAX_DELAY": 4,  # seconds at most between two tries of that account (others refused with 429)
     # An officer's real day: 5-20 visits, each sent once or twice (an edit, a lost answer), 1-5
     # photos each; a phone back after a month offline sends a few hundred visits in batches of 100.
     "RATELIMIT_SYNC": "30 per minute;300 per hour",

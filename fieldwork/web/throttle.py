@@ -4,7 +4,9 @@ sync and photo uploads.
 Login failures are refused per (account, address) and per address, and only slowed down per
 account: failing someone's login from elsewhere must not lock them out (an outside tester locked any
 account with 10 wrong passwords a minute), yet guessing one account from many addresses gets slower
-and slower. Owners' links count per link token and per address.
+and slower. Slowing down is refusing (429 with Retry-After), never sleeping in the worker. Each login
+attempt is counted atomically before its password is checked and given back if it succeeds, so that
+concurrent guesses never get past a limit. Owners' links count per link token and per address.
 Sync and uploads count per officer: one phone gone wrong (or a script) cannot fill the database or
 the disk, while an office's real day stays far below the limits (bench/README.md, "Throttles").
 Over the limit the API answers 429 JSON and pages a Spanish 429 page (fieldwork/web/errors.py), with a
@@ -18,12 +20,15 @@ import math
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from flask_babel import gettext as _
 from flask_login import current_user
+from limits import parse_many
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 from fieldwork.extensions import limiter
 
@@ -54,51 +59,102 @@ def _link_token() -> str:
     return "link:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
-def _failed(response: Response) -> bool:
-    return bool(g.get("login_failed"))
-
-
 def _not_a_link(response: Response) -> bool:
     # A forged, cut or expired token: counts as probing. The owner reading a good link does not.
     return response.status_code in (400, 404, 410)
 
 
-def note_failed_attempt() -> None:
-    """Count this request against the login throttles (only failures count)."""
-    g.login_failed = True
-    if limiter.enabled and _attempted_username() != "user:":  # the password page names no username
-        limiter.storage.incr(_account_failures_key(), expiry=current_app.config["LOGIN_SLOWDOWN_WINDOW"])
+class Refused(TooManyRequests):
+    """A throttle's refusal in its own words; its Retry-After is written by `register_honest_retry_after`."""
+
+    fieldwork_message = True  # fieldwork/web/errors.py shows this description, not the generic 429 text
 
 
-def _account_failures_key() -> str:
-    return "login-account-failures/" + _attempted_username()
+def _too_many(seconds: int) -> str:
+    return _("Demasiados intentos. Espere %(seconds)d segundos e intente de nuevo.", seconds=seconds)
 
 
-#: How a slowed-down login waits (tests replace it to see the delay without waiting).
-pause = time.sleep
+def refuse(wait: float, message: Callable[[int], str] = _too_many) -> NoReturn:
+    """Answer 429 with `Retry-After: wait` (rounded up): refusing costs the worker nothing, sleeping would
+    hold it (eight wrong passwords held all four gunicorn workers for 8 s)."""
+    g.retry_after = max(1, math.ceil(wait))
+    raise Refused(message(g.retry_after))
 
 
-def _slow_down_guessing() -> None:
-    """Before a password is checked: wait longer the more this account failed lately, from anywhere
-    (0.5 s, 1 s, 2 s … at most LOGIN_MAX_DELAY). The per-address limits bound how much waiting one
-    client can cause."""
-    if not limiter.enabled or request.method != "POST":
+#: Counted with one atomic increment that returns the new count (Redis INCRBY, or a lock in memory),
+#: whatever RATELIMIT_STRATEGY says: an attempt is counted before the password is checked, so that
+#: concurrent attempts can never all pass a check made before any of them was counted.
+def _windows() -> FixedWindowRateLimiter:
+    return FixedWindowRateLimiter(limiter.storage)
+
+
+Taken = list[tuple[str, int]]  # (storage key, expiry) of each count this request took
+
+
+def _take(limit: str, scope: str, identity: str, taken: Taken) -> None:
+    for item in parse_many(limit):
+        taken.append((item.key_for(scope, identity), item.get_expiry()))
+        if not _windows().hit(item, scope, identity):
+            give_back(taken)
+            refuse(_windows().get_window_stats(item, scope, identity).reset_time - time.time())
+
+
+def give_back(taken: Taken) -> None:
+    """Uncount this request's attempts (it was not a failure): only failures use up the limits."""
+    for key, expiry in taken:
+        limiter.storage.incr(key, expiry, amount=-1)
+
+
+def _slow_down_guessing(taken: Taken) -> None:
+    """Failures of one account from anywhere: past LOGIN_SLOWDOWN_AFTER, at most one try every 1 s, 2 s,
+    4 s … (LOGIN_MAX_DELAY at most); the others are refused with Retry-After. Only slowed, never
+    locked: whoever fails someone's login from elsewhere cannot keep them out for longer than that."""
+    username = _attempted_username()
+    if username == "user:":
         return
-    over = int(limiter.storage.get(_account_failures_key()) or 0) - current_app.config["LOGIN_SLOWDOWN_AFTER"]
+    config, storage = current_app.config, limiter.storage
+    window = int(config["LOGIN_SLOWDOWN_WINDOW"])
+    key = "login-account-failures/" + username
+    taken.append((key, window))
+    over = storage.incr(key, window) - 1 - int(config["LOGIN_SLOWDOWN_AFTER"])
     if over >= 0:
-        pause(min(0.5 * 2**over, current_app.config["LOGIN_MAX_DELAY"]))
+        gate = "login-account-gate/" + username
+        if storage.incr(gate, int(min(2**over, config["LOGIN_MAX_DELAY"]))) > 1:
+            give_back(taken)
+            refuse(storage.get_expiry(gate) - time.time(), _account_slowed)
+
+
+def _account_slowed(seconds: int) -> str:
+    return _("Hubo muchos intentos fallidos con esta cuenta. Espere %(seconds)d segundos e intente de nuevo.",
+             seconds=seconds)
+
+
+def note_failed_attempt() -> None:
+    """This request's attempt failed: its counts stay (all other attempts are given back)."""
+    g.login_failed = True
+
+
+def _counting_failures(view: Callable[..., Any], count: Callable[[Taken], None]) -> Callable[..., Any]:
+    """Count every POST before the view runs (refusing past a limit), and give the count back unless
+    the view called note_failed_attempt."""
+
+    @wraps(view)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        if not limiter.enabled or request.method != "POST":
+            return view(*args, **kwargs)
+        taken: Taken = []
+        count(taken)
+        try:
+            return view(*args, **kwargs)
+        finally:
+            if not g.get("login_failed"):
+                give_back(taken)
+
+    return counted
 
 
 def _attempted_pair() -> str:
     return _attempted_username() + "|address:" + client_address()
-
-
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
-def _login_address_limit() -> str:
-    return current_app.config.get("RATELIMIT_LOGIN_ADDRESS") or current_app.config["RATELIMIT_LOGIN"]
 
 
 def _link_limit() -> str:
@@ -109,22 +165,21 @@ def login_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
     """Failed logins: refused per (username, address) and per address, slowed down per username; one
     count for the login page and `POST /api/v1/session`."""
 
-    @wraps(view)
-    def slowed(*args: Any, **kwargs: Any) -> Any:
-        _slow_down_guessing()
-        return view(*args, **kwargs)
+    def count(taken: Taken) -> None:
+        config = current_app.config
+        _take(config["RATELIMIT_LOGIN"], "login-account-address", _attempted_pair(), taken)
+        _take(config.get("RATELIMIT_LOGIN_ADDRESS") or config["RATELIMIT_LOGIN"], "login-address",
+              client_address(), taken)
+        _slow_down_guessing(taken)
 
-    limited = limiter.shared_limit(_login_address_limit, scope="login-address", key_func=client_address,
-                                   deduct_when=_failed, methods=["POST"])(slowed)
-    return limiter.shared_limit(_login_limit, scope="login-account-address", key_func=_attempted_pair,
-                                deduct_when=_failed, methods=["POST"])(limited)
+    return _counting_failures(view, count)
 
 
 def password_check_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
     """Wrong current passwords on the change-password page, per account (a stolen session must not
     become a way to guess the password). Under `roles_required`; failures call note_failed_attempt."""
-    return limiter.limit(_login_limit, scope="password-check", key_func=_current_user_key, deduct_when=_failed,
-                         methods=["POST"])(view)
+    return _counting_failures(view, lambda taken: _take(current_app.config["RATELIMIT_LOGIN"], "password-check",
+                                                        _current_user_key(), taken))
 
 
 def link_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,7 +243,11 @@ def register_honest_retry_after(app: Flask) -> None:
 
     @app.after_request
     def round_retry_after_up(response: Response) -> Response:
-        limit = limiter.current_limit if response.status_code == 429 and limiter.enabled else None
-        if limit is not None and "Retry-After" in response.headers:
+        if response.status_code != 429 or not limiter.enabled:
+            return response
+        limit = limiter.current_limit
+        if g.get("retry_after"):  # refused by this module's own counts (`refuse`)
+            response.headers["Retry-After"] = str(g.retry_after)
+        elif limit is not None and "Retry-After" in response.headers:
             response.headers["Retry-After"] = str(max(1, math.ceil(limit.window[0] - time.time())))
         return response
