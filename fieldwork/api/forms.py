@@ -75,9 +75,34 @@ def publish_form(version_id: int) -> Any:
           content: {application/json: {schema: FormVersionSchema}}
     """
     version = services.version_or_404(version_id, current_user)
-    services.publish_form(current_user, version, via="api")
+    try:
+        services.publish_form(current_user, version, via="api")
+    except ServiceError as error:
+        db.session.rollback()
+        return service_error_response(error)
     db.session.commit()
     return jsonify(_dump(version, version.id))
+
+
+@bp.delete("/forms/<int:version_id>")
+@roles_required(*services.MANAGERS)
+def delete_form(version_id: int) -> Any:
+    """Delete a version that was never published (no phone or visit can be using it).
+    ---
+    delete:
+      responses:
+        204: {description: La versión se borró.}
+        409:
+          description: La versión es la actual, se publicó o la usan visitas; `errors.version` dice por qué.
+          content: {application/json: {schema: Error}}
+    """
+    try:
+        services.delete_form(current_user, services.version_or_404(version_id, current_user), via="api")
+    except ServiceError as error:
+        db.session.rollback()
+        return service_error_response(error)
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/forms")

@@ -9,6 +9,7 @@ from sqlalchemy import case, select
 
 from fieldwork.extensions import db
 from fieldwork.forms import services
+from fieldwork.forms.workbook_limits import MAX_BYTES
 from fieldwork.models import User
 from fieldwork.services import ServiceError
 
@@ -35,8 +36,10 @@ def _uploader(username: str | None) -> User:
 def upload_command(file: Path, publish: bool, username: str | None) -> None:
     """Upload an XLSForm as a new version (and publish it with --publish)."""
     user = _uploader(username)
+    with file.open("rb") as stream:  # one byte past the limit is enough for the service to refuse it
+        content = stream.read(MAX_BYTES + 1)
     try:
-        version = services.upload_form(user, file.read_bytes(), file.name, via="cli")
+        version = services.upload_form(user, content, file.name, via="cli")
     except ServiceError as error:
         db.session.rollback()
         click.echo(f"El formulario «{file.name}» no se guardó:", err=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from lark import Lark, Token, Transformer
@@ -67,10 +69,17 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "today": (0, 0),
     "not": (1, 1),
 }
-#: The phone and the server evaluate recursively; a form needs nothing this deep.
-MAX_DEPTH = 60
-MAX_LENGTH = 2000
+#: API.md's limits: parentheses and function calls nested deeper than 50, or more than 4,000 characters.
+MAX_NESTING = 50
+MAX_LENGTH = 4000
+#: The tree's depth once or/and chains are balanced: both evaluators recurse, and JSON encoders stop
+#: near 1,000 levels, so a chain of some hundreds of `+` (or of unary minuses) is refused, not stored.
+MAX_TREE_DEPTH = 200
+#: Numbers are bounded as everywhere else in API.md: a longer literal would turn into Infinity, which
+#: is not JSON (the phone drops the form, PostgreSQL refuses it).
+MAX_NUMBER = 10**15
 _QUOTED_OR_REF = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}")
+_PARENTHESES = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}|[()]")
 _BARE_WORD = re.compile(r"(?<![\w.-])([^\W\d][\w-]*)(?![\w-])(?!\s*\()")
 _KEYWORDS = {"and", "or", "div", "mod"}
 
@@ -79,11 +88,35 @@ class ExpressionError(ValueError):
     """An expression outside the supported subset; the message is Spanish and says why."""
 
 
+class _Chain:
+    """A run of one associative operator (`or`, `and`) while the parser reduces it, made a balanced tree
+    when something uses it: `a or b or … or z` nests log2(n) deep instead of n, and evaluates the same
+    operands in the same order with the same short-circuit."""
+
+    def __init__(self, operator: str, operands: list) -> None:
+        self.operator, self.operands = operator, operands
+
+    def tree(self, low: int = 0, high: int | None = None) -> list:
+        high = len(self.operands) if high is None else high
+        if high - low == 1:
+            return self.operands[low]
+        middle = (low + high) // 2
+        return [self.operator, self.tree(low, middle), self.tree(middle, high)]
+
+
+def _tree(node: list | _Chain) -> list:
+    return node.tree() if isinstance(node, _Chain) else node
+
+
 class _ToAst(Transformer):
     """Builds the AST while the LALR parser reduces (no tree, so no recursion on deep input)."""
 
     def number(self, items):
-        value = float(items[0])
+        literal = Decimal(str(items[0]))
+        if literal > MAX_NUMBER:
+            raise ExpressionError(_("El número %(number)s pasa de 10^15 (1.000.000.000.000.000), el mayor que "
+                                    "admiten las respuestas.", number=_shortened(str(items[0]))))
+        value = float(literal)
         return ["num", int(value) if value.is_integer() else value]
 
     def string(self, items):
@@ -96,15 +129,20 @@ class _ToAst(Transformer):
         return ["self"]
 
     def neg(self, items):
-        return ["neg", items[1]]
+        return ["neg", _tree(items[1])]
 
     def binary(self, items):
         left, operator, right = items
-        return [str(operator), left, right]
+        if operator in ("or", "and"):
+            if isinstance(left, _Chain) and left.operator == operator:
+                left.operands.append(_tree(right))
+                return left
+            return _Chain(str(operator), [_tree(left), _tree(right)])
+        return [str(operator), _tree(left), _tree(right)]
 
     def call(self, items):
         name, *arguments = items
-        arguments = [a for a in arguments if a is not None]
+        arguments = [_tree(a) for a in arguments if a is not None]
         if name not in FUNCTIONS:
             raise ExpressionError(_("La función %(name)s() no está entre las que Fieldwork admite.", name=name))
         fewest, most = FUNCTIONS[name]
@@ -124,10 +162,14 @@ def parse(text: str) -> list:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(_("La expresión está vacía."))
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(_("La expresión es demasiado larga."))
+        raise ExpressionError(_("La expresión tiene %(length)d caracteres; el máximo es 4.000. Divídala en "
+                                "varias preguntas calculate.", length=len(text)))
+    if _nesting(text) > MAX_NESTING:
+        raise ExpressionError(_("La expresión anida paréntesis o funciones a más de 50 niveles; divídala en "
+                                "varias preguntas calculate."))
     _refuse_bare_names(text)
     try:
-        ast = _parser.parse(text)
+        ast = _tree(_parser.parse(text))
     except UnexpectedEOF:
         raise ExpressionError(_("La expresión termina antes de tiempo.")) from None
     except UnexpectedCharacters as error:
@@ -144,25 +186,46 @@ def parse(text: str) -> list:
         if isinstance(inner, ExpressionError):
             raise inner from None
         raise ExpressionError(_("La expresión no se puede leer.")) from None
-    if _depth(ast) > MAX_DEPTH:
-        raise ExpressionError(_("La expresión está anidada demasiado."))
+    if _depth(ast) > MAX_TREE_DEPTH:
+        raise ExpressionError(_("La expresión encadena demasiadas operaciones (más de %(limit)d niveles); "
+                                "divídala en varias preguntas calculate.", limit=MAX_TREE_DEPTH))
     return ast
 
 
 def references(ast: list) -> set[str]:
     """Every question name the expression reads through ${name}."""
-    if ast[0] == "ref":
-        return {ast[1]}
-    found: set[str] = set()
-    for child in ast[1:]:
-        if isinstance(child, list):
-            found |= references(child)
-    return found
+    return {node[1] for node in _nodes(ast) if node[0] == "ref"}
+
+
+def _nodes(ast: list) -> Iterator[list]:
+    """Every node of the tree, without recursion (a stored tree may be as deep as MAX_TREE_DEPTH)."""
+    stack = [ast]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(child for child in node[1:] if isinstance(child, list))
 
 
 def _depth(ast: list) -> int:
-    children = [c for c in ast[1:] if isinstance(c, list)]
-    return 1 + max((_depth(c) for c in children), default=0)
+    deepest, stack = 0, [(ast, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node[1:] if isinstance(child, list))
+    return deepest
+
+
+def _nesting(text: str) -> int:
+    """How deep parentheses (a call's or a grouping's) nest, outside quotes and ${…}: counted before
+    parsing, so no parser or evaluator ever sees deeper input."""
+    deepest = depth = 0
+    for piece in _PARENTHESES.findall(text):
+        if piece == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif piece == ")":
+            depth -= 1
+    return deepest
 
 
 def _refuse_bare_names(text: str) -> None:
@@ -178,8 +241,12 @@ def _refuse_bare_names(text: str) -> None:
 def _check_pattern(pattern: str) -> None:
     try:
         re.compile(pattern)
-    except re.error as error:
+    except (re.error, OverflowError, RecursionError) as error:  # `a{4294967296}` overflows, not re.error
         raise ExpressionError(_("El patrón de regex() no es válido: %(reason)s.", reason=str(error))) from None
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:20]}…"
 
 
 if __name__ == "__main__":  # pragma: no cover - a developer's tool

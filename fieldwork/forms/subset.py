@@ -54,3 +54,14 @@ REFUSED_COLUMNS = {
 SETTINGS = {"form_title", "form_id", "version", "default_language"}
 SETTINGS_ALIASES = {"set_form_title": "form_title", "set_form_id": "form_id"}
 REQUIRED_VALUES = {**aliases.yes_no, "1": True, "0": False}
+
+#: API.md's limit for a label, and here for every text of a row (hints, messages, defaults, choice labels).
+MAX_TEXT = 2000
+#: An answer's key is at most 200 characters (fieldwork.visits.schemas): a longer name could never be answered.
+MAX_NAME = 200
+#: Object.prototype's own properties: as a question name, the phone's `answers[name]` would read the
+#: property instead of the answer, and the phone and the server would judge the visit differently.
+OBJECT_PROPERTIES = frozenset({
+    "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString",
+    "valueOf", "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__",
+})

@@ -14,7 +14,7 @@ from fieldwork.extensions import db
 from fieldwork.forms import indicators, services
 from fieldwork.forms.blueprint import bp
 from fieldwork.forms.downloads import original_file_response
-from fieldwork.forms.upload_form import PublishForm, UploadForm
+from fieldwork.forms.upload_form import DeleteForm, PublishForm, UploadForm
 from fieldwork.models import FormPublication
 from fieldwork.services import ServiceError
 from fieldwork.web.form_errors import show_service_errors
@@ -27,7 +27,8 @@ def _list_page(form: UploadForm, status: int = 200) -> Any:
     versions, total = services.list_versions(per_page=LIST_LIMIT)
     current = services.current_version()
     return render_template("forms/list.html", form=form, versions=versions, total=total,
-                           current_id=current.id if current else None, publish_form=PublishForm()), status
+                           current_id=current.id if current else None, publish_form=PublishForm(),
+                           delete_form=DeleteForm()), status
 
 
 @bp.get("/")
@@ -79,10 +80,35 @@ def publish(version_id: int) -> Any:
     version = services.version_or_404(version_id, current_user)
     if not PublishForm().validate_on_submit():
         abort(400)
-    services.publish_form(current_user, version)
+    try:
+        services.publish_form(current_user, version)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(" ".join(error.errors.get("version", [])), "error")
+        return redirect(url_for("forms.versions"))
     db.session.commit()
     flash(_("Versión «%(version)s» publicada: los teléfonos la usarán en su próxima conexión.",
             version=version.version), "success")
+    return redirect(url_for("forms.versions"))
+
+
+@bp.post("/<int:version_id>/delete")
+@roles_required(*services.MANAGERS)
+def delete(version_id: int) -> Any:
+    """Delete a version that was never published; the reason when it cannot go."""
+    version = services.version_or_404(version_id, current_user)
+    if not DeleteForm().validate_on_submit():
+        abort(400)
+    label = f"{version.form_id} · {version.version}"
+    try:
+        services.delete_form(current_user, version)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(_("La versión «%(version)s» no se borró: %(reason)s", version=label,
+                reason=" ".join(error.errors.get("version", []))), "error")
+        return redirect(url_for("forms.versions"))
+    db.session.commit()
+    flash(_("Versión «%(version)s» borrada.", version=label), "success")
     return redirect(url_for("forms.versions"))
 
 

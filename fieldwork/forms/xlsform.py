@@ -27,6 +27,9 @@ from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.subset import (
     BIND_KEYS,
     CONTROL_KEYS,
+    MAX_NAME,
+    MAX_TEXT,
+    OBJECT_PROPERTIES,
     REFUSED_COLUMNS,
     REFUSED_TYPES,
     REQUIRED_VALUES,
@@ -36,9 +39,9 @@ from fieldwork.forms.subset import (
     SIMPLE_TYPES,
     SURVEY_KEYS,
 )
+from fieldwork.forms.workbook_limits import check_workbook
 
 EXTENSIONS = (".xlsx", ".xls")
-MAX_BYTES = 5 * 1024 * 1024
 
 _NAME = re.compile(r"^[^\W\d][\w.-]*$")
 
@@ -46,6 +49,7 @@ _NAME = re.compile(r"^[^\W\d][\w.-]*$")
 #: Definition key → where pyxform puts that column of a survey row.
 EXPRESSION_COLUMNS = {"relevant": "relevant", "constraint": "constraint", "calculation": "calculate"}
 _TEXT_REFERENCE = re.compile(r"\$\{([^}]*)\}")
+_COLUMN_NAMES = {"jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message"}
 
 
 @dataclass
@@ -64,9 +68,8 @@ def read_xlsform(content: bytes, filename: str) -> tuple[dict[str, Any], SurveyR
     extension = PurePath(filename or "").suffix.lower()
     if extension not in EXTENSIONS:
         refusals.fail(_("El archivo debe ser un XLSForm .xlsx o .xls."))
-    if len(content) > MAX_BYTES:
-        refusals.fail(_("El archivo pasa de 5 MB; un XLSForm pesa mucho menos."))
     refusals.raise_if_any()
+    check_workbook(content, extension)  # before openpyxl or xlrd: what reading it would cost is bounded
     try:
         workbook = get_xlsform(BytesIO(content), file_type=extension)
     except Exception:  # noqa: BLE001 - openpyxl and xlrd raise many types for a file that is not a workbook
@@ -107,15 +110,21 @@ def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tupl
         row = raw["__row"]
         where = refusals.at("survey", row)
         _check_columns(raw, where)
+        _check_texts(raw, "survey", row, refusals)
         kind = _question_type(str(raw.get("type", "")), where)
         if kind in (None, "end_group"):
             continue
         name = str(raw.get("name", "")).strip()
         if not name:
             where.fail(_("falta el nombre (columna name)."))
+        elif len(name) > MAX_NAME:
+            where.fail(_("el nombre tiene %(length)d caracteres; el máximo es 200.", length=len(name)))
         elif not _NAME.match(name):
             where.fail(_("el nombre «%(name)s» no sirve: empiece por una letra y use letras, números, _ . o -.",
                          name=name))
+        elif name in OBJECT_PROPERTIES:
+            where.fail(_("el nombre «%(name)s» está reservado: el teléfono lo confundiría con una propiedad "
+                         "propia de JavaScript. Use otro, por ejemplo «%(name)s_1».", name=name))
         elif name in rows:
             where.fail(_("el nombre «%(name)s» ya se usa en la fila %(other)d; cada pregunta y grupo necesita "
                          "un nombre propio en todo el formulario.", name=name, other=rows[name]))
@@ -140,6 +149,32 @@ def _check_columns(raw: dict[str, Any], where) -> None:
             reason = REFUSED_COLUMNS.get(key)
             where.fail(_("%(reason)s.", reason=reason) if reason
                        else _("la columna «%(column)s» no está admitida.", column=key))
+
+
+def _check_texts(raw: dict[str, Any], sheet: str, row: int, refusals: Refusals) -> None:
+    """Every text of a row within MAX_TEXT; expressions have their own limit (fieldwork.forms.expressions)."""
+    for column, text in _texts(raw):
+        if len(text) > MAX_TEXT:
+            refusals.at(sheet, row, column).fail(_("el texto tiene %(length)s caracteres; el máximo es 2.000.",
+                                                   length=f"{len(text):,}".replace(",", ".")))
+
+
+def _texts(raw: dict[str, Any]):
+    for key, value in raw.items():
+        if key in ("bind", "control") and isinstance(value, dict):
+            for inner, text in value.items():
+                if inner not in EXPRESSION_COLUMNS.values():
+                    yield from _by_language(_COLUMN_NAMES.get(inner, inner), text)
+        elif key != "__row":
+            yield from _by_language(key, value)
+
+
+def _by_language(column: str, value: Any):
+    if not isinstance(value, dict):
+        yield column, str(value)
+        return
+    for language, text in value.items():
+        yield (column if language == "default" else f"{column}::{language}"), str(text)
 
 
 def _check_expressions(survey_rows: list[dict[str, Any]], kinds: dict[str, str], refusals: Refusals
@@ -205,6 +240,7 @@ def _check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> None:
         if not raw:
             continue
         where = refusals.at("choices", index + 2)
+        _check_texts(raw, "choices", index + 2, refusals)
         list_name, name = str(raw.get("list_name", "")).strip(), str(raw.get("name", "")).strip()
         if not list_name or not name:
             where.fail(_("cada opción necesita list_name y name."))
