@@ -38,6 +38,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_SYNC": os.environ.get("FIELDWORK_RATELIMIT_SYNC"),
         "RATELIMIT_SYNC_VISITS": os.environ.get("FIELDWORK_RATELIMIT_SYNC_VISITS"),
         "RATELIMIT_PHOTOS": os.environ.get("FIELDWORK_RATELIMIT_PHOTOS"),
+        "RATELIMIT_PHOTO_MEGAPIXELS": os.environ.get("FIELDWORK_RATELIMIT_PHOTO_MEGAPIXELS"),
     }
 
 
@@ -49,6 +50,10 @@ DEFAULTS: dict[str, Any] = {
     # Checked from the header, before decoding: a 150 KB PNG of 40 megapixels took 2-4 s of CPU and
     # 285 MB to decode. Phones send at most 1600 px a side (static/js/photos.js); 24 MP is a 6000x4000 camera.
     "MAX_PHOTO_PIXELS": 24_000_000,
+    # What is decoded at most (a JPEG at reduced size, in draft mode) and stored at most: 6 MP is 24 MB of
+    # pixels; stored photos are scaled to 1600 px a side, as the phone makes them (static/js/photos.js).
+    "MAX_PHOTO_DECODE_PIXELS": 6_000_000,
+    "MAX_PHOTO_SIDE": 1600,
     "SYNC_MAX_BATCH": 500,
     # OWASP's floor for PBKDF2-HMAC-SHA256 is 600,000 iterations; Werkzeug's default scrypt is below its floor.
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:600000",
@@ -75,6 +80,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_SYNC": "30 per minute;300 per hour",
     "RATELIMIT_SYNC_VISITS": "2000 per hour;5000 per day",
     "RATELIMIT_PHOTOS": "60 per minute;1000 per hour",
+    # Megapixels decoded per officer: the phone's photos are 2 MP at most, so this is 60 of them a minute,
+    # while a client sending 8 MP PNGs is held to about 15 (a quarter of a core).
+    "RATELIMIT_PHOTO_MEGAPIXELS": "120 per minute;2000 per hour",
 }
 
 TESTING: dict[str, Any] = {

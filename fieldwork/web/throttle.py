@@ -88,21 +88,22 @@ def _windows() -> FixedWindowRateLimiter:
     return FixedWindowRateLimiter(limiter.storage)
 
 
-Taken = list[tuple[str, int]]  # (storage key, expiry) of each count this request took
+Taken = list[tuple[str, int, int]]  # (storage key, expiry, amount) of each count this request took
 
 
-def _take(limit: str, scope: str, identity: str, taken: Taken) -> None:
+def _take(limit: str, scope: str, identity: str, taken: Taken, *, cost: int = 1,
+          message: Callable[[int], str] = _too_many) -> None:
     for item in parse_many(limit):
-        taken.append((item.key_for(scope, identity), item.get_expiry()))
-        if not _windows().hit(item, scope, identity):
+        taken.append((item.key_for(scope, identity), item.get_expiry(), cost))
+        if not _windows().hit(item, scope, identity, cost=cost):
             give_back(taken)
-            refuse(_windows().get_window_stats(item, scope, identity).reset_time - time.time())
+            refuse(_windows().get_window_stats(item, scope, identity).reset_time - time.time(), message)
 
 
 def give_back(taken: Taken) -> None:
-    """Uncount this request's attempts (it was not a failure): only failures use up the limits."""
-    for key, expiry in taken:
-        limiter.storage.incr(key, expiry, amount=-1)
+    """Uncount what this request took (a login that succeeded, a refused photo that was never decoded)."""
+    for key, expiry, amount in taken:
+        limiter.storage.incr(key, expiry, amount=-amount)
 
 
 def _slow_down_guessing(taken: Taken) -> None:
@@ -115,7 +116,7 @@ def _slow_down_guessing(taken: Taken) -> None:
     config, storage = current_app.config, limiter.storage
     window = int(config["LOGIN_SLOWDOWN_WINDOW"])
     key = "login-account-failures/" + username
-    taken.append((key, window))
+    taken.append((key, window, 1))
     over = storage.incr(key, window) - 1 - int(config["LOGIN_SLOWDOWN_AFTER"])
     if over >= 0:
         gate = "login-account-gate/" + username
@@ -233,6 +234,20 @@ def photo_throttle(view: Callable[..., Any]) -> Callable[..., Any]:
     """Photo uploads per officer (under `roles_required`, as `sync_throttle`)."""
     return limiter.limit(_officer_limit("RATELIMIT_PHOTOS"), scope="photo-uploads", key_func=_officer,
                          error_message=_photos_refused)(view)
+
+
+def spend_photo_work(pixels: int) -> None:
+    """Count the pixels a photo is about to decode against its officer's budget (RATELIMIT_PHOTO_MEGAPIXELS),
+    refusing past it with 429 and Retry-After before anything is decoded: what one officer's photos cost
+    the server is bounded by work, not only by their number."""
+    if limiter.enabled:
+        _take(current_app.config["RATELIMIT_PHOTO_MEGAPIXELS"], "photo-megapixels", _officer(), [],
+              cost=max(1, math.ceil(pixels / 1_000_000)), message=_photo_work_refused)
+
+
+def _photo_work_refused(seconds: int) -> str:
+    return _("El servidor ya procesó muchas fotos suyas en poco tiempo. La foto sigue en el teléfono y se "
+             "enviará sola en %(seconds)d segundos.", seconds=seconds)
 
 
 def register_honest_retry_after(app: Flask) -> None:
