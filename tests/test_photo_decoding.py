@@ -4,8 +4,10 @@ each officer has a budget of decoded megapixels."""
 from __future__ import annotations
 
 import io
+import struct
 import tracemalloc
 import uuid
+import zlib
 
 import pytest
 from PIL import Image
@@ -93,3 +95,16 @@ def test_an_officers_decoded_megapixels_have_a_budget_and_past_it_the_phone_wait
         assert photo_count() == 2
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_png_of_compressed_text_chunks_is_refused_without_inflating_them(world):
+    """70 KB of zTXt chunks inflate to 70 MB of text: Pillow read up to 64 MB of it before refusing."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    small = plain("PNG", (10, 10))
+    text = b"".join(chunk(b"zTXt", b"k%d\0\0" % i + zlib.compress(b"a" * 1_000_000, 9)) for i in range(70))
+    response, python_peak, _ = costly(world["client"], world["visit"].id, small[:33] + text + small[33:], "f.png")
+    assert response.status_code == 400
+    assert "no es una imagen JPEG, PNG o WebP válida" in response.get_json()["errors"]["file"][0]
+    assert python_peak < 8_000_000

@@ -19,7 +19,7 @@ from typing import IO
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
 from fieldwork import audit
@@ -31,6 +31,11 @@ from fieldwork.web.throttle import spend_photo_work
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 EXTENSIONS = {content_type: ext for content_type, ext in FORMATS.values()}
 NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+# PNG text chunks are decompressed as the file is read, up to 64 MB by Pillow's default (a 70 KB file of
+# zTXt chunks cost 69 MB); we drop them all when re-encoding, so a little is plenty. Applies process-wide:
+# photos are the only PNGs this server reads.
+PngImagePlugin.MAX_TEXT_MEMORY = 1024 * 1024
 
 
 @dataclass
