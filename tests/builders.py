@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fieldwork.extensions import db
+from fieldwork.mipymes import projection
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.web.security import hash_password
 
@@ -62,6 +63,7 @@ def make_visit(mipyme: Mipyme, officer: User | None = None, visited_at: datetime
     values.update(fields)
     visit = Visit(**values)
     db.session.add(visit)
+    projection.visit_changed(None, projection.facts(visit))
     db.session.commit()
     return visit
 

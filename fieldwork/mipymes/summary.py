@@ -1,30 +1,25 @@
-"""The per-Mipyme summary rows (`mipyme_summaries`), kept in step with the visits.
+"""The per-Mipyme summary rows (`mipyme_summaries`): what the rows say, in SQL, and how to compute them.
 
-Every write that changes what a Mipyme's visits say (a synced visit, an edit, a review, an owner's
-answer, a resolved dispute) recomputes that Mipyme's row in the same transaction:
-- changes made through the ORM's unit of work (reviews, resolutions, sync's edits, test builders)
-  are caught when the session flushes (`_refresh_flushed`);
-- writes that bypass it (sync's bulk INSERT, the owner's guarded UPDATE) call `refresh` themselves.
+A row is what a window over a Mipyme's visits computes (`window_rows`): its latest and previous visits'
+figures and follow-up, and counts of its visits in some states (`counted_conditions`). Each Mipyme also
+has one `officer_answer_counts` row per officer who visited it (how its owner answered that officer's
+visits: `answer_conditions`), so the dashboard's per-officer confirmation rate sums those rows instead
+of grouping every visit of the programme.
 
-Each Mipyme also has one `officer_answer_counts` row per officer who visited it (how its owner
-answered that officer's visits), refreshed with it, so the dashboard's per-officer confirmation rate
-sums those rows instead of grouping every visit of the programme.
-
-A refresh is five statements per batch of Mipymes: lock the Mipymes, delete their rows, and insert
-them again from one window pass (and one GROUP BY) over their visits, so its cost grows with their
-history. Sync's new visits usually come after everything a Mipyme already has; `add_new_visits` updates
-its rows from those visits and the previous latest one alone (the same window, over a few rows), and
-recomputes only the Mipymes where a new visit ranks below the latest (a back-dated visit). The lock
-serialises two transactions refreshing the same Mipyme, so the one that commits last recomputed with
-everything the first committed (with read committed, a plain upsert could write a stale count). The
-same SQL runs on SQLite and PostgreSQL, and `summary rebuild` runs it for every Mipyme at once.
+fieldwork/mipymes/projection.py keeps the rows in step with the visits, once per transaction. Here:
+`recompute` deletes and inserts again a chunk of Mipymes' rows from their whole history (five
+statements, whose cost grows with that history; `summary rebuild` runs it for every Mipyme at once);
+`add_new_visits` updates the rows after sync's bulk INSERT from the new visits and the previous latest
+one alone (the same window, over a few rows), recomputing only the Mipymes where a new visit ranks
+below the latest (a back-dated visit). `locked_chunks` locks the Mipymes first, which serialises two
+transactions writing the same Mipyme's rows, so the one that commits last read everything the first
+committed (with read committed, a plain upsert could write a stale count). The same SQL runs on
+SQLite and PostgreSQL.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
-from itertools import chain
 from typing import Any
 
 from sqlalchemy import (
@@ -34,18 +29,15 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    event,
     exists,
     func,
     insert,
-    inspect,
     literal_column,
     or_,
     select,
     true,
     update,
 )
-from sqlalchemy.orm import Session
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, MipymeSummaryRow, OfficerAnswerRow, Visit
@@ -65,7 +57,7 @@ def open_dispute_condition() -> Any:
     return and_(Visit.owner_confirmation == literal_column("'disputed'"), Visit.dispute_resolved_at.is_(None))
 
 
-def _counted_conditions() -> dict[str, Any]:
+def counted_conditions() -> dict[str, Any]:
     """The summary's conditional counts: each column and the visits it counts."""
     return {
         "open_disputes": open_dispute_condition(),
@@ -74,7 +66,7 @@ def _counted_conditions() -> dict[str, Any]:
     }
 
 
-def _ranked(rows_of: Any, counted: Any = None) -> Select[Any]:
+def ranked(rows_of: Any, counted: Any = None) -> Select[Any]:
     """One summary row per Mipyme over the visits matching `rows_of`: ranked newest first (ties by id),
     the previous visit's figures by lead(); the counts over those visits, or only over those matching
     `counted` (the new ones, when appending)."""
@@ -95,7 +87,7 @@ def _ranked(rows_of: Any, counted: Any = None) -> Select[Any]:
         *(getattr(Visit, name).label(f"latest_{name}") for name in FIGURES),
         # The next row newest-first is the previous visit: one sort serves both.
         *(func.lead(getattr(Visit, name)).over(**newest_first).label(f"previous_{name}") for name in FIGURES),
-        *(count_where(condition).label(name) for name, condition in _counted_conditions().items()),
+        *(count_where(condition).label(name) for name, condition in counted_conditions().items()),
         func.row_number().over(**newest_first).label("rn"),
     ).where(rows_of)
     sub = ranked.subquery("ranked")
@@ -104,7 +96,7 @@ def _ranked(rows_of: Any, counted: Any = None) -> Select[Any]:
 
 def window_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
     """One summary row per Mipyme with visits (of `mipyme_ids`, or all), computed from all its visits."""
-    return _ranked(true() if mipyme_ids is None else Visit.mipyme_id.in_(list(mipyme_ids)))
+    return ranked(true() if mipyme_ids is None else Visit.mipyme_id.in_(list(mipyme_ids)))
 
 
 def _count(condition: Any) -> Any:
@@ -116,17 +108,24 @@ def answer_rows(mipyme_ids: Iterable[int] | None = None) -> Select[Any]:
     return _answer_counts(true() if mipyme_ids is None else Visit.mipyme_id.in_(list(mipyme_ids)))
 
 
+def answer_conditions() -> dict[str, Any]:
+    """The answer rows' conditional counts: each column and the visits it counts."""
+    return {
+        "independent_confirmations": independent_confirmation(),
+        "same_device_confirmations": same_device_confirmation(),
+        "disputed": Visit.owner_confirmation == "disputed",
+        "pending": Visit.owner_confirmation == "pending",
+    }
+
+
 def _answer_counts(rows_of: Any) -> Select[Any]:
     return select(
         Visit.mipyme_id, Visit.officer_id, func.count().label("visits"),
-        _count(independent_confirmation()).label("independent_confirmations"),
-        _count(same_device_confirmation()).label("same_device_confirmations"),
-        _count(Visit.owner_confirmation == "disputed").label("disputed"),
-        _count(Visit.owner_confirmation == "pending").label("pending"),
+        *(_count(condition).label(name) for name, condition in answer_conditions().items()),
     ).where(rows_of).group_by(Visit.mipyme_id, Visit.officer_id)
 
 
-def _recompute(connection: Connection, mipyme_ids: list[int] | None) -> None:
+def recompute(connection: Connection, mipyme_ids: list[int] | None) -> None:
     """Delete and insert again, from the visits, the summary and answer rows of `mipyme_ids` (None: all)."""
     for table, columns, rows in ((MipymeSummaryRow.__table__, COLUMNS, window_rows),
                                  (OfficerAnswerRow.__table__, ANSWER_COLUMNS, answer_rows)):
@@ -135,7 +134,7 @@ def _recompute(connection: Connection, mipyme_ids: list[int] | None) -> None:
         connection.execute(insert(table).from_select(columns, rows(mipyme_ids)))
 
 
-def _locked_chunks(connection: Connection, mipyme_ids: Iterable[int]) -> Iterator[list[int]]:
+def locked_chunks(connection: Connection, mipyme_ids: Iterable[int]) -> Iterator[list[int]]:
     """The Mipymes in chunks, each locked before it is handed out: FOR UPDATE on PostgreSQL (SQLite
     serialises writers anyway); by id, so two batches over the same Mipymes lock them in the same order
     and never deadlock."""
@@ -144,11 +143,6 @@ def _locked_chunks(connection: Connection, mipyme_ids: Iterable[int]) -> Iterato
         chunk = ids[start:start + CHUNK]
         connection.execute(select(Mipyme.id).where(Mipyme.id.in_(chunk)).order_by(Mipyme.id).with_for_update())
         yield chunk
-
-
-def _write(connection: Connection, mipyme_ids: Iterable[int]) -> None:
-    for chunk in _locked_chunks(connection, mipyme_ids):
-        _recompute(connection, chunk)
 
 
 @cache
@@ -172,8 +166,8 @@ def _append_statements() -> tuple[Any, ...]:
 
     # One list of ids (the new visits and the old latest ones): PostgreSQL reads visits by key for a list,
     # but scans them all for "in this list or in that subquery".
-    row = _ranked(Visit.id.in_(bindparam("visit_ids", expanding=True)), counted=is_new).subquery()
-    added = ("visit_count", *_counted_conditions())
+    row = ranked(Visit.id.in_(bindparam("visit_ids", expanding=True)), counted=is_new).subquery()
+    added = ("visit_count", *counted_conditions())
     update_rows = update(table).where(table.c.mipyme_id == row.c.mipyme_id).values(
         {name: table.c[name] + row.c[name] if name in added else row.c[name] for name in COLUMNS[1:]})
 
@@ -186,16 +180,18 @@ def _append_statements() -> tuple[Any, ...]:
     return appendable, (update_rows, update_answers, insert_answers)
 
 
-def add_new_visits(visits: Iterable[Any]) -> None:
+def append_new_visits(visits: Iterable[Any]) -> set[int]:
     """Bring the rows up to date after an INSERT of new visits (objects with `id` and `mipyme_id`), in the
-    current transaction: appended where they come after the Mipyme's latest visit, recomputed elsewhere."""
+    current transaction: appended where they come after the Mipyme's latest visit, recomputed elsewhere.
+    Returns the Mipymes recomputed from their whole history."""
     by_mipyme: dict[int, list[str]] = {}
     for visit in visits:
         by_mipyme.setdefault(visit.mipyme_id, []).append(visit.id)
+    recomputed: set[int] = set()
     if not by_mipyme:
-        return
-    # Pending ORM changes first (sync's edits; its INSERT has flushed them already): a Mipyme their refresh
-    # recomputes then counts the new visits, and its latest is no longer below them, so it is not appended.
+        return recomputed
+    # Pending ORM changes first (sync's edits; its INSERT has flushed them already), so that the previous
+    # latest visit's figures are read as edited.
     db.session.flush()
     connection = db.session.connection()
     appendable_rows, append = _append_statements()
@@ -203,7 +199,7 @@ def add_new_visits(visits: Iterable[Any]) -> None:
     def new_ids(mipyme_ids: Iterable[int]) -> list[str]:
         return [visit_id for mipyme_id in mipyme_ids for visit_id in by_mipyme[mipyme_id]]
 
-    for chunk in _locked_chunks(connection, by_mipyme):
+    for chunk in locked_chunks(connection, by_mipyme):
         latest = dict(connection.execute(appendable_rows, {"mipyme_ids": chunk, "new_ids": new_ids(chunk)}).all())
         appendable = sorted(latest)
         if appendable:
@@ -211,56 +207,38 @@ def add_new_visits(visits: Iterable[Any]) -> None:
             for statement in append:
                 connection.execute(statement, {"new_ids": appended, "visit_ids": [*appended, *latest.values()]})
         if rest := sorted(set(chunk) - set(appendable)):
-            _recompute(connection, rest)
+            recompute(connection, rest)
+            recomputed.update(rest)
+    return recomputed
 
-
-@dataclass(frozen=True)
-class VisitFacts:
-    """What the summary rows read of one visit: taken before and after a change (`visit_changed`)."""
-
-    id: str
-    mipyme_id: int
-    officer_id: int
-
-
-def facts(visit: Any) -> VisitFacts:
-    """The summary's view of `visit` now (take it before changing the visit, and again after)."""
-    return VisitFacts(visit.id, visit.mipyme_id, visit.officer_id)
-
-
-def visit_changed(before: VisitFacts | None, after: VisitFacts | None) -> None:
-    """Tell the projection that a visit changed in this transaction (None: it did not exist before, or
-    no longer exists). Its Mipymes' rows are brought up to date once, when the transaction commits."""
-    touch(f.mipyme_id for f in (before, after) if f is not None)
-
-
-def touch(mipyme_ids: Iterable[int]) -> None:
-    """Mark these Mipymes' rows to be brought up to date once, just before the transaction commits."""
-    refresh(mipyme_ids)
-
-
-def refresh(mipyme_ids: Iterable[int]) -> None:
-    """Recompute the summary rows of these Mipymes from their visits, in the current transaction."""
-    ids = set(mipyme_ids)
-    if ids:
-        db.session.flush()  # pending ORM changes first, so the window sees them
-        _write(db.session.connection(), ids)
 
 
 def rebuild() -> int:
     """Recompute every row from the visits (the CLI's `summary rebuild`); the caller commits.
     Returns the number of summary rows (visited Mipymes)."""
-    _recompute(db.session.connection(), None)
+    recompute(db.session.connection(), None)
     return db.session.scalar(select(func.count()).select_from(MipymeSummaryRow)) or 0
 
 
-@event.listens_for(Session, "after_flush")
-def _refresh_flushed(session: Session, _context: Any) -> None:
-    """The Mipymes whose visits this flush inserted, changed or deleted (before and after a move)."""
-    touched: set[int] = set()
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, Visit) and (obj in session.new or obj in session.deleted or session.is_modified(obj)):
-            touched.add(obj.mipyme_id)
-            touched.update(inspect(obj).attrs.mipyme_id.history.deleted or ())
-    if touched:
-        _write(session.connection(), touched)
+def facts(visit: Any) -> Any:
+    """Transitional: see fieldwork.mipymes.projection.facts (callers move there)."""
+    from fieldwork.mipymes import projection
+    return projection.facts(visit)
+
+
+def visit_changed(before: Any, after: Any) -> None:
+    """Transitional: see fieldwork.mipymes.projection.visit_changed (callers move there)."""
+    from fieldwork.mipymes import projection
+    projection.visit_changed(before, after)
+
+
+def add_new_visits(visits: Iterable[Any]) -> None:
+    """Transitional: see fieldwork.mipymes.projection.add_new_visits (callers move there)."""
+    from fieldwork.mipymes import projection
+    projection.add_new_visits(visits)
+
+
+def refresh(mipyme_ids: Iterable[int]) -> None:
+    """Transitional: see fieldwork.mipymes.projection.touch (callers move there)."""
+    from fieldwork.mipymes import projection
+    projection.touch(mipyme_ids)
