@@ -162,8 +162,8 @@ def parse(text: str) -> list:
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(_("La expresión está vacía."))
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(_("La expresión tiene %(length)d caracteres; el máximo es 4.000. Divídala en "
-                                "varias preguntas calculate.", length=len(text)))
+        raise ExpressionError(_("La expresión tiene %(length)s caracteres; el máximo es 4.000. Divídala en "
+                                "varias preguntas calculate.", length=f"{len(text):,}".replace(",", ".")))
     if _nesting(text) > MAX_NESTING:
         raise ExpressionError(_("La expresión anida paréntesis o funciones a más de 50 niveles; divídala en "
                                 "varias preguntas calculate."))

@@ -96,6 +96,8 @@ def _xlsx_sheets(content: bytes) -> dict[str, SheetSize]:
     try:
         for part in parts:
             scan.part(archive, part)
+    except FormRefused:
+        raise
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
         raise _unreadable() from None  # a CRC that does not match, an encrypted or unknown compression…
     return _by_sheet_name(archive, scan.sizes)
@@ -139,6 +141,8 @@ class _PartParser:
     def feed(self, chunk: bytes, final: bool = False) -> None:
         try:
             self.parser.Parse(chunk, final)
+        except FormRefused:
+            raise  # a handler's own refusal (a ValueError too)
         except (expat.ExpatError, ValueError, LookupError):
             raise _unreadable() from None
 

@@ -1,6 +1,8 @@
 """Builds small XLSForm workbooks in memory, so each fixture reads as the spreadsheet it stands for."""
 from __future__ import annotations
 
+import zipfile
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 
@@ -72,3 +74,20 @@ def choice(list_name: str, name: str, label: str, **columns: Any) -> Row:
     row: Row = {"list_name": list_name, "name": name, "label": label}
     row.update({key.replace("__", "::"): value for key, value in columns.items()})
     return row
+
+
+def rewritten(content: bytes, part: str, change: Callable[[str], str] | None = None, data: bytes | None = None
+              ) -> bytes:
+    """The .xlsx with one zip part changed (its XML through `change`) or added (`data`): the hostile
+    workbooks no spreadsheet program would write, made from a valid one."""
+    source = zipfile.ZipFile(BytesIO(content))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            if info.filename == part and change is not None:
+                body = change(body.decode("utf-8")).encode("utf-8")
+            target.writestr(info.filename, body)
+        if data is not None:
+            target.writestr(part, data)
+    return out.getvalue()
