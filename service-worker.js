@@ -17,6 +17,8 @@ const isPersonal = (name) => name.startsWith(PAGES_PREFIX) || name.startsWith(DA
 const NETWORK_TIMEOUT_MS = 6000;
 const SYNC_TAG = 'fieldwork-outbox';
 const HASHED = /\.[0-9a-f]{12}\.\w+$/; // fieldwork/web/static_files.py names files by content
+// The app's one way of signalling (static/js/signal.js): {type, ...} on the "fieldwork" channel.
+const channel = new BroadcastChannel('fieldwork');
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -126,14 +128,33 @@ self.addEventListener('fetch', (event) => {
   else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') event.respondWith(fromShell(request));
   else if (url.pathname === '/api/v1/mipymes') event.respondWith(networkFirstData(request));
   // The sync's first call: a 401 there means the session that made the cached pages has ended.
-  else if (url.pathname === '/api/v1/session') event.respondWith(fetch(request).then(async (r) => { await noteUser(r); return r; }));
+  else if (url.pathname === '/api/v1/session') event.respondWith(reach(request).then(async (r) => { await noteUser(r); return r; }));
   // Everything else (the API, the worker itself) goes to the network untouched.
 });
+
+// --- Is the server reachable? ----------------------------------------------------------------------
+let unreachable = false;
+
+/** fetch(), noting whether the server answered: the first answer after a failure tells the pages, which
+ * send their outbox at once instead of waiting out a back-off built up while there was no network. */
+async function reach(request) {
+  try {
+    const response = await fetch(request);
+    if (unreachable) {
+      unreachable = false;
+      channel.postMessage({ type: 'network-back' });
+    }
+    return response;
+  } catch (error) {
+    unreachable = true;
+    throw error;
+  }
+}
 
 /** Network first (with a timeout for "lie-fi"), then the cached page, then the offline page. */
 async function navigate(event, url) {
   const key = url.origin + url.pathname; // One copy per page: the query only carries client state.
-  const network = fetch(event.request).then(async (response) => {
+  const network = reach(event.request).then(async (response) => {
     const user = await noteUser(response);
     // Only the officer's offline pages are kept: an owner's page or a confirmation link (/c/<token>) has
     // no business sitting in a shared phone's cache.
@@ -161,7 +182,7 @@ async function navigate(event, url) {
 async function fromShell(request) {
   const cached = await caches.match(request, { ignoreSearch: true });
   if (cached) return cached;
-  const response = await fetch(request);
+  const response = await reach(request);
   if (response.ok) (await caches.open(SHELL_CACHE)).put(request, response.clone());
   return response;
 }
@@ -169,7 +190,7 @@ async function fromShell(request) {
 /** The officer's Mipyme list: fresh when online, the last copy when not. */
 async function networkFirstData(request) {
   try {
-    const response = await fetch(request);
+    const response = await reach(request);
     const user = await noteUser(response);
     if (response.ok && user) await (await caches.open(DATA_PREFIX + user)).put(request, response.clone());
     return response;
@@ -197,11 +218,13 @@ self.addEventListener('sync', (event) => {
 async function askPagesToSync() {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   if (!windows.length) return;
+  const id = crypto.randomUUID();
   const answer = await new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    const timer = setTimeout(() => resolve({ ok: false }), 60_000);
-    port1.onmessage = (message) => { clearTimeout(timer); resolve(message.data); };
-    windows[0].postMessage({ type: 'sync-request' }, [port2]);
+    const heard = (message) => { if (message.data?.type === 'sync-done' && message.data.id === id) finish(message.data); };
+    const finish = (result) => { clearTimeout(timer); channel.removeEventListener('message', heard); resolve(result); };
+    const timer = setTimeout(() => finish({ ok: false }), 60_000);
+    channel.addEventListener('message', heard);
+    channel.postMessage({ type: 'sync-request', id });
   });
   // A failed attempt rejects, so the browser retries the sync later with its own back-off.
   if (!answer.ok) throw new Error('sync failed');

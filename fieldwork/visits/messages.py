@@ -34,6 +34,9 @@ def js_messages() -> dict[str, str]:
         "draft_restored": _("Se recuperó el borrador que dejó sin terminar."),
         "draft_restored_for": _("Se recuperó el borrador de %(name)s que dejó sin terminar."),
         "draft_moved": _("El borrador ahora es de %(name)s."),
+        "draft_kept": _("Empezó una visita nueva de %(to)s. El borrador de %(name)s sigue guardado en el "
+                        "teléfono."),
+        "draft_move": _("Este borrador era para otro negocio: moverlo a %(name)s"),
         "draft_open_elsewhere": _("Este borrador está abierto en otra pestaña o ventana de Fieldwork. Siga allí; "
                                   "cuando la cierre, podrá continuar aquí."),
         "draft_free_now": _("La otra pestaña dejó este borrador: puede seguir aquí."),

@@ -28,6 +28,14 @@ def officer_messages() -> dict[str, str]:
         "returned_count_one": _("1 por corregir"),
         "drafts_count": _("%(count)s borradores sin terminar"),
         "drafts_count_one": _("1 borrador sin terminar"),
+        "reconnecting": _("Reconectando…"),
+        "sync_visit_stuck": _("El servidor no pudo recibir esta visita (error %(status)s). Sigue guardada en el "
+                              "teléfono y se reintentará sola; si sigue así, avise a su supervisor."),
+        "sync_stuck": _("El servidor no pudo recibir %(count)s visitas; las demás se enviaron. Siguen guardadas "
+                        "en el teléfono: las ve en «Mis visitas»."),
+        "sync_stuck_one": _("El servidor no pudo recibir 1 visita; las demás se enviaron. Sigue guardada en el "
+                            "teléfono: la ve en «Mis visitas»."),
+        "local_stuck": _("El servidor no pudo recibirla"),
         "sync_offline": _("Sin conexión: ahora no se puede enviar. Las visitas siguen guardadas en el teléfono "
                           "y se enviarán solas cuando vuelva la señal."),
         "other_accounts": _("%(count)s visitas de otra cuenta esperan en este teléfono. Se enviarán cuando "

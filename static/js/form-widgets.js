@@ -116,6 +116,16 @@ export function showDraftAddress(draft, persisted) {
   window.history.replaceState(window.history.state, '', url);
 }
 
+/** A draft's Mipyme stays chosen, by its stored name, even when it is no longer in the officer's list
+ * (reassigned after the visit): the server judges the visit at its own moment. */
+export function keepMipyme(form, mipymes, mipymeIds, next) {
+  const id = String(next.fields.mipyme_id || '');
+  if (!id || mipymeIds.has(id) || !next.mipyme_name) return;
+  mipymes.push({ id: Number(id), name: next.mipyme_name, neighborhood: '', sector: '' });
+  mipymeIds.set(id, null); // its enrolment day is not on this page: the server checks it
+  form.elements.mipyme_id.add(new Option(next.mipyme_name, id));
+}
+
 /** A tab that does not own the draft shows it read-only; the picker stays, to go to another Mipyme. */
 export function setReadOnly(form, readOnly) {
   for (const element of form.elements) {

@@ -64,8 +64,10 @@ async function render() {
     })),
     ...outbox.map((record) => card({
       id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, visitedAt: record.visit.visited_at,
-      badge: t('local_pending'), badgeClass: 'warn local-pending',
-      details: record.attempts ? [t('attempts', { count: record.attempts, error: record.last_error || '' })] : [],
+      // One the server failed on, sent alone (sync-send.js): kept, and said plainly.
+      badge: t(record.stuck ? 'local_stuck' : 'local_pending'), badgeClass: record.stuck ? 'danger local-stuck' : 'warn local-pending',
+      details: record.stuck ? [record.last_error]
+        : record.attempts ? [t('attempts', { count: record.attempts, error: record.last_error || '' })] : [],
       link: `${formUrl}?draft=${encodeURIComponent(record.id)}`, linkText: t('edit_pending'), editQueued: true,
     })),
     ...drafts.map((d) => {

@@ -183,13 +183,25 @@ export async function countOthers(officerId) {
   return all.filter((r) => String(r.officer_id) !== String(officerId)).length;
 }
 
-/** Note a failed attempt on the records of a batch (nothing is dropped). */
-export async function noteAttempt(ids, message) {
+/** Note a failed attempt on the records of a batch (nothing is dropped); `server`: the server failed on
+ * it (5xx), counted apart, since it may be one visit's fault (sync-send.js sends those alone). */
+export async function noteAttempt(ids, message, { server = false } = {}) {
   await transact(await db(), 'outbox', 'readwrite', async (s) => {
     for (const id of ids) {
       const record = await request(s.outbox.get(id));
-      if (record) s.outbox.put({ ...record, attempts: (record.attempts || 0) + 1, last_error: message });
+      if (!record) continue;
+      const faults = (record.server_failures || 0) + (server ? 1 : 0);
+      s.outbox.put({ ...record, attempts: (record.attempts || 0) + 1, last_error: message, server_failures: faults });
     }
+  });
+}
+
+/** Sent alone, the server still failed on this visit: it stays, marked for the officer (unless newer
+ * content was queued meanwhile, which gets its own chance). */
+export async function markStuck(sent, message) {
+  await transact(await db(), 'outbox', 'readwrite', async (s) => {
+    const record = await request(s.outbox.get(sent.id));
+    if (unchanged(record, sent)) s.outbox.put({ ...record, stuck: true, last_error: message });
   });
 }
 

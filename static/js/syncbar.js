@@ -23,8 +23,6 @@ export function initSyncBar(officerId) {
       syncState(officerId), store.listDrafts(officerId), store.countOthers(officerId)]);
     const online = navigator.onLine;
     if (online) offlineNote = '';
-    net.textContent = online ? t('online') : t('offline');
-    net.className = `badge ${online ? 'ok' : 'warn'}`;
     // A returned visit whose correction this phone has queued (newer revision) is no longer "por corregir":
     // it is pending, or sent, even while this page still shows the older list.
     const corrected = await Promise.all(returned.map(([id, revision]) => store.correctedRevision(id).then((r) => r > revision)));
@@ -41,6 +39,10 @@ export function initSyncBar(officerId) {
     countsNode.textContent = parts.join(' · ');
     last.textContent = t('last_sync', { when: when(state.last_success) });
     const waiting = counts.pending + counts.photos > 0;
+    // Signal without an answer from the server is not "En línea": the badge and the error say one thing.
+    const unreachable = online && waiting && state.unreachable;
+    net.textContent = t(!online ? 'offline' : unreachable ? 'reconnecting' : 'online');
+    net.className = `badge ${online && !unreachable ? 'ok' : 'warn'}`;
     // Offline, the badge says it all (unless the officer asked to send); the last error matters once the
     // network is back.
     const shown = offlineNote || (waiting && online && state.last_error ? state.last_error : '');

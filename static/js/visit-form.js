@@ -1,15 +1,16 @@
 // The visit form, offline first: what the officer types is autosaved as a draft in IndexedDB, one draft
-// per Mipyme, owned by one tab at a time; "Guardar visita" moves it to the outbox (keyed by the visit's
+// per Mipyme (a draft never changes business unless the officer says so), owned by one tab at a time; "Guardar visita" moves it to the outbox (keyed by the visit's
 // UUID), from where sync.js sends it when it can.
 import * as store from './store.js';
 import { t, when } from './i18n.js';
 import { claim, slotOf, stopWaiting, whenFree } from './draft-lock.js';
 import { initPhotos } from './form-photos.js';
-import { draftToOpen, messageFor, showOtherDrafts } from './draft-choice.js';
+import { draftToOpen, messageFor, offerMove, showOtherDrafts, showTitle, withdrawMove } from './draft-choice.js';
 import { changed, requestBackgroundSync, syncNow } from './sync.js';
 import { emptyFields, fieldsToPayload, validate } from './visit-data.js';
 import {
-  clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, setReadOnly, showDraftAddress, showErrors,
+  clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, keepMipyme, setReadOnly, showDraftAddress,
+  showErrors,
 } from './form-widgets.js';
 import { attachQuestions } from './forms/visit-questions.js';
 
@@ -75,7 +76,7 @@ function saveDraft() {
   draft.mipyme_name = chosenName();
   const snapshot = { ...draft };
   saving = saving.then(() => store.saveDraft(snapshot)).then(() => {
-    if (draft.id === snapshot.id) persisted = true;
+    if (draft.id === snapshot.id && !persisted) { persisted = true; showDraftAddress(draft, true); } // a reload reopens it
     discardButton.hidden = false;
     draftStatus.textContent = t('draft_saved', { time: when(Date.now()) });
     form.dataset.draftSaved = String(Date.now());
@@ -95,13 +96,17 @@ function onEdit(event) {
   }
   if (name === 'mipyme_id') {
     if (event.type === 'change') chooseMipyme(event.target.value);
-  } else saveDraft();
+  } else {
+    withdrawMove(); // this visit has content of its own now: the draft left behind stays where it is
+    saveDraft();
+  }
 }
 
 /**
  * The officer (or the picker, when one name matches) chose a Mipyme. That Mipyme's own draft opens if
- * it has one, and this one stays as it was; otherwise this draft goes with the choice. Choosing alone
- * never creates a draft.
+ * it has one; a draft with content stays with the Mipyme it was started for, and the chosen one gets a
+ * new visit (with the offer to move the draft there, if it was for the wrong business); a draft with no
+ * content or no Mipyme yet takes the choice. Choosing alone never creates a draft.
  */
 async function chooseMipyme(id) {
   await saving;
@@ -109,37 +114,31 @@ async function chooseMipyme(id) {
   if (id === before) return;
   if (draft.kind !== 'new') { saveDraft(); return; } // a returned or rejected visit: its Mipyme is one of its fields
   const theirs = id ? await store.newDraftFor(officerId, id) : null;
-  if (!owned || (theirs && theirs.id !== draft.id)) { await show(theirs || newDraft(id), theirs ? messageFor(theirs, nameOf) : ''); return; }
+  const left = persisted && before ? draft : null;
+  if (!owned || left || (theirs && theirs.id !== draft.id)) {
+    const message = theirs ? messageFor(theirs, nameOf) : left && t('draft_kept', { to: nameOf(id), name: nameOf(before) });
+    await show(theirs || newDraft(id), message || '');
+    if (left && !theirs && id && owned) offerMove(nameOf(id), () => moveDraft(left.id, before, id));
+    return;
+  }
   if (!(await claim(slotOf(officerId, { kind: 'new', fields: { mipyme_id: id } })))) {
     form.elements.mipyme_id.value = before; // that Mipyme is being filled in another tab
     say(t('draft_open_elsewhere'), 'warn');
     return;
   }
   draft.fields.mipyme_id = id;
-  if (persisted) {
-    await saveDraft();
-    if (before) say(t('draft_moved', { name: nameOf(id) }), 'info');
-  }
+  if (persisted) await saveDraft();
   showDraftAddress(draft, persisted);
 }
 
-/** The form's title says what it does: a new visit, a correction, or an edit before sending. */
-const titleNode = document.querySelector('[data-form-title]');
-const newTitle = titleNode?.textContent;
-function showTitle(kind) {
-  const text = { returned: t('form_title_correct'), pending: t('form_title_pending') }[kind] || newTitle;
-  if (titleNode) titleNode.textContent = text;
-  document.title = document.title.replace(/^[^·]*/, `${text} `);
-}
-
-/** A draft's Mipyme stays chosen, by its stored name, even when it is no longer in the officer's list
- * (reassigned after the visit): the server judges the visit at its own moment. */
-function keepMipyme(next) {
-  const id = String(next.fields.mipyme_id || '');
-  if (!id || mipymeIds.has(id) || !next.mipyme_name) return;
-  mipymes.push({ id: Number(id), name: next.mipyme_name, neighborhood: '', sector: '' });
-  mipymeIds.set(id, null); // its enrolment day is not on this page: the server checks it
-  form.elements.mipyme_id.add(new Option(next.mipyme_name, id));
+/** "Este borrador era para otro negocio": the draft left with `from` becomes the visit of `to` (the one on
+ * screen, still untouched), photos included; nothing moves if either changed meanwhile. */
+async function moveDraft(id, from, to) {
+  await saving;
+  const kept = await store.getDraft(id);
+  if (persisted || draft.fields.mipyme_id !== to || String(kept?.fields.mipyme_id) !== from) return;
+  await show({ ...kept, fields: { ...kept.fields, mipyme_id: to } }, t('draft_moved', { name: nameOf(to) }));
+  await saveDraft();
 }
 
 const chosenName = () => {
@@ -156,8 +155,9 @@ const reopenWhenFree = (shown) => whenFree(slotOf(officerId, shown), async () =>
 
 async function show(next, message = '') {
   stopWaiting();
+  withdrawMove();
   draft = next;
-  keepMipyme(next);
+  keepMipyme(form, mipymes, mipymeIds, next);
   showTitle(next.kind);
   persisted = Boolean(next.updated_at);
   owned = await claim(slotOf(officerId, next));
