@@ -1,8 +1,10 @@
 """Checks a visit's answers against the form version it was filled in: what the phone checked, again.
 
-The walk is the contract's Validation paragraph (COMMON.md), step for step, so that the browser's
-module and this one reach the same verdict: types first, then in form order relevance (a question
-inside a non-relevant group is not relevant), calculates, required, constraints.
+The walk is API.md's forms paragraph, step for step with static/js/forms/validate.js, so that the phone and
+the server reach the same verdict: the size of the whole (answer_limits), types first, then in form order
+relevance (a question inside a non-relevant group is not relevant), calculates, required, constraints.
+The expressions share one budget; one that fails stops the walk with its reason under `answers.<name>`
+of the question (or group, or calculate) it belongs to: a rejection of this visit, never an exception.
 """
 from __future__ import annotations
 
@@ -11,17 +13,20 @@ import re
 from datetime import date
 from typing import Any
 
+from fieldwork.forms.answer_limits import MAX_ANSWERS_BYTES, MAX_NUMBER, MAX_TEXT_CHARS, json_size, limit_message
 from fieldwork.forms.messages import answer_message
 from fieldwork.forms.subset import ANSWERED_TYPES
-from fieldwork.forms.xpath import Value, evaluate, to_boolean, to_string
+from fieldwork.forms.xpath import Budget, EvaluationError, Value, evaluate, to_boolean, to_string
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-#: API.md's limits on answers: a number beyond ±10^15 is a wrong type (babel cannot format it, and no
-#: programme counts past a thousand billion); texts and the whole visit are bounded so one visit stays cheap
-#: to store, show and export.
-MAX_NUMBER = 10**15
-MAX_TEXT_CHARS = 10_000
-MAX_ANSWERS_BYTES = 256 * 1024
+
+
+class _Stopped(Exception):
+    """An expression of item `name` failed (`reason`: an answer_limits code); the walk ends there."""
+
+    def __init__(self, name: str, reason: str):
+        super().__init__(reason)
+        self.name, self.reason = name, reason
 
 
 def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
@@ -31,6 +36,8 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
         answers = {}
     if not isinstance(answers, dict):
         return {}, {"answers": [answer_message("not_object")]}
+    if json_size(answers) > MAX_ANSWERS_BYTES:
+        return {}, {"answers": [limit_message("too_large")]}  # before any work on them
     by_name = {q["name"]: q for q in definition["questions"] if q["type"] not in ("begin_group", "end_group")}
     errors: dict[str, list[str]] = {}
     for name in answers:
@@ -44,50 +51,70 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
             typed[name] = (value, problem)
     values: dict[str, Value] = {name: _xpath_value(by_name[name], value)
                                 for name, (value, problem) in typed.items() if problem is None}
-    clean = _walk(definition["questions"], typed, values, visit_day.isoformat(), errors)
+    try:
+        clean = _Walk(typed, values, visit_day.isoformat()).run(definition["questions"], errors)
+    except _Stopped as stopped:
+        errors[f"answers.{stopped.name}"] = [limit_message(stopped.reason)]
+        return {}, errors
+    if json_size(clean) > MAX_ANSWERS_BYTES:  # calculates add to what was sent
+        errors["answers"] = [limit_message("too_large")]
     return clean, errors
 
 
-def _walk(items: list[dict[str, Any]], typed: dict[str, tuple[Any, str | None]], values: dict[str, Value],
-          today: str, errors: dict[str, list[str]]) -> dict[str, Any]:
-    clean: dict[str, Any] = {}
-    groups: list[bool] = []  # is each enclosing group relevant
-    for item in items:
-        kind, name, ast = item["type"], item["name"], item.get("ast", {})
-        if kind == "end_group":
-            groups.pop()
-            continue
-        relevant = all(groups) and ("relevant" not in ast or to_boolean(evaluate(ast["relevant"], values, "", today)))
-        if kind == "begin_group":
-            groups.append(relevant)
-        elif not relevant:
-            values[name] = ""  # later expressions see it unanswered; its answer, even a malformed one, is dropped
-        elif kind == "calculate":
-            values[name] = to_string(evaluate(ast["calculation"], values, "", today))
-            if values[name] != "":
-                clean[name] = values[name]
-        elif kind in ANSWERED_TYPES:
-            message = _answer_error(item, typed.get(name), values, today)
-            if message:
-                errors[f"answers.{name}"] = [message]
-            elif name in typed:
-                clean[name] = typed[name][0]
-    return clean
+class _Walk:
+    """The form-order walk; every expression draws on one Budget for the whole visit."""
 
+    def __init__(self, typed: dict[str, tuple[Any, str | None]], values: dict[str, Value], today: str):
+        self.typed, self.values, self.today, self.budget = typed, values, today, Budget()
 
-def _answer_error(question: dict[str, Any], typed: tuple[Any, str | None] | None, values: dict[str, Value],
-                  today: str) -> str | None:
-    """required, then the type, then the constraint: the first that fails."""
-    if typed is None:
-        if question.get("required"):
-            return question.get("required_message") or answer_message("required")
+    def evaluate(self, name: str, ast: list, self_value: Value = "") -> Value:
+        try:
+            return evaluate(ast, self.values, self_value, self.today, self.budget)
+        except EvaluationError as failed:
+            raise _Stopped(name, failed.reason) from None
+
+    def run(self, items: list[dict[str, Any]], errors: dict[str, list[str]]) -> dict[str, Any]:
+        clean: dict[str, Any] = {}
+        values = self.values
+        groups: list[bool] = []  # is each enclosing group relevant
+        for item in items:
+            kind, name, ast = item["type"], item["name"], item.get("ast", {})
+            if kind == "end_group":
+                groups.pop()
+                continue
+            relevant = all(groups) and ("relevant" not in ast or to_boolean(self.evaluate(name, ast["relevant"])))
+            if kind == "begin_group":
+                groups.append(relevant)
+            elif not relevant:
+                values[name] = ""  # later expressions see it unanswered; its answer, even a malformed one, is dropped
+            elif kind == "calculate":
+                values[name] = to_string(self.evaluate(name, ast["calculation"]))
+                if len(values[name]) > MAX_TEXT_CHARS:
+                    raise _Stopped(name, "calculation_too_long")
+                if values[name] != "":
+                    clean[name] = values[name]
+            elif kind in ANSWERED_TYPES:
+                message = self.answer_error(item)
+                if message:
+                    errors[f"answers.{name}"] = [message]
+                elif name in self.typed:
+                    clean[name] = self.typed[name][0]
+        return clean
+
+    def answer_error(self, question: dict[str, Any]) -> str | None:
+        """required, then the type, then the constraint: the first that fails."""
+        typed = self.typed.get(question["name"])
+        if typed is None:
+            if question.get("required"):
+                return question.get("required_message") or answer_message("required")
+            return None
+        if typed[1] is not None:
+            return typed[1]
+        constraint = question.get("ast", {}).get("constraint")
+        if constraint is not None and not to_boolean(
+                self.evaluate(question["name"], constraint, self.values[question["name"]])):
+            return question.get("constraint_message") or answer_message("constraint")
         return None
-    if typed[1] is not None:
-        return typed[1]
-    constraint = question.get("ast", {}).get("constraint")
-    if constraint is not None and not to_boolean(evaluate(constraint, values, values[question["name"]], today)):
-        return question.get("constraint_message") or answer_message("constraint")
-    return None
 
 
 def _is_empty(raw: Any) -> bool:
@@ -100,11 +127,12 @@ def _typed(question: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
 
 
 def _is_number(raw: Any) -> bool:
-    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
+    """A finite number within ±10^15 (beyond is refused like any wrong type, API.md)."""
+    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw) and abs(raw) <= MAX_NUMBER
 
 
 def _integer(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    if _is_number(raw) and float(raw).is_integer() and abs(raw) < 2**53:
+    if _is_number(raw) and float(raw).is_integer():
         return int(raw), None
     return None, answer_message("integer")
 
@@ -137,6 +165,8 @@ def _select_multiple(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
 def _text(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
     if not isinstance(raw, str):
         return None, answer_message("text")
+    if len(raw) > MAX_TEXT_CHARS:  # code points, as the phone counts them
+        return None, limit_message("too_long")
     return raw, None  # as typed: spaces are an answer, as on the phone
 
 

@@ -6,6 +6,7 @@ the versions their visits need in one query (`answers_by_visit`), so a page of v
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,22 +16,26 @@ from flask_babel import get_locale
 from sqlalchemy import select
 
 from fieldwork.extensions import db
-from fieldwork.forms.answers import MAX_NUMBER
+from fieldwork.forms.answer_limits import MAX_NUMBER
 from fieldwork.forms.definition import LOCALES
 from fieldwork.models import FormVersion, Visit
 from fieldwork.text.i18n import day, number
 
+_REFERENCE = re.compile(r"\$\{([^}]+)\}")
+
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """A group heading (`heading` true, no value) or one answered question: its label and formatted value,
-    or its labels (`values`) for a select_multiple."""
+    """A group heading (`heading` true, no value), a note that shows answers (`note` true: its text with
+    them filled in), or one answered question: its label and formatted value, or its labels (`values`)
+    for a select_multiple."""
 
     label: str
     value: str = ""
     values: list[str] = field(default_factory=list)
     heading: bool = False
     depth: int = 0
+    note: bool = False
 
 
 def request_locale() -> str:
@@ -39,9 +44,12 @@ def request_locale() -> str:
 
 
 def answer_rows(stored: dict[str, Any], answers: dict[str, Any] | None, locale: str) -> list[AnswerRow]:
-    """The answered questions in form order under their groups' headings; unanswered ones and notes are
-    skipped, and so are groups left empty. Calculates show only when the form gave them a label."""
+    """The answered questions in form order under their groups' headings; unanswered ones are skipped, and
+    so are groups left empty. Calculates show when the form gave them a label; a note shows when it names
+    answers ("Total de empleados: ${total}"), filled in as the officer saw it, since it is how a form
+    shows a calculate without a label (the demo form's total)."""
     answers = answers if isinstance(answers, dict) else {}  # stored by older code: read, never trusted
+    by_name = {item["name"]: item for item in stored.get("questions", []) if item.get("name")}
     rows: list[AnswerRow] = []
     open_groups: list[AnswerRow] = []  # each heading is written just before the first answer inside it
     written: set[int] = set()
@@ -56,9 +64,7 @@ def answer_rows(stored: dict[str, Any], answers: dict[str, Any] | None, locale: 
                 open_groups.pop()
             continue
         label = _text(item.get("label"), locale)
-        if kind == "note" or (kind == "calculate" and not label) or _is_empty(answers.get(item["name"])):
-            continue
-        formatted = _formatted(item, answers[item["name"]], locale)
+        formatted = _shown(item, label, by_name, answers, locale)
         if formatted is None:
             continue
         for heading in open_groups:
@@ -66,7 +72,9 @@ def answer_rows(stored: dict[str, Any], answers: dict[str, Any] | None, locale: 
                 written.add(id(heading))
                 rows.append(heading)
         depth = len(open_groups)
-        if isinstance(formatted, list):
+        if kind == "note":
+            rows.append(AnswerRow(label=str(formatted), depth=depth, note=True))
+        elif isinstance(formatted, list):
             rows.append(AnswerRow(label=label, values=formatted, depth=depth))
         else:
             rows.append(AnswerRow(label=label, value=formatted, depth=depth))
@@ -112,6 +120,34 @@ def _formatted(question: dict[str, Any], value: Any, locale: str) -> str | list[
     if kind == "date":
         return _day(str(value))
     return str(value)
+
+
+def _shown(item: dict[str, Any], label: str, by_name: dict[str, Any], answers: dict[str, Any], locale: str
+           ) -> str | list[str] | None:
+    """What a row shows for `item`, or None when it shows no row."""
+    if item["type"] == "note":
+        return _filled_note(label, by_name, answers, locale)
+    if (item["type"] == "calculate" and not label) or _is_empty(answers.get(item["name"])):
+        return None
+    return _formatted(item, answers[item["name"]], locale)
+
+
+def _filled_note(text: str, by_name: dict[str, Any], answers: dict[str, Any], locale: str) -> str | None:
+    """The note's text with the answers it names, formatted; None when it names none that has a value."""
+    shown = False
+
+    def answer(match: re.Match) -> str:
+        nonlocal shown
+        name = match.group(1).strip()
+        value = answers.get(name)
+        formatted = None if _is_empty(value) or name not in by_name else _formatted(by_name[name], value, locale)
+        if formatted is None:
+            return "—"
+        shown = True
+        return ", ".join(formatted) if isinstance(formatted, list) else formatted
+
+    filled = _REFERENCE.sub(answer, text)
+    return filled if shown else None
 
 
 def figure(value: int | float) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import case, func, literal, select, true, union_all
 
 from fieldwork.clock import local_date, programme_zone, start_of_day
 from fieldwork.extensions import db
-from fieldwork.forms.answers import MAX_NUMBER
+from fieldwork.forms.answer_limits import MAX_NUMBER
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
 from fieldwork.mipymes.flags import FlagDay

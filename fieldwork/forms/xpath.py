@@ -1,8 +1,13 @@
-"""Evaluates the expression AST with the XPath 1.0 rules XLSForm relies on (the forms contract in COMMON.md).
+"""Evaluates the expression AST with the XPath 1.0 rules XLSForm relies on (API.md, "Forms").
 
-Values are str, float or bool. The browser module static/js/forms/ does the same, case for case:
-tests/forms/expression_cases.json is the corpus both must pass, so every choice below that JavaScript
-would make differently by default (number parsing, string(n), -0, mod, string length) is spelled out.
+Values are str, float or bool. The browser module static/js/forms/xpath.js does the same, case for case:
+tests/forms/expression_cases.json is the corpus both must pass, and a property test runs random expressions
+through both, so every choice below that JavaScript would make differently by default (number parsing,
+string(n), -0, mod, string length, round's scale, regex dialect) is spelled out.
+
+Evaluation has a budget shared by a visit's whole walk: every node costs a step, and every text a node
+yields costs its length, so calculates that double a text each time cannot grow without bound. Running
+out, like any failure, raises EvaluationError, which the walk turns into a rejection of that visit.
 """
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 
+from fieldwork.forms import regex_dialect
+
 Value = str | float | bool
 
 #: XPath 1.0's Number production, matched whole, ASCII digits only, optional surrounding whitespace:
@@ -18,6 +25,34 @@ Value = str | float | bool
 _NUMBER = re.compile(r"[ \t\r\n]*-?([0-9]+(\.[0-9]*)?|\.[0-9]+)[ \t\r\n]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NAN = float("nan")
+#: A visit's budget: far above a 2,000-row form's needs (about 20 steps an expression), far below a stall.
+MAX_STEPS = 200_000
+MAX_CHARS = 2_000_000
+#: round()'s digits beyond this give NaN: 10^n is not a finite double (JavaScript then gives NaN too).
+_ROUND_DIGITS = 300
+
+
+class EvaluationError(Exception):
+    """An expression that cannot be evaluated with these answers: `reason` is "budget" or "invalid"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Budget:
+    """Steps and characters left for one visit's expressions (the walk shares one across them all)."""
+
+    def __init__(self, steps: int = MAX_STEPS, chars: int = MAX_CHARS):
+        self.steps, self.chars = steps, chars
+
+    def charge(self, value: Value) -> Value:
+        self.steps -= 1
+        if isinstance(value, str):
+            self.chars -= len(value)  # code points, as the phone counts them
+        if self.steps < 0 or self.chars < 0:
+            raise EvaluationError("budget")
+        return value
 
 
 def to_number(value: Value) -> float:
@@ -56,16 +91,27 @@ def tokens(value: Value) -> list[str]:
     return [t for t in to_string(value).split(" ") if t]
 
 
-def evaluate(ast: list, values: Mapping[str, Value], self_value: Value = "", today: str = "") -> Value:
-    """The value of `ast` where ${name} reads `values` (missing → '') and `.` is `self_value`."""
-    return _Evaluation(values, self_value, today).run(ast)
+def evaluate(ast: list, values: Mapping[str, Value], self_value: Value = "", today: str = "",
+             budget: Budget | None = None) -> Value:
+    """The value of `ast` where ${name} reads `values` (missing → '') and `.` is `self_value`;
+    EvaluationError when `budget` (a fresh one by default) runs out or the tree cannot be evaluated."""
+    try:
+        return _Evaluation(values, self_value, today, budget or Budget()).run(ast)
+    except EvaluationError:
+        raise
+    except (ArithmeticError, LookupError, TypeError, ValueError, RecursionError):
+        # A tree the parser never makes (a stored definition edited by hand): refused, never a 500.
+        raise EvaluationError("invalid") from None
 
 
 class _Evaluation:
-    def __init__(self, values: Mapping[str, Value], self_value: Value, today: str):
-        self.values, self.self_value, self.today = values, self_value, today
+    def __init__(self, values: Mapping[str, Value], self_value: Value, today: str, budget: Budget):
+        self.values, self.self_value, self.today, self.budget = values, self_value, today, budget
 
     def run(self, node: list) -> Value:
+        return self.budget.charge(self._value(node))
+
+    def _value(self, node: list) -> Value:
         kind = node[0]
         if kind in _NODES:
             return _NODES[kind](self, node)
@@ -147,17 +193,16 @@ def _round(e: _Evaluation, args: list) -> float:
     if len(args) == 1:
         return _floor(x + 0.5)
     digits = _truncate(to_number(e.run(args[1])))
-    if math.isnan(digits) or math.isinf(digits):
+    if math.isnan(digits) or abs(digits) > _ROUND_DIGITS:
         return NAN
-    scale = 10.0 ** digits
-    return _floor(x * scale + 0.5) / scale
+    scale = float(f"1e{int(digits)}")  # the literal's correctly rounded value, as the phone's Number("1eN")
+    return _divide(_floor(x * scale + 0.5), scale)
 
 
 def _regex(e: _Evaluation, args: list) -> bool:
-    try:
-        return re.search(to_string(e.run(args[1])), to_string(e.run(args[0]))) is not None
-    except re.error:
-        return False  # a pattern computed at run time that does not compile matches nothing
+    # Outside the one dialect both engines read alike (a pattern typed in an answer), it matches nothing.
+    text = to_string(e.run(args[0]))
+    return regex_dialect.search(to_string(e.run(args[1])), text)
 
 
 def _coalesce(e: _Evaluation, args: list) -> Value:

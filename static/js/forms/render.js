@@ -25,11 +25,11 @@ function parseRaw(question, raw) {
   return result.error ? { error: true } : { value: result.value };
 }
 
-/** "Total: ${total}" with the current values (numbers as Colombia writes them; NaN, a sum of
- * unanswered questions, as a dash rather than a word the officer cannot act on). */
+/** "Total: ${total}" with the current values (a Map name → value; numbers as Colombia writes them; NaN,
+ * a sum of unanswered questions, as a dash rather than a word the officer cannot act on). */
 function fill(template, values) {
   return String(template || '').replace(/\$\{([^}]+)\}/g, (_, name) => {
-    const value = values[name.trim()] ?? '';
+    const value = values.get(name.trim()) ?? '';
     if (value === 'NaN' || Number.isNaN(value)) return '—';
     const number = typeof value === 'number' ? value : (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null);
     return number === null ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
@@ -149,6 +149,18 @@ function showError(block, name, text) {
   if (text) block.append(el('p', { className: 'error', id: errorId, textContent: text }));
 }
 
+/** Errors no answer field carries (the whole visit's size; a calculate or group whose expression could not
+ * be computed) go above the questions: the save is refused for them too, so the officer must see them. */
+function showFormErrors(container, definition, errors) {
+  const answered = new Set((definition.questions || []).filter((q) => ANSWERED.has(q.type)).map((q) => `answers.${q.name}`));
+  const texts = Object.entries(errors).filter(([key]) => !answered.has(key)).flatMap(([, list]) => list);
+  container.querySelector(':scope > [data-form-errors]')?.remove();
+  if (!texts.length) return;
+  const box = el('div', { className: 'error', tabIndex: -1, role: 'alert' }, ...texts.map((text) => el('p', { textContent: text })));
+  box.dataset.formErrors = 'true';
+  container.prepend(box);
+}
+
 /**
  * Render `definition` into `container`. `raw` is what a draft kept (name → typed text), `today()`
  * the visit's day. Returns the controller the officer's form and the preview use.
@@ -161,7 +173,7 @@ export function renderForm(container, definition, { raw = {}, today }) {
   if (definition.title) container.append(el('h2', { textContent: definition.title }));
   draw(container, definition);
   const questions = (definition.questions || []).filter((q) => ANSWERED.has(q.type));
-  for (const q of questions) writeRaw(container, q, q.name in raw ? raw[q.name] : defaultRaw(q));
+  for (const q of questions) writeRaw(container, q, Object.hasOwn(raw, q.name) ? raw[q.name] : defaultRaw(q));
   const shown = new Set(); // questions whose live errors the officer has been shown
 
   function read() {
@@ -170,17 +182,17 @@ export function renderForm(container, definition, { raw = {}, today }) {
 
   /** The walk over what is typed now; typing that does not read as its type is a type error. */
   function verdict() {
-    const typed = {};
-    const unreadable = {};
+    const typed = Object.create(null); // question names are data: 'constructor' is one like any other
+    const unreadable = new Map();
     const current = read();
     for (const q of questions) {
       const parsed = parseRaw(q, current[q.name]);
-      if (parsed.error) unreadable[q.name] = message(q.type === 'integer' ? 'form_integer' : 'form_decimal');
+      if (parsed.error) unreadable.set(q.name, message(q.type === 'integer' ? 'form_integer' : 'form_decimal'));
       else if (!isEmpty(parsed.value)) typed[q.name] = parsed.value;
     }
     const result = walk(definition, typed, today());
-    for (const [name, text] of Object.entries(unreadable)) {
-      if (result.relevant[name]) result.errors[`answers.${name}`] = [text];
+    for (const [name, text] of unreadable) {
+      if (result.relevant.get(name)) result.errors[`answers.${name}`] = [text];
     }
     return result;
   }
@@ -191,7 +203,7 @@ export function renderForm(container, definition, { raw = {}, today }) {
     const current = read();
     for (const block of container.querySelectorAll('[data-question], [data-group]')) {
       const name = block.dataset.question || block.dataset.group;
-      block.hidden = result.relevant[name] === false || block.dataset.silent === 'true';
+      block.hidden = result.relevant.get(name) === false || block.dataset.silent === 'true';
     }
     for (const node of container.querySelectorAll('[data-template]')) {
       node.textContent = fill(node.dataset.template, result.values);
@@ -205,6 +217,7 @@ export function renderForm(container, definition, { raw = {}, today }) {
       const messages = shown.has(q.name) ? result.errors[`answers.${q.name}`] : null;
       showError(block, q.name, messages ? messages.join(' ') : '');
     }
+    showFormErrors(container, definition, result.errors);
     return result;
   }
 
@@ -218,6 +231,6 @@ export function renderForm(container, definition, { raw = {}, today }) {
     /** {answers, errors} as the server would judge them now; shows every error beside its field. */
     check() { return refresh({ all: true }); },
     /** The first field with an error shown, to move the focus to. */
-    firstInvalid: () => container.querySelector('[aria-invalid=true]'),
+    firstInvalid: () => container.querySelector('[aria-invalid=true], [data-form-errors]'),
   };
 }

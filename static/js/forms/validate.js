@@ -1,10 +1,14 @@
-// The Validation walk of the forms contract (COMMON.md), the same on the phone as on the server
-// (fieldwork/forms/answers.py: validate_answers): what the phone accepts, the server accepts, with the
-// same message under the same key. Pure: no DOM, no storage.
+// The Validation walk of API.md's forms paragraph, the same on the phone as on the server
+// (fieldwork/forms/answers.py: validate_answers, with answer_limits.py's bounds): what the phone accepts,
+// the server accepts, with the same message under the same key. Pure: no DOM, no storage. Question names
+// are data, never object keys ('constructor', '__proto__' are names like any other): Maps throughout.
 import { t } from '../i18n.js';
-import { evaluate, toBoolean, toText } from './xpath.js';
+import { Budget, EvaluationError, evaluate, toBoolean, toText } from './xpath.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_NUMBER = 1e15;
+const MAX_TEXT_CHARS = 10000;
+const MAX_ANSWERS_BYTES = 256 * 1024;
 export const ANSWERED = new Set(['text', 'integer', 'decimal', 'date', 'select_one', 'select_multiple']);
 
 // Spanish source text (the server's words); the page's message table translates it.
@@ -18,6 +22,14 @@ const MESSAGES = {
   form_text: 'Escriba un texto.',
   form_unknown: 'Esta pregunta no existe en el formulario.',
   form_not_object: 'Las respuestas deben ser un objeto {pregunta: valor}.',
+  form_too_long: 'La respuesta es demasiado larga: escriba como máximo 10.000 caracteres.',
+  form_too_large: 'Las respuestas de esta visita pasan de 256 KB: acorte los textos más largos.',
+  form_budget: 'Calcular el formulario con estas respuestas tomaría demasiado trabajo: acorte los textos '
+    + 'o pida a su supervisor que simplifique las condiciones del formulario.',
+  form_invalid: 'Esta parte del formulario no se puede calcular con estas respuestas: revise lo que '
+    + 'escribió o avise a su supervisor.',
+  form_calculation_too_long: 'El cálculo de esta pregunta da un texto de más de 10.000 caracteres: acorte '
+    + 'las respuestas de las que depende.',
   form_required_mark: 'obligatoria',
 };
 
@@ -30,7 +42,18 @@ export function message(key) {
 export const isEmpty = (value) => value === undefined || value === null || value === '' ||
   (Array.isArray(value) && value.length === 0);
 
-const isNumber = (value) => typeof value === 'number' && Number.isFinite(value);
+/** A finite number within ±10^15 (beyond is refused like any wrong type, API.md). */
+const isNumber = (value) => typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_NUMBER;
+
+/** Code points, as the server's len() counts them. */
+const characters = (text) => {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+};
+
+/** The UTF-8 bytes of the JSON the phone sends (the server measures the same, answer_limits.json_size). */
+const jsonSize = (value) => new TextEncoder().encode(JSON.stringify(value)).length;
 
 function isCalendarDate(text) {
   if (typeof text !== 'string' || !DATE.test(text)) return false;
@@ -40,14 +63,26 @@ function isCalendarDate(text) {
 
 /** Whether an answer fits its question's type: null when it does, else the contract's message. */
 const TYPE_ERRORS = {
-  integer: (raw) => (isNumber(raw) && Number.isInteger(raw) && Math.abs(raw) < 2 ** 53 ? null : message('form_integer')),
+  integer: (raw) => (isNumber(raw) && Number.isInteger(raw) ? null : message('form_integer')),
   decimal: (raw) => (isNumber(raw) ? null : message('form_decimal')),
   date: (raw) => (isCalendarDate(raw) ? null : message('form_date')),
   select_one: (raw, names) => (typeof raw === 'string' && names.includes(raw) ? null : message('form_choice')),
   select_multiple: (raw, names) => (Array.isArray(raw) && raw.every((v) => typeof v === 'string' && names.includes(v))
     ? null : message('form_choice')),
-  text: (raw) => (typeof raw === 'string' ? null : message('form_text')), // kept as typed, spaces included
+  text: (raw) => {
+    if (typeof raw !== 'string') return message('form_text');
+    return characters(raw) > MAX_TEXT_CHARS ? message('form_too_long') : null; // kept as typed, spaces included
+  },
 };
+
+/** An expression of item `name` failed: the walk ends with `reason` under answers.<name>. */
+class Stopped extends Error {
+  constructor(name, reason) {
+    super(reason);
+    this.question = name;
+    this.reason = reason;
+  }
+}
 
 /** A reference's value: numbers for integer/decimal, a select_multiple's names joined by one space. */
 const xpathValue = (question, value) => (question.type === 'select_multiple' ? value.join(' ') : value);
@@ -57,58 +92,82 @@ const isPlainObject = (value) => value !== null && typeof value === 'object' && 
 /**
  * The contract's walk over `definition`'s questions with `answers` ({name: value}, as the API carries
  * them) on the visit's day `today`, step for step fieldwork/forms/answers.py's validate_answers.
- * Returns {answers (what the server keeps: relevant, valid answers and the non-empty calculates),
- * errors ({"answers.<name>": [message]}), relevant (name → bool), values (what expressions read)}.
+ * Returns {answers (what the server keeps: relevant, valid answers and the non-empty calculates, as an
+ * object without prototype), errors ({"answers.<name>": [message]}), relevant (Map name → bool),
+ * values (Map name → what expressions read)}.
  */
 export function walk(definition, answers, today) {
-  if (answers != null && !isPlainObject(answers)) {
-    return { answers: {}, errors: { answers: [message('form_not_object')] }, relevant: {}, values: {} };
-  }
+  const refused = (key, code) => ({ answers: {}, errors: { [key]: [message(code)] }, relevant: new Map(), values: new Map() });
+  if (answers != null && !isPlainObject(answers)) return refused('answers', 'form_not_object');
   const given = answers || {};
-  const byName = Object.fromEntries((definition?.questions || [])
+  if (jsonSize(given) > MAX_ANSWERS_BYTES) return refused('answers', 'form_too_large'); // before any work on them
+  const byName = new Map((definition?.questions || [])
     .filter((q) => q.type !== 'begin_group' && q.type !== 'end_group').map((q) => [q.name, q]));
-  const errors = {};
-  const typed = {}; // name → {value, problem}, for every non-empty answer to a question one answers
+  const errors = {}; // keys are "answers.<name>": never a prototype's property
+  const typed = new Map(); // name → {value, problem}, for every non-empty answer to a question one answers
   for (const [name, raw] of Object.entries(given)) {
-    const question = Object.hasOwn(byName, name) ? byName[name] : null;
+    const question = byName.get(name);
     if (!question || question.type === 'note') errors[`answers.${name}`] = [message('form_unknown')];
     else if (ANSWERED.has(question.type) && !isEmpty(raw)) {
-      typed[name] = { value: raw, problem: TYPE_ERRORS[question.type](raw, (question.choices || []).map((c) => c.name)) };
+      typed.set(name, { value: raw, problem: TYPE_ERRORS[question.type](raw, (question.choices || []).map((c) => c.name)) });
     }
   }
   // Expressions read the answers that fit their type (a calculate is computed here, whatever was sent).
-  const values = {};
-  for (const [name, { value, problem }] of Object.entries(typed)) if (!problem) values[name] = xpathValue(byName[name], value);
-  const context = (self) => ({ value: (name) => values[name] ?? '', self, today });
-  const clean = {};
-  const relevant = {};
+  const values = new Map();
+  for (const [name, { value, problem }] of typed) if (!problem) values.set(name, xpathValue(byName.get(name), value));
+  const relevant = new Map();
+  try {
+    const clean = walkItems(definition?.questions || [], typed, values, relevant, today, errors);
+    if (jsonSize(clean) > MAX_ANSWERS_BYTES) errors.answers = [message('form_too_large')]; // calculates add to it
+    return { answers: clean, errors, relevant, values };
+  } catch (error) {
+    if (!(error instanceof Stopped)) throw error;
+    errors[`answers.${error.question}`] = [message(`form_${error.reason}`)];
+    return { answers: {}, errors, relevant, values };
+  }
+}
+
+function walkItems(items, typed, values, relevant, today, errors) {
+  const budget = new Budget(); // one for the whole visit, as on the server
+  const context = (self) => ({ value: (name) => (values.has(name) ? values.get(name) : ''), self, today, budget });
+  const run = (name, ast, self = '') => {
+    try {
+      return evaluate(ast, context(self));
+    } catch (error) {
+      if (error instanceof EvaluationError) throw new Stopped(name, error.reason);
+      throw error;
+    }
+  };
+  const clean = Object.create(null);
   const groups = [];
-  for (const item of definition?.questions || []) {
+  for (const item of items) {
     const { type, name } = item;
     const ast = item.ast || {};
     if (type === 'end_group') { groups.pop(); continue; }
-    const here = groups.every(Boolean) && (!ast.relevant || toBoolean(evaluate(ast.relevant, context(''))));
-    relevant[name] = here;
+    const here = groups.every(Boolean) && (!ast.relevant || toBoolean(run(name, ast.relevant)));
+    relevant.set(name, here);
     if (type === 'begin_group') groups.push(here);
-    else if (!here) values[name] = ''; // later expressions read it unanswered; its answer, even a malformed one, is dropped
+    else if (!here) values.set(name, ''); // later expressions read it unanswered; its answer, even a malformed one, is dropped
     else if (type === 'calculate') {
-      values[name] = toText(evaluate(ast.calculation, context('')));
-      if (values[name] !== '') clean[name] = values[name];
+      const value = toText(run(name, ast.calculation));
+      values.set(name, value);
+      if (characters(value) > MAX_TEXT_CHARS) throw new Stopped(name, 'calculation_too_long');
+      if (value !== '') clean[name] = value;
     } else if (ANSWERED.has(type)) {
-      const wrong = answerError(item, typed[name], values, context);
+      const wrong = answerError(item, typed.get(name), values, run);
       if (wrong) errors[`answers.${name}`] = [wrong];
-      else if (typed[name]) clean[name] = typed[name].value;
+      else if (typed.has(name)) clean[name] = typed.get(name).value;
     }
   }
-  return { answers: clean, errors, relevant, values };
+  return clean;
 }
 
 /** required, then the type, then the constraint: the first that fails. */
-function answerError(question, typed, values, context) {
+function answerError(question, typed, values, run) {
   if (!typed) return question.required ? question.required_message || message('form_required') : null;
   if (typed.problem) return typed.problem;
   const constraint = question.ast?.constraint;
-  if (constraint && !toBoolean(evaluate(constraint, context(values[question.name])))) {
+  if (constraint && !toBoolean(run(question.name, constraint, values.get(question.name)))) {
     return question.constraint_message || message('form_constraint');
   }
   return null;

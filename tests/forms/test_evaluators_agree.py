@@ -1,0 +1,92 @@
+"""Random expressions of the grammar's shapes and random answers through both evaluators: the server's
+(fieldwork/forms/xpath.py) and the phone's (static/js/forms/xpath.js, under node here and in Chromium in
+tests/browser) must give the same value, or fail for the same reason. Batched: one node process judges
+each generated list of cases."""
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fieldwork.forms.expressions import ExpressionError, parse
+from fieldwork.forms.xpath import EvaluationError, Value, evaluate
+from tests.node.runner import as_python, run, same
+
+#: Names include properties every JavaScript object has: the phone must read them as answers.
+NAMES = ["a", "b", "texto", "constructor", "toString", "__proto__"]
+PATTERNS = ["^a", "a$", "^[0-9]{3}$", "\\w+", "(?P<a>x)", "[a-z]+", "a{4294967296}", "(", "^.$", "^(si|no)$",
+            "[ñ-ó]", "\\d+", "(a+)+", "^[A-Za-zñ ]*$", "a|b", "", ".", "\\.", "[^a]"]
+TEXT = st.text(alphabet="ab ñÑ1-.😀\r", max_size=6)
+VALUES = st.one_of(TEXT, st.sampled_from(PATTERNS), st.sampled_from(["2026-03-02", "2025-12-31", "10", " 3 ", "-0"]),
+                   st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
+                   st.integers(-20, 20).map(float), st.sampled_from([1e15, -1e15, 0.1, 1e-7]), st.booleans())
+
+
+def _quoted(text: str) -> str:
+    return f"'{text}'" if "'" not in text else f'"{text}"'
+
+
+ATOMS = st.one_of(
+    st.integers(0, 20).map(str), st.sampled_from(["0.5", "2.25", "1000000000000000", "0.0000001", "007", ".5"]),
+    TEXT.map(_quoted), st.sampled_from(PATTERNS).map(_quoted),
+    st.sampled_from(NAMES).map(lambda name: "${" + name + "}"), st.just("."), st.just("today()"),
+)
+OPERATORS = ["or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"]
+UNARY = ["not", "count-selected", "string-length", "number", "int", "round"]
+BINARY = ["selected", "regex", "coalesce", "round", "concat"]
+
+
+def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(OPERATORS), inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        inner.map(lambda e: f"-({e})"),
+        st.tuples(st.sampled_from(UNARY), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(st.sampled_from(BINARY), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"if({t[0]}, {t[1]}, {t[2]})"),
+        st.lists(inner, min_size=3, max_size=4).map(lambda parts: f"concat({', '.join(parts)})"),
+    )
+
+
+EXPRESSIONS = st.recursive(ATOMS, _compound, max_leaves=10)
+CASES = st.fixed_dictionaries({"expr": EXPRESSIONS, "values": st.dictionaries(st.sampled_from(NAMES), VALUES),
+                               "self": VALUES})
+
+
+RANDOM_PATTERNS = st.text(alphabet="ab.*+?()[]{}|^$\\d1,-ñw:P<>=", max_size=8)
+
+
+def python_answer(ast: list, values: dict[str, Value], self_value: Value) -> Any:
+    try:
+        return evaluate(ast, values, self_value, "2026-03-02")
+    except EvaluationError as failed:
+        return {"error": failed.reason}
+
+
+@settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(CASES, min_size=100, max_size=150))
+def test_phone_and_server_evaluate_random_expressions_alike(cases):
+    parsed = []
+    for case in cases:
+        try:
+            parsed.append({**case, "ast": parse(case["expr"])})
+        except ExpressionError:
+            continue  # refused at upload (a pattern outside the dialect, a number past 10^15): never evaluated
+    phone = run("evaluate", [{"ast": c["ast"], "values": c["values"], "self": c["self"], "today": "2026-03-02"}
+                             for c in parsed])
+    for case, answer in zip(parsed, phone, strict=True):
+        server = python_answer(case["ast"], case["values"], case["self"])
+        assert same(as_python(answer), server), (case["expr"], case["values"], case["self"], answer, server)
+
+
+@settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.one_of(st.sampled_from(PATTERNS), RANDOM_PATTERNS),
+                          st.one_of(TEXT, st.sampled_from(["Muñoz", "aaa", "\n", "\u2028", "😀😀", "123"]))),
+                min_size=150, max_size=200))
+def test_the_regex_dialect_and_its_matches_are_the_same_on_both_sides(pairs):
+    from fieldwork.forms import regex_dialect
+
+    phone = run("regex", [{"pattern": pattern, "text": text} for pattern, text in pairs])
+    for (pattern, text), answer in zip(pairs, phone, strict=True):
+        server = {"allowed": regex_dialect.refusal(pattern) is None, "match": regex_dialect.search(pattern, text)}
+        assert answer == server, (pattern, text)

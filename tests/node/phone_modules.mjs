@@ -1,0 +1,40 @@
+// Runs the phone's pure modules under node for the fast suite (tests/node/runner.py): reads
+// {"kind", "cases"} as JSON on stdin and writes one answer per case as JSON on stdout, so that one
+// node process judges a whole batch. Numbers that JSON cannot carry (NaN, ±Infinity) come back as text.
+import { readFileSync } from 'node:fs';
+
+const root = new URL('../../static/js/', import.meta.url);
+const load = (path) => import(new URL(path, root));
+
+const plainNumber = (value) => (Number.isFinite(value) ? value : String(value));
+
+const KINDS = {
+  async evaluate(cases) {
+    const { evaluate } = await load('forms/xpath.js');
+    return cases.map(({ ast, values, self, today }) => {
+      const known = new Map(Object.entries(values || {}));
+      const context = { value: (name) => (known.has(name) ? known.get(name) : ''), self, today };
+      try {
+        const value = evaluate(ast, context);
+        return typeof value === 'number' ? { number: plainNumber(value) } : { value };
+      } catch (error) {
+        return { error: error.name === 'EvaluationError' ? error.reason : String(error) };
+      }
+    });
+  },
+  async regex(cases) {
+    const { allowed, search } = await load('forms/regex-dialect.js');
+    return cases.map(({ pattern, text }) => ({ allowed: allowed(pattern), match: search(pattern, text) }));
+  },
+  async verdict(cases) {
+    const { validateAnswers } = await load('forms/validate.js');
+    return cases.map(({ definition, answers, today }) => validateAnswers(definition, answers, today));
+  },
+  async numbers(cases) {
+    const numbers = await load('numbers.js');
+    return cases.map(({ parser, raw, options }) => numbers[parser](raw, options));
+  },
+};
+
+const { kind, cases } = JSON.parse(readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify(await KINDS[kind](cases)));

@@ -1,0 +1,39 @@
+"""The phone's pure modules (static/js/) run under node, many cases per process (tests/node/phone_modules.mjs)."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPT = Path(__file__).with_name("phone_modules.mjs")
+NODE = shutil.which("node")
+
+
+def run(kind: str, cases: list[dict[str, Any]]) -> list[Any]:
+    """What the phone's module answers for each case, in order."""
+    if NODE is None:
+        pytest.fail("node is needed for the phone's modules in the fast suite (apt install nodejs)")
+    done = subprocess.run([NODE, str(SCRIPT)], input=json.dumps({"kind": kind, "cases": cases}),  # noqa: S603 (fixed arguments)
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def as_python(answer: dict[str, Any]) -> Any:
+    """An evaluate answer as the Python evaluator returns it: numbers as floats (NaN and infinities too)."""
+    if "number" in answer:
+        number = answer["number"]
+        return float(number.lower().replace("infinity", "inf")) if isinstance(number, str) else float(number)
+    return answer.get("value", answer)
+
+
+def same(left: Any, right: Any) -> bool:
+    """Equal values of the same XPath type (str, float, bool), NaN equal to NaN."""
+    if isinstance(left, float) and isinstance(right, float) and math.isnan(left) and math.isnan(right):
+        return True
+    return type(left) is type(right) and left == right
