@@ -90,7 +90,8 @@ def _review(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolution(record: dict[str, Any]) -> dict[str, Any]:
-    return {"note": "Hablamos con el propietario.", "outcome": "record_stands"}
+    return {"note": "Hablamos con el propietario.", "outcome": "record_stands",
+            "revision": str(record["visit"].revision)}
 
 
 def _reassign(record: dict[str, Any]) -> dict[str, Any]:

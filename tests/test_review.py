@@ -151,7 +151,7 @@ def test_the_form_approves_and_then_hides_itself(client, world):
                                         "revision": "1"})
     html = client.get(page).get_data(as_text=True)
     assert reload(world["visit"]).review_status == "approved"
-    assert "Guardar revisión" not in html and "queda cerrada" in html
+    assert "Guardar revisión" not in html and "el funcionario ya no puede cambiarla" in html
 
 
 def test_the_form_without_a_csrf_token_changes_nothing(client, world):

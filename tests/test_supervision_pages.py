@@ -198,7 +198,7 @@ def test_a_supervisor_resolves_a_dispute_from_the_dashboard(sup, world):
     assert "El funcionario no vino ese día." in html
     response = sup.post(f"/supervision/visits/{visit.id}/resolve", data={
         "csrf_token": form_token(sup, "/supervision/"), "note": "Llamé al propietario: fue otro día.",
-        "outcome": "record_stands", "next": "/supervision/#disputas"})
+        "outcome": "record_stands", "next": "/supervision/#disputas", "revision": str(visit.revision)})
     assert response.status_code == 302 and response.headers["Location"] == "/supervision/#disputas"
     db.session.expire_all()
     stored = db.session.get(Visit, visit.id)
@@ -213,7 +213,7 @@ def test_a_supervisor_resolves_a_dispute_from_the_dashboard(sup, world):
 def test_a_resolution_needs_a_note(sup, world):
     visit = world["visits"][2]
     page = f"/supervision/visits/{visit.id}"
-    response = sup.post(f"{page}/resolve", data={"csrf_token": form_token(sup, page), "note": "  "})
+    response = sup.post(f"{page}/resolve", data={"csrf_token": form_token(sup, page), "note": "  ", "revision": "1"})
     assert response.status_code == 400
     assert "Escriba cómo se resolvió la disputa." in response.get_data(as_text=True)
     db.session.expire_all()

@@ -88,14 +88,18 @@ def _dispute_and_resolve(world, outcome):
                                                json={"note": "Llamé al propietario.", "outcome": outcome})
 
 
-def test_owner_was_right_sends_the_visit_back_to_the_officer_with_the_owners_comment(world):
+def test_owner_was_right_sends_the_visit_back_to_the_officer_with_both_words_signed(world):
     response = _dispute_and_resolve(world, "owner_right")
     assert response.status_code == 200
     body = response.get_json()
-    assert (body["review_status"], body["review_comment"], body["dispute_outcome"]) == (
-        "returned", "Somos 6 empleados, no 4.", "owner_right")
+    # Issue 16 item 6: the owner's comment stays theirs; the supervisor's note is the instruction.
+    assert (body["review_status"], body["owner_comment"], body["review_comment"], body["dispute_outcome"]) == (
+        "returned", "Somos 6 empleados, no 4.", "Llamé al propietario.", "owner_right")
     officer_home = _text(world["clients"]["officer"].get("/visits/"))
-    assert "Por corregir (1)" in officer_home and "Somos 6 empleados, no 4." in officer_home
+    assert "Por corregir (1)" in officer_home and "Comentario de supervisión" not in officer_home
+    assert re.search(r"El propietario escribió:</strong> <span[^>]*>Somos 6 empleados, no 4\.</span>", officer_home)
+    assert re.search(r"Supervisión \(Rosa Maestre\) indica:</strong> <span[^>]*>Llamé al propietario\.</span>",
+                     officer_home)
     home = _text(world["clients"]["owner"].get("/owner/"))
     assert "Supervisión le dio la razón" in home
     link = _text(world["clients"]["officer"].application.test_client().get(
@@ -126,7 +130,7 @@ def test_the_resolution_form_needs_an_outcome(world):
     page = f"/supervision/visits/{world['id']}"
     html = sup.get(page).get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    response = sup.post(f"{page}/resolve", data={"csrf_token": token, "note": "Revisado."})
+    response = sup.post(f"{page}/resolve", data={"csrf_token": token, "note": "Revisado.", "revision": "1"})
     assert response.status_code == 400
     assert "Elija si el propietario tiene razón o si el registro se mantiene." in response.get_data(as_text=True)
     db.session.expire_all()

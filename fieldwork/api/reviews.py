@@ -39,6 +39,7 @@ class DisputeResolutionInputSchema(Schema):
 
     note = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NOTE))
     outcome = fields.String(load_default="record_stands", validate=validate.OneOf(OUTCOMES))
+    revision = read_revision_field()
 
 
 def _answer(change: Any, what: str) -> Any:
@@ -52,7 +53,7 @@ def _answer(change: Any, what: str) -> Any:
 @bp.post("/visits/<visit_id>/review")
 @roles_required("supervisor")
 def review_visit_api(visit_id: str) -> Any:
-    """Approve a visit (it is then locked) or return it to its officer with a comment.
+    """Approve a visit (locked against edits until its owner disputes it) or return it with a comment.
     ---
     post:
       requestBody: {content: {application/json: {schema: ReviewInputSchema}}}
@@ -85,9 +86,14 @@ def resolve_dispute_api(visit_id: str) -> Any:
           description: La visita con la disputa resuelta.
           content: {application/json: {schema: VisitSchema}}
         409:
-          description: La visita no tiene una disputa abierta; nada cambia.
+          description: "La visita no tiene una disputa abierta (otro supervisor ya la resolvió), o cambió desde
+            la revisión leída (errors.revision); nada cambia."
+          content: {application/json: {schema: Error}}
+        503:
+          description: "Servidor ocupado; nada cambió, reintente."
           content: {application/json: {schema: Error}}
     """
     visit = visit_or_404(visit_id)
     data = load_body(DisputeResolutionInputSchema())
-    return _answer(lambda: resolve_dispute(current_user, visit, data["note"], data["outcome"], via="api"), "dispute")
+    return _answer(lambda: resolve_dispute(current_user, visit, data["note"], data["outcome"], via="api",
+                                           revision=data.get("revision")), "dispute")

@@ -3,24 +3,25 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from fieldwork import audit
-from fieldwork.clock import utcnow
 from fieldwork.models import User, Visit
 from fieldwork.services import ServiceError
-from fieldwork.visits.history import record_event
+from fieldwork.visits import lifecycle
 
 MAX_NOTE = 2000
-#: "owner_right": the visit goes back to its officer, returned with the owner's comment as the reason;
-#: "record_stands": the visit stays as recorded.
+#: "owner_right": the visit goes back to its officer, returned with the supervisor's note as the
+#: instruction (the owner's comment stays theirs); "record_stands": the visit stays as recorded.
 OUTCOMES = ("owner_right", "record_stands")
 
 
 def resolve_dispute(supervisor: User, visit: Visit, note: str | None, outcome: str | None = None,
-                    via: str = "web") -> Visit:
-    """Close the owner's open dispute on `visit` with an outcome and a note; the Mipyme loses its
-    `disputed` flag once none of its visits has an open dispute. Raises ServiceError with Spanish messages."""
-    if supervisor.role != "supervisor":
-        raise ServiceError({"note": [_("Solo un supervisor puede resolver disputas.")]}, status=403)
+                    *, via: str = "web", revision: int | None = None) -> Visit:
+    """Close the owner's open dispute on `visit` with an outcome and a note; the caller commits. The
+    Mipyme loses its `disputed` flag once none of its visits has an open dispute.
+
+    `revision` is the revision the supervisor read (another one: 409). Of two resolutions of one dispute
+    one succeeds and the other is refused with 409 (fieldwork/visits/lifecycle.py). Raises ServiceError
+    with Spanish messages."""
+    lifecycle.check_supervisor(supervisor, "resolve")
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     if outcome not in OUTCOMES:
@@ -31,20 +32,4 @@ def resolve_dispute(supervisor: User, visit: Visit, note: str | None, outcome: s
         errors["note"] = [_("La nota admite hasta %(max)d caracteres.", max=MAX_NOTE)]
     if errors:
         raise ServiceError(errors)
-    if not visit.is_disputed_open:
-        raise ServiceError({"note": [_("Esta visita no tiene una disputa abierta.")]}, status=409)
-    now = utcnow()
-    visit.dispute_resolved_at = now
-    visit.dispute_resolved_by_id = supervisor.id
-    visit.dispute_resolution_note = note
-    visit.dispute_outcome = outcome
-    if outcome == "owner_right":
-        # Back to the officer's "Por corregir", even if approved: the owner's word is the reason to correct.
-        visit.review_status = "returned"
-        visit.review_comment = visit.owner_comment
-        visit.reviewed_by_id = supervisor.id
-        visit.reviewed_at = now
-    record_event(visit.id, outcome, visit.revision, supervisor, note)
-    audit.record(supervisor, "visit.dispute_resolved", "visit", visit.id, via=via, note=note, outcome=outcome,
-                 owner_comment=visit.owner_comment)
-    return visit
+    return lifecycle.resolve(supervisor, visit, outcome, note, read=revision, via=via)

@@ -17,11 +17,18 @@ from fieldwork.supervision.forms import DisputeForm, ReviewForm
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.supervision.tables import visit_log_args, visit_log_page
+from fieldwork.visits import lifecycle
 from fieldwork.visits.access import visit_or_404
 from fieldwork.visits.history import event_label, review_history, revision_changes
 from fieldwork.web.device import answered_from_sync_device
-from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.read_revision import ReadRevisionForm
 from fieldwork.web.security import is_safe_next, roles_required
+
+
+@bp.app_template_global("awaiting_review")
+def awaiting_review(visit: Visit) -> bool:
+    """For the visit log: the one rule of what waits for a supervisor (fieldwork/visits/lifecycle.py)."""
+    return lifecycle.awaiting_review(visit)
 
 
 @bp.get("/visits")
@@ -36,16 +43,30 @@ def visit_log() -> Any:
                            mipyme=mipyme)
 
 
-def _render_visit(visit: Visit, review_form: ReviewForm | None = None, dispute_form: DisputeForm | None = None,
-                  status: int = 200) -> Any:
+class ResolutionForm(DisputeForm, ReadRevisionForm):
+    """The dispute's outcome and note, bound to the revision the supervisor read (hidden `revision`).
+    Each outcome in a few words, one line on a phone; the page says below what each one does."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.outcome.choices = {"owner_right": _("El propietario tiene razón"),
+                                "record_stands": _("El registro se mantiene")}
+
+
+def _render_visit(visit: Visit, review_form: ReviewForm | None = None,
+                  dispute_form: ResolutionForm | None = None, status: int = 200) -> Any:
     ids = {i for i in (visit.reviewed_by_id, visit.dispute_resolved_by_id) if i}
     people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     review_form = review_form or ReviewForm(formdata=None)
-    review_form.present(visit.revision)  # the revision this page shows is the one a decision is bound to
+    dispute_form = dispute_form or ResolutionForm(formdata=None)
+    for form in (review_form, dispute_form):
+        form.present(visit.revision)  # the revision this page shows is the one a decision is bound to
+    history = review_history(visit)
     return render_template(
-        "supervision/visit.html", v=visit, people=people,
-        review_form=review_form, dispute_form=dispute_form or DisputeForm(formdata=None),
-        changes=revision_changes(visit), history=review_history(visit), history_label=event_label,
+        "supervision/visit.html", v=visit, people=people, review_form=review_form, dispute_form=dispute_form,
+        may_review=lifecycle.may_review(visit), owner_answered=lifecycle.owner_has_answered(visit),
+        dispute_open=lifecycle.dispute_open(visit), reopened=bool(history) and history[-1].kind == "reopened",
+        changes=revision_changes(visit), history=history, history_label=event_label,
         same_device=answered_from_sync_device(visit), answers=answers_by_visit([visit]).get(visit.id),
     ), status
 
@@ -82,13 +103,16 @@ def review(visit_id: str) -> Any:
 def resolve(visit_id: str) -> Any:
     """Resolve the owner's dispute on this visit with an outcome and a note."""
     visit = visit_or_404(visit_id)
-    form = DisputeForm()
+    form = ResolutionForm()
     target = request.form.get("next")
     try:  # the service checks outcome and note, with its Spanish messages (CSRF is checked before the view)
+        if not form.revision.validate(form):
+            form.show_at(form.outcome)  # no revision, or not a number: reload, nothing changes
+            raise ServiceError({}, status=400)
         commit_with_retry(lambda: resolve_dispute(current_user, visit, form.note.data, form.outcome.data,
-                                                  via="web"), "dispute")
+                                                  via="web", revision=form.read_revision()), "dispute")
     except ServiceError as error:
-        show_service_errors(form, error.errors)
+        form.add_errors(error.errors, form.outcome)
         return _render_visit(visit_or_404(visit_id), dispute_form=form, status=error.status)
     flash(_("Disputa resuelta.") if visit.dispute_outcome == "record_stands"
           else _("Disputa resuelta: la visita volvió al funcionario para corregirla."), "success")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
+from fieldwork.visits import lifecycle
 from fieldwork.visits.access import visible_visits
 
 PER_PAGE = 25
@@ -26,15 +27,32 @@ def fold(text: str | None) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+@dataclass(frozen=True)
+class Correction:
+    """Why a visit came back, each part signed by who wrote it (issue 16 item 6)."""
+
+    supervisor_name: str | None
+    supervisor_said: str | None  # the review comment, or the note of a dispute resolved "owner_right"
+    owner_said: str | None  # the owner's complaint, when the visit came back because the owner was right
+
+
 def returned_visits(officer: User) -> list[Visit]:
-    """The officer's visits a supervisor sent back, most recently returned first."""
+    """The officer's visits a supervisor sent back, most recently returned first, each with its
+    `correction` (read by the agenda card, never stored)."""
     query = (
         visible_visits(officer)
+        .add_columns(User.name)
+        .outerjoin(User, User.id == Visit.reviewed_by_id)
         .where(Visit.review_status == "returned")
         .options(joinedload(Visit.mipyme), selectinload(Visit.photos))
         .order_by(Visit.reviewed_at.desc().nulls_last(), Visit.visited_at.desc())
     )
-    return list(db.session.scalars(query))
+    visits = []
+    for visit, reviewer_name in db.session.execute(query).unique():
+        owner_said = visit.owner_comment if lifecycle.upheld_dispute(visit) else None
+        visit.correction = Correction(reviewer_name, visit.review_comment, owner_said)
+        visits.append(visit)
+    return visits
 
 
 def returned_ids(officer: User) -> list[list[str | int]]:
