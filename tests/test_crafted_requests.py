@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
-from fieldwork.models import Visit
+from fieldwork.models import User, Visit
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import form_token, login
 
@@ -132,3 +132,19 @@ def test_odd_page_numbers_on_mis_visitas_show_a_page(app, officer_client, page):
     client, _mipyme = officer_client
     with app.app_context():
         assert client.get("/visits/mine", query_string={"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("ids", [[HUGE], ["99999999999999999999"], ["2147483648"], ["1", "²"], ["-3"], ["abc"],
+                                 [str(i) for i in range(1, 1_002)]])
+def test_odd_or_too_many_mipyme_ids_in_the_reassignment_get_a_message_not_a_500(app, supervisor_client, ids):
+    """`mipyme_ids=99999999999999999999` answered 500 (coerced to int, then refused by the database)."""
+    token = form_token(supervisor_client, "/supervision/")
+    officer_id = db.session.scalar(select(func.min(User.id)).where(User.role == "officer"))
+    with app.app_context():
+        response = supervisor_client.post("/supervision/reassign", data={
+            "csrf_token": token, "mipyme_ids": ids, "officer_id": str(officer_id), "next": "/supervision/"})
+    assert response.status_code == 302
+    with app.app_context():
+        page = supervisor_client.get("/supervision/").get_data(as_text=True)
+    assert ("no es válida. Recargue la página" in page) or ("como máximo 1000 Mipymes" in page)
+    assert "reasignada" not in page

@@ -15,6 +15,16 @@ from fieldwork.supervision.services import MAX_NOTE
 from fieldwork.text.labels import CONFIRMATION_LABELS, FLAG_LABELS, REVIEW_LABELS, SECTOR_LABELS
 from fieldwork.web.read_revision import ReadRevisionForm
 
+#: Ticked at once in the reassignment (the dashboard shows 200 a page at most); more is not a person's doing.
+MAX_REASSIGN = 1000
+
+
+def _is_id(value: Any) -> bool:
+    """A row id as a form sends it: ASCII digits (isdigit() admits "²", which int() refuses), and within
+    INTEGER (past it the database refuses the query: a 500)."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID
+
 
 def _choices(labels: dict[str, Any], empty: Any) -> dict[str, str]:
     return {"": str(empty), **{code: str(text) for code, text in labels.items()}}
@@ -77,9 +87,7 @@ class VisitFilterForm(FilterForm):
         self.owner_confirmation.choices = _choices(CONFIRMATION_LABELS, _l("Todas"))
 
     def validate_mipyme_id(self, field: HiddenField) -> None:
-        # isdigit() admits "²", which int() refuses; past INTEGER the database refuses it.
-        if field.data and not (str(field.data).isascii() and str(field.data).isdigit()
-                               and int(field.data) <= MAX_ID):
+        if field.data and not _is_id(field.data):
             raise ValidationError(_l("Mipyme no válida."))
 
     def validate_date_to(self, field: DateField) -> None:
@@ -127,7 +135,8 @@ class DisputeForm(FlaskForm):
 
 
 class ReassignForm(FlaskForm):
-    mipyme_ids = SelectMultipleField(_l("Mipymes"), coerce=int, validate_choice=False,
+    # Checked as text, then read as numbers (ids()): coerce=int let 20-digit numbers reach the database.
+    mipyme_ids = SelectMultipleField(_l("Mipymes"), validate_choice=False,
                                      validators=[InputRequired(_l("Marque al menos una Mipyme."))])
     # Its own id: the filter form above has an `officer_id` too, and two equal ids left this one unnamed.
     officer_id = SelectField(_l("Asignar a"), id="reassign_officer_id",
@@ -137,3 +146,14 @@ class ReassignForm(FlaskForm):
     def __init__(self, officers: list[User], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.officer_id.choices = _officer_choices(officers, _l("— Elija —"))
+
+    def validate_mipyme_ids(self, field: SelectMultipleField) -> None:
+        if len(field.data) > MAX_REASSIGN:
+            raise ValidationError(_l("Marque como máximo %(max)d Mipymes a la vez.", max=MAX_REASSIGN))
+        if not all(_is_id(value) for value in field.data):
+            raise ValidationError(_l("Una de las Mipymes marcadas no es válida. Recargue la página y márquelas "
+                                     "de nuevo."))
+
+    def ids(self) -> list[int]:
+        """The ticked Mipymes' ids (after validation)."""
+        return [int(value) for value in self.mipyme_ids.data]

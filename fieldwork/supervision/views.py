@@ -94,7 +94,7 @@ def reassign_mipymes() -> Any:
         flash_service_errors(form.errors)
         return redirect(target)
     try:
-        changed = reassign(form.mipyme_ids.data, int(form.officer_id.data), current_user, via="web")
+        changed = reassign(form.ids(), int(form.officer_id.data), current_user, via="web")
     except ServiceError as error:
         db.session.rollback()
         flash_service_errors(error.errors)
