@@ -9,6 +9,7 @@ from sqlalchemy import select
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Visit
 from fieldwork.owners.confirmation import confirm_visit, confirmation_rates_by_officer, open_disputes
+from fieldwork.supervision.services import resolve_dispute
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 
@@ -96,7 +97,7 @@ def test_without_csrf_header_nothing_changes(client, world):
     assert _state(world["visit"].id).owner_confirmation == "pending"
 
 
-def test_decision_can_change_until_a_supervisor_approves(client, world):
+def test_decision_can_change_after_a_supervisor_approves(client, world):
     login(client, world["owner"])
     assert _confirm(client, world["visit"], decision="confirmed").status_code == 200
     response = _confirm(client, world["visit"], decision="disputed", comment="No vinieron ese día.")
@@ -104,12 +105,14 @@ def test_decision_can_change_until_a_supervisor_approves(client, world):
     visit = _state(world["visit"].id)
     visit.review_status = "approved"
     db.session.commit()
+    # Issue 16 item 4: approval no longer ends the owner's say.
     response = _confirm(client, world["visit"], decision="confirmed")
-    assert response.status_code == 409
-    assert "ya aprobó" in response.get_json()["errors"]["decision"][0]
-    assert _state(world["visit"].id).owner_confirmation == "disputed"
-    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "visit")).all()
-    assert actions == ["visit.confirmed", "visit.disputed"]
+    assert response.status_code == 200
+    assert (_state(world["visit"].id).owner_confirmation, _state(world["visit"].id).review_status) == (
+        "confirmed", "approved")
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "visit")
+                                 .order_by(AuditEntry.id)).all()
+    assert actions == ["visit.confirmed", "visit.disputed", "visit.confirmed"]
 
 
 def test_repeating_the_same_answer_logs_nothing_new(client, world):
@@ -126,11 +129,8 @@ def test_dispute_raises_the_flag_and_a_resolution_clears_it(client, world):
     assert "disputed" in _flags(client, world["mipyme"])
     listed = client.get("/api/v1/mipymes?flag=disputed").get_json()
     assert [item["id"] for item in listed["items"]] == [world["mipyme"].id]
-    # A supervisor's resolution (the supervision service sets these same columns).
-    visit = _state(world["visit"].id)
-    visit.dispute_resolved_at = datetime.now(UTC)
-    visit.dispute_resolved_by_id = make_user("supervisor").id
-    visit.dispute_resolution_note = "Se corrigió con el funcionario."
+    resolve_dispute(make_user("supervisor"), _state(world["visit"].id), "Se corrigió con el funcionario.",
+                    "record_stands")
     db.session.commit()
     assert "disputed" not in _flags(client, world["mipyme"])
     # Disputing again re-opens it.
@@ -216,9 +216,8 @@ def test_the_service_says_in_spanish_what_an_answer_lacks(app, world):
         with pytest.raises(ServiceError) as refused:
             confirm_visit(world["visit"], decision, comment)
         assert refused.value.errors == errors
-    world["visit"].review_status = "approved"
-    db.session.commit()
+    confirm_visit(world["visit"], "confirmed", None, via="link")
     with pytest.raises(ServiceError) as refused:
-        confirm_visit(world["visit"], "confirmed", None)
+        confirm_visit(world["visit"], "disputed", "Cambié de idea.", via="link")
     assert (refused.value.status, refused.value.errors) == (409, {"decision": [
-        "Un supervisor ya aprobó esta visita: su respuesta ya no se puede cambiar."]})
+        "Ya se registró una respuesta para esta visita."]})

@@ -83,7 +83,7 @@ def test_dispute_without_comment_shows_the_error_beside_the_field(client, world)
     assert _state(world["newer"].id).owner_confirmation == "pending"
 
 
-def test_owner_disputes_then_changes_their_mind_until_approval(client, world):
+def test_owner_disputes_then_changes_their_mind_even_after_approval(client, world):
     login(client, world["owner"])
     _decide(client, world["newer"], "disputed", "Las ventas fueron menores.")
     html = client.get("/owner/").get_data(as_text=True)
@@ -93,11 +93,27 @@ def test_owner_disputes_then_changes_their_mind_until_approval(client, world):
     visit = _state(world["newer"].id)
     visit.review_status = "approved"
     db.session.commit()
+    # Issue 16 item 4: approval does not end the owner's say, and a dispute reopens the visit.
     html = client.get("/owner/").get_data(as_text=True)
-    assert "su respuesta ya no se puede cambiar" in html
-    assert f'/owner/visits/{visit.id}/confirmation' not in html
-    assert _decide(client, visit, "disputed", "Otra vez.").status_code == 409
-    assert _state(visit.id).owner_confirmation == "confirmed"
+    assert "ya no se puede cambiar" not in html
+    assert f'/owner/visits/{visit.id}/confirmation' in html
+    assert _decide(client, visit, "disputed", "Otra vez.").status_code == 302
+    assert (_state(visit.id).owner_confirmation, _state(visit.id).review_status) == ("disputed", "submitted")
+
+
+def test_an_approved_visit_the_owner_never_answered_still_asks_for_their_answer(client, world):
+    world["newer"].review_status = "approved"
+    db.session.commit()
+    login(client, world["owner"])
+    html = client.get("/owner/").get_data(as_text=True)
+    card = html[html.index(f'id="visit-{world["newer"].id}"'):]
+    card = card[:card.index("</li>")]
+    assert "ya no se puede cambiar" not in card
+    assert "Supervisión aprobó esta visita, pero su palabra sigue contando" in card
+    assert 'value="confirmed"' in card and 'value="disputed"' in card
+    assert _decide(client, world["newer"], "confirmed").status_code == 302
+    assert (_state(world["newer"].id).owner_confirmation, _state(world["newer"].id).review_status) == (
+        "confirmed", "approved")
 
 
 def test_owner_cannot_answer_for_another_business(client, world):

@@ -12,7 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from fieldwork.extensions import db
-from fieldwork.models import Photo, Visit
+from fieldwork.models import AuditEntry, Photo, Visit
 from fieldwork.owners.confirmation import confirm_visit
 from fieldwork.services import ServiceError
 from tests.builders import make_mipyme, make_user, make_visit
@@ -51,14 +51,18 @@ def test_a_second_link_decision_committed_meanwhile_is_refused_by_the_database(o
     assert db.session.scalar(select(Visit.owner_confirmation).where(Visit.id == visit.id)) == "confirmed"
 
 
-def test_an_approval_committed_meanwhile_is_not_overwritten_by_the_owner(officer):
+def test_an_approval_committed_meanwhile_is_reopened_by_the_owners_dispute(officer):
     visit = make_visit(make_mipyme(officer))
+    # The approval was stored after the owner's page read the visit: the object in hand says submitted.
+    # Issue 16 item 4: the dispute still lands, judged against the stored row, and reopens the visit.
     db.session.execute(update(Visit).where(Visit.id == visit.id).values(review_status="approved")
                        .execution_options(synchronize_session=False))
-    with pytest.raises(ServiceError) as refused:
-        confirm_visit(visit, "disputed", "No vino.")
-    assert refused.value.status == 409
-    assert db.session.scalar(select(Visit.owner_confirmation).where(Visit.id == visit.id)) == "pending"
+    confirm_visit(visit, "disputed", "No vino.")
+    stored = db.session.execute(select(Visit.owner_confirmation, Visit.review_status)
+                                .where(Visit.id == visit.id)).one()
+    assert tuple(stored) == ("disputed", "submitted")
+    details = db.session.scalar(select(AuditEntry.details).where(AuditEntry.action == "visit.disputed"))
+    assert '"review_status": "approved→submitted"' in details
 
 
 def png_with_a_broken_checksum() -> bytes:

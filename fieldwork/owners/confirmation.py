@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from fieldwork import audit
-from fieldwork.clock import utcnow
 from fieldwork.extensions import db
 from fieldwork.mipymes import summary
 from fieldwork.models import Mipyme, OfficerAnswerRow, User, Visit
-from fieldwork.services import ServiceError, check_read_revision, stale_revision_error
+from fieldwork.services import ServiceError
+from fieldwork.visits import lifecycle
 
 DECISIONS = ("confirmed", "disputed")
 STAFF = ("officer", "supervisor", "admin")
@@ -35,20 +34,9 @@ def _validate(decision: str | None, comment: str | None) -> str | None:
 
 
 def can_owner_answer(visit: Visit, via: str = "account") -> bool:
-    """Can this visit still be answered by its owner? Until a supervisor approves it; through a shared
-    link only once (while no answer exists). The one home of this rule: services, views and templates."""
-    if visit.review_status == "approved":
-        return False
-    return via == "account" or visit.owner_confirmation == "pending"
-
-
-def _refusal(visit: Visit) -> ServiceError:
-    """Why a decision could not be stored, read from the visit's current state."""
-    if visit.review_status == "approved":
-        return ServiceError(
-            {"decision": [_("Un supervisor ya aprobó esta visita: su respuesta ya no se puede cambiar.")]}, 409
-        )
-    return ServiceError({"decision": [_("Ya se registró una respuesta para esta visita.")]}, 409)
+    """Can this visit still be answered by its owner this way? (fieldwork/visits/lifecycle.py: always
+    with their account, approved or not; through a shared link only while no answer exists.)"""
+    return lifecycle.can_owner_answer(visit, via)
 
 
 def speaker_refusal(actor: User | None, visit: Visit) -> ServiceError | None:
@@ -79,55 +67,22 @@ def confirm_visit(
 ) -> Visit:
     """Record the owner's decision on `visit` (confirmed or disputed); the caller commits.
 
-    `via` is how the owner spoke ("account" or "link"; a link answers once, see `can_owner_answer`);
-    `channel` is the audit log's via ("web", "api", "link"; by default "link" for links, else "web").
-    `revision` is the revision the owner read: another one is refused with 409 (API without it: not
-    checked). `device` is the link's browser (fieldwork/web/device.py). A decision can change until a
-    supervisor approves the visit; a new dispute re-opens one a supervisor had resolved.
+    `via` is how the owner spoke ("account", "link", or "link_code": a link answered with the owner's
+    code; a link answers once), stored as given in `confirmed_via`; `channel` is the audit log's via
+    ("web", "api", "link"; by default "link" for links, else "web"). `revision` is the revision the owner
+    read: another one is refused with 409 (API without it: not checked). `device` is the link's browser
+    (fieldwork/web/device.py). The owner may answer an approved visit too; a dispute reopens it for the
+    supervisor, and re-opens one a supervisor had resolved (fieldwork/visits/lifecycle.py).
     """
-    if via not in ("account", "link"):
+    if via not in lifecycle.OWNER_VIAS:
         raise ValueError(f"unknown via {via!r}")
     refusal = speaker_refusal(actor, visit)
     if refusal is not None:
         raise refusal
     cleaned = _validate(decision, comment)
-    if not can_owner_answer(visit, via):
-        raise _refusal(visit)
-    check_read_revision(visit.revision, revision)
-    previous = visit.owner_confirmation
-    unchanged = previous == decision and visit.owner_comment == cleaned
-    if unchanged and not (decision == "disputed" and visit.dispute_resolved_at is not None):
-        return visit  # a repeated tap changes nothing and logs nothing
-    values: dict[str, object] = {
-        "owner_confirmation": decision,
-        "owner_comment": cleaned,
-        "confirmed_at": now or utcnow(),
-        "confirmed_via": via,
-        "link_device": device if via == "link" else None,
-    }
-    if decision == "disputed":
-        values.update(dispute_resolved_at=None, dispute_resolved_by_id=None, dispute_resolution_note=None,
-                      dispute_outcome=None)
-    # One guarded UPDATE: a supervisor's approval, an officer's edit or a second link decision arriving
-    # at the same moment cannot be overwritten, because the database re-checks the condition on the row.
-    read = visit.revision
-    guard = [Visit.id == visit.id, Visit.review_status != "approved", Visit.revision == read]
-    if via == "link":
-        guard.append(Visit.owner_confirmation == "pending")
-    result = db.session.execute(
-        update(Visit).where(*guard).values(**values).execution_options(synchronize_session=False)
-    )
-    db.session.refresh(visit)
-    if result.rowcount != 1:
-        if visit.revision != read:
-            raise stale_revision_error()
-        raise _refusal(visit)
-    summary.refresh([visit.mipyme_id])  # the UPDATE bypassed the ORM, so its flush cannot see it
-    audit.record(
-        actor, f"visit.{decision}", "visit", visit.id, via=channel or ("link" if via == "link" else "web"),
-        previous=previous, comment=cleaned, confirmed_via=via, revision=read,
-    )
-    return visit
+    return lifecycle.owner_answer(visit, actor, decision, cleaned, via=via,
+                                  channel=channel or ("web" if via == "account" else "link"),
+                                  read=revision, device=device, now=now)
 
 
 @dataclass(frozen=True)
@@ -179,13 +134,14 @@ class OpenDispute:
     owner_comment: str | None
     disputed_at: datetime | None
     via: str | None
+    revision: int  # what the supervisor reads on the dashboard: their resolution is bound to it
 
 
 def open_disputes(*, limit: int, offset: int = 0) -> list[OpenDispute]:
     """Disputed visits no supervisor has resolved, oldest dispute first (one query)."""
     rows = db.session.execute(
         select(Visit.id, Visit.visited_at, Mipyme.id, Mipyme.name, User.id, User.name,
-               Visit.owner_comment, Visit.confirmed_at, Visit.confirmed_via)
+               Visit.owner_comment, Visit.confirmed_at, Visit.confirmed_via, Visit.revision)
         .join(Mipyme, Mipyme.id == Visit.mipyme_id)
         .join(User, User.id == Visit.officer_id)
         .where(summary.open_dispute_condition())

@@ -16,6 +16,7 @@ from fieldwork.owners.confirmation import can_owner_answer, confirm_visit
 from fieldwork.owners.forms import ConfirmationForm
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.i18n import cop, number
+from fieldwork.visits import lifecycle
 from fieldwork.visits.access import visit_or_404
 from fieldwork.web.keyset import page_request
 from fieldwork.web.security import roles_required
@@ -64,6 +65,12 @@ def _render(mipyme: Mipyme, failed: ConfirmationForm | None = None, failed_visit
     return render_template("owners/home.html", mipyme=mipyme, visits=visits, forms=forms, failed_id=failed_id,
                            to_confirm=counts.awaiting_owner if counts else 0, charts=_charts(mipyme.id),
                            photo_url=_photo_url, answers=answers_by_visit(visits.items)), status
+
+
+@bp.app_template_global("owner_has_answered")
+def owner_has_answered(visit: Visit) -> bool:
+    """For templates: has the owner confirmed or disputed it (fieldwork/visits/lifecycle.py)?"""
+    return lifecycle.owner_has_answered(visit)
 
 
 @bp.get("/owner/")
