@@ -59,8 +59,9 @@ class VisitSchema(Schema):
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True)
 
 
-#: What owners' answers leave out (API.md): the supervisor's word to the officer is not for the owner.
-OWNER_HIDDEN = ("review_comment",)
+#: What owners' answers leave out (API.md): the supervisor's word to the officer is not for the owner, nor is
+#: where the officer stood (their phone's GPS position tells where they go, not what the business did).
+OWNER_HIDDEN = ("review_comment", "location")
 
 
 def visit_schema_for(reader: User | None) -> VisitSchema:
