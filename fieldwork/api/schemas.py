@@ -20,9 +20,15 @@ class LenientSchema(Schema):
         unknown = EXCLUDE
 
 
+def _at_most(limit: int, what: str) -> validate.Length:
+    return validate.Length(max=limit, error=f"{what} admite hasta {{max}} caracteres.")
+
+
 class LoginSchema(StrictSchema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=256))
+    username = fields.String(required=True, validate=validate.Length(
+        min=1, max=64, error="Escriba su usuario (hasta {max} caracteres)."))
+    password = fields.String(required=True, validate=validate.Length(
+        min=1, max=256, error="Escriba su contraseña (hasta {max} caracteres)."))
 
 
 class UserSchema(Schema):
@@ -43,13 +49,11 @@ class PageArgsSchema(LenientSchema):
     per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
-
-
 class MipymeArgsSchema(PageArgsSchema):
     flag = fields.String(validate=validate.OneOf(FLAG_CODES))
     officer_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
     sector = fields.String(validate=validate.OneOf(SECTORS))
-    q = fields.String(validate=validate.Length(max=160))
+    q = fields.String(validate=_at_most(160, "La búsqueda"))
     include_inactive = fields.Boolean(load_default=False)
 
 
@@ -61,11 +65,11 @@ class MipymeInputSchema(StrictSchema):
     sector = fields.String(
         required=True, validate=validate.OneOf(SECTORS, error="Sector desconocido. Use uno de: {choices}."))
     officer_id = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    nit = fields.String(allow_none=True, validate=validate.Length(max=20))
-    owner_name = fields.String(allow_none=True, validate=validate.Length(max=120))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=32))
-    address = fields.String(allow_none=True, validate=validate.Length(max=200))
-    neighborhood = fields.String(allow_none=True, validate=validate.Length(max=120))
+    nit = fields.String(allow_none=True, validate=_at_most(20, "El NIT"))
+    owner_name = fields.String(allow_none=True, validate=_at_most(120, "El nombre del propietario"))
+    phone = fields.String(allow_none=True, validate=_at_most(32, "El teléfono"))
+    address = fields.String(allow_none=True, validate=_at_most(200, "La dirección"))
+    neighborhood = fields.String(allow_none=True, validate=_at_most(120, "El barrio"))
     active = fields.Boolean()
     enrolled_on = fields.Date(metadata={"description": "El día en que la Mipyme ingresó al programa "
                                                        "(por defecto, el día en que se registra)."})

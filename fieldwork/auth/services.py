@@ -8,6 +8,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from fieldwork import audit
+from fieldwork.auth.forms import PASSWORD_MAX
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Mipyme, User
 from fieldwork.services import ServiceError
@@ -21,8 +22,8 @@ def password_problems(password: str | None) -> list[str]:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if not password or len(password) < minimum:
         return [_("La contraseña debe tener al menos %(n)d caracteres.", n=minimum)]
-    if len(password) > 256:
-        return [_("La contraseña es demasiado larga.")]
+    if len(password) > PASSWORD_MAX:
+        return [_("La contraseña admite hasta %(max)d caracteres.", max=PASSWORD_MAX)]
     return []
 
 

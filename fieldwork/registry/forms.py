@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
+from fieldwork.auth.forms import at_most, password_length
 from fieldwork.clock import today
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
@@ -22,16 +23,17 @@ def officer_choices() -> dict[str, str]:
 
 class MipymeForm(FlaskForm):
     name = StringField(_l("Nombre"), validators=[InputRequired(_l("Escriba el nombre de la Mipyme.")),
-                                                 Length(max=160)])
-    nit = StringField(_l("NIT (con dígito de verificación)"), validators=[Optional(), Length(max=20)],
+                                                 at_most(160, _l("El nombre"))])
+    nit = StringField(_l("NIT (con dígito de verificación)"), validators=[Optional(), at_most(20, _l("El NIT"))],
                       render_kw={"inputmode": "numeric", "placeholder": "900123456-8"})
     sector = SelectField(_l("Sector"), validators=[InputRequired(_l("Elija un sector."))])
     officer_id = SelectField(_l("Funcionario asignado"), validators=[Optional()])
-    owner_name = StringField(_l("Nombre del propietario"), validators=[Optional(), Length(max=120)])
-    phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=32)],
+    owner_name = StringField(_l("Nombre del propietario"),
+                             validators=[Optional(), at_most(120, _l("El nombre del propietario"))])
+    phone = StringField(_l("Teléfono"), validators=[Optional(), at_most(32, _l("El teléfono"))],
                         render_kw={"inputmode": "tel", "autocomplete": "tel"})
-    address = StringField(_l("Dirección"), validators=[Optional(), Length(max=200)])
-    neighborhood = StringField(_l("Barrio / comuna"), validators=[Optional(), Length(max=120)])
+    address = StringField(_l("Dirección"), validators=[Optional(), at_most(200, _l("La dirección"))])
+    neighborhood = StringField(_l("Barrio / comuna"), validators=[Optional(), at_most(120, _l("El barrio"))])
     # Left blank: the day it is registered (or, when editing, the day it has). The rules (not in the
     # future, not after a visit) live in the registry service; the form checks only the format.
     enrolled_on = DateField(_l("Fecha de ingreso al programa"), default=today, validators=[Optional()])
@@ -53,12 +55,13 @@ class MipymeForm(FlaskForm):
 
 class UserForm(FlaskForm):
     username = StringField(_l("Usuario"), validators=[InputRequired(_l("Escriba un nombre de usuario.")),
-                                                      Length(max=64)],
+                                                      at_most(64, _l("El usuario"))],
                            render_kw={"autocapitalize": "none", "autocomplete": "off"})
-    name = StringField(_l("Nombre completo"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("Nombre completo"), validators=[Optional(), at_most(120, _l("El nombre"))])
     role = SelectField(_l("Rol"))
     mipyme_id = SelectField(_l("Mipyme (solo propietarios)"), validators=[Optional()])
-    password = PasswordField(_l("Contraseña inicial"), validators=[InputRequired(_l("Escriba una contraseña."))],
+    password = PasswordField(_l("Contraseña inicial"),
+                             validators=[InputRequired(_l("Escriba una contraseña.")), password_length()],
                              render_kw={"autocomplete": "new-password"})
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -69,7 +72,8 @@ class UserForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(_l("Contraseña nueva"), validators=[InputRequired(_l("Escriba una contraseña."))],
+    password = PasswordField(_l("Contraseña nueva"),
+                             validators=[InputRequired(_l("Escriba una contraseña.")), password_length()],
                              render_kw={"autocomplete": "new-password"})
 
 
@@ -83,8 +87,9 @@ class OwnerAccountForm(FlaskForm):
     """An account for the owner of one Mipyme (the Mipyme comes from the page, not the form)."""
 
     username = StringField(_l("Usuario"), validators=[InputRequired(_l("Escriba un nombre de usuario.")),
-                                                      Length(max=64)],
+                                                      at_most(64, _l("El usuario"))],
                            render_kw={"autocapitalize": "none", "autocomplete": "off"})
-    name = StringField(_l("Nombre completo"), validators=[Optional(), Length(max=120)])
-    password = PasswordField(_l("Contraseña inicial"), validators=[InputRequired(_l("Escriba una contraseña."))],
+    name = StringField(_l("Nombre completo"), validators=[Optional(), at_most(120, _l("El nombre"))])
+    password = PasswordField(_l("Contraseña inicial"),
+                             validators=[InputRequired(_l("Escriba una contraseña.")), password_length()],
                              render_kw={"autocomplete": "new-password"})

@@ -81,5 +81,5 @@ def reset_password(user_id: int) -> Any:
             db.session.rollback()
             flash_service_errors(error.errors)
     else:
-        flash(_("Escriba una contraseña."), "error")
+        flash_service_errors(form.errors)  # empty, too long, or the form's token expired: say which
     return redirect(url_for("registry.users"))

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from fieldwork.auth.forms import at_most
 from fieldwork.mipymes.aggregates import SORTS
 from fieldwork.models import MAX_ID, User
 from fieldwork.supervision.review import MAX_COMMENT
@@ -47,7 +48,7 @@ class FilterForm(FlaskForm):
 
 
 class MipymeFilterForm(FilterForm):
-    q = StringField(_l("Nombre"), validators=[Optional(), Length(max=160)])
+    q = StringField(_l("Nombre"), validators=[Optional(), at_most(160, _l("La búsqueda"))])
     flag = SelectField(_l("Alerta"), validators=[Optional()])
     officer_id = SelectField(_l("Funcionario"), validators=[Optional()])
     sector = SelectField(_l("Sector"), validators=[Optional()])
@@ -73,7 +74,7 @@ class MipymeFilterForm(FilterForm):
 
 class VisitFilterForm(FilterForm):
     officer_id = SelectField(_l("Funcionario"), validators=[Optional()])
-    mipyme = StringField(_l("Mipyme (nombre)"), validators=[Optional(), Length(max=160)])
+    mipyme = StringField(_l("Mipyme (nombre)"), validators=[Optional(), at_most(160, _l("La búsqueda"))])
     mipyme_id = HiddenField(validators=[Optional()])
     date_from = DateField(_l("Desde"), validators=[Optional()])
     date_to = DateField(_l("Hasta"), validators=[Optional()])

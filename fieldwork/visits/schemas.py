@@ -135,8 +135,9 @@ def _no_repeats(values: list[str]) -> None:
         raise ValidationError("No repita temas.")
 
 
-def _text(max_length: int) -> fields.String:
-    return fields.String(allow_none=True, validate=validate.Length(max=max_length))
+def _text(max_length: int, error: str) -> fields.String:
+    """A free text of the visit, bounded (API.md) and refused with a message that names it."""
+    return fields.String(allow_none=True, validate=validate.Length(max=max_length, error=error))
 
 
 class VisitInputSchema(Schema):
@@ -155,15 +156,17 @@ class VisitInputSchema(Schema):
     production_units = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
     monthly_sales_cop = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_SALES_COP))
     employees = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
-    needs = _text(TEXT_MAX)
-    notes = _text(TEXT_MAX)
+    needs = _text(TEXT_MAX, "Las necesidades admiten hasta {max} caracteres; acórtelas.")
+    notes = _text(TEXT_MAX, "Las observaciones admiten hasta {max} caracteres; acórtelas.")
     follow_up_due = fields.Date(allow_none=True, validate=validate.Range(min=EARLIEST.date(), max=LATEST.date()))
-    follow_up_reason = _text(REASON_MAX)
+    follow_up_reason = _text(REASON_MAX, "El motivo del seguimiento admite hasta {max} caracteres; acórtelo.")
     location = fields.Nested(LocationSchema, allow_none=True)
     revision = Count(load_default=1, validate=validate.Range(min=1, max=MAX_REVISION))
     # Checked against the version's questions by fieldwork.forms.answers (errors under answers.<name>).
     form_version_id = Count(allow_none=True, validate=validate.Range(min=1, max=MAX_ID))
-    answers = fields.Dict(keys=fields.String(validate=validate.Length(max=200)), values=fields.Raw(allow_none=True),
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(
+                              max=200, error="El nombre de una pregunta admite hasta {max} caracteres.")),
+                          values=fields.Raw(allow_none=True),
                           allow_none=True, validate=validate.Length(max=500))
 
     @pre_load
