@@ -6,13 +6,14 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.forms.posted import with_posted_answers
 from fieldwork.forms.services import current_definition
 from fieldwork.mipymes.flags import flag_day
-from fieldwork.models import Mipyme
+from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.services import visible_mipymes
 from fieldwork.services import ServiceError
 from fieldwork.visits import bp
@@ -89,8 +90,17 @@ def my_visits() -> Any:
     listing = my_visits_page(current_user, request.args.get("q", "")[:100], _page_number())
     return render_template("visits/mine.html", listing=listing, visits=listing.visits,
                            visit_json=[dump_visit(v) for v in listing.visits],
+                           reviewers=_reviewer_names(listing.visits),
                            answers=answers_by_visit(listing.visits),
                            mipymes=_picker_items(_officer_mipymes()))
+
+
+def _reviewer_names(visits: list[Visit]) -> dict[int, str]:
+    """Who reviewed each of `visits` (by user id): a returned visit's instruction is signed by its supervisor."""
+    ids = {v.reviewed_by_id for v in visits if v.reviewed_by_id}
+    if not ids:
+        return {}
+    return {user_id: name for user_id, name in db.session.execute(select(User.id, User.name).where(User.id.in_(ids)))}
 
 
 def _page_number() -> int:

@@ -17,7 +17,12 @@ async function correctionState(visit) {
   return (await store.correctedRevision(visit.id)) > (visit.revision || 1) ? 'sent' : null;
 }
 
-/** Open the correction of a returned server visit: the phone's own if there is one, else a new draft. */
+/** The owner's complaint, when the visit came back because the supervisor agreed with the owner. */
+const upheldComplaint = (visit) =>
+  (visit.dispute_outcome === 'owner_right' && visit.owner_confirmation === 'disputed' ? visit.owner_comment : null) || null;
+
+/** Open the correction of a returned server visit: the phone's own if there is one, else a new draft (with
+ * why it came back, signed: the supervisor's instruction and name, the owner's complaint). */
 export async function reopen(visit, officerId, button) {
   const state = await correctionState(visit);
   if (state === 'draft') return openForm(visit.id);
@@ -25,7 +30,8 @@ export async function reopen(visit, officerId, button) {
   if (state === 'sent' || state === 'queued') return mark(button, t('correction_sent'));
   await store.saveDraft({
     id: visit.id, officer_id: officerId, fields: payloadToFields(visit), revision: (visit.revision || 1) + 1,
-    kind: 'returned', review_comment: visit.review_comment, mipyme_name: visit.mipyme_name || null, errors: {},
+    kind: 'returned', review_comment: visit.review_comment, owner_comment: upheldComplaint(visit),
+    reviewer_name: visit.reviewer_name || null, mipyme_name: visit.mipyme_name || null, errors: {},
   });
   return openForm(visit.id);
 }
@@ -56,6 +62,7 @@ if (me) {
     const visit = JSON.parse(button.dataset.reopen);
     const card = button.closest('[data-search-item], [data-returned-visit]');
     visit.mipyme_name ||= card?.querySelector('.card-title')?.textContent.trim() || null;
+    visit.reviewer_name ||= card?.dataset.reviewerName || null; // the card names who returned it
     reopen(visit, me.content, button);
   });
   markCorrections();

@@ -27,10 +27,30 @@ export function showTitle(kind) {
   document.title = document.title.replace(/^[^·]*/, `${text} `);
 }
 
-/** What the notice says about the draft that opened. */
+/**
+ * Why a returned visit came back, each part signed by who wrote it: the owner's complaint (a dispute the
+ * supervisor upheld) and the supervisor's instruction, as [label, text] pairs.
+ */
+export function correctionNotes(draft) {
+  const notes = [];
+  if (draft.owner_comment) notes.push([t('owner_said'), draft.owner_comment]);
+  const supervisor = draft.reviewer_name ? t('supervisor_said_by', { name: draft.reviewer_name }) : t('supervisor_said');
+  notes.push([supervisor, draft.review_comment || '—']);
+  return notes;
+}
+
+function said([label, text]) {
+  const line = document.createElement('p');
+  const who = document.createElement('strong');
+  who.textContent = label;
+  line.append(who, ' ', text);
+  return line;
+}
+
+/** What the notice says about the draft that opened (text, or the lines of a returned visit's notes). */
 export function messageFor(found, nameOf) {
   if (found.kind === 'rejected') return t('draft_rejected');
-  if (found.kind === 'returned') return t('draft_returned', { comment: found.review_comment || '—' });
+  if (found.kind === 'returned') return [t('draft_returned'), ...correctionNotes(found).map(said)];
   return found.fields.mipyme_id ? t('draft_restored_for', { name: nameOf(found.fields.mipyme_id) }) : t('draft_restored');
 }
 

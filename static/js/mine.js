@@ -4,6 +4,7 @@
 import * as store from './store.js';
 import { formatMoment, t, tn } from './i18n.js';
 import { onChange } from './sync.js';
+import { correctionNotes } from './draft-choice.js';
 
 const section = document.querySelector('[data-local-visits]');
 const officerId = section?.dataset.officer;
@@ -74,7 +75,7 @@ async function render() {
       const kind = { rejected: ['local_rejected', 'danger'], returned: ['local_returned', 'warn'],
         pending: ['local_editing', 'warn'] }[d.kind] || ['local_draft', 'muted'];
       const details = Object.values(d.errors || {}).flat();
-      if (d.kind === 'returned' && d.review_comment) details.unshift(d.review_comment);
+      if (d.kind === 'returned') details.unshift(...correctionNotes(d).map(([who, text]) => `${who} ${text}`));
       return card({
         id: d.id, mipymeId: d.fields.mipyme_id, mipymeStored: d.mipyme_name, visitedAt: d.fields.visited_at,
         badge: t(kind[0]), badgeClass: kind[1],

@@ -78,3 +78,10 @@ export function formatInteger(value) {
   const grouped = String(Math.abs(Math.trunc(value))).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   return value < 0 ? `-${grouped}` : grouped;
 }
+
+/** A stored number as the officer would have typed it: 4500000 → "4.500.000", 1234.5 → "1.234,5". */
+export function formatNumber(value) {
+  const [integral, fraction] = String(Math.abs(value)).split('.');
+  if (!/^\d+$/.test(integral)) return String(value).replace('.', ','); // 1e+21: past what a form takes
+  return `${formatInteger(value < 0 ? -Number(integral) : Number(integral))}${fraction ? `,${fraction}` : ''}`;
+}

@@ -63,10 +63,11 @@ function writeFields(fields) {
 const collectPayload = (fields) => ({ ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() });
 const collectErrors = (fields) => ({ ...validate(fields, mipymeIds, new Date()), ...questions.errors() });
 
+/** Say `text` above the form (a string, or a list of strings and nodes: a returned visit's signed notes). */
 function say(text, kind = 'info') {
-  notice.textContent = text;
+  notice.replaceChildren(...[text].flat());
   notice.className = `notice notice-${kind}`;
-  notice.hidden = !text;
+  notice.hidden = !notice.textContent;
 }
 
 /** Autosave, chained so that the last change lands last; a tab that does not own the draft never writes. */
