@@ -124,15 +124,13 @@ def test_a_text_over_2000_characters_is_refused_naming_its_row_and_column(superv
     assert messages == [f"{place}: el texto tiene 2.001 caracteres; el máximo es 2.000."]
 
 
-def test_a_choice_label_over_2000_characters_is_refused_with_its_row(supervisor):
+def test_a_choice_label_over_2000_characters_is_refused_with_its_row_and_2000_are_read(supervisor):
     content = xlsform([question("select_one si_no", "s", "S")], [*YES_NO, choice("si_no", "nose", "x" * 2001)])
     messages, _peak = _refused(supervisor, content)
     assert messages == ["Hoja choices, fila 4, columna label: el texto tiene 2.001 caracteres; el máximo es 2.000."]
-
-
-def test_a_label_of_2000_characters_is_read(supervisor):
-    version = upload_form(supervisor, xlsform([question("text", "nombre", "x" * 2000)]), "f.xlsx")
-    assert version.definition["questions"][0]["label"]["es"] == "x" * 2000
+    content = xlsform([question("select_one si_no", "s", "x" * 2000)], [*YES_NO, choice("si_no", "nose", "x" * 2000)])
+    version = upload_form(supervisor, content, "f.xlsx")
+    assert version.definition["questions"][0]["choices"][2]["label"]["es"] == "x" * 2000
 
 
 def test_a_question_name_that_no_answer_could_carry_is_refused_with_its_row(supervisor):
