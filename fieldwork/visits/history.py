@@ -1,6 +1,6 @@
 """A visit's history: each revision's content (kept by sync's update path) and each review decision.
 
-Written by the services (sync's `_update` hook, review, dispute resolution); read by the supervisor's
+Written by sync's update path (revisions) and fieldwork/visits/lifecycle.py (events); read by the supervisor's
 visit page (what changed, field by field, and who decided what) and the visit log ("corregida").
 """
 from __future__ import annotations
@@ -42,6 +42,7 @@ EVENT_LABELS = {
     "resubmitted": _l("Corregida y reenviada por el funcionario"),
     "owner_right": _l("Disputa resuelta: el propietario tiene razón"),
     "record_stands": _l("Disputa resuelta: el registro se mantiene"),
+    "reopened": _l("Reabierta: el propietario disputó la visita aprobada"),
 }
 COMPARED = tuple(name for name in CONTENT_FIELDS if name != "revision")
 
@@ -60,9 +61,9 @@ def snapshot(source: Any) -> dict[str, Any]:
     return {name: _jsonable(read(name)) for name in COMPARED}
 
 
-def record_edit(visit: Visit | SimpleNamespace, data: dict[str, Any], officer: User) -> None:
-    """Sync's update path calls this before it replaces `visit`'s content with `data`: keep both revisions,
-    and note a returned visit the officer sent back corrected."""
+def record_edit(visit: Visit | SimpleNamespace, data: dict[str, Any]) -> None:
+    """Sync's update path calls this before it replaces `visit`'s content with `data`: keep both revisions.
+    (What else an edit changes is fieldwork/visits/lifecycle.py's `edit_changes`.)"""
     if not isinstance(visit, Visit):
         return  # created earlier in the same batch: not inserted yet, and its first content was never read
     # Rows are read in insertion order: a phone that changes the content without raising the revision
@@ -70,14 +71,10 @@ def record_edit(visit: Visit | SimpleNamespace, data: dict[str, Any], officer: U
     if not db.session.scalar(select(exists().where(VisitRevision.visit_id == visit.id))):
         db.session.add(VisitRevision(visit_id=visit.id, revision=visit.revision, content=snapshot(visit)))
     db.session.add(VisitRevision(visit_id=visit.id, revision=data["revision"], content=snapshot(data)))
-    if visit.review_status == "returned":
-        record_event(visit.id, "resubmitted", data["revision"], officer, None)
-    if visit.dispute_outcome == "owner_right" and visit.owner_confirmation == "disputed":
-        # The officer corrected what the owner disputed: the owner is asked about the new content.
-        visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
 
 
 def record_event(visit_id: str, kind: str, revision: int, author: User | None, comment: str | None) -> None:
+    """One step of the visit's review history (fieldwork/visits/lifecycle.py decides when)."""
     db.session.add(ReviewEvent(visit_id=visit_id, kind=kind, revision=revision,
                                author_id=author.id if author is not None else None, comment=comment))
 

@@ -26,12 +26,12 @@ from fieldwork.mipymes import summary
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
 from fieldwork.text.i18n import day
+from fieldwork.visits import lifecycle
 from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
-from fieldwork.visits.history import record_edit
+from fieldwork.visits.history import record_edit, record_event
 from fieldwork.visits.schemas import VisitInputSchema, flatten_errors
 
 CLOCK_SKEW = timedelta(minutes=10)
-EDITABLE_STATES = ("submitted", "returned")
 #: A conflict means another transaction committed one of our ids; each retry sees more rows stored.
 MAX_ATTEMPTS = 5
 
@@ -56,36 +56,52 @@ def sync_batch(officer: User, raw_visits: list[Any], now: datetime, via: str = "
     """Store what may be stored of `raw_visits`; one result per visit, in order. The caller commits.
     `device` (fieldwork/web/device.py) is stored on the visits created or updated, in the same write."""
     results: list[SyncResult | None] = [None] * len(raw_visits)
-    valid: list[tuple[int, dict[str, Any]]] = []
-    schema = VisitInputSchema()
+    valid: list[tuple[int, _Sent]] = []
+    schema, zone = VisitInputSchema(), programme_zone()
     for index, raw in enumerate(raw_visits):
         try:
             if not isinstance(raw, dict):
                 raise ValidationError({"_schema": [_("Cada visita debe ser un objeto JSON.")]})
-            valid.append((index, _model_fields(schema.load(raw))))
+            valid.append((index, _judged(_model_fields(schema.load(raw)), zone)))
         except ValidationError as error:
             results[index] = SyncResult(_raw_id(raw), "rejected", flatten_errors(error.messages))
 
     if valid:
-        for index, result in _store(_Writer(officer, now, via, device), valid):
+        for index, result in _store(_Writer(officer, now, via, device, zone), valid):
             result.id = _raw_id(raw_visits[index])  # the phone matches results by the id it sent
             results[index] = result
     return [r for r in results if r is not None]
 
 
 @dataclass(frozen=True)
+class _Sent:
+    """One valid visit of a batch, with what depends only on it: its content hash and its answers'
+    errors, judged before the write lock is taken (a form's expressions never run while others wait)."""
+
+    data: dict[str, Any]
+    digest: str
+    answer_errors: dict[str, list[str]]
+
+
+def _judged(data: dict[str, Any], zone: ZoneInfo) -> _Sent:
+    digest = content_hash(data)  # before answer_errors keeps only the answers to store in data["answers"]
+    return _Sent(data, digest, answer_errors(data, zone))
+
+
+@dataclass(frozen=True)
 class _Writer:
-    """Who sends a batch, when, how, and from which device."""
+    """Who sends a batch, when, how, from which device, and the programme's time zone."""
 
     officer: User
     now: datetime
     via: str
     device: str | None
+    zone: ZoneInfo
 
 
-def _store(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, SyncResult]]:
+def _store(writer: _Writer, valid: list[tuple[int, _Sent]]) -> list[tuple[int, SyncResult]]:
     """Decide and write inside a savepoint; on a unique-key conflict decide again against the winner's row."""
-    _begin_writing()
+    lifecycle.lock_for_writing()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with db.session.begin_nested():  # rolled back to here if the unique key refuses an insert
@@ -96,26 +112,11 @@ def _store(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> list[tup
     raise AssertionError("unreachable")
 
 
-def _begin_writing() -> None:
-    """On SQLite take the write lock now: concurrent batches queue up instead of failing mid-way.
-
-    pysqlite (Python < 3.12) opens its transaction lazily and a SAVEPOINT it did not open would
-    commit on release; BEGIN IMMEDIATE makes the savepoints real and serialises writers.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 @dataclass
 class _Batch:
     """What deciding one batch needs: who sends, when, and the rows it touches (keyed by id)."""
 
     writer: _Writer
-    zone: ZoneInfo
     stored: dict[str, Visit | SimpleNamespace]
     mipymes: dict[int, Mipyme]
     history: dict[int, list[Standing]]  # each Mipyme's assignment and active history, oldest first
@@ -125,13 +126,13 @@ class _Batch:
     audit_entries: list[dict[str, Any]] = field(default_factory=list)  # written with one INSERT too
 
 
-def _decide_all(writer: _Writer, valid: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, SyncResult]]:
+def _decide_all(writer: _Writer, valid: list[tuple[int, _Sent]]) -> list[tuple[int, SyncResult]]:
     """Apply each valid visit in order against what is stored (and what this batch already added)."""
-    mipyme_ids = {data["mipyme_id"] for _, data in valid}
+    mipyme_ids = {sent.data["mipyme_id"] for _, sent in valid}
     mipymes = db.session.scalars(select(Mipyme).where(Mipyme.id.in_(mipyme_ids)))
-    batch = _Batch(writer, programme_zone(), stored=_load_stored({data["id"] for _, data in valid}),
+    batch = _Batch(writer, stored=_load_stored({sent.data["id"] for _, sent in valid}),
                    mipymes={m.id: m for m in mipymes}, history=standings(mipyme_ids))
-    decided = [(index, _decide_one(batch, data)) for index, data in valid]
+    decided = [(index, _decide_one(batch, sent)) for index, sent in valid]
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
         db.session.execute(insert(Visit), [vars(visit) for visit in batch.new])
         summary.add_new_visits(batch.new)  # a bulk INSERT bypasses the ORM's flush
@@ -147,10 +148,10 @@ def _load_stored(ids: set[str]) -> dict[str, Visit]:
     return {visit.id: visit for visit in db.session.scalars(query)}
 
 
-def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
+def _decide_one(batch: _Batch, sent: _Sent) -> SyncResult:
     """created, duplicate, updated or rejected: the order of the checks is the contract (API.md)."""
+    data, digest = sent.data, sent.digest
     visit_id, officer = data["id"], batch.writer.officer
-    digest = content_hash(data)
     visit = batch.stored.get(visit_id)
     if visit is not None:
         if visit.officer_id != officer.id:
@@ -158,11 +159,12 @@ def _decide_one(batch: _Batch, data: dict[str, Any]) -> SyncResult:
         # A replay of what is stored, or of an older revision, is harmless whatever the visit's state.
         if visit.content_hash == digest or data["revision"] < visit.revision:
             return SyncResult(visit_id, "duplicate")
-        if visit.review_status not in EDITABLE_STATES:
-            return _rejected(visit_id, "review_status", _("La visita ya fue aprobada y no se puede modificar."))
-    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.writer.now, batch.zone,
+        refusal = lifecycle.edit_refusal(visit)
+        if refusal is not None:
+            return _rejected(visit_id, "review_status", refusal)
+    errors = rule_errors(officer, data, batch.mipymes.get(data["mipyme_id"]), batch.writer.now, batch.writer.zone,
                          history=batch.history.get(data["mipyme_id"], []))
-    errors.update(answer_errors(data, batch.zone))  # keeps only the answers to store in data["answers"]
+    errors.update(sent.answer_errors)
     if errors:
         return SyncResult(visit_id, "rejected", errors)
     if visit is None:
@@ -183,24 +185,25 @@ def _rejected(visit_id: str, field_name: str, message: str) -> SyncResult:
 
 
 def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any], digest: str) -> None:
+    """The edit, written through the visit's locked row (`_load_stored`); what else an edit changes (the
+    review state, the owner's answer) is fieldwork/visits/lifecycle.py's `edit_changes`."""
     writer = batch.writer
-    record_edit(visit, data, writer.officer)  # keeps both revisions for the supervisor (fieldwork/visits/history.py)
-    details: dict[str, Any] = {"revision": data["revision"], "previous_revision": visit.revision}
-    for name, value in _content(data).items():
+    record_edit(visit, data)  # keeps both revisions for the supervisor (fieldwork/visits/history.py)
+    before, previous_revision = summary.facts(visit), visit.revision
+    changes = lifecycle.edit_changes(visit)
+    if changes.event is not None and isinstance(visit, Visit):
+        record_event(visit.id, changes.event, data["revision"], writer.officer, None)
+    for name, value in {**_content(data), **changes.values}.items():
         setattr(visit, name, value)
     visit.content_hash = digest
     visit.updated_at = writer.now
     if writer.device is not None:
         visit.sync_device = writer.device
-    if visit.review_status == "returned":
-        visit.review_status = "submitted"  # the officer fixed it: back to the supervisor's queue
-        details["review_status"] = "returned→submitted"
-    if visit.owner_confirmation == "confirmed":
-        # The owner confirmed other content; they are asked again rather than vouching for this one.
-        visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
-        details["owner_confirmation"] = "confirmed→pending"
+    if isinstance(visit, Visit):  # one created earlier in this batch is summed with the batch's new visits
+        summary.visit_changed(before, summary.facts(visit))
     batch.audit_entries.append(audit.entry_values(writer.officer, "visit.updated", "visit", visit.id, via=writer.via,
-                                                  **details))
+                                                  revision=data["revision"], previous_revision=previous_revision,
+                                                  **changes.details))
 
 
 def rule_errors(
