@@ -54,7 +54,10 @@ NESTED_51 = "(" * 51 + "${edad}" + ")" * 51 + " > 1"
                                              "mayor que admiten las respuestas."),
     ("constraint", ". > " + "-" * 250 + "1", "La expresión encadena demasiadas operaciones (más de 200 niveles); "
                                              "divídala en varias preguntas calculate."),
-    ("constraint", "regex(., 'a{4294967296}')", "El patrón de regex() no es válido"),
+    ("constraint", "regex(., 'a{4294967296}')", "El patrón de regex() no se admite: Las repeticiones {m,n} del "
+                                                "patrón pueden ir hasta 100"),
+    ("constraint", "regex(., '^\\w+$')", "El patrón de regex() no se admite: «\\w» no se admite en el patrón"),
+    ("constraint", "regex(., '(?P<a>x)')", "El patrón de regex() no se admite: Los grupos del patrón se escriben"),
 ])
 def test_an_expression_past_the_limits_is_refused_with_its_row_and_column(supervisor, column, expression, reason):
     messages = _refusal(supervisor, _form(**{column: expression}))
