@@ -96,7 +96,12 @@ def js_messages() -> dict[str, str]:
         "sync_server_error": _("El servidor tuvo un problema (error %(status)s). Se reintentará solo."),
         "sync_refused": _("El servidor rechazó el envío (error %(status)s)."),
         "sync_not_officer": _("Esta sesión no es del equipo de campo: inicie sesión con su usuario."),
-        "storage_warning": _("El almacenamiento del teléfono está casi lleno (%(percent)s). Sincronice pronto."),
+        "storage_full": _("Almacenamiento casi lleno (%(percent)s)."),
+        "storage_warning": _("Sincronice pronto: con el almacenamiento lleno, el teléfono no puede guardar visitas ni "
+                             "fotos nuevas."),
+        "storage_risk": _("El navegador puede borrar sus datos."),
+        "storage_more": _("Ver más"),  # the title of the notice's line, which opens its details
+        "storage_close": _("Cerrar aviso"),
         "storage_outdated": _("Fieldwork se actualizó en otra pestaña. Recargue esta página para seguir: lo que "
                               "ya estaba guardado sigue en el teléfono."),
         "storage_reload": _("Recargar"),

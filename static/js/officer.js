@@ -5,6 +5,7 @@ import { t, tn } from './i18n.js';
 import { startAutoSync, stopSync } from './sync.js';
 import { initSyncBar } from './syncbar.js';
 import { askWorker } from './sw-client.js';
+import { notice } from './storage-notice.js';
 
 const PENDING_LOGOUT = 'pending_logout';
 
@@ -46,26 +47,33 @@ async function makeOfflineReady() {
   if (answer?.ok) document.documentElement.dataset.offlineReady = 'true';
 }
 
-/** Ask the browser not to evict our data, tell the officer when it may (its answer), and warn when the
- * phone's storage is nearly full. */
+const STORAGE_SAID = 'storage_notice'; // the storage situation last told on this phone
+const FULL_BANDS = [95, 90, 80]; // per cent used: told again when it crosses into a fuller band
+
+/** What to tell about the phone's storage: '' (nothing), 'full:<band>' or 'not_persistent'. */
+function storageSituation(persistent, percent) {
+  const band = FULL_BANDS.find((b) => percent >= b);
+  if (band) return `full:${band}`;
+  return persistent ? '' : 'not_persistent';
+}
+
+/** Ask the browser not to evict our data, and say in one line, once, when it may (on the agenda and "Mis
+ * visitas", where the backup is, not above a form being filled in) or when the storage is nearly full; said
+ * again only when the situation changes. */
 async function careForStorage() {
-  const warning = document.querySelector('[data-storage-warning]');
-  const note = document.querySelector('[data-storage-note]');
   if (!navigator.storage) return;
   try {
     let persistent = true;
     if (navigator.storage.persist) persistent = (await navigator.storage.persisted()) || (await navigator.storage.persist());
     document.documentElement.dataset.storagePersistent = String(persistent);
-    // Said on the agenda and "Mis visitas" (where the backup is), not above the form being filled in.
-    if (note && !persistent && ['/visits/', '/visits/mine'].includes(window.location.pathname)) {
-      note.textContent = t('storage_not_persistent');
-      note.hidden = false;
-    }
     const { usage = 0, quota = 0 } = (await navigator.storage.estimate?.()) || {};
-    if (warning && quota && usage / quota > 0.8) {
-      warning.textContent = t('storage_warning', { percent: `${Math.round((usage / quota) * 100)} %` });
-      warning.hidden = false;
-    }
+    const percent = quota ? Math.round((usage / quota) * 100) : 0;
+    const situation = storageSituation(persistent, percent);
+    if (situation === (await store.getMeta(STORAGE_SAID, ''))) return;
+    if (situation === 'not_persistent' && !['/visits/', '/visits/mine'].includes(window.location.pathname)) return;
+    await store.setMeta(STORAGE_SAID, situation);
+    if (situation === 'not_persistent') notice(situation, t('storage_risk'), { details: t('storage_not_persistent') });
+    else if (situation) notice('full', t('storage_full', { percent: `${percent} %` }), { details: t('storage_warning') });
   } catch { /* estimate unavailable: nothing to warn about */ }
 }
 

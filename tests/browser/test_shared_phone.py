@@ -1,5 +1,5 @@
 """A phone shared by two people (one browser context, two accounts), and storage that may vanish: the
-backup file and the browser's answer about persistent storage."""
+backup file (the browser's answer about persistent storage: test_storage_notice.py)."""
 from __future__ import annotations
 
 import json
@@ -191,16 +191,3 @@ def test_backup_file_goes_through_sync_on_another_device_once_and_only_for_its_o
     assert (visit.id, visit.officer_id, visit.notes) == (visit_id, lucia.id, "Respaldada")
     assert [p.visit_id for p in stored_photos()] == [visit_id]
     assert db.session.get(Visit, visit_id).revision == 1
-
-
-@pytest.mark.parametrize("persistent", [False, True])
-def test_officer_is_told_when_storage_is_not_persistent(server, context, page, two_officers, persistent):
-    context.add_init_script(f"""navigator.storage.persisted = async () => {str(persistent).lower()};
-      navigator.storage.persist = async () => {str(persistent).lower()};""")
-    log_in_and_get_ready(page, server.url, "lucia")
-    page.wait_for_selector(f"html[data-storage-persistent={str(persistent).lower()}]")
-    note = page.locator("[data-storage-note]")
-    assert note.is_visible() is (not persistent)
-    if not persistent:
-        assert "Safari los borra a los 7 días" in note.inner_text()
-
