@@ -54,8 +54,10 @@ def test_the_outbox_goes_within_seconds_of_the_network_coming_back(server, conte
 
     context.set_offline(True)
     page.wait_for_selector("[data-sync-net]:has-text('Sin conexión')")
+    screenshot(page, "syncbar-offline-phone")
     context.set_offline(False)  # signal again, but the first try still finds no server
-    time.sleep(1.0)
+    page.locator("[data-sync-net]", has_text="Reconectando…").wait_for(timeout=5000)
+    screenshot(page, "syncbar-reconnecting-phone")
     server.start()
     started = time.perf_counter()
     wait_until_all_sent(page)
