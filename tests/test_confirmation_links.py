@@ -146,17 +146,16 @@ def test_link_for_one_visit_answers_only_for_that_visit(client, world):
     assert "Arepas Doña Ana" not in client.get(_url(world["visit"])).get_data(as_text=True)
 
 
-def test_link_after_approval_is_read_only(client, world):
+def test_approval_does_not_close_the_link_for_an_owner_who_has_not_answered(client, world):
+    """Issue 16 item 4: the owner still confirms an approved visit through the shared link."""
     url = _url(world["visit"])
-    revision = REVISION.search(client.get(url).get_data(as_text=True)).group(1)
     world["visit"].review_status = "approved"
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
-    assert "ya aprobó esta visita" in page and 'name="decision"' not in page
-    response = client.post(url, data={"csrf_token": form_token(client, "/login"), "decision": "confirmed",
-                                      "revision": revision})
-    assert response.status_code == 409
-    assert _visit(world["visit"].id).owner_confirmation == "pending"
+    assert "ya aprobó esta visita" not in page and 'name="decision"' in page
+    assert _answer(client, url, "confirmed").status_code == 303
+    visit = _visit(world["visit"].id)
+    assert (visit.review_status, visit.owner_confirmation, visit.confirmed_via) == ("approved", "confirmed", "link")
 
 
 def test_a_visit_edited_while_the_owner_reads_must_be_read_again(client, world):

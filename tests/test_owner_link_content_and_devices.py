@@ -1,6 +1,7 @@
 """Issue 9 items 8 and 9: the link page shows what is being confirmed (figures in es-CO, needs, notes,
 photos served only to the link's holder); a link answered from the phone that synced the visit is marked
-for the supervisor and does not count in the confirmation rate."""
+for the supervisor and does not count in the confirmation rate (issue 16 item 5: only an answer with the
+owner code counts, from any phone)."""
 from __future__ import annotations
 
 import io
@@ -11,7 +12,7 @@ import pytest
 
 from fieldwork.extensions import db
 from fieldwork.models import Visit
-from fieldwork.owners import links
+from fieldwork.owners import links, owner_code
 from fieldwork.owners.confirmation import confirmation_rates_by_officer
 from tests.builders import make_mipyme, make_user, visit_payload
 from tests.conftest import form_token, login
@@ -40,11 +41,11 @@ def world(app, client):
             "url": f"/c/{links.make_token(visit)}"}
 
 
-def _confirm(client, url, headers):
+def _confirm(client, url, headers, owner_code=""):
     page = client.get(url, headers=headers).get_data(as_text=True)
     revision = re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
     return client.post(url, headers=headers, data={"csrf_token": form_token(client, url), "decision": "confirmed",
-                                                   "revision": revision})
+                                                   "revision": revision, "owner_code": owner_code})
 
 
 def test_link_page_shows_the_figures_needs_notes_and_photos_being_confirmed(make_client, world):
@@ -90,11 +91,14 @@ def test_officer_logged_out_confirming_on_their_own_phone_is_marked_and_not_coun
     assert (rates.visits, rates.confirmed, rates.same_device) == (1, 0, 1)
 
 
-def test_owner_confirming_on_their_own_phone_counts_and_is_not_marked(make_client, world):
+def test_owner_confirming_with_their_code_on_their_own_phone_counts_and_is_not_marked(make_client, world):
+    supervisor_user = make_user("supervisor")
+    code = owner_code.generate(world["mipyme"], supervisor_user)
+    db.session.commit()
     owner = make_client()
-    assert _confirm(owner, world["url"], OWNER_PHONE).status_code == 303
+    assert _confirm(owner, world["url"], OWNER_PHONE, owner_code=code).status_code == 303
     supervisor = make_client()
-    login(supervisor, make_user("supervisor"))
+    login(supervisor, supervisor_user)
     assert SAME_DEVICE not in supervisor.get(f"/supervision/visits/{world['visit'].id}").get_data(as_text=True)
     (rates,) = confirmation_rates_by_officer()
     assert (rates.visits, rates.confirmed, rates.same_device) == (1, 1, 0)

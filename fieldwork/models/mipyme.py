@@ -61,6 +61,10 @@ class Mipyme(db.Model):
     # The day the business joined the programme: no visit before it. A programme that registers its
     # businesses late sets it back so that earlier visits can be recorded (API.md).
     enrolled_on: Mapped[date] = mapped_column(Date, default=registration_day)
+    # The owner code (fieldwork/owners/owner_code.py): a werkzeug password hash, never the code itself;
+    # NULL until a supervisor or admin generates one. A new one replaces it.
+    owner_code_hash: Mapped[str | None] = mapped_column(String(255))
+    owner_code_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
 

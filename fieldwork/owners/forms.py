@@ -1,4 +1,4 @@
-"""Forms of the owners' pages: a decision on a visit."""
+"""Forms of the owners' pages: a decision on a visit, and through a shared link with the owner code."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -6,6 +6,7 @@ from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
 from fieldwork.owners.confirmation import MAX_COMMENT
+from fieldwork.owners.owner_code import MAX_INPUT
 from fieldwork.web.read_revision import ReadRevisionForm
 
 
@@ -20,3 +21,13 @@ class ConfirmationForm(ReadRevisionForm):
         render_kw={"rows": 3, "maxlength": MAX_COMMENT, "placeholder": _l("Si algo no es correcto, cuéntenos qué.")},
     )
 
+
+class LinkConfirmationForm(ConfirmationForm):
+    """The shared link's form: the owner code (fieldwork/owners/owner_code.py) makes the answer count as
+    the owner's; it is never rendered back into the page."""
+
+    owner_code = StringField(
+        _l("Código del propietario"), validators=[Optional()],
+        render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": MAX_INPUT,
+                   "spellcheck": "false"},
+    )

@@ -12,13 +12,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Photo, User, Visit
-from fieldwork.owners import bp, links
+from fieldwork.owners import bp, links, owner_code
 from fieldwork.owners.confirmation import can_owner_answer, confirm_visit, speaker_refusal
-from fieldwork.owners.forms import ConfirmationForm
+from fieldwork.owners.forms import LinkConfirmationForm
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.visits.access import stored_id
 from fieldwork.visits.photos import photo_path
-from fieldwork.web.device import current_device
+from fieldwork.web.device import current_device, is_verified_answer
 from fieldwork.web.security import public
 from fieldwork.web.throttle import link_throttle
 
@@ -51,15 +51,33 @@ def _linked_visit(token: str) -> Visit | Any:
     return visit if visit is not None else _problem("invalid", 404)
 
 
+def _via(visit: Visit, form: LinkConfirmationForm) -> str:
+    """How this answer speaks: "link_code" with the right owner code, else "link". Refuses (nothing
+    changes) a staff session before any code is tried, a wrong or too-often-tried code, and an answer
+    without the code where only the code can still answer (an unverified answer is already stored)."""
+    refusal = speaker_refusal(_actor(), visit)
+    if refusal is not None:
+        raise refusal
+    if owner_code.proves_owner(visit, form.owner_code.data):
+        return "link_code"
+    if owner_code.has_code(visit.mipyme) and not can_owner_answer(visit, "link") \
+            and can_owner_answer(visit, "link_code"):
+        raise ServiceError({"owner_code": [_(
+            "Ya se registró una respuesta sin código para esta visita. Si usted es el propietario, escriba su "
+            "código del propietario: su respuesta reemplazará esa.")]}, 409)
+    return "link"
+
+
 @bp.route("/c/<token>", methods=["GET", "POST"])
 @public
 @link_throttle
 def link_page(token: str) -> Any:
-    """Show what is being confirmed and, while no answer exists yet, let the owner confirm or dispute it once."""
+    """Show what is being confirmed and, while it can still be answered, let the owner confirm or
+    dispute it (with the owner code, the answer counts as the owner's)."""
     visit = _linked_visit(token)
     if not isinstance(visit, Visit):
         return visit
-    form = ConfirmationForm()
+    form = LinkConfirmationForm()
     status = 200
     if request.method == "POST":
         if not form.validate():
@@ -67,8 +85,9 @@ def link_page(token: str) -> Any:
             form.show_at(form.decision)
         else:
             try:
+                via = _via(visit, form)
                 commit_with_retry(lambda: confirm_visit(
-                    visit, form.decision.data, form.comment.data, actor=_actor(), via="link",
+                    visit, form.decision.data, form.comment.data, actor=_actor(), via=via,
                     revision=form.read_revision(), device=current_device()), "link decision")
             except ServiceError as error:
                 form.add_errors(error.errors, form.decision)
@@ -77,11 +96,15 @@ def link_page(token: str) -> Any:
                 flash(_("Gracias. Su respuesta quedó registrada.") if visit.owner_confirmation == "confirmed"
                       else _("Gracias. Registramos su desacuerdo; un supervisor lo revisará."), "success")
                 return redirect(url_for("owners.link_page", token=token), code=303)
+        if form.owner_code.errors:
+            form.owner_code.data = ""  # a refused code is not written back into the page
     form.present(visit.revision)
     refusal = speaker_refusal(_actor(), visit)
+    has_code = owner_code.has_code(visit.mipyme)
+    by_link, by_code = can_owner_answer(visit, "link"), has_code and can_owner_answer(visit, "link_code")
     return _private(render_template(
         "owners/link.html", visit=visit, form=form, blocked=refusal.errors["decision"] if refusal else None,
-        open_for_answer=can_owner_answer(visit, "link") and refusal is None,
+        open_for_answer=(by_link or by_code) and refusal is None, has_code=has_code, code_only=by_code and not by_link,
         photo_url=lambda photo_id: url_for("owners.link_photo", token=token, photo_id=photo_id),
         answers=answers_by_visit([visit]),
     ), status)
@@ -116,3 +139,13 @@ def confirmation_link(visit: Visit) -> dict[str, Any]:
 def owner_can_answer(visit: Visit, via: str = "account") -> bool:
     """For templates: the one rule (fieldwork/owners/confirmation.py)."""
     return can_owner_answer(visit, via)
+
+
+@bp.app_template_global("owner_answer_verified")
+def owner_answer_verified(visit: Visit) -> bool:
+    """For templates: the answer came from the owner's account or with the owner code (fieldwork/web/device.py)."""
+    return is_verified_answer(visit)
+
+
+# The owner code's pages (generate, show once) belong with the link that asks for it.
+from fieldwork.owners import owner_code_views  # noqa: E402,F401

@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.models import Visit
+from fieldwork.owners import owner_code
 from fieldwork.web.urls import absolute_url
 
 SALT = "fieldwork.owner-confirmation-link.v1"
@@ -76,7 +77,14 @@ def issue(visit: Visit, now: datetime | None = None) -> dict[str, Any]:
     url = absolute_url("owners.link_page", token=make_token(visit, moment))
     day = format_date(visit.visited_at.astimezone(programme_zone()).date(), "long")
     text = _(
-        "Hola. Por favor confirme la visita de %(officer)s a %(mipyme)s el %(day)s:",
+        "Hola. Por favor confirme la visita de %(officer)s a %(mipyme)s el %(day)s.",
         officer=visit.officer.name, mipyme=visit.mipyme.name, day=day,
     )
+    # The owner needs the code for the answer to count (fieldwork/owners/owner_code.py): say so before they open it.
+    if owner_code.has_code(visit.mipyme):
+        text += " " + _("Tenga a mano su código del propietario: los 6 números que le entregó el programa por "
+                        "carta o por teléfono. Enlace:")
+    else:
+        text += " " + _("Para que su respuesta cuente necesitará su código del propietario; si aún no lo tiene, "
+                        "pídalo a la oficina del programa. Enlace:")
     return {"url": url, "expires_at": moment + timedelta(seconds=max_age()), "text": text}

@@ -1,4 +1,5 @@
-"""An owner without an account opens the shared link on a phone (390 px) and disputes the visit."""
+"""An owner without an account opens the shared link on a phone (390 px) and disputes the visit, or
+confirms it with the owner code a supervisor generated for them (issue 16 item 5)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -6,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fieldwork.clock import utcnow
 from fieldwork.extensions import db
 from fieldwork.models import Visit
-from fieldwork.owners import links
+from fieldwork.owners import links, owner_code
 from tests.browser.conftest import login_through_page, screenshot
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit
 
@@ -97,6 +98,7 @@ def test_officer_copies_the_share_link_where_web_share_is_missing(live_server, b
         copied = page.evaluate("navigator.clipboard.readText()")
         url = copied.split()[-1]
         assert url.startswith(live_server.url + "/c/") and "Calzado Vallenato" in copied
+        assert "código del propietario" in copied  # the owner learns they need it before opening the link
         assert links.read_token(url.rsplit("/", 1)[-1]) == visit.id
         _no_sideways_scroll(page)
         screenshot(page, "officer-mine-share-phone")
@@ -132,3 +134,46 @@ def test_a_confirmation_link_is_never_kept_in_the_phones_cache(live_server, page
     }""")
     assert kept, "the worker cached its shell"
     assert not [url for url in kept if "/c/" in url]
+
+
+def test_owner_confirms_with_their_code_on_a_phone(live_server, page):
+    _officer, mipyme, visit = _world()
+    code = owner_code.generate(mipyme, make_user("supervisor"))
+    db.session.commit()
+    page.goto(live_server.url + "/c/" + links.make_token(visit))
+    code_field = page.get_by_label("Código del propietario")
+    assert code_field.is_visible() and code_field.get_attribute("inputmode") == "numeric"
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    code_field.fill(wrong)
+    page.get_by_role("button", name="Confirmar visita").click()
+    error = page.locator(".owner-code-field .error")
+    error.wait_for()
+    assert error.inner_text().startswith("El código no coincide con el de este negocio")
+    assert page.get_by_label("Código del propietario").input_value() == ""
+    _no_sideways_scroll(page)
+    screenshot(page, "owner-link-wrong-code-phone")
+    page.get_by_label("Código del propietario").fill(f"{code[:3]} {code[3:]}")
+    page.get_by_role("button", name="Confirmar visita").click()
+    page.get_by_text("Gracias. Su respuesta quedó registrada.").wait_for()
+    assert page.get_by_text("Respuesta verificada").is_visible()
+    _no_sideways_scroll(page)
+    screenshot(page, "owner-link-confirmed-with-code-phone")
+    db.session.expire_all()
+    assert db.session.get(Visit, visit.id).confirmed_via == "link_code"
+
+
+def test_supervisor_generates_the_owner_code_on_a_phone(live_server, page):
+    _officer, mipyme, _visit = _world()
+    make_user("supervisor", username="supervisora")
+    login_through_page(page, live_server.url, "supervisora", PASSWORD)
+    page.goto(f"{live_server.url}/mipymes/{mipyme.id}/owner-code")
+    assert page.get_by_text("Este negocio aún no tiene código.").is_visible()
+    _no_sideways_scroll(page)
+    screenshot(page, "owner-code-before-phone")
+    page.get_by_role("button", name="Generar el código").click()
+    shown = page.locator("[data-owner-code]")
+    shown.wait_for()
+    assert len(shown.inner_text().replace(" ", "")) == 6
+    assert page.get_by_text("Rosa Mendoza", exact=False).first.is_visible()
+    _no_sideways_scroll(page)
+    screenshot(page, "owner-code-shown-phone")
