@@ -128,8 +128,9 @@ def test_a_wrong_code_is_refused_beside_the_field_and_changes_nothing(make_clien
     assert "No vino." in html  # what the owner wrote is kept
     visit = _visit(world["visit"].id)
     assert (visit.owner_confirmation, visit.confirmed_via) == ("pending", None)
-    assert db.session.scalars(select(AuditEntry).where(AuditEntry.entity_id == visit.id,
-                                                       AuditEntry.action.in_(("visit.confirmed", "visit.disputed")))).all() == []
+    decisions = select(AuditEntry).where(AuditEntry.entity_id == visit.id,
+                                         AuditEntry.action.in_(("visit.confirmed", "visit.disputed")))
+    assert db.session.scalars(decisions).all() == []
 
 
 @pytest.mark.parametrize("typed", ["12345", "1234567", "12a456", "١٢٣٤٥٦", "9" * 40])
