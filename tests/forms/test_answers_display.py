@@ -135,3 +135,14 @@ def test_lists_of_visits_load_their_versions_in_one_query_not_one_per_visit(clie
                    form_version_id=source.form_version_id, answers=dict(source.answers))
     assert (_statements(officer, "/visits/mine"), _statements(owner, "/owner/")) == few
     assert owner.get("/owner/").get_data(as_text=True).count('class="form-answers"') == 10
+
+
+def test_a_calculated_total_without_a_label_shows_through_the_note_that_names_it(client, world):
+    """The programme's (and the demo's) total is a calculate without a label; its note says it to the officer."""
+    login(client, world["supervisor"])
+    (old,) = _answers_of(client.get(f"/supervision/visits/{world['old'].id}").get_data(as_text=True))
+    (new,) = _answers_of(client.get(f"/supervision/visits/{world['new'].id}").get_data(as_text=True))
+    assert "Empleados en total: 5" in old
+    assert "Empleados en total" not in new  # the note names no answer of that visit
+    login(client, world["owner"])
+    assert "Empleados en total: 5" in " ".join(_answers_of(client.get("/owner/").get_data(as_text=True)))
