@@ -16,7 +16,7 @@ def test_session_api_login_returns_user_and_csrf_token(client):
     assert response.status_code == 200
     body = response.get_json()
     assert body["user"] == {"id": officer.id, "username": "lucia", "name": "Lucía Ramos", "role": "officer",
-                            "mipyme_id": None}
+                            "mipyme_id": None, "must_change_password": False}
     assert body["csrf_token"]
 
 

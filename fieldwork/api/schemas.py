@@ -37,6 +37,9 @@ class UserSchema(Schema):
     name = fields.String()
     role = fields.String(validate=validate.OneOf(ROLES))
     mipyme_id = fields.Integer(allow_none=True)
+    must_change_password = fields.Boolean(metadata={
+        "description": "La contraseña la eligió un administrador: hasta cambiarla en /account/password, "
+                       "la API responde 403 salvo la sesión."})
 
 
 class SessionSchema(Schema):

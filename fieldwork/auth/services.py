@@ -64,6 +64,8 @@ def create_user(
         mipyme_id=mipyme_id,
         password_hash=hash_password(password),
         active=True,
+        # Whoever created it knows the password: the user chooses their own at first login.
+        must_change_password=actor is not None,
     )
     db.session.add(user)
     db.session.flush()
@@ -117,6 +119,8 @@ def set_password(user: User, password: str, actor: User | None, via: str = "web"
     if problems := password_problems(password):
         raise ServiceError({"password": problems})
     user.password_hash = hash_password(password)
+    # Reset by an admin: the admin knows it, so the user chooses their own at next login.
+    user.must_change_password = actor is not None and actor.id != user.id
     # Whoever knew the old password may hold a session: end them all (the caller renews its own, if any).
     user.end_all_sessions()
     audit.record(actor, "user.password_changed", "user", user.id, via=via)

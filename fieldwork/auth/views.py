@@ -31,6 +31,8 @@ def login() -> Any:
             form.password.errors.append(_("Usuario o contraseña incorrectos."))
         else:
             services.log_in(user, via="web")
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(next_url if is_safe_next(next_url) else url_for("core.home"))
     return render_template("auth/login.html", form=form)
 
@@ -54,6 +56,8 @@ def change_password() -> Any:
         if not verify_password(current_user.password_hash, form.current.data):
             note_failed_attempt()
             form.current.errors.append(_("La contraseña actual no es correcta."))
+        elif form.password.data == form.current.data:
+            form.password.errors.append(_("La contraseña nueva debe ser distinta de la actual."))
         else:
             try:
                 services.set_password(current_user, form.password.data, actor=current_user)

@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldwork.extensions import db
@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     # Sessions are signed cookies the server cannot delete, so each one carries this number and is
     # honoured only while it matches: logging out or changing the password ends every earlier session.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set when someone else chose the password (an admin creating or resetting the account): until the
+    # user picks their own, the session reaches only the password page (fieldwork/auth/session.py).
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     mipyme: Mapped[Mipyme | None] = relationship(foreign_keys=[mipyme_id])
 
