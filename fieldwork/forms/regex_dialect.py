@@ -5,9 +5,10 @@ Admitted: literal characters, `.`, classes with explicit ranges (`[A-Za-zñ0-9]`
 (ASCII digits on both), `\\n \\r \\t`, escaped punctuation (`\\.`, `\\(`, `\\-` inside a class), the
 anchors `^ $`, groups `(...)` and `(?:...)`, alternation, and `* + ? {m} {m,} {m,n}` (lazy forms too) with
 bounds up to 100. Refused: `\\w \\s \\b` and other escapes that depend on Unicode tables, named groups,
-lookaround, backreferences, inline flags, possessive quantifiers, and a group holding `*`/`+` that is itself
-repeated without bound (the phone's engine backtracks exponentially on it). static/js/forms/regex-dialect.js
-is the same scanner; tests/forms/test_evaluators_agree.py holds the two to the same verdicts.
+lookaround, backreferences, inline flags, possessive quantifiers, and a group holding `*`, `+` or `|` that is
+itself repeated without bound (the phone's engine backtracks exponentially on `(a+)+` and `(a|a)*`).
+static/js/forms/regex-dialect.js is the same scanner; tests/forms/test_evaluators_agree.py holds the two to
+the same verdicts.
 """
 from __future__ import annotations
 
@@ -64,8 +65,8 @@ def _scan(pattern: str) -> str:
     """The pattern as RE2 should read it, or _Refused with the first thing outside the dialect."""
     _check_whole(pattern)
     out: list[str] = []
-    frames = [[1, False]]  # per open group: the largest repeat product inside, whether it holds * or +
-    last: tuple[int, bool] | None = None  # what a quantifier would repeat: (product, holds * or +)
+    frames = [[1, False]]  # per open group: the largest repeat product inside, whether it holds * + or |
+    last: tuple[int, bool] | None = None  # what a quantifier would repeat: (product, holds * + or |)
     i = 0
     while i < len(pattern):
         char = pattern[i]
@@ -87,6 +88,8 @@ def _scan(pattern: str) -> str:
         elif char in "]}":
             raise _Refused("lone", char=char)
         else:
+            if char == "|":
+                frames[-1][1] = True  # (a|a)* backtracks like (a+)+ on the phone
             out.append(_SERVER_DOT if char == "." else char)
             i, last = i + 1, (None if char in "^$|" else (1, False))
     if len(frames) > 1:
@@ -205,8 +208,8 @@ def _reason(refused: _Refused) -> str:
         "bound": lambda: _("Las repeticiones {m,n} del patrón pueden ir hasta %(bound)d (y, anidadas, "
                            "multiplicarse hasta 1000).", bound=MAX_BOUND),
         "nothing": lambda: _("«%(char)s» en el patrón no tiene nada que repetir antes.", char=details["char"]),
-        "nested": lambda: _("Un grupo que ya tiene * o + no puede repetirse sin límite en el patrón: "
-                            "escriba, por ejemplo, [a-z]+ en lugar de ([a-z]+)+."),
+        "nested": lambda: _("Un grupo que tiene *, + o | no puede repetirse sin límite en el patrón: escriba, "
+                            "por ejemplo, [a-z]+ en lugar de ([a-z]+)+, o [ab]* en lugar de (a|b)*."),
         "possessive": lambda: _("Los cuantificadores posesivos (como a++) no se admiten en el patrón."),
         "range": lambda: _("Un rango de una clase del patrón va de un carácter a otro posterior, como a-z."),
         "unclosed": lambda: _("Falta el ] que cierra una clase del patrón."),

@@ -107,6 +107,7 @@ function scan(pattern) {
     } else if (char === ']' || char === '}') {
       throw new Refused('lone');
     } else {
+      if (char === '|') frames[frames.length - 1][1] = true; // (a|a)* backtracks like (a+)+ here
       i += pattern.codePointAt(i) > 0xffff ? 2 : 1;
       last = '^$|'.includes(char) ? null : [1, false];
     }
