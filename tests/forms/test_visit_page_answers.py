@@ -57,3 +57,17 @@ def test_a_page_that_posts_no_questions_stores_a_visit_without_a_form(officer_pa
     response, visit_id = _post(client, mipyme)
     assert response.status_code == 302
     assert db.session.get(Visit, visit_id).answers is None
+
+
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    ("answers.observacion", "a" * 10_001, "La respuesta es demasiado larga: escriba como máximo 10.000 caracteres."),
+    ("answers.monto", "5.000.000.000.000.000,5", "Escriba un número."),
+    ("answers.empleados_formales", "9.000.000.000.000.000", "Escriba un número entero.")])
+def test_a_text_or_figure_past_the_limits_is_refused_beside_it_without_javascript(officer_page, field, typed, message):
+    client, mipyme = officer_page
+    version = publish()
+    response, visit_id = _post(client, mipyme, **{
+        "form_version_id": str(version.id), "answers.recibio_financiacion": "si", "answers.monto": "2,5", field: typed})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.get(Visit, visit_id) is None
