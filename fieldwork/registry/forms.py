@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Optional
 
 from fieldwork.auth.forms import at_most, password_length
 from fieldwork.clock import today
+from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
 from fieldwork.text.labels import ROLE_LABELS, SECTOR_LABELS
@@ -16,7 +17,7 @@ from fieldwork.text.labels import ROLE_LABELS, SECTOR_LABELS
 def officer_choices() -> dict[str, str]:
     """Active officers as WTForms choices ({value: label}: WTForms 3.3 deprecates tuples)."""
     officers = db.session.scalars(
-        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name)
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(spanish_order(User.name), User.id)
     )
     return {"": str(_l("— Sin asignar —")), **{str(o.id): o.name for o in officers}}
 
@@ -67,7 +68,8 @@ class UserForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = {k: str(v) for k, v in ROLE_LABELS.items()}
-        mipymes = db.session.execute(select(Mipyme.id, Mipyme.name).order_by(Mipyme.name)).all()
+        mipymes = db.session.execute(
+            select(Mipyme.id, Mipyme.name).order_by(spanish_order(Mipyme.name), Mipyme.id)).all()
         self.mipyme_id.choices = {"": "—", **{str(i): n for i, n in mipymes}}
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp, services
@@ -35,7 +36,8 @@ def mipymes() -> Any:
     if not show_inactive:
         query = query.where(Mipyme.active.is_(True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = db.session.execute(query.order_by(Mipyme.name).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    listed = query.order_by(spanish_order(Mipyme.name), Mipyme.id).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    rows = db.session.execute(listed).all()
     return render_template("registry/mipymes.html", rows=rows, q=q, show_inactive=show_inactive, page=page,
                            pages=max(1, -(-total // PER_PAGE)), total=total)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, case, func, select
 
 from fieldwork.clock import start_of_day
+from fieldwork.database import spanish_key, spanish_order
 from fieldwork.extensions import db
 from fieldwork.mipymes.aggregates import summary_query
 from fieldwork.mipymes.flags import FLAG_CODES, FlagDay
@@ -72,7 +73,7 @@ def weekly_visits(day: FlagDay, zone: ZoneInfo, weeks: int = 12) -> WeeklyVisits
         .where(Visit.visited_at >= bounds[0], Visit.visited_at < bounds[-1])
         .group_by(bucket, Visit.officer_id, User.name)
     ).all()
-    officers = sorted({(row[1], row[2]) for row in rows}, key=lambda o: (o[1], o[0]))
+    officers = sorted({(row[1], row[2]) for row in rows}, key=lambda o: (spanish_key(o[1]), o[0]))
     return WeeklyVisits(weeks=mondays, officers=officers, counts={(int(r[0]), r[1]): int(r[3]) for r in rows})
 
 
@@ -109,7 +110,7 @@ def workload(day: FlagDay) -> list[Workload]:
         select(User.id, User.name, per_officer)
         .outerjoin(per_officer, per_officer.c.officer_id == User.id)
         .where(User.role == "officer", User.active.is_(True))
-        .order_by(User.name, User.id)
+        .order_by(spanish_order(User.name), User.id)
     ).all()
     answers = _owner_answers()
     return [
@@ -130,16 +131,16 @@ def _owner_answers() -> dict[int, dict[str, int]]:
 def officers() -> list[User]:
     """Active officers, by name (for filters and the reassignment form)."""
     return list(db.session.scalars(
-        select(User).where(User.role == "officer", User.active.is_(True)).order_by(User.name, User.id)
+        select(User).where(User.role == "officer", User.active.is_(True)).order_by(spanish_order(User.name), User.id)
     ))
 
 
 def neighborhoods() -> list[str]:
     """The barrios / comunas that active Mipymes are in (for the filter)."""
-    return [n for n in db.session.scalars(
-        select(Mipyme.neighborhood).where(Mipyme.active.is_(True), Mipyme.neighborhood != "")
-        .distinct().order_by(Mipyme.neighborhood)
-    )]
+    # Sorted here: PostgreSQL's DISTINCT takes no ORDER BY on another expression (the collated one).
+    return sorted(db.session.scalars(
+        select(Mipyme.neighborhood).where(Mipyme.active.is_(True), Mipyme.neighborhood != "").distinct()
+    ), key=spanish_key)
 
 
 def mipyme_filter(base: Select[Any], args: dict[str, Any]) -> Select[Any]:
