@@ -123,3 +123,11 @@ def test_limits_and_failing_expressions_get_the_same_verdict(app):
             "Escriba un número entero."} <= reasons
     assert any(m.startswith("Calcular el formulario") for m in reasons)
     assert any(m.startswith("El cálculo de esta pregunta") for m in reasons)
+
+
+def test_the_step_budget_runs_out_at_the_same_question_on_both_sides():
+    wide = ["call", "concat", ["ref", "n"], *[["num", 1]] * 1988]
+    form = {"questions": [{"type": "integer", "name": "n", "label": "Número"},
+                          *({"type": "calculate", "name": f"s{i}", "ast": {"calculation": wide}} for i in range(60))]}
+    _verdicts_agree(form, [{"n": 1}, {"n": "uno"}, {}])
+    assert list(validate_answers(form, {"n": 1}, DAY)[1]) == ["answers.s50"]

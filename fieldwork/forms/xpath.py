@@ -25,8 +25,10 @@ Value = str | float | bool
 _NUMBER = re.compile(r"[ \t\r\n]*-?([0-9]+(\.[0-9]*)?|\.[0-9]+)[ \t\r\n]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NAN = float("nan")
-#: A visit's budget: far above a 2,000-row form's needs (about 20 steps an expression), far below a stall.
-MAX_STEPS = 200_000
+#: A visit's budget. Each expression runs at most once in a walk, so a form whose expressions total fewer
+#: nodes than MAX_STEPS never meets it (a 2,000-row form at 20 nodes a row needs 40,000); 100,000 steps take
+#: about 0.4 s. What the character budget stops is a text copied over and over.
+MAX_STEPS = 100_000
 MAX_CHARS = 2_000_000
 #: round()'s digits beyond this give NaN: 10^n is not a finite double (JavaScript then gives NaN too).
 _ROUND_DIGITS = 300

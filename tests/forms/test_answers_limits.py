@@ -3,10 +3,12 @@ reason under answers.<name> (or answers), never a 500 for the batch, and the res
 from __future__ import annotations
 
 import time
+from datetime import date
 
 import pytest
 
 from fieldwork.extensions import db
+from fieldwork.forms.answers import validate_answers
 from fieldwork.models import FormVersion
 from tests.builders import make_mipyme, make_user, visit_payload
 from tests.conftest import login
@@ -123,6 +125,17 @@ def test_expressions_that_copy_a_long_text_many_times_run_out_of_budget(phone):
     assert results[0]["status"] == "rejected" and list(results[0]["errors"].values()) == [[BUDGET]]
     assert stored(visits[0]["id"]) is None
     assert results[1]["status"] == "created"
+
+
+def test_a_form_whose_expressions_pass_the_step_budget_refuses_its_visits_quickly(app):
+    """60 calculates of 1,990 nodes each (each within the upload's limits) pass 100,000 steps."""
+    wide = ["call", "concat", ["ref", "n"], *[["num", 1]] * 1988]
+    form = {"questions": [{"type": "integer", "name": "n", "label": "Número"},
+                          *({"type": "calculate", "name": f"s{i}", "ast": {"calculation": wide}} for i in range(60))]}
+    started = time.monotonic()
+    clean, errors = validate_answers(form, {"n": 1}, date(2026, 3, 2))
+    assert time.monotonic() - started < 2
+    assert clean == {} and errors == {"answers.s50": [BUDGET]}
 
 
 def test_an_expression_no_parser_makes_rejects_the_visit_with_its_reason(phone):

@@ -6,7 +6,7 @@
 // on the server: a step per node and a character per code point of every text a node yields.
 import { search } from './regex-dialect.js';
 
-const MAX_STEPS = 200000;
+const MAX_STEPS = 100000;
 const MAX_CHARS = 2000000;
 const ROUND_DIGITS = 300; // beyond, 10ⁿ is not a finite double: round() gives NaN on both sides
 
