@@ -148,3 +148,36 @@ def test_role_labels_use_neutral_wording(client):
     html = client.get("/visits/").get_data(as_text=True)
     assert "Lucía Pérez</strong> · Equipo de campo" in html
     assert "Funcionario de campo" not in html
+
+
+def _data_block(html, block_id):
+    found = re.search(rf'<script type="application/json" id="{block_id}">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1)) if found else None
+
+
+def test_the_officers_app_text_and_limits_stay_on_the_officers_pages(client):
+    """A supervisor's or an owner's page carries only what any page's script may say (the new version's
+    prompt), not the officer's offline app; the officer's pages and the offline fallback carry all of it."""
+    officer = make_user("officer")
+    owner_mipyme = make_mipyme(officer)
+    supervisor = make_user("supervisor")
+    owner = make_user("owner", mipyme=owner_mipyme)
+    for person, path in ((supervisor, "/supervision/"), (owner, "/owner/")):
+        login(client, person)
+        html = client.get(path).get_data(as_text=True)
+        assert "<main" in html, path
+        assert set(_data_block(html, "fieldwork-messages")) == {"update_ready", "update_reload"}, path
+        assert _data_block(html, "fieldwork-limits") is None, path
+    login(client, officer)
+    for path in ("/visits/", "/visits/new", "/visits/mine", "/offline"):
+        html = client.get(path).get_data(as_text=True)
+        assert "sync_network_error" in _data_block(html, "fieldwork-messages"), path
+        assert _data_block(html, "fieldwork-limits"), path
+
+
+def test_only_the_pages_that_list_or_correct_returned_visits_query_them(client):
+    officer = make_user("officer")
+    _returned(make_mipyme(officer))
+    login(client, officer)
+    html = client.get("/account/password").get_data(as_text=True)
+    assert "data-syncbar" in html and "data-returned" not in html  # the bar reads the list the phone kept

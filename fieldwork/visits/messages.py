@@ -11,9 +11,15 @@ from fieldwork.visits.form_messages import form_js_messages
 from fieldwork.visits.officer_messages import officer_messages
 
 
+def shell_messages() -> dict[str, str]:
+    """What every page's script may say, whoever reads it: the new version's prompt (static/js/sw-client.js)."""
+    return {"update_ready": _("Nueva versión disponible."), "update_reload": _("Actualizar")}
+
+
 def js_messages() -> dict[str, str]:
-    """Message key → text in the current language (placeholders: `%(name)s`)."""
+    """Message key → text in the current language (placeholders: `%(name)s`): the officer's offline app."""
     return {
+        **shell_messages(),
         "never": _("nunca"),
         # Validation, as the server phrases it.
         "err_mipyme_required": _("Elija la Mipyme visitada."),
@@ -108,8 +114,6 @@ def js_messages() -> dict[str, str]:
         "storage_blocked": _("Para terminar de actualizar Fieldwork, cierre o recargue sus otras pestañas de "
                              "Fieldwork."),
         "storage_unavailable": _("Este navegador no permite guardar datos sin conexión (¿modo incógnito?)."),
-        "update_ready": _("Nueva versión disponible."),
-        "update_reload": _("Actualizar"),
         "logout_unsent_one": _("Tiene 1 visita sin enviar. Quedará guardada en este teléfono y se enviará cuando "
                                "vuelva a iniciar sesión. ¿Cerrar sesión de todos modos?"),
         "logout_unsent": _("Tiene %(count)s visitas sin enviar. Quedarán guardadas en este teléfono y se enviarán "

@@ -18,7 +18,7 @@ from fieldwork.registry.services import visible_mipymes
 from fieldwork.services import ServiceError
 from fieldwork.visits import bp
 from fieldwork.visits.forms import VisitForm
-from fieldwork.visits.messages import js_messages
+from fieldwork.visits.messages import js_messages, shell_messages
 from fieldwork.visits.officer_lists import my_visits_page, returned_ids, returned_visits
 from fieldwork.visits.offline_limits import offline_limits
 from fieldwork.visits.schemas import dump_visit
@@ -40,6 +40,7 @@ def home() -> Any:
     returned = returned_visits(current_user)
     return render_template("visits/home.html", day=day, returned=returned,
                            returned_json=[dump_visit(v) for v in returned],
+                           returned_ids=[[v.id, v.revision] for v in returned],
                            pending=[i for i in items if i.needs_visit],
                            up_to_date=[i for i in items if not i.needs_visit])
 
@@ -79,6 +80,7 @@ def new_visit() -> Any:
                 return redirect(url_for("visits.my_visits"))
             show_service_errors(form, result.errors, leftover=form.form_errors)
     return render_template("visits/new.html", form=form, mipymes=_picker_items(mipymes),
+                           returned_ids=returned_ids(current_user),
                            form_definition=current_definition(str(get_locale() or "es")))  # cached with the page
 
 
@@ -90,7 +92,7 @@ def my_visits() -> Any:
     listing = my_visits_page(current_user, request.args.get("q", "")[:100], _page_number())
     return render_template("visits/mine.html", listing=listing, visits=listing.visits,
                            visit_json=[dump_visit(v) for v in listing.visits],
-                           reviewers=_reviewer_names(listing.visits),
+                           reviewers=_reviewer_names(listing.visits), returned_ids=returned_ids(current_user),
                            answers=answers_by_visit(listing.visits),
                            mipymes=_picker_items(_officer_mipymes()))
 
@@ -118,10 +120,7 @@ def name_the_session_user(response: Response) -> Response:
 
 @bp.app_context_processor
 def offline_app_text() -> dict[str, Any]:
-    """For templates: the offline app's UI text in the current language (`js_messages()`) and its limits."""
-    return {"js_messages": js_messages, "offline_limits": offline_limits, "officer_returned_ids": _returned_ids}
+    """For templates: the offline app's UI text in the current language (`js_messages()`, and the part every
+    page may need, `shell_js_messages()`) and its limits."""
+    return {"js_messages": js_messages, "shell_js_messages": shell_messages, "offline_limits": offline_limits}
 
-
-def _returned_ids() -> list[list[str | int]]:
-    """`[id, revision]` of the current officer's returned visits, for the sync bar's "por corregir" count."""
-    return returned_ids(current_user) if current_user.is_authenticated else []

@@ -3,7 +3,6 @@
 // puts records in the outbox only: they go through the same sync, under the session's own account, so a
 // visit the office already has comes back "duplicate" and changes nothing; loading twice adds nothing.
 import * as store from './store.js';
-import { request, transact } from './idb.js';
 import { t } from './i18n.js';
 import { changed, syncNow } from './sync.js';
 
@@ -28,8 +27,7 @@ function fromBase64(text) {
 /** The officer's outbox and every photo still to send, as the backup file's object. */
 export async function makeBackup(officer) {
   const visits = await store.listOutbox(officer.id);
-  const photos = await transact(await store.db(), 'photos', 'readonly', (s) => request(s.photos.index('officer').getAll(officer.id)));
-  const waiting = photos.filter((p) => p.state !== 'draft' || visits.some((v) => v.id === p.visit_id));
+  const waiting = await store.photosToBackUp(officer.id, visits.map((v) => v.id));
   return {
     format: FORMAT, version: VERSION, officer_id: String(officer.id), officer_name: officer.name,
     created_at: new Date().toISOString(),
@@ -51,32 +49,12 @@ export function refusal(backup, officer) {
 }
 
 /** Put what the phone does not hold yet into the outbox; {visits, photos}: how many were new. */
-export async function loadBackup(backup, officer) {
-  const added = { visits: 0, photos: 0 };
-  await transact(await store.db(), ['outbox', 'drafts', 'photos', 'meta'], 'readwrite', async (s) => {
-    for (const [index, record] of backup.visits.entries()) {
-      // Already here (waiting, or being edited as a draft): the phone's copy is the newer one. Loaded
-      // before (and perhaps sent since): this revision was taken once, that is enough.
-      const revision = Number(record.visit.revision) || 1;
-      const loaded = await request(s.meta.get(`restored:${record.id}`));
-      if ((loaded && loaded.value >= revision) || (await request(s.outbox.count(record.id))) ||
-          (await request(s.drafts.count(record.id)))) continue;
-      s.meta.put({ key: `restored:${record.id}`, value: revision });
-      s.outbox.put({
-        id: record.id, officer_id: String(officer.id), visit: record.visit, mipyme_name: record.mipyme_name ?? null,
-        queued_at: Number(record.queued_at) || Date.now() + index, attempts: 0, last_error: null,
-      });
-      added.visits += 1;
-    }
-    for (const photo of backup.photos) {
-      const loaded = await request(s.meta.get(`restored-photo:${photo?.id}`));
-      if (!photo?.id || typeof photo.data !== 'string' || loaded || (await request(s.photos.count(photo.id)))) continue;
-      s.meta.put({ key: `restored-photo:${photo.id}`, value: true });
-      s.photos.put({ ...photo, officer_id: String(officer.id), data: fromBase64(photo.data), state: 'queued', error: null });
-      added.photos += 1;
-    }
+export function loadBackup(backup, officer) {
+  const photos = backup.photos.map((photo) => {
+    if (typeof photo?.data !== 'string') return { ...photo, data: null };
+    try { return { ...photo, data: fromBase64(photo.data) }; } catch { return { ...photo, data: null }; }
   });
-  return added;
+  return store.restoreBackup(officer.id, backup.visits, photos);
 }
 
 function download(backup) {

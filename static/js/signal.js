@@ -1,7 +1,8 @@
 // One way for the offline app's parts to tell each other what happened: this page's modules, the
 // officer's other tabs and the service worker all speak on one BroadcastChannel, "fieldwork" (the worker
 // opens it by that name), as {type, ...detail}. A page hears its own signals too (a BroadcastChannel
-// does not deliver to its sender), through an EventTarget.
+// does not deliver to its sender), through an EventTarget. Commands to the worker (sw-client.js askWorker)
+// stay postMessage: only a message addressed to the worker wakes it when it is stopped.
 const NAME = 'fieldwork';
 const here = new EventTarget();
 const channel = typeof BroadcastChannel !== 'undefined' ? new BroadcastChannel(NAME) : null;

@@ -1,73 +1,14 @@
-// The phone's own storage for visits: drafts, the outbox and photos in IndexedDB.
-// Every record carries officer_id (the user who made it), so one officer's visits are never sent under
-// another's session.
-import { getAll, getAllFromIndex, get, openDB, put, request, transact } from './idb.js';
-import { t } from './i18n.js';
-import { clearBlocked, showBlocked, showOutdated } from './storage-notice.js';
+// The phone's own storage for visits: drafts, the outbox, photos and a few settings in IndexedDB, and the
+// only module that writes there (store-db.js holds the schema, store-photos.js and store-backup.js the
+// photos and the backup file's records; all re-exported here). Every record carries officer_id (the user
+// who made it), so one officer's visits are never sent under another's session.
+import { getAll, get, put, request, transact } from './idb.js';
+import { byIndex, db, mine, newId } from './store-db.js';
 import { payloadToFields } from './visit-data.js';
 
-const DB_NAME = 'fieldwork';
-const DB_VERSION = 2;
-let opening = null;
-let outdated = false;
-
-function upgrade(database, oldVersion, tx) {
-  if (oldVersion < 1) {
-    // drafts: {id, officer_id, mipyme_id, fields, revision, kind: 'new'|'returned'|'rejected', errors, updated_at}
-    database.createObjectStore('drafts', { keyPath: 'id' }).createIndex('officer', 'officer_id');
-    // outbox: {id (visit UUID), officer_id, visit (API payload), content_id, queued_at, attempts, last_error}
-    const outbox = database.createObjectStore('outbox', { keyPath: 'id' });
-    outbox.createIndex('officer', 'officer_id');
-    // photos: {id (photo UUID), visit_id, officer_id, type, data: ArrayBuffer, width, height, state, error}
-    // state: 'draft' (with a draft), 'queued' (waiting for its visit, then upload), 'refused' (the server
-    // will never take it as it is: the officer retries or discards it).
-    const photos = database.createObjectStore('photos', { keyPath: 'id' });
-    photos.createIndex('visit', 'visit_id');
-    photos.createIndex('officer', 'officer_id');
-    database.createObjectStore('meta', { keyPath: 'key' });
-  }
-  if (oldVersion < 2) {
-    // One new-visit draft per Mipyme: drafts are found by [officer, Mipyme].
-    const drafts = tx.objectStore('drafts');
-    drafts.createIndex('mipyme', ['officer_id', 'mipyme_id']);
-    drafts.openCursor().onsuccess = (event) => {
-      const cursor = event.target.result;
-      if (!cursor) return;
-      cursor.update({ ...cursor.value, mipyme_id: String(cursor.value.fields?.mipyme_id || '') });
-      cursor.continue();
-    };
-    // Version 1 parked photos as 'failed' after any 4xx, a CSRF or session answer included: send them again.
-    tx.objectStore('photos').openCursor().onsuccess = (event) => {
-      const cursor = event.target.result;
-      if (!cursor) return;
-      if (cursor.value.state === 'failed') cursor.update({ ...cursor.value, state: 'queued', error: null });
-      cursor.continue();
-    };
-  }
-}
-
-/** The database, opened once per page; closed (and the page told to reload) when a newer tab upgrades it. */
-export function db() {
-  if (outdated) return Promise.reject(new Error(t('storage_outdated')));
-  opening ||= openDB(DB_NAME, DB_VERSION, upgrade, {
-    onVersionChange: () => { outdated = true; opening = null; showOutdated(); },
-    onBlocked: showBlocked,
-  }).then((database) => { clearBlocked(); return database; }, (error) => { opening = null; throw error; });
-  return opening;
-}
-
-/** A random UUID (v4), also where crypto.randomUUID is missing (older WebViews, plain HTTP). */
-export function newId() {
-  if (globalThis.crypto?.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-const mine = (records, officerId) => records.filter((r) => String(r.officer_id) === String(officerId));
-const byIndex = (store, index, value) => request(store.index(index).getAll(value));
+export { db, newId };
+export * from './store-photos.js';
+export * from './store-backup.js';
 
 // --- drafts -------------------------------------------------------------------------------------
 export const getDraft = async (id) => get(await db(), 'drafts', id);
@@ -202,47 +143,6 @@ export async function markStuck(sent, message) {
   await transact(await db(), 'outbox', 'readwrite', async (s) => {
     const record = await request(s.outbox.get(sent.id));
     if (unchanged(record, sent)) s.outbox.put({ ...record, stuck: true, last_error: message });
-  });
-}
-
-// --- photos -------------------------------------------------------------------------------------
-export const addPhoto = async (photo) => put(await db(), 'photos', { state: 'draft', ...photo });
-export const deletePhoto = async (id) => transact(await db(), 'photos', 'readwrite', (s) => request(s.photos.delete(id)));
-export const photosFor = async (visitId) =>
-  transact(await db(), 'photos', 'readonly', (s) => byIndex(s.photos, 'visit', visitId));
-
-/** Photos waiting for upload whose visit the server has already accepted (it left the outbox). */
-export async function photosToUpload(officerId) {
-  return transact(await db(), ['photos', 'outbox', 'drafts'], 'readonly', async (s) => {
-    const queued = mine(await byIndex(s.photos, 'officer', officerId), officerId).filter((p) => p.state === 'queued');
-    const ready = [];
-    for (const photo of queued) {
-      const waiting = (await request(s.outbox.count(photo.visit_id))) + (await request(s.drafts.count(photo.visit_id)));
-      if (!waiting) ready.push(photo);
-    }
-    return ready.sort((a, b) => (a.taken_at || 0) - (b.taken_at || 0));
-  });
-}
-
-/** The server will never take this photo as it is (too big, not an image): keep it and say why. */
-export async function markPhotoRefused(id, reason) {
-  await transact(await db(), 'photos', 'readwrite', async (s) => {
-    const photo = await request(s.photos.get(id));
-    if (photo) s.photos.put({ ...photo, state: 'refused', error: reason });
-  });
-}
-
-/** The officer's photos the server refused, with the reason, oldest first. */
-export async function refusedPhotos(officerId) {
-  const all = mine(await getAllFromIndex(await db(), 'photos', 'officer', officerId), officerId);
-  return all.filter((p) => p.state === 'refused').sort((a, b) => (a.taken_at || 0) - (b.taken_at || 0));
-}
-
-/** The officer asked to send a refused photo again. */
-export async function retryPhoto(id) {
-  await transact(await db(), 'photos', 'readwrite', async (s) => {
-    const photo = await request(s.photos.get(id));
-    if (photo) s.photos.put({ ...photo, state: 'queued', error: null });
   });
 }
 

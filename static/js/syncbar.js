@@ -14,11 +14,15 @@ export function initSyncBar(officerId) {
   const error = bar.querySelector('[data-sync-error]');
   const others = bar.querySelector('[data-other-accounts]');
   const button = bar.querySelector('[data-sync-now]');
-  const returned = JSON.parse(bar.dataset.returned || '[]'); // [[id, revision], …] as of the page's load
-  const returnedIds = returned.map(([id]) => id);
+  // [[id, revision], …] of the returned visits, from the pages that carry the list (kept for the others).
+  const listed = bar.dataset.returned ? JSON.parse(bar.dataset.returned) : null;
+  const returnedList = (listed ? store.setMeta(`returned:${officerId}`, listed).then(() => listed)
+    : store.getMeta(`returned:${officerId}`, [])).catch(() => listed || []);
   let offlineNote = '';
 
   async function render() {
+    const returned = await returnedList;
+    const returnedIds = returned.map(([id]) => id);
     const [counts, state, drafts, otherCount] = await Promise.all([store.counts(officerId),
       syncState(officerId), store.listDrafts(officerId), store.countOthers(officerId)]);
     const online = navigator.onLine;
