@@ -33,6 +33,9 @@ MAX_ELEMENTS = 1_000_000
 MAX_CELL_CHARACTERS = 32_767
 #: The .xls format's own width: no XLSForm needs more, and pyxform pads every row to its header's width.
 MAX_COLUMNS = 256
+#: Cells in the sheets pyxform reads, each parsed by openpyxl and walked by pyxform: a 2,000-question form
+#: in three languages with 10,000 choices has about 100,000.
+MAX_CELLS = 150_000
 MAX_SURVEY_ROWS = 2000
 #: Choices and the other sheets pyxform reads; the whole list travels to every phone.
 MAX_SHEET_ROWS = 10_000
@@ -45,10 +48,11 @@ _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 
 @dataclass
 class SheetSize:
-    """A worksheet as pyxform will walk it: rows holding a value (the header not counted), widest column."""
+    """A worksheet as pyxform will walk it: rows holding a value (the header not counted), widest column, cells."""
 
     rows: int = 0
     columns: int = 0
+    cells: int = 0
 
 
 def check_workbook(content: bytes, extension: str) -> None:
@@ -61,13 +65,20 @@ def check_workbook(content: bytes, extension: str) -> None:
         limit = MAX_SURVEY_ROWS if name.lower() == "survey" else MAX_SHEET_ROWS
         if size.rows > limit:
             reasons.append(_("Hoja %(sheet)s: tiene %(count)s filas; el máximo es %(limit)s. Divida el formulario "
-                             "en varios.", sheet=name, count=f"{size.rows:,}".replace(",", "."),
-                             limit=f"{limit:,}".replace(",", ".")))
+                             "en varios.", sheet=name, count=_dotted(size.rows), limit=_dotted(limit)))
         if size.columns > MAX_COLUMNS:
             reasons.append(_("Hoja %(sheet)s: usa %(count)d columnas; un XLSForm no necesita más de 256. Borre las "
                              "columnas que sobran.", sheet=name, count=size.columns))
+    cells = sum(size.cells for size in sheets.values())
+    if cells > MAX_CELLS:
+        reasons.append(_("Las hojas del formulario tienen %(count)s celdas; el máximo es 150.000. Borre las filas "
+                         "y columnas que sobran, o divida el formulario.", count=_dotted(cells)))
     if reasons:
         raise FormRefused(reasons)
+
+
+def _dotted(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _unreadable() -> FormRefused:
@@ -163,6 +174,7 @@ class _PartParser:
             cell = _CELL.match(attributes.get("r", ""))
             self.column = _column_number(cell.group(1).upper()) if cell else self.column + 1
             self.size.columns = max(self.size.columns, self.column)
+            self.size.cells += 1
         elif local in ("v", "is"):
             self.row_has_value = True
 
@@ -220,8 +232,9 @@ def _xls_sheets(content: bytes) -> dict[str, SheetSize]:
                 continue
             sheet = book.sheet_by_name(name)
             lengths = [sheet.row_len(row) for row in range(1, sheet.nrows)]
-            sizes[name] = SheetSize(rows=sum(1 for length in lengths if length),
-                                    columns=max([sheet.row_len(0) if sheet.nrows else 0, *lengths]))
+            header = sheet.row_len(0) if sheet.nrows else 0
+            sizes[name] = SheetSize(rows=sum(1 for length in lengths if length), columns=max([header, *lengths]),
+                                    cells=header + sum(lengths))
             book.unload_sheet(name)
     except Exception:  # noqa: BLE001 - as above, for a sheet that is not what its directory says
         raise _unreadable() from None

@@ -106,6 +106,26 @@ def test_a_row_padded_out_to_column_xfd_is_refused_before_pyxform_walks_it(super
                         "que sobran."]
 
 
+def test_more_cells_than_a_form_needs_are_refused_before_openpyxl_parses_them(supervisor):
+    # 700 rows of 220 cells below the header row (3 cells) and the question (3): 154,006 cells.
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{_letters(c)}{r}"><v>1</v></c>' for c in range(1, 221))
+                   + "</row>" for r in range(3, 703))
+    book = xlsform([question("text", "nombre", "Nombre")])
+    content = rewritten(book, "xl/worksheets/sheet1.xml", lambda xml: xml.replace("</sheetData>", rows + "</sheetData>",
+                                                                                  1))
+    messages, _peak = _refused(supervisor, content)
+    assert messages == ["Las hojas del formulario tienen 154.006 celdas; el máximo es 150.000. Borre las filas y "
+                        "columnas que sobran, o divida el formulario."]
+
+
+def _letters(column: int) -> str:
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def test_a_legacy_xls_is_bounded_by_the_same_rows(supervisor):
     rows = [question("integer", f"p{n}", f"Pregunta {n}") for n in range(2001)]
     messages, _peak = _refused(supervisor, legacy_xls({"survey": rows}), "viejo.xls")
