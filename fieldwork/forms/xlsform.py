@@ -17,27 +17,18 @@ from typing import Any
 from flask_babel import gettext as _
 from pyxform import aliases
 from pyxform.errors import PyXFormError
-from pyxform.parsing.sheet_headers import dealias_and_group_headers, to_snake_case
+from pyxform.parsing.sheet_headers import dealias_and_group_headers
 from pyxform.question import MultipleChoiceQuestion
 from pyxform.xls2json import dealias_types, workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
+from fieldwork.forms import row_checks
 from fieldwork.forms.expressions import ExpressionError, parse, references
 from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.subset import (
-    BIND_KEYS,
-    CONTROL_KEYS,
     MAX_NAME,
-    MAX_TEXT,
     OBJECT_PROPERTIES,
-    REFUSED_COLUMNS,
-    REFUSED_TYPES,
     REQUIRED_VALUES,
-    SELECT_TYPE,
-    SETTINGS,
-    SETTINGS_ALIASES,
-    SIMPLE_TYPES,
-    SURVEY_KEYS,
 )
 from fieldwork.forms.workbook_limits import check_workbook
 
@@ -49,7 +40,6 @@ _NAME = re.compile(r"^[^\W\d][\w.-]*$")
 #: Definition key → where pyxform puts that column of a survey row.
 EXPRESSION_COLUMNS = {"relevant": "relevant", "constraint": "constraint", "calculation": "calculate"}
 _TEXT_REFERENCE = re.compile(r"\$\{([^}]*)\}")
-_COLUMN_NAMES = {"jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message"}
 
 
 @dataclass
@@ -76,14 +66,14 @@ def read_xlsform(content: bytes, filename: str) -> tuple[dict[str, Any], SurveyR
         raise FormRefused([_("El archivo no se puede leer como hoja de cálculo .xlsx o .xls.")]) from None
     if not workbook.survey:
         raise FormRefused([_("El libro no tiene una hoja «survey» con preguntas.")])
-    settings = _check_settings(workbook.settings or [], refusals)
+    settings = row_checks.check_settings(workbook.settings or [], refusals)
     try:
         survey_rows = _survey_rows(workbook, settings.get("default_language"))
     except PyXFormError as error:
         raise FormRefused([_pyxform_message(str(error))]) from None
     rows, kinds = _check_survey(survey_rows, refusals)
     expressions = _check_expressions(survey_rows, kinds, refusals)
-    _check_choices(workbook.choices or [], refusals)
+    row_checks.check_choices(workbook.choices or [], refusals)
     refusals.raise_if_any()
     try:
         survey = workbook_to_json(workbook, fallback_form_name=PurePath(filename).stem)
@@ -109,9 +99,9 @@ def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tupl
             continue  # an empty row: only its number
         row = raw["__row"]
         where = refusals.at("survey", row)
-        _check_columns(raw, where)
-        _check_texts(raw, "survey", row, refusals)
-        kind = _question_type(str(raw.get("type", "")), where)
+        row_checks.check_columns(raw, where)
+        row_checks.check_texts(raw, "survey", row, refusals)
+        kind = row_checks.question_type(str(raw.get("type", "")), where)
         if kind in (None, "end_group"):
             continue
         name = str(raw.get("name", "")).strip()
@@ -135,46 +125,6 @@ def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tupl
             where.fail(_("required debe ser yes o no; las condiciones en required no están admitidas "
                          "(use relevant)."))
     return rows, kinds
-
-
-def _check_columns(raw: dict[str, Any], where) -> None:
-    for column, value in raw.items():
-        if column in SURVEY_KEYS or column.startswith("$"):  # $kuid, $autoname…: KoboToolbox's bookkeeping
-            continue
-        grouped = column in ("bind", "control") and isinstance(value, dict)
-        allowed = BIND_KEYS if column == "bind" else CONTROL_KEYS
-        for key in (value if grouped else [column]):
-            if grouped and key in allowed:
-                continue
-            reason = REFUSED_COLUMNS.get(key)
-            where.fail(_("%(reason)s.", reason=reason) if reason
-                       else _("la columna «%(column)s» no está admitida.", column=key))
-
-
-def _check_texts(raw: dict[str, Any], sheet: str, row: int, refusals: Refusals) -> None:
-    """Every text of a row within MAX_TEXT; expressions have their own limit (fieldwork.forms.expressions)."""
-    for column, text in _texts(raw):
-        if len(text) > MAX_TEXT:
-            refusals.at(sheet, row, column).fail(_("el texto tiene %(length)s caracteres; el máximo es 2.000.",
-                                                   length=f"{len(text):,}".replace(",", ".")))
-
-
-def _texts(raw: dict[str, Any]):
-    for key, value in raw.items():
-        if key in ("bind", "control") and isinstance(value, dict):
-            for inner, text in value.items():
-                if inner not in EXPRESSION_COLUMNS.values():
-                    yield from _by_language(_COLUMN_NAMES.get(inner, inner), text)
-        elif key != "__row":
-            yield from _by_language(key, value)
-
-
-def _by_language(column: str, value: Any):
-    if not isinstance(value, dict):
-        yield column, str(value)
-        return
-    for language, text in value.items():
-        yield (column if language == "default" else f"{column}::{language}"), str(text)
 
 
 def _check_expressions(survey_rows: list[dict[str, Any]], kinds: dict[str, str], refusals: Refusals
@@ -208,63 +158,6 @@ def _check_references(names: set[str], kinds: dict[str, str], where) -> None:
             where.fail(_("${%(name)s} no es ninguna pregunta del formulario.", name=target))
         elif kinds[target] == "begin_group":
             where.fail(_("${%(name)s} es un grupo, no una pregunta.", name=target))
-
-
-def _question_type(raw_type: str, where) -> str | None:
-    """The subset's type for a row, or None after recording why it is refused."""
-    text = re.sub(r"\s+", " ", raw_type.strip())
-    lowered = text.lower()
-    if not text:
-        where.fail(_("falta el tipo de pregunta (columna type)."))
-        return None
-    if lowered in SIMPLE_TYPES:
-        return SIMPLE_TYPES[lowered]
-    select = SELECT_TYPE.match(text)
-    if select and select.group(3):
-        where.fail(_("«or_other» no está admitido; añada una opción «otro» y una pregunta de texto relevante."))
-        return None
-    if select:
-        return "select_one" if "one" in select.group(1) else "select_multiple"
-    reason = REFUSED_TYPES.get(lowered) or (
-        _("las listas de opciones desde un archivo no están admitidas") if "from_file" in lowered
-        or "external" in lowered else _("el tipo «%(type)s» no está admitido", type=text))
-    where.fail(_("%(reason)s.", reason=reason))
-    return None
-
-
-def _check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> None:
-    """Choice rows need a list and a name without spaces (select_multiple answers are space-separated)."""
-    rows: dict[tuple[str, str], int] = {}
-    for index, original in enumerate(raw_rows):
-        raw = {to_snake_case(key): value for key, value in original.items()}
-        if not raw:
-            continue
-        where = refusals.at("choices", index + 2)
-        _check_texts(raw, "choices", index + 2, refusals)
-        list_name, name = str(raw.get("list_name", "")).strip(), str(raw.get("name", "")).strip()
-        if not list_name or not name:
-            where.fail(_("cada opción necesita list_name y name."))
-        elif " " in name:
-            where.fail(_("el nombre de opción «%(name)s» tiene espacios; las respuestas de selección múltiple "
-                         "se separan con espacios.", name=name))
-        elif (list_name, name) in rows:
-            where.fail(_("la opción «%(name)s» ya está en la lista «%(list)s» (fila %(other)d).",
-                         name=name, list=list_name, other=rows[(list_name, name)]))
-        else:
-            rows[(list_name, name)] = index + 2
-
-
-def _check_settings(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[str, str]:
-    settings: dict[str, str] = {}
-    where = refusals.at("settings", 2)
-    for column, value in (raw_rows[0] if raw_rows else {}).items():
-        key = to_snake_case(column)
-        key = SETTINGS_ALIASES.get(key, key)
-        if key not in SETTINGS:
-            where.fail(_("el ajuste «%(column)s» no está admitido (solo form_title, form_id, version y "
-                         "default_language).", column=column))
-        settings[key] = str(value).strip()
-    return settings
 
 
 _PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]\s*")

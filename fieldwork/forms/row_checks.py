@@ -1,0 +1,129 @@
+"""The raw rows' checks against the subset (API.md, "Forms"): types, columns, texts, choices, settings.
+
+They run on the rows as pyxform's workbook reader gives them, because only those know their row numbers;
+each reason goes to `where` (a sheet and row of fieldwork.forms.refusals), in Spanish.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from flask_babel import gettext as _
+from pyxform.parsing.sheet_headers import to_snake_case
+
+from fieldwork.forms.refusals import Refusals
+from fieldwork.forms.subset import (
+    BIND_KEYS,
+    CONTROL_KEYS,
+    MAX_TEXT,
+    REFUSED_COLUMNS,
+    REFUSED_TYPES,
+    SELECT_TYPE,
+    SETTINGS,
+    SETTINGS_ALIASES,
+    SIMPLE_TYPES,
+    SURVEY_KEYS,
+)
+
+#: The bind columns that hold expressions, bounded by fieldwork.forms.expressions rather than as texts.
+EXPRESSION_BINDS = ("relevant", "constraint", "calculate")
+_COLUMN_NAMES = {"jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message"}
+
+
+def check_columns(raw: dict[str, Any], where) -> None:
+    """Every column of a survey row is one the subset reads (or bookkeeping that it ignores)."""
+    for column, value in raw.items():
+        if column in SURVEY_KEYS or column.startswith("$"):  # $kuid, $autoname…: KoboToolbox's bookkeeping
+            continue
+        grouped = column in ("bind", "control") and isinstance(value, dict)
+        allowed = BIND_KEYS if column == "bind" else CONTROL_KEYS
+        for key in (value if grouped else [column]):
+            if grouped and key in allowed:
+                continue
+            reason = REFUSED_COLUMNS.get(key)
+            where.fail(_("%(reason)s.", reason=reason) if reason
+                       else _("la columna «%(column)s» no está admitida.", column=key))
+
+
+def check_texts(raw: dict[str, Any], sheet: str, row: int, refusals: Refusals) -> None:
+    """Every text of a row within MAX_TEXT; expressions have their own limit (fieldwork.forms.expressions)."""
+    for column, text in _texts(raw):
+        if len(text) > MAX_TEXT:
+            refusals.at(sheet, row, column).fail(_("el texto tiene %(length)s caracteres; el máximo es 2.000.",
+                                                   length=f"{len(text):,}".replace(",", ".")))
+
+
+def _texts(raw: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for key, value in raw.items():
+        if key in ("bind", "control") and isinstance(value, dict):
+            for inner, text in value.items():
+                if inner not in EXPRESSION_BINDS:
+                    yield from _by_language(_COLUMN_NAMES.get(inner, inner), text)
+        elif key != "__row":
+            yield from _by_language(key, value)
+
+
+def _by_language(column: str, value: Any) -> Iterator[tuple[str, str]]:
+    if not isinstance(value, dict):
+        yield column, str(value)
+        return
+    for language, text in value.items():
+        yield (column if language == "default" else f"{column}::{language}"), str(text)
+
+
+def question_type(raw_type: str, where) -> str | None:
+    """The subset's type for a row, or None after recording why it is refused."""
+    text = re.sub(r"\s+", " ", raw_type.strip())
+    lowered = text.lower()
+    if not text:
+        where.fail(_("falta el tipo de pregunta (columna type)."))
+        return None
+    if lowered in SIMPLE_TYPES:
+        return SIMPLE_TYPES[lowered]
+    select = SELECT_TYPE.match(text)
+    if select and select.group(3):
+        where.fail(_("«or_other» no está admitido; añada una opción «otro» y una pregunta de texto relevante."))
+        return None
+    if select:
+        return "select_one" if "one" in select.group(1) else "select_multiple"
+    reason = REFUSED_TYPES.get(lowered) or (
+        _("las listas de opciones desde un archivo no están admitidas") if "from_file" in lowered
+        or "external" in lowered else _("el tipo «%(type)s» no está admitido", type=text))
+    where.fail(_("%(reason)s.", reason=reason))
+    return None
+
+
+def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> None:
+    """Choice rows need a list and a name without spaces (select_multiple answers are space-separated)."""
+    rows: dict[tuple[str, str], int] = {}
+    for index, original in enumerate(raw_rows):
+        raw = {to_snake_case(key): value for key, value in original.items()}
+        if not raw:
+            continue
+        where = refusals.at("choices", index + 2)
+        check_texts(raw, "choices", index + 2, refusals)
+        list_name, name = str(raw.get("list_name", "")).strip(), str(raw.get("name", "")).strip()
+        if not list_name or not name:
+            where.fail(_("cada opción necesita list_name y name."))
+        elif " " in name:
+            where.fail(_("el nombre de opción «%(name)s» tiene espacios; las respuestas de selección múltiple "
+                         "se separan con espacios.", name=name))
+        elif (list_name, name) in rows:
+            where.fail(_("la opción «%(name)s» ya está en la lista «%(list)s» (fila %(other)d).",
+                         name=name, list=list_name, other=rows[(list_name, name)]))
+        else:
+            rows[(list_name, name)] = index + 2
+
+
+def check_settings(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    where = refusals.at("settings", 2)
+    for column, value in (raw_rows[0] if raw_rows else {}).items():
+        key = to_snake_case(column)
+        key = SETTINGS_ALIASES.get(key, key)
+        if key not in SETTINGS:
+            where.fail(_("el ajuste «%(column)s» no está admitido (solo form_title, form_id, version y "
+                         "default_language).", column=column))
+        settings[key] = str(value).strip()
+    return settings
