@@ -47,13 +47,63 @@ class Series:
     values: Sequence[int]
 
 
+#: Axis labels' font size, and the widest average character at that size in the fonts pages use
+#: (digits measure 7.6 units in Chromium's Noto Sans; Roboto on phones is narrower): an upper bound.
+LABEL_FONT = 12
+CHAR_WIDTH = 7.6
+#: A slanted label keeps this many characters at most; the bar's tooltip and the table beside have it whole.
+MAX_LABEL = 22
+SLANT = math.sin(math.radians(45))
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """How the category labels fit under their bars: all level, or slanted 45° and every `step`-th one."""
+
+    slanted: bool
+    step: int
+    labels: list[str]
+    depth: float  # how far below the axis the labels reach
+
+    @classmethod
+    def plan(cls, categories: Sequence[str], slot: float) -> _Axis:
+        widest = max((len(c) for c in categories), default=0) * CHAR_WIDTH
+        if widest <= slot - 6:  # level, each within its own bar's width
+            return cls(False, 1, list(categories), LABEL_FONT + 12)
+        labels = [c if len(c) <= MAX_LABEL else c[:MAX_LABEL - 1].rstrip() + "…" for c in categories]
+        # Slanted labels are parallel lines slot·sin 45° apart: each needs a line of text.
+        step = max(1, math.ceil((LABEL_FONT + 3) / (slot * SLANT)))
+        longest = max(len(label) for label in labels[::step]) * CHAR_WIDTH
+        return cls(True, step, labels, longest * SLANT + LABEL_FONT + 10)
+
+    def text(self, i: int, x: float, y: float) -> str:
+        """The label of category `i` under its bar's middle `x` (empty when this one is skipped)."""
+        if i % self.step != (len(self.labels) - 1) % self.step:  # the latest category always keeps its label
+            return ""
+        common = f'font-size="{LABEL_FONT}" fill="#4f5b62">{escape(self.labels[i])}</text>'
+        if not self.slanted:
+            return f'<text x="{x}" y="{y + LABEL_FONT + 6}" text-anchor="middle" {common}'
+        y = y + 10
+        return f'<text x="{x}" y="{y}" text-anchor="end" transform="rotate(-45 {x} {y})" {common}'
+
+
 def stacked_bars(
     categories: Sequence[str], series: Sequence[Series], title: str, desc: str, fmt: Callable[[int], str] = str
 ) -> Markup:
-    """Vertical bars per category, stacked by series (e.g. visits per week, by officer)."""
-    width, height = 640, 260
-    left, right, top, bottom = 44, 8, 12, 36
-    plot_w, plot_h = width - left - right, height - top - bottom
+    """Vertical bars per category, stacked by series (e.g. visits per week, by officer).
+
+    Labels never overlap, whatever the width the page gives the chart (it scales as a whole): level
+    when each fits its bar, otherwise slanted 45°, shortened, and thinned when even slanted they crowd.
+    """
+    width, plot_h, top, right, left = 640, 212, 12, 8, 44
+    count = max(len(categories), 1)
+    axis = _Axis.plan(categories, (width - left - right) / count)
+    if axis.slanted:  # a slanted label reaches left of its bar: room for the first one
+        reach = len(axis.labels[(len(categories) - 1) % axis.step]) * CHAR_WIDTH * SLANT
+        left = max(left, math.ceil(reach - (width - left - right) / count / 2) + 4)
+        axis = _Axis.plan(categories, (width - left - right) / count)
+    height = round(top + plot_h + axis.depth)
+    plot_w = width - left - right
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     scale_top = nice_top(max(totals, default=0))
     head, tail = _open(width, height, title, desc, "chart chart-bars")
@@ -82,10 +132,7 @@ def stacked_bars(
                     f"{escape(fmt(value))}</title></rect>"
                 )
             base += value
-        # Every other label on a crowded axis, so the text never overlaps.
-        if len(categories) <= 8 or i % 2 == (len(categories) - 1) % 2:
-            parts.append(f'<text x="{round(x + bar_w / 2, 1)}" y="{height - bottom + 18}" text-anchor="middle" '
-                         f'font-size="12" fill="#4f5b62">{escape(category)}</text>')
+        parts.append(axis.text(i, round(x + bar_w / 2, 1), y_of(0)))
     parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y_of(0)}" y2="{y_of(0)}" stroke="#1d2327"/>')
     parts.append(tail)
     return Markup("".join(parts))  # noqa: S704 (every text in it went through escape())
