@@ -148,3 +148,11 @@ def test_odd_or_too_many_mipyme_ids_in_the_reassignment_get_a_message_not_a_500(
         page = supervisor_client.get("/supervision/").get_data(as_text=True)
     assert ("no es válida. Recargue la página" in page) or ("como máximo 1000 Mipymes" in page)
     assert "reasignada" not in page
+
+
+def test_a_huge_next_after_the_reassignment_goes_to_the_dashboard(app, supervisor_client):
+    token = form_token(supervisor_client, "/supervision/")
+    with app.app_context():
+        response = supervisor_client.post("/supervision/reassign", data={
+            "csrf_token": token, "next": "/supervision/?q=" + "a" * 100_000, "mipyme_ids": "1", "officer_id": ""})
+    assert response.status_code == 302 and response.headers["Location"] == "/supervision/"
