@@ -70,7 +70,7 @@ def preview(version_id: int) -> Any:
         select(FormPublication).options(joinedload(FormPublication.published_by))
         .where(FormPublication.form_version_id == version.id).order_by(FormPublication.published_at.desc())).all()
     return render_template("forms/preview.html", version=version, definition=definition,
-                           publications=publications, publish_form=PublishForm())
+                           publications=publications, publish_form=PublishForm(), delete_form=DeleteForm())
 
 
 @bp.post("/<int:version_id>/publish")
