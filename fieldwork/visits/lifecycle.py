@@ -18,13 +18,9 @@ disputed); a dispute is open until a supervisor resolves it. `RULES` is this tab
 | owner_right   | supervisor (note)        | an open dispute       | closed; returned, the note its comment  |
 | record_stands | supervisor (note)        | an open dispute       | closed; the review state stays          |
 
-Approval does not end the owner's say (API.md): a dispute of an approved visit reopens it ("reopened"
-in its review history). A link answers once; the account may change its answer (the same answer again
-changes and logs nothing). A decision (review, answer, resolution) is bound to the revision its person
-read: another one is refused with 409 and nothing changes. Each transition locks and reads the row, runs
-one guarded UPDATE (id, revision read, and the rule), records its review event where the history shows
-one, exactly one audit entry, and `summary.visit_changed(before, after)`. Sync creates and edits in
-bulk with its own statements, asking `edit_refusal` and `edit_changes` what is allowed and changes.
+Each transition: lock and read the row, check the rule and the revision the person read (409, nothing
+changes), one guarded UPDATE, its review event, one audit entry, `summary.visit_changed(before, after)`.
+Sync writes creations and edits in bulk, asking `edit_refusal` and `edit_changes`. docs/visit-lifecycle.md.
 """
 from __future__ import annotations
 
@@ -32,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import case, update
+from sqlalchemy import update
 
 from fieldwork import audit
 from fieldwork.clock import utcnow
@@ -45,6 +41,7 @@ from fieldwork.visits.history import record_event
 EDITABLE = ("submitted", "returned")
 LINKS = ("link", "link_code")  # a shared link, answered with or without the owner's code: once
 OWNER_VIAS = ("account", *LINKS)
+_REOPENED = {"approved": "submitted"}  # an owner's dispute of an approved visit: the review state after it
 
 
 @dataclass(frozen=True)
@@ -107,6 +104,7 @@ def may_edit(visit: Any) -> bool:
 
 
 def owner_has_answered(visit: Any) -> bool:
+    """Has the owner confirmed or disputed it? (The supervisor sees it before approving.)"""
     return visit.owner_confirmation != "pending"
 
 
@@ -144,7 +142,7 @@ def edit_changes(visit: Any) -> EditChanges:
 
 def upheld_dispute(visit: Any) -> bool:
     """A supervisor agreed with the owner's dispute and the officer has not corrected the visit yet."""
-    return visit.dispute_outcome == "owner_right" and visit.owner_confirmation == "disputed"
+    return visit.owner_confirmation == "disputed" and visit.dispute_outcome == "owner_right"
 
 
 def _ask_owner_again(visit: Any, details: dict[str, str], *, upheld_dispute_too: bool) -> dict[str, Any]:
@@ -158,12 +156,9 @@ def _ask_owner_again(visit: Any, details: dict[str, str], *, upheld_dispute_too:
 # ---- Transitions --------------------------------------------------------------------------------------
 
 def lock_for_writing() -> None:
-    """On SQLite take the write lock now (BEGIN IMMEDIATE): what a transition reads next is what it
-    writes over, and concurrent writers queue up instead of failing mid-way. PostgreSQL locks the row.
-
-    pysqlite (Python < 3.12) opens its transaction lazily and a SAVEPOINT it did not open would commit
-    on release; BEGIN IMMEDIATE makes savepoints real too (sync's batches use one).
-    """
+    """On SQLite take the write lock now (BEGIN IMMEDIATE): what a transition reads next is what it writes
+    over, and writers queue up instead of failing mid-way; pysqlite (Python < 3.12) opens transactions
+    lazily, and a SAVEPOINT it did not open would commit on release. PostgreSQL locks the row instead."""
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return
@@ -193,12 +188,10 @@ def _refusal(action: str, visit: Visit) -> ServiceError:
 
 
 def _apply(visit: Visit, action: str, who: str, values: dict[str, Any], read: int | None,
-           *, bound: bool = True) -> Any:
-    """Check the rule and the revision read, then the one guarded UPDATE; the summary facts before it.
-
-    `read` is the revision the person read (None: not sent, API only); a photo is not bound to one. The
-    row is locked (`_read_for_writing`); the WHERE still carries the rule, so the database itself
-    refuses a write the rule does not allow."""
+           *, bound: bool = True) -> None:
+    """Check the rule and the revision read (None: not sent, API only; a photo is bound to none), then the
+    one guarded UPDATE of the row `_read_for_writing` locked: the WHERE still carries the rule, so the
+    database itself refuses a write the rule does not allow."""
     rule = RULES[(action, who)]
     if not rule.allows(visit):
         raise _refusal(action, visit)
@@ -212,7 +205,6 @@ def _apply(visit: Visit, action: str, who: str, values: dict[str, Any], read: in
     if result.rowcount != 1:
         raise _refusal(action, visit)
     summary.visit_changed(before, summary.facts(visit))
-    return before
 
 
 def check_supervisor(actor: User, action: str) -> None:
@@ -246,7 +238,7 @@ def owner_answer(visit: Visit, actor: User | None, decision: str, comment: str |
     if via not in OWNER_VIAS:
         raise ValueError(f"unknown via {via!r}")
     _read_for_writing(visit)
-    previous = visit.owner_confirmation
+    previous, previous_review = visit.owner_confirmation, visit.review_status
     if via == "account" and previous == decision and visit.owner_comment == comment and not (
             decision == "disputed" and visit.dispute_resolved_at is not None):
         check_read_revision(visit.revision, read)
@@ -254,15 +246,13 @@ def owner_answer(visit: Visit, actor: User | None, decision: str, comment: str |
     values: dict[str, Any] = {"owner_confirmation": decision, "owner_comment": comment,
                               "confirmed_at": now or utcnow(), "confirmed_via": via,
                               "link_device": device if via in LINKS else None}
-    if decision == "disputed":
-        # A new dispute is open, and an approved visit goes back to the supervisor's queue.
+    if decision == "disputed":  # a new dispute is open, and an approved visit back in the supervisor's queue
         values.update(dispute_resolved_at=None, dispute_resolved_by_id=None, dispute_resolution_note=None,
-                      dispute_outcome=None, review_status=case((Visit.review_status == "approved", "submitted"),
-                                                               else_=Visit.review_status))
-    before = _apply(visit, decision, via, values, read)
+                      dispute_outcome=None, review_status=_REOPENED.get(previous_review, previous_review))
+    _apply(visit, decision, via, values, read)
     details: dict[str, Any] = {}
-    if before.review_status != visit.review_status:
-        details["review_status"] = f"{before.review_status}→{visit.review_status}"
+    if previous_review != visit.review_status:
+        details["review_status"] = f"{previous_review}→{visit.review_status}"
         record_event(visit.id, "reopened", visit.revision, actor, comment)
     audit.record(actor, f"visit.{decision}", "visit", visit.id, via=channel, previous=previous, comment=comment,
                  confirmed_via=via, revision=visit.revision, **details)
