@@ -114,9 +114,9 @@ def _formatted(question: dict[str, Any], value: Any, locale: str) -> str | list[
         return labels[0] if kind == "select_one" else labels
     if kind == "calculate":
         value = calculated_value(str(value))
-        return value if value is None or isinstance(value, str) else figure(value)
+        return value if value is None or isinstance(value, str) else _figure(value)
     if kind in ("integer", "decimal") and isinstance(value, int | float) and not isinstance(value, bool):
-        return figure(value)
+        return _figure(value)
     if kind == "date":
         return _day(str(value))
     return str(value)
@@ -150,7 +150,7 @@ def _filled_note(text: str, by_name: dict[str, Any], answers: dict[str, Any], lo
     return filled if shown else None
 
 
-def figure(value: int | float) -> str:
+def _figure(value: int | float) -> str:
     """A number as Colombians read it; one outside what an answer may hold (stored before the bound) as
     written, since babel's formatting fails on it and a page must still show the visit."""
     if math.isfinite(value) and abs(value) <= MAX_NUMBER:
