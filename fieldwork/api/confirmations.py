@@ -39,7 +39,7 @@ class ConfirmationLinkSchema(Schema):
 @bp.post("/visits/<visit_id>/confirmation")
 @roles_required("owner")
 def confirm(visit_id: str) -> Any:
-    """The owner of the visit's Mipyme confirms or disputes it.
+    """The owner of the visit's Mipyme confirms or disputes it (approved or not).
     ---
     post:
       requestBody: {content: {application/json: {schema: ConfirmationInputSchema}}}
@@ -48,7 +48,8 @@ def confirm(visit_id: str) -> Any:
           description: La visita con la respuesta del propietario.
           content: {application/json: {schema: VisitSchema}}
         409:
-          description: "La visita ya fue aprobada, o cambió desde la revisión leída (errors.revision); nada cambia."
+          description: "La visita cambió desde la revisión leída (errors.revision); nada cambia. Una visita
+            aprobada también se puede confirmar o disputar; una disputa la devuelve a revisión."
           content: {application/json: {schema: Error}}
         503:
           description: "Servidor ocupado; nada cambió, reintente."
