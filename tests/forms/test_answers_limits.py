@@ -82,7 +82,7 @@ def test_a_pattern_typed_in_an_answer_cannot_stall_sync(phone):
                        question("text", "codigo", "Código", constraint="not(regex(., ${patron}))"))
     started = time.monotonic()
     results, _visits = sync(phone, version, {"patron": "a*" * 9 + "b", "codigo": "a" * 30})
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5
     assert results[0]["status"] == "created"
 
 
@@ -134,7 +134,7 @@ def test_a_form_whose_expressions_pass_the_step_budget_refuses_its_visits_quickl
                           *({"type": "calculate", "name": f"s{i}", "ast": {"calculation": wide}} for i in range(60))]}
     started = time.monotonic()
     clean, errors = validate_answers(form, {"n": 1}, date(2026, 3, 2))
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5
     assert clean == {} and errors == {"answers.s50": [BUDGET]}
 
 
