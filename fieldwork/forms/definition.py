@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
+from fieldwork.forms.expressions import MAX_NUMBER
 from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.subset import ANSWERED_TYPES, REQUIRED_VALUES
 from fieldwork.forms.xlsform import EXPRESSION_COLUMNS, SurveyRows
@@ -144,6 +146,8 @@ def _default_fits(question: dict[str, Any], value: str) -> bool:
         return set(value.split()) <= choices
     if kind not in _DEFAULT_PATTERNS or not re.fullmatch(_DEFAULT_PATTERNS[kind], value, re.DOTALL):
         return False
+    if kind in ("integer", "decimal") and abs(Decimal(value)) > MAX_NUMBER:
+        return False  # an answer outside ±10^15 is refused: a default there could never be sent
     if kind == "date":
         try:
             date.fromisoformat(value)

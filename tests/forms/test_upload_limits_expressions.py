@@ -64,6 +64,13 @@ def test_an_expression_past_the_limits_is_refused_with_its_row_and_column(superv
     assert len(messages) == 1 and messages[0].startswith(f"Hoja survey, fila 3, columna {column}: {reason}"), messages
 
 
+@pytest.mark.parametrize("default", ["1" + "0" * 15 + "1", "-" + "9" * 309])
+def test_a_numeric_default_outside_the_bound_of_answers_is_refused(supervisor, default):
+    messages = _refusal(supervisor, _form(default=default))
+    assert messages == [f"Hoja survey, fila 3: el valor por defecto «{default}» no es una respuesta válida para esta "
+                        "pregunta."]
+
+
 def test_expressions_at_the_limits_are_read_and_stored_as_plain_json(supervisor):
     nested = "(" * 50 + "${edad}" + ")" * 50 + " > 1"
     long = ". != '" + "x" * (4000 - len(". != ''")) + "'"
