@@ -57,6 +57,8 @@ REQUIRED_VALUES = {**aliases.yes_no, "1": True, "0": False}
 
 #: API.md's limit for a label, and here for every text of a row (hints, messages, defaults, choice labels).
 MAX_TEXT = 2000
+#: Groups are walked recursively (here, on the visit pages and on the phone); real forms nest a few.
+MAX_GROUP_DEPTH = 30
 #: An answer's key is at most 200 characters (fieldwork.visits.schemas): a longer name could never be answered.
 MAX_NAME = 200
 #: Object.prototype's own properties: as a question name, the phone's `answers[name]` would read the

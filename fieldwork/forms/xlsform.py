@@ -26,6 +26,7 @@ from fieldwork.forms import row_checks
 from fieldwork.forms.expressions import ExpressionError, parse, references
 from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.subset import (
+    MAX_GROUP_DEPTH,
     MAX_NAME,
     OBJECT_PROPERTIES,
     REQUIRED_VALUES,
@@ -94,6 +95,7 @@ def _survey_rows(workbook: DefinitionData, default_language: str | None) -> list
 def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tuple[dict[str, int], dict[str, str]]:
     rows: dict[str, int] = {}
     kinds: dict[str, str] = {}
+    depth = 0
     for raw in survey_rows:
         if len(raw) == 1:
             continue  # an empty row: only its number
@@ -102,6 +104,10 @@ def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tupl
         row_checks.check_columns(raw, where)
         row_checks.check_texts(raw, "survey", row, refusals)
         kind = row_checks.question_type(str(raw.get("type", "")), where)
+        depth = max(depth + {"begin_group": 1, "end_group": -1}.get(kind or "", 0), 0)
+        if kind == "begin_group" and depth > MAX_GROUP_DEPTH:
+            where.fail(_("los grupos se anidan a más de %(limit)d niveles; saque este grupo de los que lo "
+                         "contienen.", limit=MAX_GROUP_DEPTH))
         if kind in (None, "end_group"):
             continue
         name = str(raw.get("name", "")).strip()
