@@ -101,4 +101,8 @@ def test_new_visit_is_blank_and_changing_the_mipyme_never_moves_a_draft(server, 
         str(panaderia.id): ("Panadería a medias", ["financiacion"], "4.500.000"),
         str(tienda.id): ("Calzado a medias", ["produccion"], "4.500.000"),
     }
+    page.set_viewport_size({"width": 1280, "height": 800})
+    new_visit_from_menu(page)
+    assert "Tienda Doña Rosa" in page.locator("[data-other-drafts]").inner_text()
+    screenshot(page, "new-visit-offers-drafts-laptop")
     network.on()

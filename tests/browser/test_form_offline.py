@@ -113,7 +113,8 @@ def test_version_published_while_a_draft_is_open_keeps_the_draft_on_its_version(
 
     second = publish_form(supervisor, upload_form(supervisor, second_version(), "seguimiento-v2.xlsx"))
     db.session.commit()
-    open_form(page, server.url)  # the page now embeds v2; the draft reopens on v1, answers and all
+    page.reload()  # the page now embeds v2; the draft (its address: ?mipyme_id=) reopens on v1, answers and all
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
     assert page.locator(answer("vende_en_linea")).count() == 0
     assert page.input_value(answer("observacion")) == "Cerrado por remodelación"
     assert page.is_checked(f"{answer('recibio_financiacion')}[value=no]")
