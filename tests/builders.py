@@ -62,10 +62,16 @@ def make_visit(mipyme: Mipyme, officer: User | None = None, visited_at: datetime
     }
     values.update(fields)
     visit = Visit(**values)
-    db.session.add(visit)
-    projection.visit_changed(None, projection.facts(visit))
-    db.session.commit()
+    store_visits([visit])
     return visit
+
+
+def store_visits(visits: list[Visit]) -> None:
+    """Add and commit visits built by hand; like every writer of visits, tell the summary projection."""
+    db.session.add_all(visits)
+    for visit in visits:
+        projection.visit_changed(None, projection.facts(visit))
+    db.session.commit()
 
 
 def visit_payload(mipyme_id: int, **fields: Any) -> dict[str, Any]:

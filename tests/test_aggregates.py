@@ -24,6 +24,7 @@ from fieldwork.models import (
     Visit,
     VisitRevision,
 )
+from tests.builders import store_visits
 
 BOGOTA = ZoneInfo("America/Bogota")
 NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)  # noon in Bogotá
@@ -84,9 +85,8 @@ def _store(data: list[tuple[bool, list[RandomVisit]]]) -> list[tuple[Mipyme, lis
                 dispute_resolved_at=NOW if r.resolved and r.confirmation == "disputed" else None,
                 production_units=r.production_units, monthly_sales_cop=r.monthly_sales_cop, employees=r.employees,
             ))
-        db.session.add_all(rows)
+        store_visits(rows)
         stored.append((mipyme, rows))
-    db.session.commit()
     return stored
 
 

@@ -9,11 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fieldwork.extensions import db
 from fieldwork.mipymes.summary import refresh
 from fieldwork.mipymes.timeline import PER_PAGE
 from fieldwork.models import Visit
-from tests.builders import make_mipyme, make_user, make_visit
+from tests.builders import make_mipyme, make_user, make_visit, store_visits
 from tests.conftest import login
 from tests.test_query_count import counting_statements
 
@@ -26,8 +25,7 @@ def add_visits(mipyme, how_many: int, *, ties: bool = False) -> list[Visit]:
                     visited_at=NOW - timedelta(days=(i // 3 if ties else i) + 1), topics=["produccion"],
                     content_hash="0" * 64, employees=i % 7, monthly_sales_cop=1_000_000 + i)
               for i in range(how_many)]
-    db.session.add_all(visits)
-    db.session.commit()
+    store_visits(visits)
     return visits
 
 

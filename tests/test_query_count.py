@@ -11,7 +11,7 @@ from sqlalchemy import event
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, Visit
-from tests.builders import make_user
+from tests.builders import make_user, store_visits
 from tests.conftest import _empty_all_tables, login
 
 NOW = datetime(2025, 6, 15, 17, 0, tzinfo=UTC)
@@ -50,8 +50,7 @@ def populate(officer_ids: list[int], how_many: int) -> None:
                 owner_confirmation="disputed" if i % 17 == 0 else "pending",
                 review_status=("submitted", "approved", "returned")[i % 3],
             ))
-    db.session.add_all(visits)
-    db.session.commit()
+    store_visits(visits)
 
 
 PAGES: dict[str, tuple[str, Callable[[], str]]] = {
