@@ -13,9 +13,9 @@ from tests.conftest import form_token, login
 
 
 @pytest.mark.parametrize("field, length, message", [
-    ("needs", 2001, "Las necesidades admiten hasta 2000 caracteres; acórtelas."),
-    ("notes", 2001, "Las observaciones admiten hasta 2000 caracteres; acórtelas."),
-    ("follow_up_reason", 501, "El motivo del seguimiento admite hasta 500 caracteres; acórtelo."),
+    ("needs", 2001, "Las necesidades admiten como máximo 2000 caracteres; acórtelas."),
+    ("notes", 2001, "Las observaciones admiten como máximo 2000 caracteres; acórtelas."),
+    ("follow_up_reason", 501, "El motivo del seguimiento admite como máximo 500 caracteres; acórtelo."),
 ])
 def test_a_visits_texts_past_their_bound_are_refused_with_the_fields_name(client, field, length, message):
     officer = make_user("officer")

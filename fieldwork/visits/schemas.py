@@ -156,10 +156,10 @@ class VisitInputSchema(Schema):
     production_units = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
     monthly_sales_cop = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_SALES_COP))
     employees = Count(allow_none=True, validate=validate.Range(min=0, max=MAX_COUNT))
-    needs = _text(TEXT_MAX, "Las necesidades admiten hasta {max} caracteres; acórtelas.")
-    notes = _text(TEXT_MAX, "Las observaciones admiten hasta {max} caracteres; acórtelas.")
+    needs = _text(TEXT_MAX, "Las necesidades admiten como máximo {max} caracteres; acórtelas.")
+    notes = _text(TEXT_MAX, "Las observaciones admiten como máximo {max} caracteres; acórtelas.")
     follow_up_due = fields.Date(allow_none=True, validate=validate.Range(min=EARLIEST.date(), max=LATEST.date()))
-    follow_up_reason = _text(REASON_MAX, "El motivo del seguimiento admite hasta {max} caracteres; acórtelo.")
+    follow_up_reason = _text(REASON_MAX, "El motivo del seguimiento admite como máximo {max} caracteres; acórtelo.")
     location = fields.Nested(LocationSchema, allow_none=True)
     revision = Count(load_default=1, validate=validate.Range(min=1, max=MAX_REVISION))
     # Checked against the version's questions by fieldwork.forms.answers (errors under answers.<name>).
