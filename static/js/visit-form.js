@@ -116,10 +116,11 @@ async function chooseMipyme(id) {
   if (draft.kind !== 'new') { saveDraft(); return; } // a returned or rejected visit: its Mipyme is one of its fields
   const theirs = id ? await store.newDraftFor(officerId, id) : null;
   const left = persisted && before ? draft : null;
+  const movable = left && owned && !theirs && id; // never a draft another tab holds, never onto another's draft
   if (!owned || left || (theirs && theirs.id !== draft.id)) {
     const message = theirs ? messageFor(theirs, nameOf) : left && t('draft_kept', { to: nameOf(id), name: nameOf(before) });
     await show(theirs || newDraft(id), message || '');
-    if (left && !theirs && id && owned) offerMove(nameOf(id), () => moveDraft(left.id, before, id));
+    if (movable && owned) offerMove(nameOf(id), () => moveDraft(left.id, before, id));
     return;
   }
   if (!(await claim(slotOf(officerId, { kind: 'new', fields: { mipyme_id: id } })))) {
