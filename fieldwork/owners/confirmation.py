@@ -74,8 +74,6 @@ def confirm_visit(
     (fieldwork/web/device.py). The owner may answer an approved visit too; a dispute reopens it for the
     supervisor, and re-opens one a supervisor had resolved (fieldwork/visits/lifecycle.py).
     """
-    if via not in lifecycle.OWNER_VIAS:
-        raise ValueError(f"unknown via {via!r}")
     refusal = speaker_refusal(actor, visit)
     if refusal is not None:
         raise refusal
