@@ -94,3 +94,14 @@ def test_a_resolution_on_a_revision_the_supervisor_did_not_read_changes_nothing(
     assert sup.post(f"/api/v1/visits/{visit_id}/dispute-resolution",
                     json={"outcome": "owner_right", "note": "Corrija.", "revision": 1}).status_code == 200
     assert _state(visit_id).review_comment == "Corrija."
+
+
+def test_the_dashboards_resolution_form_sends_the_revision_read(world):
+    """The dashboard's dispute cards resolve too: their form must carry the revision the card shows."""
+    visit_id = world["visit"].id
+    world["clients"]["owner"].post(f"/api/v1/visits/{visit_id}/confirmation",
+                                   json={"decision": "disputed", "comment": "No fue así."})
+    html = world["clients"]["supervisor"].get("/supervision/").get_data(as_text=True)
+    form = html[html.index(f'/supervision/visits/{visit_id}/resolve'):]
+    form = form[:form.index("</form>")]
+    assert re.search(r'name="revision" value="1"', form)
