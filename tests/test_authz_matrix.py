@@ -188,6 +188,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/supervision/forms/<int:version_id>/publish"): Entry(
         f"{LOGIN} 403 403 302>/supervision/forms/ 403 403 302>/supervision/forms/", form=_empty),
     ("GET", "/supervision/forms/<int:version_id>/file"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/supervision/forms/<int:version_id>/delete"): Entry(
+        f"{LOGIN} 403 403 302>/supervision/forms/ 403 403 302>/supervision/forms/", form=_empty),
     # owners
     ("GET", "/c/<token>"): Entry("200 200 200 200 200 200 200"),
     # The link is the credential for its visit's photos too (of that visit only).
@@ -195,6 +197,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # The link's holder answers once (nobody is logged in on the owner's phone); anyone logged in
     # who is not that Mipyme's owner is refused (403), and after the answer its owner gets 409.
     ("POST", "/c/<token>"): Entry("303>/c/<token> 403 403 403 409 403 403", form=_link_form),
+    ("GET", "/mipymes/<int:mipyme_id>/owner-code"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/mipymes/<int:mipyme_id>/owner-code"): Entry(f"{LOGIN} 403 403 200 403 403 200", form=_empty),
     ("POST", "/owner/visits/<visit_id>/confirmation"): Entry(f"{LOGIN} 403 403 403 302>/owner/ 404 403",
                                                              form=_owner_form),
     # API
@@ -224,6 +228,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/forms/<int:version_id>"): Entry("401 200 200 200 200 200 200"),
     ("POST", "/api/v1/forms/<int:version_id>/publish"): Entry("401 403 403 200 403 403 200"),
     ("GET", "/api/v1/forms/<int:version_id>/file"): Entry("401 403 403 200 403 403 200"),
+    # The matrix's version is the current one: never deleted (409), whoever asks.
+    ("DELETE", "/api/v1/forms/<int:version_id>"): Entry("401 403 403 409 403 403 409"),
 }
 
 

@@ -35,10 +35,11 @@ content = st.fixed_dictionaries({
     "employees": figure,
     "follow_up_in_days": st.one_of(st.none(), st.integers(0, 20)),
 })
-# Phones that sync, and who answers: the owner's account, or the link from the officer's phone or
-# from the owner's own phone (only the last is an independent confirmation through a link).
+# Phones that sync, and who answers: the owner's account, or the link from the officer's phone or from
+# the owner's own phone, with or without the owner code (only the account and the code are independent).
 PHONES = ("officer-phone", "second-phone")
-SPEAKERS = (("account", None), ("link", "officer-phone"), ("link", "owner-phone"))
+SPEAKERS = (("account", None), ("link", "officer-phone"), ("link", "owner-phone"), ("link_code", "owner-phone"),
+            ("link_code", "officer-phone"))
 # One phone's batch: new visits and edits together, several for one Mipyme (sync appends new visits
 # that come after a Mipyme's latest and recomputes the others, so both ways must give the same rows).
 batch_item = st.one_of(st.tuples(st.just("new"), content), st.tuples(st.just("edit"), st.integers(0, 20), content))
@@ -228,8 +229,9 @@ def test_the_migration_fills_the_rows_the_app_would_write(app):
 
 
 def test_the_answer_counts_migration_fills_the_rows_the_app_would_write(app):
-    """0008's hand-written backfill agrees with `answer_rows`: independent and same-device confirmations
-    (through the link, from the phone that synced the visit), disputes and pending, per officer."""
+    """0008's hand-written backfill, recounted by 0010, agrees with `answer_rows`: independent and
+    same-device confirmations (through the link, from the phone that synced the visit), disputes and
+    pending, per officer."""
     from sqlalchemy import text
 
     migration = _migration("0008_officer_answer_counts")
@@ -242,10 +244,13 @@ def test_the_answer_counts_migration_fills_the_rows_the_app_would_write(app):
     make_visit(mipyme, owner_confirmation="disputed", officer=other)
     make_visit(mipyme)
     expected = answer_reference()
-    assert expected == [(mipyme.id, officer.id, 4, 2, 1, 0, 1), (mipyme.id, other.id, 1, 0, 0, 1, 0)]
+    # Since 0010 a link answer counts as the owner's only with the owner code: here, only the account's.
+    assert expected == [(mipyme.id, officer.id, 4, 1, 1, 0, 1), (mipyme.id, other.id, 1, 0, 0, 1, 0)]
     assert stored_answer_rows() == expected  # kept in step by every write
     db.session.execute(delete(OfficerAnswerRow))
     db.session.execute(text(migration.BACKFILL))
+    owner_code = _migration("0010_owner_code")
+    db.session.execute(text(owner_code.recount(owner_code.INDEPENDENT, owner_code.SAME_DEVICE)))
     db.session.commit()
     assert stored_answer_rows() == expected
 
