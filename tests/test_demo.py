@@ -72,7 +72,7 @@ def test_visits_cover_six_months_and_look_like_synced_visits(demo):
         assert visit.content_hash == content_hash({name: getattr(visit, name)
                                                    for name in (*CONTENT_FIELDS, *FORM_FIELDS)})
     assert Counter(v.review_status for v in visits).keys() == {"submitted", "approved", "returned"}
-    assert {v.confirmed_via for v in visits} == {None, "account", "link"}
+    assert {v.confirmed_via for v in visits} == {None, "account", "link", "link_code"}
 
 
 def test_figures_move_plausibly_from_visit_to_visit(demo):

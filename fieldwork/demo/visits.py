@@ -197,7 +197,7 @@ def _return_some(rng: random.Random, now: datetime, plans: list[VisitPlan], hist
 
 def _owners_answer(rng: random.Random, now: datetime, plans: list[VisitPlan], histories: list[list[dict[str, Any]]],
                    supervisor_id: int) -> None:
-    """Owners with an account confirm their older visits; one open dispute, one resolved; a few by link."""
+    """Owners with an account confirm their older visits; one open dispute, one resolved; some by link."""
     by_link = []
     for plan, history in zip(plans, histories, strict=True):
         name = plan.business.name
@@ -216,6 +216,8 @@ def _owners_answer(rng: random.Random, now: datetime, plans: list[VisitPlan], hi
             old.update(owner_confirmation="disputed", owner_comment=RESOLVED_DISPUTE[0],
                        dispute_resolved_by_id=supervisor_id, dispute_resolution_note=RESOLVED_DISPUTE[1])
             old["dispute_resolved_at"] = _after(rng, now, old["confirmed_at"], 1, 4)
-    for row in rng.sample(by_link, 6):
-        row.update(owner_confirmation="confirmed", confirmed_via="link",
+    # Most owners without an account answer the link with the code the office handed them; a few skip
+    # it, and their answers show as unverified (they do not count in the confirmation rate).
+    for number, row in enumerate(rng.sample(by_link, 12)):
+        row.update(owner_confirmation="confirmed", confirmed_via="link" if number % 4 == 3 else "link_code",
                    confirmed_at=_after(rng, now, row["received_at"], 1, 6))
