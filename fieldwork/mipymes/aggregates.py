@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import aliased
 
+from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.mipymes.flags import FLAG_CODES, FlagDay, check_flag, days_overdue, flag_conditions
 from fieldwork.mipymes.summary import FIGURES
@@ -108,18 +109,18 @@ SORTS = ("name", "neighborhood", "sector", "officer", "visits", "last_visit", "f
 def _sort_key(query: Select[Any], sort: str, descending: bool) -> list[Any]:
     cols = query.selected_columns
     key = {
-        "name": Mipyme.name,
+        "name": spanish_order(Mipyme.name),
         "neighborhood": Mipyme.neighborhood,
         "sector": Mipyme.sector,
         "officer": cols.officer_name,
         "visits": cols.visit_count,
         "last_visit": cols.last_visit_at,
         "follow_up": cols.next_follow_up_due,
-    }.get(sort, Mipyme.name)
+    }.get(sort, spanish_order(Mipyme.name))
     ordered = key.desc() if descending else key.asc()
     # A Mipyme never visited has waited longest: first when sorting by last visit ascending.
     ordered = ordered.nulls_first() if sort == "last_visit" and not descending else ordered.nulls_last()
-    return [ordered, Mipyme.name.asc(), Mipyme.id.asc()]
+    return [ordered, spanish_order(Mipyme.name).asc(), Mipyme.id.asc()]
 
 
 def summarise(

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.forms.posted import with_posted_answers
@@ -49,7 +50,7 @@ def home() -> Any:
 
 def _officer_mipymes() -> list[Mipyme]:
     """The active Mipymes assigned to the current officer, by name."""
-    query = visible_mipymes(current_user).where(Mipyme.active.is_(True)).order_by(Mipyme.name)
+    query = visible_mipymes(current_user).where(Mipyme.active.is_(True)).order_by(spanish_order(Mipyme.name), Mipyme.id)
     return list(db.session.scalars(query))
 
 
