@@ -2,9 +2,10 @@
 import { openDB, request } from './idb.js';
 import { t } from './i18n.js';
 import { clearBlocked, showBlocked, showOutdated } from './storage-notice.js';
+import { LEGACY_FORMS_PENDING, moveLegacyForms } from './store-legacy.js';
 
 const DB_NAME = 'fieldwork';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 let opening = null;
 let outdated = false;
 
@@ -41,6 +42,12 @@ function upgrade(database, oldVersion, tx) {
       cursor.continue();
     };
   }
+  if (oldVersion < 3) {
+    // forms: the programme's form definitions by version id, kept so a draft renders its own version offline.
+    // Until version 3 they lived in a database of their own: moved here once after this upgrade.
+    database.createObjectStore('forms', { keyPath: 'id' });
+    tx.objectStore('meta').put({ key: LEGACY_FORMS_PENDING, value: true });
+  }
 }
 
 /** The database, opened once per page; closed (and the page told to reload) when a newer tab upgrades it. */
@@ -49,7 +56,11 @@ export function db() {
   opening ||= openDB(DB_NAME, DB_VERSION, upgrade, {
     onVersionChange: () => { outdated = true; opening = null; showOutdated(); },
     onBlocked: showBlocked,
-  }).then((database) => { clearBlocked(); return database; }, (error) => { opening = null; throw error; });
+  }).then(async (database) => {
+    clearBlocked();
+    await moveLegacyForms(database).catch(() => {}); // a cache: failing to move it loses nothing to send
+    return database;
+  }, (error) => { opening = null; throw error; });
   return opening;
 }
 

@@ -1,7 +1,8 @@
-// The phone's own storage for visits: drafts, the outbox, photos and a few settings in IndexedDB, and the
-// only module that writes there (store-db.js holds the schema, store-photos.js and store-backup.js the
-// photos and the backup file's records; all re-exported here). Every record carries officer_id (the user
-// who made it), so one officer's visits are never sent under another's session.
+// The phone's own storage for visits: drafts, the outbox, photos, form definitions and a few settings in
+// IndexedDB, and the only module that writes there (store-db.js holds the schema, store-photos.js,
+// store-backup.js and store-forms.js the photos, the backup file's records and the form definitions;
+// all re-exported here). Every record carries officer_id (the user who made it), so one officer's
+// visits are never sent under another's session.
 import { getAll, get, put, request, transact } from './idb.js';
 import { byIndex, db, mine, newId } from './store-db.js';
 import { payloadToFields } from './visit-data.js';
@@ -9,6 +10,7 @@ import { payloadToFields } from './visit-data.js';
 export { db, newId };
 export * from './store-photos.js';
 export * from './store-backup.js';
+export * from './store-forms.js';
 
 // --- drafts -------------------------------------------------------------------------------------
 export const getDraft = async (id) => get(await db(), 'drafts', id);

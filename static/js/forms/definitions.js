@@ -1,16 +1,6 @@
 // Form definitions kept on the phone by id, so that a draft started in one version keeps rendering
 // that version after a new one is published (the page only embeds the current one).
-import { get, openDB, put } from '../idb.js';
-
-const DB_NAME = 'fieldwork-forms';
-let opening = null;
-
-function db() {
-  opening ||= openDB(DB_NAME, 1, (database, oldVersion) => {
-    if (oldVersion < 1) database.createObjectStore('definitions', { keyPath: 'id' });
-  }).catch((error) => { opening = null; throw error; });
-  return opening;
-}
+import { keepForm, keptForm } from '../store.js';
 
 /** The definition embedded in the page as <script type="application/json" id="form-definition">. */
 export function embedded(doc = document) {
@@ -24,12 +14,12 @@ export function embedded(doc = document) {
 }
 
 export async function remember(definition) {
-  if (definition) await put(await db(), 'definitions', definition);
+  if (definition) await keepForm(definition);
 }
 
 /** Version `id`: from the phone, else from the server (and then kept); null when neither has it. */
 export async function find(id) {
-  const kept = await get(await db(), 'definitions', id).catch(() => null);
+  const kept = await keptForm(id).catch(() => null);
   if (kept) return kept;
   try {
     const response = await fetch(`/api/v1/forms/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
