@@ -2,7 +2,7 @@
 // outbox and sent to /api/v1/visits/sync), and back. Pure functions: no DOM, no storage.
 import { formatDay, t } from './i18n.js';
 import { serverLimits } from './limits.js';
-import { formatNumber, parseInteger } from './numbers.js';
+import { parseInteger } from './numbers.js';
 import { visitToFields } from './forms/answer-values.js';
 
 export const NUMBER_FIELDS = ['production_units', 'monthly_sales_cop', 'employees'];
@@ -80,11 +80,7 @@ export function payloadToFields(visit) {
   for (const name of TEXT_FIELDS) fields[name] = visit[name] || '';
   fields.follow_up_due = visit.follow_up_due || '';
   fields.location = visit.location || null;
-  Object.assign(fields, visitToFields(visit));
-  // The programme's number answers (a sale in pesos) as Colombians write them: 4.500.000, 1.234,5.
-  for (const [name, value] of Object.entries(visit.answers || {})) {
-    if (typeof value === 'number') fields.answers[name] = formatNumber(value);
-  }
+  Object.assign(fields, visitToFields(visit)); // the programme's answers, numbers as Colombians write them
   return fields;
 }
 

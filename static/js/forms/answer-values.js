@@ -1,10 +1,11 @@
 // A stored visit's answers as a draft keeps them: what the officer would have typed (strings, and a
-// list of choice names for select_multiple). No dependencies: visit-data.js imports it.
+// list of choice names for select_multiple). Pure: visit-data.js imports it.
+import { formatNumber } from '../numbers.js';
 
-/** The API value → what the form shows (35.5 → "35,5"), for a draft made from a stored visit. */
+/** The API value → what the form shows, as Colombians write it (4500000 → "4.500.000", 35.5 → "35,5"). */
 function toRaw(value) {
   if (Array.isArray(value)) return [...value];
-  if (typeof value === 'number') return String(value).replace('.', ',');
+  if (typeof value === 'number') return formatNumber(value);
   return value == null ? '' : String(value);
 }
 
