@@ -198,6 +198,11 @@ def references(ast: list) -> set[str]:
     return {node[1] for node in _nodes(ast) if node[0] == "ref"}
 
 
+def size(ast: list) -> int:
+    """How many nodes the tree has: the most budget steps one evaluation of it can take (each node costs one)."""
+    return sum(1 for _node in _nodes(ast))
+
+
 def _nodes(ast: list) -> Iterator[list]:
     """Every node of the tree, without recursion (a stored tree may be as deep as MAX_TREE_DEPTH)."""
     stack = [ast]

@@ -23,7 +23,7 @@ from pyxform.xls2json import dealias_types, workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from fieldwork.forms import row_checks
-from fieldwork.forms.expressions import ExpressionError, parse, references
+from fieldwork.forms.expressions import ExpressionError, parse, references, size
 from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.subset import (
     MAX_GROUP_DEPTH,
@@ -32,6 +32,7 @@ from fieldwork.forms.subset import (
     REQUIRED_VALUES,
 )
 from fieldwork.forms.workbook_limits import check_workbook
+from fieldwork.forms.xpath import MAX_STEPS
 
 EXTENSIONS = (".xlsx", ".xls")
 
@@ -137,6 +138,7 @@ def _check_expressions(survey_rows: list[dict[str, Any]], kinds: dict[str, str],
                        ) -> dict[tuple[str, str], tuple[str, list]]:
     """Parse every expression with our grammar and check that each ${name} is a question of the form."""
     parsed: dict[tuple[str, str], tuple[str, list]] = {}
+    sizes: list[tuple[int, int, str]] = []  # (nodes, row, column) of each expression
     for raw in survey_rows:
         name = str(raw.get("name", "")).strip()
         bind = raw.get("bind", {})
@@ -150,12 +152,33 @@ def _check_expressions(survey_rows: list[dict[str, Any]], kinds: dict[str, str],
                 where.fail(str(error))
                 continue
             parsed[(name, key)] = (str(bind[column]), ast)
+            sizes.append((size(ast), raw["__row"], key))
             _check_references(references(ast), kinds, where)
         for column in ("label", "hint"):
             texts = raw.get(column, "")
             text = " ".join(map(str, texts.values())) if isinstance(texts, dict) else str(texts)
             _check_references(set(_TEXT_REFERENCE.findall(text)), kinds, refusals.at("survey", raw["__row"], column))
+    _check_total_size(sizes, refusals)
     return parsed
+
+
+def _check_total_size(sizes: list[tuple[int, int, str]], refusals: Refusals) -> None:
+    """A visit runs each expression at most once and the server's budget is MAX_STEPS nodes per visit: a form
+    whose expressions total more could have a visit refused for it, one within it never can."""
+    total = sum(nodes for nodes, _row, _column in sizes)
+    if total <= MAX_STEPS:
+        return
+    largest, row, column = max(sizes, key=lambda found: found[0])  # the first of the largest
+    refusals.at("survey", None).fail(_(
+        "las expresiones (relevant, constraint y calculation) suman %(total)s operaciones y el máximo por "
+        "formulario es %(limit)s: con más, una visita podría pasar de lo que el servidor evalúa por visita y ser "
+        "rechazada. Simplifique las expresiones o reparta las preguntas en dos formularios; la más grande está en "
+        "la fila %(row)d, columna %(column)s, con %(largest)s operaciones.",
+        total=_thousands(total), limit=_thousands(MAX_STEPS), row=row, column=column, largest=_thousands(largest)))
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def _check_references(names: set[str], kinds: dict[str, str], where) -> None:
