@@ -1,9 +1,10 @@
 """A phone that updates from the old storage layout (store version 2, form definitions in a database of
-their own) keeps its unsent visit, its draft and its cached form, offline too, and sends the visit when the
-network returns; the old forms database is gone afterwards."""
+their own) keeps its unsent visit and its photo, its draft and its cached form, offline too, and sends the
+visit and the photo when the network returns; the old forms database is gone afterwards."""
 from __future__ import annotations
 
 import pytest
+from PIL import Image
 
 from fieldwork.extensions import db
 from fieldwork.forms.services import publish_form, upload_form
@@ -14,6 +15,7 @@ from tests.browser.offline_helpers import (
     open_form,
     save_visit,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
+    stored_photos,
     stored_visits,
     wait_until_all_sent,
 )
@@ -32,7 +34,12 @@ DUMP = """() => new Promise((resolve, reject) => {
     const tx = database.transaction(names, 'readonly');
     const dump = { version: database.version };
     for (const name of names) tx.objectStore(name).getAll().onsuccess = (e) => { dump[name] = e.target.result; };
-    tx.oncomplete = () => { database.close(); resolve(dump); };
+    tx.oncomplete = () => {
+      database.close();
+      // A photo's bytes as a list of numbers, so they come out of the page and can go back in.
+      dump.photos = dump.photos.map((photo) => ({ ...photo, data: [...new Uint8Array(photo.data)] }));
+      resolve(dump);
+    };
   };
 })"""
 
@@ -55,6 +62,9 @@ OLD_LAYOUT = """(dump) => new Promise((resolve, reject) => {
       for (const name of ['drafts', 'outbox', 'meta']) {
         for (const record of dump[name]) store.transaction.objectStore(name).put(record);
       }
+      for (const photo of dump.photos) {
+        store.transaction.objectStore('photos').put({ ...photo, data: new Uint8Array(photo.data).buffer });
+      }
     };
     store.onerror = () => reject(store.error);
     store.onsuccess = () => {
@@ -74,6 +84,13 @@ DATABASES = "() => indexedDB.databases().then((all) => all.map((d) => `${d.name}
 
 
 @pytest.fixture
+def picture(tmp_path):
+    path = tmp_path / "taller.jpg"
+    Image.new("RGB", (800, 600), (180, 120, 60)).save(path, "JPEG")
+    return str(path)
+
+
+@pytest.fixture
 def phone(app):
     officer = make_user("officer", username="lucia", name="Lucía Ramos")
     first = make_mipyme(officer, name="Calzado Vallenato")
@@ -84,19 +101,23 @@ def phone(app):
     return first, second, version
 
 
-def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(server, network, page, phone):
+def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(server, network, page, phone,
+                                                                                picture):
     first, second, version = phone
     log_in_and_get_ready(page, server.url, "lucia")
     network.off()
     open_form(page, server.url)
     fill_visit(page, first.id, notes="Visita que no alcanzó a salir")
     page.check("[name='answers.recibio_financiacion'][value=no]")
+    page.set_input_files("input[data-photo-input]", picture)
+    page.wait_for_selector("[data-photo-list][data-count='1'] img")
     visit_id = save_visit(page)
     page.select_option("select[name=mipyme_id]", str(second.id))
     page.fill("textarea[name=notes]", "Borrador a medio escribir")
     page.wait_for_function("document.querySelector('form[data-visit-form]').dataset.draftSaved")
     before = page.evaluate(DUMP)
     assert [v["id"] for v in before["outbox"]] == [visit_id] and before["forms"]
+    assert [(p["visit_id"], p["state"]) for p in before["photos"]] == [(visit_id, "queued")]
 
     # The same records as the previous version of the app kept them.
     page.goto(server.url + "/offline", wait_until="domcontentloaded")
@@ -109,7 +130,7 @@ def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(s
     assert kept["title"] == "Seguimiento Mipyme" and kept["questions"]  # the server is down: from the phone
     after = page.evaluate(DUMP)
     assert after["version"] == 3
-    assert after["outbox"] == before["outbox"]
+    assert after["outbox"] == before["outbox"] and after["photos"] == before["photos"]
     drafts = {d["fields"]["notes"]: d for d in after["drafts"]}
     assert drafts["Borrador a medio escribir"]["fields"] == next(
         d["fields"] for d in before["drafts"] if d["fields"]["notes"] == "Borrador a medio escribir")
@@ -123,4 +144,5 @@ def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(s
     [visit] = stored_visits()
     assert (visit.id, visit.notes, visit.mipyme_id) == (visit_id, "Visita que no alcanzó a salir", first.id)
     assert visit.form_version_id == version.id
+    assert [photo.visit_id for photo in stored_photos()] == [visit_id]
 
