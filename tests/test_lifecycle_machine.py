@@ -56,6 +56,7 @@ class Expected:
 
     review: str = "submitted"
     owner: str = "pending"
+    via: str | None = None  # how the owner's answer came (account, link, link_code)
     resolved: bool = False
     outcome: str | None = None
     revision: int = 1
@@ -120,7 +121,7 @@ class LifeCycle(RuleBasedStateMachine):
         e.revision += 1
         e.review = "submitted"
         if e.owner == "confirmed" or (e.owner == "disputed" and e.outcome == "owner_right"):
-            e.owner = "pending"
+            e.owner, e.via = "pending", None
 
     @rule()
     def officer_replays_an_older_revision(self) -> None:
@@ -135,7 +136,7 @@ class LifeCycle(RuleBasedStateMachine):
         allowed = e.review != "approved"
         if self.attempt(lambda: store_photo(self.visit(), str(uuid.uuid4()), io.BytesIO(_png()),
                                             self.world["officer"]), allowed) and e.owner == "confirmed":
-            e.owner = "pending"
+            e.owner, e.via = "pending", None
 
     # --- supervisors ----------------------------------------------------------------------------
     @rule(decision=st.sampled_from(["approved", "returned"]), off=READS)
@@ -163,13 +164,14 @@ class LifeCycle(RuleBasedStateMachine):
     def owner_answers(self, decision: str, via: str, off: int) -> None:
         e = self.expected
         actor = self.world["owner"] if via == "account" else None
-        allowed = via == "account" or e.owner == "pending"
+        # A link answers once; with the owner's code it may also replace an answer given by link without it.
+        allowed = via == "account" or e.owner == "pending" or (via == "link_code" and e.via == "link")
         repeated = via == "account" and e.owner == decision and not (decision == "disputed" and e.resolved)
         read = e.revision + off
         if self.attempt(lambda: confirm_visit(self.visit(), decision, COMMENTS[decision], actor=actor, via=via,
                                               revision=read), allowed, stale=off != 0, logs=not repeated) and (
                 not repeated):  # the same answer again changes nothing, even on a visit approved meanwhile
-            e.owner = decision
+            e.owner, e.via = decision, via
             if decision == "disputed":
                 e.resolved, e.outcome = False, None
                 if e.review == "approved":
@@ -179,14 +181,16 @@ class LifeCycle(RuleBasedStateMachine):
     @invariant()
     def the_database_says_what_the_table_says(self) -> None:
         visit, e = self.visit(), self.expected
-        assert (visit.review_status, visit.owner_confirmation, visit.dispute_resolved_at is not None,
-                visit.dispute_outcome, visit.revision) == (e.review, e.owner, e.resolved, e.outcome, e.revision)
+        stored = (visit.review_status, visit.owner_confirmation, visit.confirmed_via,
+                  visit.dispute_resolved_at is not None, visit.dispute_outcome, visit.revision)
+        assert stored == (e.review, e.owner, e.via, e.resolved, e.outcome, e.revision)
 
     @invariant()
     def the_pages_questions_agree_with_the_table(self) -> None:
         visit, e = self.visit(), self.expected
         assert lifecycle.may_edit(visit) == lifecycle.may_review(visit) == (e.review != "approved")
         assert lifecycle.can_owner_answer(visit, "link") == (e.owner == "pending")
+        assert lifecycle.can_owner_answer(visit, "link_code") == (e.owner == "pending" or e.via == "link")
         assert lifecycle.can_owner_answer(visit, "account")
         assert lifecycle.dispute_open(visit) == (e.owner == "disputed" and not e.resolved)
 

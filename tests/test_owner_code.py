@@ -83,7 +83,8 @@ def test_an_officer_with_the_link_cannot_produce_an_independent_confirmation(mak
     assert (rates.visits, rates.confirmed) == (1, 0)
     assert _dashboard_rate(make_client, "Yesenia Arzuaga") == "0"
     page = phone.get(world["url"]).get_data(as_text=True)
-    assert "Respuesta sin verificar: se dio por este enlace sin el código del propietario." in page
+    # Unverified, and the owner with the code may still replace it.
+    assert "Ya se registró una respuesta sin el código del propietario." in page
 
 
 def test_the_owner_code_makes_the_link_answer_count(make_client, world):
@@ -101,6 +102,23 @@ def test_the_owner_code_makes_the_link_answer_count(make_client, world):
     assert _dashboard_rate(make_client, "Yesenia Arzuaga") == "100"
     after = owner.get(world["url"]).get_data(as_text=True)
     assert "Respuesta verificada" in after and code not in after
+
+
+def test_the_owner_with_the_code_still_has_their_say_after_an_unverified_link_answer(make_client, world):
+    """Someone (the officer, say) confirmed through the link without the code: the owner, with it, can still
+    dispute; after a verified answer the link takes no more answers."""
+    code = _generate(make_client, world["mipyme"])
+    assert _answer(world["officer_phone"], world["url"], headers=PHONES["spoofed"]).status_code == 303
+    owner = make_client()
+    assert "Código del propietario" in owner.get(world["url"]).get_data(as_text=True)
+    response = _answer(owner, world["url"], decision="disputed", comment="No vinieron este mes.", owner_code=code)
+    assert response.status_code == 303
+    visit = _visit(world["visit"].id)
+    assert (visit.owner_confirmation, visit.confirmed_via, visit.owner_comment) == (
+        "disputed", "link_code", "No vinieron este mes.")
+    later = make_client().get(world["url"]).get_data(as_text=True)
+    assert "Respuesta verificada: se dio con el código del propietario." in later
+    assert 'name="decision"' not in later  # the link takes no more answers
 
 
 def test_the_dashboard_rate_counts_only_the_owner_s_verified_confirmations(make_client, world):

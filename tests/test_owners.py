@@ -192,6 +192,10 @@ def test_office_creates_an_owner_account_from_the_mipyme_page(client, make_clien
     assert "rosa.calzado" in client.get(_mipyme_edit(client, world["mipyme"])).get_data(as_text=True)
     owner = make_client()
     login(owner, "rosa.calzado", "zapatos-2026")
+    assert owner.get("/owner/").headers["Location"] == "/account/password"  # the office chose it: hers first
+    token = form_token(owner, "/account/password")
+    owner.post("/account/password", data={"csrf_token": token, "current": "zapatos-2026",
+                                          "password": "mis-zapatos-9", "confirm": "mis-zapatos-9"})
     assert "Calzado Vallenato" in owner.get("/owner/").get_data(as_text=True)
 
 

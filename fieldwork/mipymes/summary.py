@@ -62,7 +62,8 @@ def counted_conditions() -> dict[str, Any]:
     return {
         "open_disputes": open_dispute_condition(),
         "awaiting_review": Visit.review_status == "submitted",
-        "awaiting_owner": and_(Visit.owner_confirmation == "pending", Visit.review_status != "approved"),
+        # Approval does not end the owner's say (visits/lifecycle.py): every unanswered visit awaits them.
+        "awaiting_owner": Visit.owner_confirmation == "pending",
     }
 
 

@@ -31,7 +31,7 @@ class MipymeSummaryRow(db.Model):
     previous_employees: Mapped[int | None] = mapped_column(Integer)
     open_disputes: Mapped[int] = mapped_column(Integer)
     awaiting_review: Mapped[int] = mapped_column(Integer)
-    # Visits the owner has not answered and may still answer (not approved yet).
+    # Visits the owner has not answered (approved ones included: approval does not end their say).
     awaiting_owner: Mapped[int] = mapped_column(Integer)
 
 

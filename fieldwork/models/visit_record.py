@@ -10,7 +10,7 @@ from fieldwork.extensions import db
 from fieldwork.models.types import UTCDateTime, utcnow
 
 #: Kinds of review events, in the words of the visit page (fieldwork/visits/history.py).
-REVIEW_EVENT_KINDS = ("approved", "returned", "resubmitted", "owner_right", "record_stands")
+REVIEW_EVENT_KINDS = ("approved", "returned", "resubmitted", "reopened", "owner_right", "record_stands")
 
 
 class VisitRevision(db.Model):

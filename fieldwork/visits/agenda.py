@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, select
 
+from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.mipymes.aggregates import MipymeSummary, summary_query, to_summary
 from fieldwork.mipymes.flags import FlagDay, days_overdue
@@ -45,7 +46,7 @@ def agenda(officer: User, day: FlagDay, zone: ZoneInfo) -> list[AgendaItem]:
         else_=4,
     )
     rows = db.session.execute(
-        query.order_by(rank, due.asc().nulls_last(), last.asc().nulls_first(), Mipyme.name, Mipyme.id)
+        query.order_by(rank, due.asc().nulls_last(), last.asc().nulls_first(), spanish_order(Mipyme.name), Mipyme.id)
     ).all()
     return [_item(to_summary(row), day, zone) for row in rows]
 

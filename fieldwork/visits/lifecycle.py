@@ -12,9 +12,12 @@ disputed); a dispute is open until a supervisor resolves it. `RULES` is this tab
 | approved      | supervisor               | submitted or returned | approved                                |
 | returned      | supervisor (comment)     | submitted or returned | returned                                |
 | confirmed     | account                  | any state             | confirmed                               |
-| confirmed     | link, link_code          | pending               | confirmed                               |
+| confirmed     | link                     | pending               | confirmed                               |
+| confirmed     | link_code                | pending, or answered  | confirmed                               |
+|               |                          | by link without code  |                                         |
 | disputed      | account                  | any state             | disputed, open; approved → submitted    |
-| disputed      | link, link_code          | pending               | disputed, open; approved → submitted    |
+| disputed      | link                     | pending               | disputed, open; approved → submitted    |
+| disputed      | link_code                | as confirmed          | disputed, open; approved → submitted    |
 | owner_right   | supervisor (note)        | an open dispute       | closed; returned, the note its comment  |
 | record_stands | supervisor (note)        | an open dispute       | closed; the review state stays          |
 
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import or_, update
 
 from fieldwork import audit
 from fieldwork.clock import utcnow
@@ -51,10 +54,14 @@ class Rule:
     review_from: tuple[str, ...] | None = None
     owner_from: tuple[str, ...] | None = None
     open_dispute: bool = False
+    # The owner's code outranks an unverified link answer (anyone holding the link, the officer too, could
+    # have given it): the owner with the code still has their say.
+    or_unverified_link: bool = False
 
     def allows(self, visit: Any) -> bool:
         return ((self.review_from is None or visit.review_status in self.review_from)
-                and (self.owner_from is None or visit.owner_confirmation in self.owner_from)
+                and (self.owner_from is None or visit.owner_confirmation in self.owner_from
+                     or (self.or_unverified_link and visit.confirmed_via == "link"))
                 and (not self.open_dispute or dispute_open(visit)))
 
     def guard(self) -> list[Any]:
@@ -63,7 +70,8 @@ class Rule:
         if self.review_from is not None:
             conditions.append(Visit.review_status.in_(self.review_from))
         if self.owner_from is not None:
-            conditions.append(Visit.owner_confirmation.in_(self.owner_from))
+            owner = Visit.owner_confirmation.in_(self.owner_from)
+            conditions.append(or_(owner, Visit.confirmed_via == "link") if self.or_unverified_link else owner)
         if self.open_dispute:
             conditions.append(summary.open_dispute_condition())
         return conditions
@@ -75,7 +83,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("approved", "supervisor"): Rule(review_from=EDITABLE),
     ("returned", "supervisor"): Rule(review_from=EDITABLE),
     **{(decision, "account"): Rule() for decision in ("confirmed", "disputed")},
-    **{(decision, via): Rule(owner_from=("pending",)) for decision in ("confirmed", "disputed") for via in LINKS},
+    **{(decision, "link"): Rule(owner_from=("pending",)) for decision in ("confirmed", "disputed")},
+    **{(decision, "link_code"): Rule(owner_from=("pending",), or_unverified_link=True)
+       for decision in ("confirmed", "disputed")},
     ("owner_right", "supervisor"): Rule(open_dispute=True),
     ("record_stands", "supervisor"): Rule(open_dispute=True),
 }

@@ -22,10 +22,10 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
-from fieldwork import audit
 from fieldwork.extensions import db
 from fieldwork.models import Photo, User, Visit
 from fieldwork.services import ServiceError
+from fieldwork.visits import lifecycle
 from fieldwork.web.throttle import spend_photo_work
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
@@ -55,20 +55,18 @@ def store_photo(visit: Visit, photo_id: str, stream: IO[bytes], actor: User, via
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         return _already_stored(existing, visit)
-    if visit.review_status == "approved":
-        # The supervisor approved what they saw; as with an edit (visits/sync.py), nothing is added after.
-        raise ServiceError({"file": [_("La visita ya fue aprobada: no admite fotos nuevas.")]}, status=409)
+    lifecycle.check_photo(visit)  # before reading the bytes; photo_added checks again on the locked row
     data = _read_limited(stream, current_app.config["MAX_PHOTO_BYTES"])
     image_bytes, fmt, width, height = clean_image(data, current_app.config["MAX_PHOTO_PIXELS"])
     content_type = FORMATS[fmt][0]
     photo = Photo(id=photo_id, visit_id=visit.id, content_type=content_type, width=width, height=height,
                   size_bytes=len(image_bytes), sha256=hashlib.sha256(image_bytes).hexdigest())
     _write_atomically(photo_path(photo), image_bytes)
+    lifecycle.lock_for_writing()  # before the savepoint: on SQLite a SAVEPOINT must sit in a real transaction
     try:
         with db.session.begin_nested():
             db.session.add(photo)
-            details = _ask_the_owner_again(visit)
-            audit.record(actor, "photo.created", "photo", photo_id, via=via, visit_id=visit.id, **details)
+            lifecycle.photo_added(visit, actor, photo_id, via=via)
     except IntegrityError:
         # The same upload retried concurrently: the other request stored the row first.
         existing = db.session.get(Photo, photo_id)
@@ -76,14 +74,6 @@ def store_photo(visit: Visit, photo_id: str, stream: IO[bytes], actor: User, via
             raise
         return _already_stored(existing, visit)
     return StoredPhoto(photo, created=True)
-
-
-def _ask_the_owner_again(visit: Visit) -> dict[str, str]:
-    """The owner confirmed the visit without this photo: back to pending, as an edit does (visits/sync.py)."""
-    if visit.owner_confirmation != "confirmed":
-        return {}
-    visit.owner_confirmation, visit.confirmed_at, visit.confirmed_via = "pending", None, None
-    return {"owner_confirmation": "confirmed→pending"}
 
 
 def _already_stored(existing: Photo, visit: Visit) -> StoredPhoto:
