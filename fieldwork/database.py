@@ -1,5 +1,5 @@
-"""Connection settings that SQLite needs to behave like the PostgreSQL the app also runs on, and the
-Spanish order of names on both."""
+"""Connection settings that SQLite needs to behave like the PostgreSQL the app also runs on, the write
+lock every writer that reads-then-writes takes on SQLite, and the Spanish order of names on both."""
 from __future__ import annotations
 
 import sqlite3
@@ -12,6 +12,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import String
+
+from fieldwork.extensions import db
 
 #: ICU's Spanish collation (PostgreSQL built with ICU, as Debian's and the official images are).
 POSTGRES_COLLATION = "es-x-icu"
@@ -69,3 +71,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
     # SQLite orders by code point ("Zapatería" before "Ánfora"); collations are registered per connection.
     dbapi_connection.create_collation(SQLITE_COLLATION, _compare)
+
+
+def lock_for_writing() -> None:
+    """On SQLite take the write lock now (BEGIN IMMEDIATE): what a writer reads next is what it writes over,
+    and writers queue up instead of failing mid-way; its savepoints are real (pysqlite, Python < 3.12,
+    opens transactions lazily, and a SAVEPOINT it did not open would commit on release). PostgreSQL
+    locks rows (FOR UPDATE) or relies on unique keys instead."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

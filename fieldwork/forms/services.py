@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from fieldwork import audit
 from fieldwork.clock import utcnow
+from fieldwork.database import lock_for_writing
 from fieldwork.extensions import db
 from fieldwork.forms.definition import build_definition, localized
 from fieldwork.forms.downloads import safe_filename
@@ -38,7 +39,7 @@ def upload_form(user: User, content: bytes, filename: str, via: str = "web",
         raise ServiceError({"file": refused.messages}) from None
     now = now or utcnow()
     automatic = not stored["version"]
-    _lock_for_writing()  # only now, after the file was read: no upload waits on another's parsing
+    lock_for_writing()  # only now, after the file was read: no upload waits on another's parsing
     _check_identity(stored, automatic)
     version = _insert(stored, automatic, now, filename=filename, original_file=content, uploaded_by_id=user.id)
     audit.record(user, "form.uploaded", "form_version", version.id, via=via,
@@ -50,7 +51,7 @@ def publish_form(user: User, version: FormVersion, via: str = "web", now: dateti
     """Make `version` the one phones fill from now on; visits on earlier versions stay valid."""
     _require_manager(user)
     now = now or utcnow()
-    _lock_for_writing()
+    lock_for_writing()
     try:
         with db.session.begin_nested():  # another manager may have deleted it since it was read
             if version.published_at is None:
@@ -68,7 +69,7 @@ def delete_form(user: User, version: FormVersion, via: str = "web") -> None:
     """Delete a version nobody can be using; ServiceError (409) under `version` saying why not."""
     _require_manager(user)
     details = {"form_id": version.form_id, "version": version.version, "filename": version.filename}
-    _lock_for_writing()
+    lock_for_writing()
     reason = deletion_refusal(version)
     if reason is None:
         # Guarded: a publication that commits meanwhile makes this delete nothing, and it is refused.
@@ -201,19 +202,6 @@ def _insert(stored: dict[str, Any], automatic: bool, now: datetime, **columns: A
         raise ServiceError({"file": [_("Se están subiendo muchas versiones de este formulario a la vez; "
                                        "espere un momento y súbalo de nuevo.")]}, status=409)
     raise ServiceError({"file": [_taken_message(stored)]})
-
-
-def _lock_for_writing() -> None:
-    """On SQLite take the write lock now (BEGIN IMMEDIATE): concurrent uploads queue up, so what is checked is
-    what is written over, and the savepoints above are real (pysqlite, Python < 3.12, opens its transaction
-    lazily, and a SAVEPOINT it did not open would commit on release). PostgreSQL has the unique key.
-    The same as fieldwork.visits.lifecycle.lock_for_writing, which forms cannot import (visits imports forms)."""
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _require_manager(user: User) -> None:

@@ -11,7 +11,7 @@ what was noted, whatever the number of visits it noted, in a fixed number of sta
   and the row's latest and previous visits are read again from the Mipyme's two newest visits (an index
   search). Neither depends on how many visits the Mipyme has;
 - anything else (a visit created through the ORM, deleted, or moved to another Mipyme or officer, and
-  `touch`): the Mipyme's rows are recomputed from its whole history, as `summary.refresh` does.
+  `touch`): the Mipyme's rows are recomputed from its whole history, as `summary.recompute` does.
 
 The counted conditions are written once, in SQL (summary.py, device.py); the "before" side of a
 difference is the visit's facts as plain values, and the same conditions are evaluated on them by

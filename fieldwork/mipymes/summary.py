@@ -220,26 +220,3 @@ def rebuild() -> int:
     recompute(db.session.connection(), None)
     return db.session.scalar(select(func.count()).select_from(MipymeSummaryRow)) or 0
 
-
-def facts(visit: Any) -> Any:
-    """Transitional: see fieldwork.mipymes.projection.facts (callers move there)."""
-    from fieldwork.mipymes import projection
-    return projection.facts(visit)
-
-
-def visit_changed(before: Any, after: Any) -> None:
-    """Transitional: see fieldwork.mipymes.projection.visit_changed (callers move there)."""
-    from fieldwork.mipymes import projection
-    projection.visit_changed(before, after)
-
-
-def add_new_visits(visits: Iterable[Any]) -> None:
-    """Transitional: see fieldwork.mipymes.projection.add_new_visits (callers move there)."""
-    from fieldwork.mipymes import projection
-    projection.add_new_visits(visits)
-
-
-def refresh(mipyme_ids: Iterable[int]) -> None:
-    """Transitional: see fieldwork.mipymes.projection.touch (callers move there)."""
-    from fieldwork.mipymes import projection
-    projection.touch(mipyme_ids)

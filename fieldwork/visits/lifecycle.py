@@ -22,7 +22,7 @@ disputed); a dispute is open until a supervisor resolves it. `RULES` is this tab
 | record_stands | supervisor (note)        | an open dispute       | closed; the review state stays          |
 
 Each transition: lock and read the row, check the rule and the revision the person read (409, nothing
-changes), one guarded UPDATE, its review event, one audit entry, `summary.visit_changed(before, after)`.
+changes), one guarded UPDATE, its review event, one audit entry, `projection.visit_changed(before, after)`.
 Sync writes creations and edits in bulk, asking `edit_refusal` and `edit_changes`. docs/visit-lifecycle.md.
 """
 from __future__ import annotations
@@ -35,8 +35,9 @@ from sqlalchemy import or_, update
 
 from fieldwork import audit
 from fieldwork.clock import utcnow
+from fieldwork.database import lock_for_writing
 from fieldwork.extensions import db
-from fieldwork.mipymes import summary
+from fieldwork.mipymes import projection, summary
 from fieldwork.models import User, Visit
 from fieldwork.services import ServiceError, check_read_revision
 from fieldwork.visits.history import record_event
@@ -165,18 +166,6 @@ def _ask_owner_again(visit: Any, details: dict[str, str], *, upheld_dispute_too:
 
 # ---- Transitions --------------------------------------------------------------------------------------
 
-def lock_for_writing() -> None:
-    """On SQLite take the write lock now (BEGIN IMMEDIATE): what a transition reads next is what it writes
-    over, and writers queue up instead of failing mid-way; pysqlite (Python < 3.12) opens transactions
-    lazily, and a SAVEPOINT it did not open would commit on release. PostgreSQL locks the row instead."""
-    connection = db.session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    raw = connection.connection.dbapi_connection
-    if raw is not None and not raw.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def _read_for_writing(visit: Visit) -> None:
     """The visit as stored now, locked until the transaction ends: every check below judges this state."""
     lock_for_writing()
@@ -207,14 +196,14 @@ def _apply(visit: Visit, action: str, who: str, values: dict[str, Any], read: in
         raise _refusal(action, visit)
     if bound:
         check_read_revision(visit.revision, read)
-    before = summary.facts(visit)
+    before = projection.facts(visit)
     guard = [Visit.id == visit.id, Visit.revision == visit.revision, *rule.guard()]
     result = db.session.execute(update(Visit).where(*guard).values(**values)
                                 .execution_options(synchronize_session=False))
     db.session.refresh(visit)
     if result.rowcount != 1:
         raise _refusal(action, visit)
-    summary.visit_changed(before, summary.facts(visit))
+    projection.visit_changed(before, projection.facts(visit))
 
 
 def check_supervisor(actor: User, action: str) -> None:

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
+from fieldwork.database import lock_for_writing
 from fieldwork.extensions import db
 from fieldwork.models import Photo, User, Visit
 from fieldwork.services import ServiceError
@@ -62,7 +63,7 @@ def store_photo(visit: Visit, photo_id: str, stream: IO[bytes], actor: User, via
     photo = Photo(id=photo_id, visit_id=visit.id, content_type=content_type, width=width, height=height,
                   size_bytes=len(image_bytes), sha256=hashlib.sha256(image_bytes).hexdigest())
     _write_atomically(photo_path(photo), image_bytes)
-    lifecycle.lock_for_writing()  # before the savepoint: on SQLite a SAVEPOINT must sit in a real transaction
+    lock_for_writing()  # before the savepoint: on SQLite a SAVEPOINT must sit in a real transaction
     try:
         with db.session.begin_nested():
             db.session.add(photo)

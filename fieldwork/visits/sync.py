@@ -20,9 +20,10 @@ from sqlalchemy.exc import IntegrityError
 
 from fieldwork import audit
 from fieldwork.clock import local_date, programme_zone
+from fieldwork.database import lock_for_writing
 from fieldwork.extensions import db
 from fieldwork.forms.visit_answers import answer_errors
-from fieldwork.mipymes import summary
+from fieldwork.mipymes import projection
 from fieldwork.models import Mipyme, User, Visit
 from fieldwork.registry.history import Standing, assignment_error, standings
 from fieldwork.text.i18n import day
@@ -101,7 +102,7 @@ class _Writer:
 
 def _store(writer: _Writer, valid: list[tuple[int, _Sent]]) -> list[tuple[int, SyncResult]]:
     """Decide and write inside a savepoint; on a unique-key conflict decide again against the winner's row."""
-    lifecycle.lock_for_writing()
+    lock_for_writing()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         try:
             with db.session.begin_nested():  # rolled back to here if the unique key refuses an insert
@@ -135,7 +136,7 @@ def _decide_all(writer: _Writer, valid: list[tuple[int, _Sent]]) -> list[tuple[i
     decided = [(index, _decide_one(batch, sent)) for index, sent in valid]
     if batch.new:  # the unique key decides here: a concurrent send of one of these ids raises IntegrityError
         db.session.execute(insert(Visit), [vars(visit) for visit in batch.new])
-        summary.add_new_visits(batch.new)  # a bulk INSERT bypasses the ORM's flush
+        projection.add_new_visits(batch.new)  # a bulk INSERT: the projection is told now
     audit.record_all(batch.audit_entries)
     return decided
 
@@ -189,7 +190,7 @@ def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any],
     review state, the owner's answer) is fieldwork/visits/lifecycle.py's `edit_changes`."""
     writer = batch.writer
     record_edit(visit, data)  # keeps both revisions for the supervisor (fieldwork/visits/history.py)
-    before, previous_revision = summary.facts(visit), visit.revision
+    before, previous_revision = projection.facts(visit), visit.revision
     changes = lifecycle.edit_changes(visit)
     if changes.event is not None and isinstance(visit, Visit):
         record_event(visit.id, changes.event, data["revision"], writer.officer, None)
@@ -200,7 +201,7 @@ def _update(batch: _Batch, visit: Visit | SimpleNamespace, data: dict[str, Any],
     if writer.device is not None:
         visit.sync_device = writer.device
     if isinstance(visit, Visit):  # one created earlier in this batch is summed with the batch's new visits
-        summary.visit_changed(before, summary.facts(visit))
+        projection.visit_changed(before, projection.facts(visit))
     batch.audit_entries.append(audit.entry_values(writer.officer, "visit.updated", "visit", visit.id, via=writer.via,
                                                   revision=data["revision"], previous_revision=previous_revision,
                                                   **changes.details))
