@@ -1,5 +1,5 @@
 """A programme form for the browser tests, built as the server ships it: questions in form order, groups as
-markers, and the AST the server's parser made for each expression (the contract in COMMON.md)."""
+markers, and the AST the server's parser made for each expression (the contract in fieldwork/forms/expressions.py)"""
 from __future__ import annotations
 
 import json
