@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from fieldwork.extensions import db
 from fieldwork.models import Photo
 from fieldwork.visits.messages import js_messages
-from fieldwork.visits.officer_lists import PER_PAGE, fold
+from fieldwork.visits.officer_lists import PER_PAGE
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 
@@ -63,11 +63,6 @@ def test_devuelta_and_rechazada_are_different_words(app):
     assert "rechazada" in messages["rejected_waiting_one"].lower()
     assert messages["local_rejected"] == "Rechazada por el servidor"
     assert messages["local_returned"].startswith("Devuelta")
-
-
-def test_search_folds_accents_and_case_like_the_phone():
-    assert fold("Cerámica ATÁNQUEZ") == "ceramica atanquez"
-    assert fold("Ñame y Pingüino") == "name y pinguino"
 
 
 def test_mis_visitas_search_ignores_case_and_accents(client):

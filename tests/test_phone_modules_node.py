@@ -3,6 +3,7 @@ too, and on any answers the phone's verdict is the server's (tests/browser runs 
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -12,12 +13,14 @@ from hypothesis import strategies as st
 
 from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.services import definition
+from fieldwork.text.search import fold
 from tests.browser.test_form_verdicts import answers_for, chained_form
 from tests.forms.corpus import DEFAULT_TODAY, cases_with_ast, matches, xpath_value
 from tests.forms.fixtures import YES_NO, complete_form, programme_form, publish
 from tests.forms.xlsform import question, xlsform
 from tests.node.runner import as_python, run
 
+FOLD_CASES = json.loads((Path(__file__).parent / "cases" / "fold.json").read_text(encoding="utf-8"))["cases"]
 NUMBER_CASES = json.loads((Path(__file__).parent / "cases" / "numbers.json").read_text(encoding="utf-8"))["cases"]
 DAY = date(2026, 3, 2)
 
@@ -31,6 +34,22 @@ def test_phone_evaluator_answers_every_corpus_case_like_python():
              if not matches(as_python(a), c["expect"])]
     assert len(cases) >= 150
     assert wrong == [], "\n".join(f"{e!r} with {v}: expected {x!r}, node said {a!r}" for e, v, x, a in wrong)
+
+
+def test_phone_search_folds_every_case_as_the_server_does():
+    """One rule for "ignores case and accents": the cards the phone hides are those the server would not find."""
+    answers = run("fold", [{"text": c["text"]} for c in FOLD_CASES])
+    wrong = [(c["text"], c["folded"], a) for c, a in zip(FOLD_CASES, answers, strict=True) if a != c["folded"]]
+    assert wrong == [], "\n".join(f"{t!r}: expected {x!r}, node said {a!r}" for t, x, a in wrong)
+
+
+def test_phone_folds_every_character_as_the_server_does():
+    """Every character Python's Unicode tables know, one by one, folds alike on both sides."""
+    characters = [chr(c) for c in range(0x20, 0x30000)
+                  if not 0xD800 <= c < 0xE000 and unicodedata.category(chr(c)) != "Cn"]
+    answers = run("fold", [{"text": c} for c in characters])
+    wrong = [(f"U+{ord(c):04X}", fold(c), a) for c, a in zip(characters, answers, strict=True) if a != fold(c)]
+    assert wrong == []
 
 
 def test_phone_reads_every_number_case_as_the_server_does():

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from fieldwork.extensions import db
 from fieldwork.models.types import UTCDateTime, utcnow
 from fieldwork.models.user import User
-from fieldwork.text.search import SEARCH_NAME_LENGTH, fold
+from fieldwork.text.search import SEARCH_NAME_LENGTH, folded_name
 
 # Codes are stored; labels are translated in fieldwork/text/labels.py.
 SECTORS = (
@@ -35,7 +35,7 @@ def registration_day(context: Any) -> date:
 
 
 def _folded_name(context: DefaultExecutionContext) -> str:
-    return fold(context.get_current_parameters().get("name"))
+    return folded_name(context.get_current_parameters().get("name"))
 
 
 class Mipyme(db.Model):
@@ -70,7 +70,7 @@ class Mipyme(db.Model):
 
     @validates("name")
     def _keep_search_name(self, _key: str, name: str) -> str:
-        self.search_name = fold(name)
+        self.search_name = folded_name(name)
         return name
 
     def __repr__(self) -> str:

@@ -1,12 +1,10 @@
 """The officer's own lists: the returned visits to correct, and "Mis visitas" a page at a time with a search.
 
-The search ignores case and accents with the same rule as the phone's (static/js/search.js): Unicode
-NFKD, combining marks dropped, lower-case. It runs in Python over the officer's own visits (a few hundred
-at most) until the server has a normalised search column.
+The search ignores case and accents by the one rule, fieldwork.text.search.fold (the phone's too). It runs
+in Python over the officer's own visits (a few hundred at most) until the server has a normalised search column.
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from math import ceil
 
@@ -15,16 +13,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User, Visit
+from fieldwork.text.search import fold
 from fieldwork.visits import lifecycle
 from fieldwork.visits.access import visible_visits
 
 PER_PAGE = 25
-
-
-def fold(text: str | None) -> str:
-    """`text` as the search compares it: "Cerámica ATÁNQUEZ" → "ceramica atanquez"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,11 @@
 // Small enhancements of the visit form: the searchable Mipyme picker, figures checked as they are left,
 // the notes counter, location capture, the address and read-only state of the draft shown, and errors
 // shown beside their fields.
+import { fold } from './fold.js';
 import { t } from './i18n.js';
 import { formatInteger } from './numbers.js';
 import { serverLimits } from './limits.js';
 import { NUMBER_FIELDS, figureError, readFigure } from './visit-data.js';
-
-const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 
 /** Filter the <select name=mipyme_id> by name or neighbourhood as the officer types. */
 export function initPicker(form, mipymes, { mayChoose = () => true } = {}) {

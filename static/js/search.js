@@ -1,11 +1,9 @@
 // The search above the agenda and "Mis visitas": it hides the cards ([data-search-item]) that do not
 // match (their text, the read-only detail included, and data-search-text), ignoring case and accents,
 // with the data the page already holds, so it works offline too.
-// The rule is the server's (fieldwork/visits/officer_lists.py fold): NFKD, combining marks out, lower-case.
+// The rule is the server's (fold.js).
+import { fold } from './fold.js';
 import { t } from './i18n.js';
-
-/** "Cerámica ATÁNQUEZ" → "ceramica atanquez". */
-export const fold = (text) => String(text ?? '').normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
 const form = document.querySelector('[data-list-search]');
 const input = form?.querySelector('input[type=search]');

@@ -30,6 +30,10 @@ const KINDS = {
     const { validateAnswers } = await load('forms/validate.js');
     return cases.map(({ definition, answers, today }) => validateAnswers(definition, answers, today));
   },
+  async fold(cases) {
+    const { fold } = await load('fold.js');
+    return cases.map(({ text }) => fold(text));
+  },
   async numbers(cases) {
     const numbers = await load('numbers.js');
     return cases.map(({ parser, raw, options }) => numbers[parser](raw, options));
