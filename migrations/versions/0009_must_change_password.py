@@ -16,8 +16,10 @@ depends_on = None
 
 def upgrade() -> None:
     # Existing accounts keep working as they are: nobody can tell now who chose their password.
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD COLUMN: a batch would copy and drop `users`, which SQLite's foreign keys refuse once
+    # other rows point at it.
+    op.add_column("users", sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                                     server_default=sa.false()))
 
 
 def downgrade() -> None:

@@ -42,9 +42,10 @@ def recount(independent: str, same_device: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("mipymes") as batch:
-        batch.add_column(sa.Column("owner_code_hash", sa.String(length=255), nullable=True))
-        batch.add_column(sa.Column("owner_code_set_at", sa.DateTime(), nullable=True))
+    # Plain ADD COLUMNs: a batch would copy and drop `mipymes`, which SQLite's foreign keys refuse once
+    # visits point at it.
+    op.add_column("mipymes", sa.Column("owner_code_hash", sa.String(length=255), nullable=True))
+    op.add_column("mipymes", sa.Column("owner_code_set_at", sa.DateTime(), nullable=True))
     op.execute(recount(INDEPENDENT, SAME_DEVICE))
 
 

@@ -84,11 +84,12 @@ def test_cli_lists_the_bombs_reason_and_fails(runner, supervisor, bomb, tmp_path
 # --- file names ---------------------------------------------------------------------------------------------
 
 def test_a_line_break_in_the_file_name_never_breaks_the_download(manager, supervisor):
-    version = upload_form(supervisor, programme_form(), "C:\\formularios\\seguimiento\r\nSet-Cookie: x.xlsx")
+    workbook = programme_form()  # its bytes carry the second they were written: build it once
+    version = upload_form(supervisor, workbook, "C:\\formularios\\seguimiento\r\nSet-Cookie: x.xlsx")
     db.session.commit()
     assert version.filename == "seguimiento Set-Cookie: x.xlsx"
     response = manager.get(f"/api/v1/forms/{version.id}/file")
-    assert response.status_code == 200 and response.data == programme_form()
+    assert response.status_code == 200 and response.data == workbook
     assert "seguimiento Set-Cookie: x.xlsx" in response.headers["Content-Disposition"]
 
 
