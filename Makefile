@@ -20,8 +20,13 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages
+# The catalogues compile only when a .po changed, so that two `make test` at once (CI runs SQLite and
+# PostgreSQL side by side) never write a .mo while the other reads it.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGUES)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d translations -D messages -l $*
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
