@@ -167,14 +167,14 @@ def test_confirmation_rates_and_dispute_queue_are_counted_per_officer(app, world
     for _ in range(3):
         make_visit(other_mipyme, second)
     confirm_visit(world["visit"], "confirmed", None)
-    confirm_visit(world["other_visit"], "disputed", "No hubo visita.", via="link")
+    confirm_visit(world["other_visit"], "disputed", "No hubo visita.", answered_via="link")
     db.session.commit()
     rates = {r.officer_name: r for r in confirmation_rates_by_officer()}
     assert (rates["Lucía Ramos"].visits, rates["Lucía Ramos"].confirmed, rates["Lucía Ramos"].disputed) == (2, 1, 1)
     assert rates["Lucía Ramos"].rate == 0.5
     assert (rates["Mario Díaz"].visits, rates["Mario Díaz"].pending, rates["Mario Díaz"].rate) == (3, 3, 0.0)
     queue = open_disputes(limit=20)
-    assert [(d.visit_id, d.mipyme_name, d.owner_comment, d.via) for d in queue] == [
+    assert [(d.visit_id, d.mipyme_name, d.owner_comment, d.answered_via) for d in queue] == [
         (world["other_visit"].id, "Arepas Doña Ana", "No hubo visita.", "link")
     ]
 
@@ -216,8 +216,8 @@ def test_the_service_says_in_spanish_what_an_answer_lacks(app, world):
         with pytest.raises(ServiceError) as refused:
             confirm_visit(world["visit"], decision, comment)
         assert refused.value.errors == errors
-    confirm_visit(world["visit"], "confirmed", None, via="link")
+    confirm_visit(world["visit"], "confirmed", None, answered_via="link")
     with pytest.raises(ServiceError) as refused:
-        confirm_visit(world["visit"], "disputed", "Cambié de idea.", via="link")
+        confirm_visit(world["visit"], "disputed", "Cambié de idea.", answered_via="link")
     assert (refused.value.status, refused.value.errors) == (409, {"decision": [
         "Ya se registró una respuesta para esta visita."]})

@@ -56,7 +56,7 @@ class Expected:
 
     review: str = "submitted"
     owner: str = "pending"
-    via: str | None = None  # how the owner's answer came (account, link, link_code)
+    answered_via: str | None = None  # how the owner's answer came (account, link, link_code)
     resolved: bool = False
     outcome: str | None = None
     revision: int = 1
@@ -121,7 +121,7 @@ class LifeCycle(RuleBasedStateMachine):
         e.revision += 1
         e.review = "submitted"
         if e.owner == "confirmed" or (e.owner == "disputed" and e.outcome == "owner_right"):
-            e.owner, e.via = "pending", None
+            e.owner, e.answered_via = "pending", None
 
     @rule()
     def officer_replays_an_older_revision(self) -> None:
@@ -136,7 +136,7 @@ class LifeCycle(RuleBasedStateMachine):
         allowed = e.review != "approved"
         if self.attempt(lambda: store_photo(self.visit(), str(uuid.uuid4()), io.BytesIO(_png()),
                                             self.world["officer"]), allowed) and e.owner == "confirmed":
-            e.owner, e.via = "pending", None
+            e.owner, e.answered_via = "pending", None
 
     # --- supervisors ----------------------------------------------------------------------------
     @rule(decision=st.sampled_from(["approved", "returned"]), off=READS)
@@ -159,19 +159,21 @@ class LifeCycle(RuleBasedStateMachine):
                 e.review = "returned"
 
     # --- the owner ------------------------------------------------------------------------------
-    @rule(decision=st.sampled_from(["confirmed", "disputed"]), via=st.sampled_from(["account", "link", "link_code"]),
-          off=READS)
-    def owner_answers(self, decision: str, via: str, off: int) -> None:
+    @rule(decision=st.sampled_from(["confirmed", "disputed"]),
+          answered_via=st.sampled_from(["account", "link", "link_code"]), off=READS)
+    def owner_answers(self, decision: str, answered_via: str, off: int) -> None:
         e = self.expected
-        actor = self.world["owner"] if via == "account" else None
+        actor = self.world["owner"] if answered_via == "account" else None
         # A link answers once; with the owner's code it may also replace an answer given by link without it.
-        allowed = via == "account" or e.owner == "pending" or (via == "link_code" and e.via == "link")
-        repeated = via == "account" and e.owner == decision and not (decision == "disputed" and e.resolved)
+        allowed = answered_via == "account" or e.owner == "pending" or (
+            answered_via == "link_code" and e.answered_via == "link")
+        repeated = answered_via == "account" and e.owner == decision and not (decision == "disputed" and e.resolved)
         read = e.revision + off
-        if self.attempt(lambda: confirm_visit(self.visit(), decision, COMMENTS[decision], actor=actor, via=via,
-                                              revision=read), allowed, stale=off != 0, logs=not repeated) and (
+        if self.attempt(lambda: confirm_visit(self.visit(), decision, COMMENTS[decision], actor=actor,
+                                              answered_via=answered_via, revision=read),
+                        allowed, stale=off != 0, logs=not repeated) and (
                 not repeated):  # the same answer again changes nothing, even on a visit approved meanwhile
-            e.owner, e.via = decision, via
+            e.owner, e.answered_via = decision, answered_via
             if decision == "disputed":
                 e.resolved, e.outcome = False, None
                 if e.review == "approved":
@@ -183,14 +185,14 @@ class LifeCycle(RuleBasedStateMachine):
         visit, e = self.visit(), self.expected
         stored = (visit.review_status, visit.owner_confirmation, visit.confirmed_via,
                   visit.dispute_resolved_at is not None, visit.dispute_outcome, visit.revision)
-        assert stored == (e.review, e.owner, e.via, e.resolved, e.outcome, e.revision)
+        assert stored == (e.review, e.owner, e.answered_via, e.resolved, e.outcome, e.revision)
 
     @invariant()
     def the_pages_questions_agree_with_the_table(self) -> None:
         visit, e = self.visit(), self.expected
         assert lifecycle.may_edit(visit) == lifecycle.may_review(visit) == (e.review != "approved")
         assert lifecycle.can_owner_answer(visit, "link") == (e.owner == "pending")
-        assert lifecycle.can_owner_answer(visit, "link_code") == (e.owner == "pending" or e.via == "link")
+        assert lifecycle.can_owner_answer(visit, "link_code") == (e.owner == "pending" or e.answered_via == "link")
         assert lifecycle.can_owner_answer(visit, "account")
         assert lifecycle.dispute_open(visit) == (e.owner == "disputed" and not e.resolved)
 

@@ -45,10 +45,22 @@ def test_a_second_link_decision_committed_meanwhile_is_refused_by_the_database(o
                        .execution_options(synchronize_session=False))
     assert visit.owner_confirmation == "pending"
     with pytest.raises(ServiceError) as refused:
-        confirm_visit(visit, "disputed", "No vino.", via="link")
+        confirm_visit(visit, "disputed", "No vino.", answered_via="link")
     assert refused.value.status == 409
     assert refused.value.errors == {"decision": ["Ya se registró una respuesta para esta visita."]}
     assert db.session.scalar(select(Visit.owner_confirmation).where(Visit.id == visit.id)) == "confirmed"
+
+
+@pytest.mark.parametrize(("answered_via", "via"), [("account", "link"), ("link", "web"), ("link_code", "api")])
+def test_an_owner_answer_whose_way_and_channel_disagree_is_refused_and_nothing_stored(officer, answered_via, via):
+    """`via` is the request's channel and `answered_via` the owner's way (issue 16 item 18): a caller that still
+    passes the owner's way as `via` is stopped before anything is stored or logged as something it was not."""
+    visit = make_visit(make_mipyme(officer))
+    with pytest.raises(ValueError, match="cannot come through"):
+        confirm_visit(visit, "confirmed", None, answered_via=answered_via, via=via)
+    db.session.rollback()
+    assert db.session.scalar(select(Visit.owner_confirmation).where(Visit.id == visit.id)) == "pending"
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
 
 
 def test_an_approval_committed_meanwhile_is_reopened_by_the_owners_dispute(officer):

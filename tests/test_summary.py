@@ -140,9 +140,9 @@ class World:
                     comment = "Corrija las ventas." if operation[2] == "returned" else None
                     review_visit(self.supervisor, visit, operation[2], comment, via="api")
                 elif kind == "answer":
-                    via, device = operation[3]
+                    answered_via, device = operation[3]
                     confirm_visit(visit, operation[2], "No fue así." if operation[2] == "disputed" else None,
-                                  via=via, device=device)
+                                  answered_via=answered_via, device=device)
                 else:
                     resolve_dispute(self.supervisor, visit, "Hablamos con el propietario.", operation[2], via="api")
         except ServiceError:

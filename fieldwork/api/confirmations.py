@@ -59,7 +59,7 @@ def confirm(visit_id: str) -> Any:
     data = load_body(ConfirmationInputSchema())
     try:
         commit_with_retry(lambda: confirm_visit(
-            visit, data["decision"], data.get("comment"), actor=current_user, via="account", channel="api",
+            visit, data["decision"], data.get("comment"), actor=current_user, answered_via="account", via="api",
             revision=data.get("revision")), "confirmation")
     except ServiceError as error:
         return service_error_response(error)

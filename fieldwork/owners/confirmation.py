@@ -33,10 +33,10 @@ def _validate(decision: str | None, comment: str | None) -> str | None:
     return cleaned
 
 
-def can_owner_answer(visit: Visit, via: str = "account") -> bool:
+def can_owner_answer(visit: Visit, answered_via: str = "account") -> bool:
     """Can this visit still be answered by its owner this way? (fieldwork/visits/lifecycle.py: always
     with their account, approved or not; through a shared link only while no answer exists.)"""
-    return lifecycle.can_owner_answer(visit, via)
+    return lifecycle.can_owner_answer(visit, answered_via)
 
 
 def speaker_refusal(actor: User | None, visit: Visit) -> ServiceError | None:
@@ -59,17 +59,17 @@ def confirm_visit(
     comment: str | None,
     *,
     actor: User | None = None,
-    via: str = "account",
-    channel: str | None = None,
+    answered_via: str = "account",
+    via: str | None = None,
     revision: int | None = None,
     device: str | None = None,
     now: datetime | None = None,
 ) -> Visit:
     """Record the owner's decision on `visit` (confirmed or disputed); the caller commits.
 
-    `via` is how the owner spoke ("account", "link", or "link_code": a link answered with the owner's
-    code; a link answers once), stored as given in `confirmed_via`; `channel` is the audit log's via
-    ("web", "api", "link"; by default "link" for links, else "web"). `revision` is the revision the owner
+    `answered_via` is how the owner spoke ("account", "link", or "link_code": a link answered with the
+    owner's code; a link answers once), stored as given in `confirmed_via`; `via` is the request's channel,
+    as everywhere ("web", "api", "link"; by default "link" for links, else "web"). `revision` is the revision the owner
     read: another one is refused with 409 (API without it: not checked). `device` is the link's browser
     (fieldwork/web/device.py). The owner may answer an approved visit too; a dispute reopens it for the
     supervisor, and re-opens one a supervisor had resolved (fieldwork/visits/lifecycle.py).
@@ -78,8 +78,8 @@ def confirm_visit(
     if refusal is not None:
         raise refusal
     cleaned = _validate(decision, comment)
-    return lifecycle.owner_answer(visit, actor, decision, cleaned, via=via,
-                                  channel=channel or ("web" if via == "account" else "link"),
+    return lifecycle.owner_answer(visit, actor, decision, cleaned, answered_via=answered_via,
+                                  via=via or ("web" if answered_via == "account" else "link"),
                                   read=revision, device=device, now=now)
 
 
@@ -131,7 +131,7 @@ class OpenDispute:
     officer_name: str
     owner_comment: str | None
     disputed_at: datetime | None
-    via: str | None
+    answered_via: str | None
     revision: int  # what the supervisor reads on the dashboard: their resolution is bound to it
 
 

@@ -51,7 +51,7 @@ def _linked_visit(token: str) -> Visit | Any:
     return visit if visit is not None else _problem("invalid", 404)
 
 
-def _via(visit: Visit, form: LinkConfirmationForm) -> str:
+def _answered_via(visit: Visit, form: LinkConfirmationForm) -> str:
     """How this answer speaks: "link_code" with the right owner code, else "link". Refuses (nothing
     changes) a staff session before any code is tried, a wrong or too-often-tried code, and an answer
     without the code where only the code can still answer (an unverified answer is already stored)."""
@@ -85,10 +85,10 @@ def link_page(token: str) -> Any:
             form.show_at(form.decision)
         else:
             try:
-                via = _via(visit, form)
+                answered_via = _answered_via(visit, form)
                 commit_with_retry(lambda: confirm_visit(
-                    visit, form.decision.data, form.comment.data, actor=_actor(), via=via,
-                    revision=form.read_revision(), device=current_device()), "link decision")
+                    visit, form.decision.data, form.comment.data, actor=_actor(), answered_via=answered_via,
+                    via="link", revision=form.read_revision(), device=current_device()), "link decision")
             except ServiceError as error:
                 form.add_errors(error.errors, form.decision)
                 status = error.status
@@ -136,9 +136,9 @@ def confirmation_link(visit: Visit) -> dict[str, Any]:
 
 
 @bp.app_template_global("owner_can_answer")
-def owner_can_answer(visit: Visit, via: str = "account") -> bool:
+def owner_can_answer(visit: Visit, answered_via: str = "account") -> bool:
     """For templates: the one rule (fieldwork/owners/confirmation.py)."""
-    return can_owner_answer(visit, via)
+    return can_owner_answer(visit, answered_via)
 
 
 @bp.app_template_global("owner_answer_verified")

@@ -92,7 +92,7 @@ def decide(visit_id: str) -> Any:
             form.show_at(form.decision)  # a revision that is not a number: reload, nothing changes
             raise ServiceError({}, status=400)
         commit_with_retry(lambda: confirm_visit(
-            visit, form.decision.data, form.comment.data, actor=current_user, via="account", channel="web",
+            visit, form.decision.data, form.comment.data, actor=current_user, answered_via="account", via="web",
             revision=form.read_revision()), "owner decision")
     except ServiceError as error:
         form.add_errors(error.errors, form.decision)

@@ -43,8 +43,10 @@ from fieldwork.services import ServiceError, check_read_revision
 from fieldwork.visits.history import record_event
 
 EDITABLE = ("submitted", "returned")
+# How an owner answers (stored in `confirmed_via`; `answered_via` in parameters, `via` being always the
+# request's channel: web, api, link, cli).
 LINKS = ("link", "link_code")  # a shared link, answered with or without the owner's code: once
-OWNER_VIAS = ("account", *LINKS)
+ANSWERED_VIAS = ("account", *LINKS)
 _REOPENED = {"approved": "submitted"}  # an owner's dispute of an approved visit: the review state after it
 
 
@@ -119,10 +121,10 @@ def owner_has_answered(visit: Any) -> bool:
     return visit.owner_confirmation != "pending"
 
 
-def can_owner_answer(visit: Any, via: str = "account") -> bool:
+def can_owner_answer(visit: Any, answered_via: str = "account") -> bool:
     """Can this visit still be answered by its owner this way? Always with their account (approval does
     not end their say); through a shared link only while no answer exists."""
-    return RULES[("confirmed", via)].allows(visit)
+    return RULES[("confirmed", answered_via)].allows(visit)
 
 
 def edit_refusal(visit: Any) -> str | None:
@@ -230,31 +232,33 @@ def review(supervisor: User, visit: Visit, decision: str, comment: str | None, *
     return visit
 
 
-def owner_answer(visit: Visit, actor: User | None, decision: str, comment: str | None, *, via: str, channel: str,
-                 read: int | None, device: str | None = None, now: Any = None) -> Visit:
-    """confirmed or disputed, through the owner's account or a link (`via`); the caller checked who
-    speaks and the comment."""
-    if via not in OWNER_VIAS:
-        raise ValueError(f"unknown via {via!r}")
+def owner_answer(visit: Visit, actor: User | None, decision: str, comment: str | None, *, answered_via: str,
+                 via: str, read: int | None, device: str | None = None, now: Any = None) -> Visit:
+    """confirmed or disputed, through the owner's account or a link (`answered_via`), by a request
+    through `via`; the caller checked who speaks and the comment."""
+    if answered_via not in ANSWERED_VIAS:
+        raise ValueError(f"unknown answered_via {answered_via!r}")
+    if (answered_via in LINKS) != (via == "link"):  # a caller still passing the owner's way as `via`
+        raise ValueError(f"an answer by {answered_via!r} cannot come through {via!r}")
     _read_for_writing(visit)
     previous, previous_review = visit.owner_confirmation, visit.review_status
-    if via == "account" and previous == decision and visit.owner_comment == comment and not (
+    if answered_via == "account" and previous == decision and visit.owner_comment == comment and not (
             decision == "disputed" and visit.dispute_resolved_at is not None):
         check_read_revision(visit.revision, read)
         return visit  # a repeated tap changes nothing and logs nothing (a new dispute of a resolved one does)
     values: dict[str, Any] = {"owner_confirmation": decision, "owner_comment": comment,
-                              "confirmed_at": now or utcnow(), "confirmed_via": via,
-                              "link_device": device if via in LINKS else None}
+                              "confirmed_at": now or utcnow(), "confirmed_via": answered_via,
+                              "link_device": device if answered_via in LINKS else None}
     if decision == "disputed":  # a new dispute is open, and an approved visit back in the supervisor's queue
         values.update(dispute_resolved_at=None, dispute_resolved_by_id=None, dispute_resolution_note=None,
                       dispute_outcome=None, review_status=_REOPENED.get(previous_review, previous_review))
-    _apply(visit, decision, via, values, read)
+    _apply(visit, decision, answered_via, values, read)
     details: dict[str, Any] = {}
     if previous_review != visit.review_status:
         details["review_status"] = f"{previous_review}→{visit.review_status}"
         record_event(visit.id, "reopened", visit.revision, actor, comment)
-    audit.record(actor, f"visit.{decision}", "visit", visit.id, via=channel, previous=previous, comment=comment,
-                 confirmed_via=via, revision=visit.revision, **details)
+    audit.record(actor, f"visit.{decision}", "visit", visit.id, via=via, previous=previous, comment=comment,
+                 confirmed_via=answered_via, revision=visit.revision, **details)
     return visit
 
 
