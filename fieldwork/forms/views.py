@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from fieldwork.extensions import db
-from fieldwork.forms import indicators, services
+from fieldwork.forms import services
 from fieldwork.forms.blueprint import bp
 from fieldwork.forms.downloads import original_file_response
 from fieldwork.forms.upload_form import DeleteForm, PublishForm, UploadForm
@@ -117,8 +117,3 @@ def delete(version_id: int) -> Any:
 def download(version_id: int) -> Any:
     """The original file, as it was uploaded."""
     return original_file_response(services.version_or_404(version_id, current_user))
-
-
-@bp.app_context_processor  # the Mipyme page and the dashboard include the form's figures with one line each
-def form_indicators() -> dict[str, Any]:
-    return {"form_numeric_trends": indicators.numeric_trends, "form_choice_counts": indicators.choice_counts}
