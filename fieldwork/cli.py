@@ -31,6 +31,8 @@ def create_user_command(username: str, role: str, mipyme_id: int | None, name: s
             for message in messages:
                 click.echo(f"Error ({field}): {message}", err=True)
         raise SystemExit(1) from None
+    # A command, not a request: its operator sees a lock error and runs it again, so it commits itself
+    # (every view goes through fieldwork.services.commit_with_retry).
     db.session.commit()
     click.echo(f"Usuario «{user.username}» creado con rol {user.role} (id {user.id}).")
 

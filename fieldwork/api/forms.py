@@ -13,11 +13,10 @@ from fieldwork.api import bp
 from fieldwork.api.common import load_args, service_error_response
 from fieldwork.api.form_schemas import dump_version
 from fieldwork.api.schemas import PageArgsSchema
-from fieldwork.extensions import db
 from fieldwork.forms import services
 from fieldwork.forms.downloads import original_file_response
 from fieldwork.models import ROLES, FormVersion
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.security import roles_required
 
 
@@ -55,11 +54,11 @@ def upload_form() -> Any:
     if upload is None or not upload.filename:
         raise ValidationError({"file": [_("Adjunte el XLSForm (.xlsx o .xls) en el campo «file».")]})
     try:
-        version = services.upload_form(current_user, upload.read(), upload.filename, via="api")
+        content = upload.read()  # read once: a retry runs the upload again on the same bytes
+        version = commit_with_retry(lambda: services.upload_form(current_user, content, upload.filename, via="api"),
+                                    "form upload")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
     return jsonify(_dump(version, _current_id())), 201
 
 
@@ -76,11 +75,9 @@ def publish_form(version_id: int) -> Any:
     """
     version = services.version_or_404(version_id, current_user)
     try:
-        services.publish_form(current_user, version, via="api")
+        commit_with_retry(lambda: services.publish_form(current_user, version, via="api"), "form publication")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
     return jsonify(_dump(version, version.id))
 
 
@@ -96,12 +93,11 @@ def delete_form(version_id: int) -> Any:
           description: La versión es la actual, se publicó o la usan visitas; `errors.version` dice por qué.
           content: {application/json: {schema: Error}}
     """
+    version = services.version_or_404(version_id, current_user)
     try:
-        services.delete_form(current_user, services.version_or_404(version_id, current_user), via="api")
+        commit_with_retry(lambda: services.delete_form(current_user, version, via="api"), "form deletion")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
     return "", 204
 
 

@@ -15,7 +15,7 @@ from fieldwork.mipymes.aggregates import FIGURES, SORTS, MipymeSummary, summaris
 from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import ROLES, Mipyme
 from fieldwork.registry import services
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.search import name_matches
 from fieldwork.web.security import roles_required
 
@@ -127,11 +127,9 @@ def create_mipyme() -> Any:
     """
     data = load_body(MipymeInputSchema())
     try:
-        mipyme = services.create_mipyme(data, current_user, via="api")
+        mipyme = commit_with_retry(lambda: services.create_mipyme(data, current_user, via="api"), "Mipyme registration")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
     return jsonify(_item(summarise_one(mipyme.id, flag_day()))), 201
 
 
@@ -148,9 +146,7 @@ def update_mipyme(mipyme_id: int) -> Any:
     mipyme = _visible_or_404(mipyme_id)
     data = load_body(MipymeInputSchema(), partial=True)
     try:
-        services.update_mipyme(mipyme, data, current_user, via="api")
+        commit_with_retry(lambda: services.update_mipyme(mipyme, data, current_user, via="api"), "Mipyme change")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
     return jsonify(_item(summarise_one(mipyme.id, flag_day())))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import IO, Any
 
 from flask import abort, current_app, jsonify, request, send_file
 from flask.blueprints import BlueprintSetupState
@@ -16,7 +16,7 @@ from fieldwork.api.common import service_error_response
 from fieldwork.api.visit_schemas import PhotoUploadSchema
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Photo, Visit
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.visits.access import can_see_visit, stored_id
 from fieldwork.visits.photos import photo_path, store_photo
 from fieldwork.visits.schemas import dump_photo
@@ -36,6 +36,12 @@ def _drop_nameless_form_parts() -> None:
 def _install_form_guard(state: BlueprintSetupState) -> None:
     # First of the app's before_request functions, so it runs before CSRFProtect's.
     state.app.before_request_funcs.setdefault(None, []).insert(0, _drop_nameless_form_parts)
+
+
+def _from_start(stream: IO[bytes]) -> IO[bytes]:
+    """The upload rewound: commit_with_retry runs the store again after a lock conflict, on the same bytes."""
+    stream.seek(0)
+    return stream
 
 
 @bp.post("/visits/<visit_id>/photos")
@@ -77,11 +83,10 @@ def upload_photo(visit_id: str) -> Any:
     if upload is None:
         raise ValidationError({"file": [_("Adjunte la foto en el campo «file».")]})
     try:
-        result = store_photo(visit, str(form["photo_id"]), upload.stream, current_user, via="api")
+        result = commit_with_retry(lambda: store_photo(visit, str(form["photo_id"]), _from_start(upload.stream),
+                                                       current_user, via="api"), "photo upload")
     except ServiceError as error:
-        db.session.rollback()
         return service_error_response(error)
-    db.session.commit()
     return jsonify(dump_photo(result.photo)), 201 if result.created else 200
 
 

@@ -11,7 +11,7 @@ from fieldwork import audit
 from fieldwork.auth.forms import PASSWORD_MAX
 from fieldwork.extensions import db
 from fieldwork.models import ROLES, Mipyme, User
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.security import hash_password, verify_password
 
 # Verifying against a real hash when the username is unknown keeps the answer time the same.
@@ -98,16 +98,17 @@ def log_in(user: User, via: str) -> None:
     g.pop("csrf_token", None)
     generate_csrf()
     session.permanent = True
-    audit.record(user, "user.login", "user", user.id, via=via)
-    db.session.commit()
+    commit_with_retry(lambda: audit.record(user, "user.login", "user", user.id, via=via), "login")
 
 
 def log_out(user: User | None, via: str) -> None:
     """End the session; every other session of this user ends too (a copied cookie must not outlive logout)."""
     if user is not None and user.is_authenticated:
-        user.end_all_sessions()
-        audit.record(user, "user.logout", "user", user.id, via=via)
-        db.session.commit()
+        def end_sessions() -> None:
+            user.end_all_sessions()
+            audit.record(user, "user.logout", "user", user.id, via=via)
+
+        commit_with_retry(end_sessions, "logout")
     lang = session.get("lang")
     logout_user()
     session.clear()

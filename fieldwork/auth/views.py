@@ -9,9 +9,8 @@ from flask_login import current_user
 
 from fieldwork.auth import bp, services
 from fieldwork.auth.forms import ChangePasswordForm, LoginForm
-from fieldwork.extensions import db
 from fieldwork.models import ROLES
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import is_safe_next, public, roles_required, verify_password
 from fieldwork.web.throttle import login_throttle, note_failed_attempt, password_check_throttle
@@ -60,13 +59,12 @@ def change_password() -> Any:
             form.password.errors.append(_("La contraseña nueva debe ser distinta de la actual."))
         else:
             try:
-                services.set_password(current_user, form.password.data, actor=current_user)
-                db.session.commit()
+                commit_with_retry(lambda: services.set_password(current_user, form.password.data, actor=current_user),
+                                  "password change")
                 # This session carries on under the new generation (the proxy would vanish with the old session).
                 services.log_in(current_user._get_current_object(), via="password_change")
                 flash(_("Contraseña cambiada."), "success")
                 return redirect(url_for("core.home"))
             except ServiceError as error:
-                db.session.rollback()
                 show_service_errors(form, error.errors, leftover=form.password)
     return render_template("auth/password.html", form=form)

@@ -80,6 +80,8 @@ def seed_demo(now: datetime | None = None, rng_seed: int = DEMO_SEED) -> list[tu
     db.session.execute(insert(Visit), rows)
     summary.rebuild()  # the bulk INSERT bypasses the ORM's flush
     audit.record(None, "demo.seeded", "programme", "demo", via="cli", mipymes=len(plans), visits=len(rows))
+    # A command, not a request: its operator sees a lock error and runs it again, so it commits itself
+    # (every view goes through fieldwork.services.commit_with_retry).
     db.session.commit()
     return demo_logins()
 

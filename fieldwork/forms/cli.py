@@ -48,6 +48,8 @@ def upload_command(file: Path, publish: bool, username: str | None) -> None:
         raise SystemExit(1) from None
     if publish:
         services.publish_form(user, version, via="cli")
+    # A command, not a request: its operator sees a lock error and runs it again, so it commits itself
+    # (every view goes through fieldwork.services.commit_with_retry).
     db.session.commit()
     state = "publicada" if publish else "sin publicar"
     click.echo(f"Versión {version.id} ({version.form_id} {version.version}) guardada, {state}.")

@@ -16,7 +16,7 @@ from fieldwork.forms.blueprint import bp
 from fieldwork.forms.downloads import original_file_response
 from fieldwork.forms.upload_form import DeleteForm, PublishForm, UploadForm
 from fieldwork.models import FormPublication
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import roles_required
 
@@ -46,14 +46,13 @@ def upload() -> Any:
     if not form.validate_on_submit():
         return _list_page(form, 400)
     upload = form.file.data
+    content = upload.read()  # read once: a retry runs the upload again on the same bytes
     try:
-        version = services.upload_form(current_user, upload.read(), upload.filename)
+        version = commit_with_retry(lambda: services.upload_form(current_user, content, upload.filename), "form upload")
     except ServiceError as error:
-        db.session.rollback()
         errors = error.errors or {"file": [_("No se pudo guardar el formulario.")]}
         show_service_errors(form, errors, leftover=form.file)
         return _list_page(form, error.status)
-    db.session.commit()
     flash(_("Versión «%(version)s» guardada. Revísela y publíquela cuando esté lista.", version=version.version),
           "success")
     return redirect(url_for("forms.preview", version_id=version.id))
@@ -81,12 +80,10 @@ def publish(version_id: int) -> Any:
     if not PublishForm().validate_on_submit():
         abort(400)
     try:
-        services.publish_form(current_user, version)
+        commit_with_retry(lambda: services.publish_form(current_user, version), "form publication")
     except ServiceError as error:
-        db.session.rollback()
         flash(" ".join(error.errors.get("version", [])), "error")
         return redirect(url_for("forms.versions"))
-    db.session.commit()
     flash(_("Versión «%(version)s» publicada: los teléfonos la usarán en su próxima conexión.",
             version=version.version), "success")
     return redirect(url_for("forms.versions"))
@@ -101,13 +98,11 @@ def delete(version_id: int) -> Any:
         abort(400)
     label = f"{version.form_id} · {version.version}"
     try:
-        services.delete_form(current_user, version)
+        commit_with_retry(lambda: services.delete_form(current_user, version), "form deletion")
     except ServiceError as error:
-        db.session.rollback()
         flash(_("La versión «%(version)s» no se borró: %(reason)s", version=label,
                 reason=" ".join(error.errors.get("version", []))), "error")
         return redirect(url_for("forms.versions"))
-    db.session.commit()
     flash(_("Versión «%(version)s» borrada.", version=label), "success")
     return redirect(url_for("forms.versions"))
 

@@ -13,7 +13,7 @@ from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp
 from fieldwork.registry.forms import ActiveForm, ResetPasswordForm, UserForm
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.form_errors import flash_service_errors, show_service_errors
 from fieldwork.web.security import roles_required
 
@@ -35,15 +35,13 @@ def new_user() -> Any:
     form = UserForm()
     if form.validate_on_submit():
         try:
-            services.create_user(
+            commit_with_retry(lambda: services.create_user(
                 form.username.data, form.password.data, form.role.data, name=form.name.data or "",
                 mipyme_id=int(form.mipyme_id.data) if form.mipyme_id.data else None, actor=current_user,
-            )
-            db.session.commit()
+            ), "account creation")
             flash(_("Cuenta creada."), "success")
             return redirect(url_for("registry.users"))
         except ServiceError as error:
-            db.session.rollback()
             show_service_errors(form, error.errors)
     return render_template("registry/user_form.html", form=form)
 
@@ -57,11 +55,9 @@ def set_user_active(user_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.set_active(user, bool(form.active.data), current_user)
-        db.session.commit()
+        commit_with_retry(lambda: services.set_active(user, bool(form.active.data), current_user), "account activation")
         flash(_("Cuenta actualizada."), "success")
     except ServiceError as error:
-        db.session.rollback()
         flash_service_errors(error.errors)
     return redirect(url_for("registry.users"))
 
@@ -74,11 +70,10 @@ def reset_password(user_id: int) -> Any:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.set_password(user, form.password.data, actor=current_user)
-            db.session.commit()
+            commit_with_retry(lambda: services.set_password(user, form.password.data, actor=current_user),
+                              "password reset")
             flash(_("Contraseña de %(user)s restablecida.", user=user.username), "success")
         except ServiceError as error:
-            db.session.rollback()
             flash_service_errors(error.errors)
     else:
         flash_service_errors(form.errors)  # empty, too long, or the form's token expired: say which

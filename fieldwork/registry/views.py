@@ -15,7 +15,7 @@ from fieldwork.models import Mipyme, User
 from fieldwork.registry import bp, services
 from fieldwork.registry import owner_accounts as accounts
 from fieldwork.registry.forms import ActiveForm, MipymeForm
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.search import name_matches
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import is_safe_next, roles_required
@@ -49,12 +49,11 @@ def new_mipyme() -> Any:
     form = MipymeForm()
     if form.validate_on_submit():
         try:
-            mipyme = services.create_mipyme(form.service_data(), current_user, via="web")
-            db.session.commit()
+            mipyme = commit_with_retry(lambda: services.create_mipyme(form.service_data(), current_user, via="web"),
+                                       "Mipyme registration")
             flash(_("Mipyme «%(name)s» registrada.", name=mipyme.name), "success")
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
-            db.session.rollback()
             show_service_errors(form, error.errors)
     return render_template("registry/mipyme_form.html", form=form, mipyme=None)
 
@@ -69,12 +68,11 @@ def edit_mipyme(mipyme_id: int) -> Any:
         form.officer_id.data = str(mipyme.officer_id or "")
     if form.validate_on_submit():
         try:
-            services.update_mipyme(mipyme, form.service_data(), current_user, via="web")
-            db.session.commit()
+            commit_with_retry(lambda: services.update_mipyme(mipyme, form.service_data(), current_user, via="web"),
+                              "Mipyme change")
             flash(_("Cambios guardados."), "success")
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
-            db.session.rollback()
             show_service_errors(form, error.errors)
     return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
                            **accounts.edit_page_context(mipyme))
@@ -88,12 +86,11 @@ def create_owner_account(mipyme_id: int) -> Any:
     owner_form = accounts.owner_account_form()
     if owner_form.validate_on_submit():
         try:
-            user = accounts.create_owner_account(mipyme, owner_form, current_user)
-            db.session.commit()
+            user = commit_with_retry(lambda: accounts.create_owner_account(mipyme, owner_form, current_user),
+                                     "owner account creation")
             flash(_("Cuenta de propietario «%(user)s» creada.", user=user.username), "success")
             return redirect(url_for("registry.edit_mipyme", mipyme_id=mipyme.id))
         except ServiceError as error:
-            db.session.rollback()
             show_service_errors(owner_form, error.errors)
     form = MipymeForm(formdata=None, obj=mipyme)
     form.officer_id.data = str(mipyme.officer_id or "")
@@ -109,8 +106,8 @@ def set_mipyme_active(mipyme_id: int) -> Any:
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
-    services.update_mipyme(mipyme, {"active": form.active.data}, current_user, via="web")
-    db.session.commit()
+    commit_with_retry(lambda: services.update_mipyme(mipyme, {"active": form.active.data}, current_user, via="web"),
+                      "Mipyme activation")
     flash(_("Mipyme activada.") if mipyme.active else _("Mipyme desactivada."), "success")
     return redirect(_back_to_referring_page() or url_for("registry.mipymes"))
 

@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldwork.clock import programme_zone
-from fieldwork.extensions import db
 from fieldwork.forms import indicators
 from fieldwork.mipymes import timeline
 from fieldwork.mipymes.aggregates import all_flag_counts, summarise, summarise_one
@@ -17,7 +16,7 @@ from fieldwork.mipymes.flags import flag_day
 from fieldwork.owners.confirmation import open_disputes
 from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
-from fieldwork.services import ServiceError
+from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision import OFFICE, bp, queries
 from fieldwork.supervision.forms import DisputeForm, ReassignForm
 from fieldwork.supervision.tables import Paging, mipyme_base, mipyme_table_args, paging_args
@@ -98,12 +97,11 @@ def reassign_mipymes() -> Any:
         flash_service_errors(form.errors)
         return redirect(target)
     try:
-        changed = reassign(form.ids(), int(form.officer_id.data), current_user, via="web")
+        changed = commit_with_retry(lambda: reassign(form.ids(), int(form.officer_id.data), current_user, via="web"),
+                                    "reassignment")
     except ServiceError as error:
-        db.session.rollback()
         flash_service_errors(error.errors)
         return redirect(target)
-    db.session.commit()
     flash(ngettext("%(num)d Mipyme reasignada.", "%(num)d Mipymes reasignadas.", changed), "success")
     return redirect(target)
 
