@@ -86,10 +86,6 @@ class Visit(db.Model):
         back_populates="visit", order_by="Photo.created_at", cascade="all, delete-orphan"
     )
 
-    @property
-    def is_disputed_open(self) -> bool:
-        return self.owner_confirmation == "disputed" and self.dispute_resolved_at is None
-
 
 class Photo(db.Model):
     __tablename__ = "photos"
