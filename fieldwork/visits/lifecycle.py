@@ -171,7 +171,9 @@ def _ask_owner_again(visit: Any, details: dict[str, str], *, upheld_dispute_too:
 def _read_for_writing(visit: Visit) -> None:
     """The visit as stored now, locked until the transaction ends: every check below judges this state."""
     lock_for_writing()
-    db.session.refresh(visit, with_for_update=True)
+    # FOR UPDATE OF visits: a page may have loaded the visit with outer-joined relations, and PostgreSQL
+    # locks no nullable side of an outer join.
+    db.session.refresh(visit, with_for_update={"of": Visit})
 
 
 def _refusal(action: str, visit: Visit) -> ServiceError:
