@@ -121,9 +121,10 @@ def owner_has_answered(visit: Any) -> bool:
     return visit.owner_confirmation != "pending"
 
 
-def can_owner_answer(visit: Any, answered_via: str = "account") -> bool:
+def can_owner_answer(visit: Any, answered_via: str) -> bool:
     """Can this visit still be answered by its owner this way? Always with their account (approval does
-    not end their say); through a shared link only while no answer exists."""
+    not end their say); through a shared link only while no answer exists, or with the owner's code
+    while the only answer came through the link without it."""
     return RULES[("confirmed", answered_via)].allows(visit)
 
 
