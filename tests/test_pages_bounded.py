@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fieldwork.mipymes.summary import refresh
+from fieldwork.extensions import db
+from fieldwork.mipymes import projection
 from fieldwork.mipymes.timeline import PER_PAGE
 from fieldwork.models import Visit
 from tests.builders import make_mipyme, make_user, make_visit, store_visits
@@ -149,7 +150,8 @@ def test_a_huge_api_page_number_answers_an_empty_page(app, client, path):
     assert response.get_json()["items"] == [] and response.get_json()["total"] > 0
 
 
-def test_refresh_of_no_mipyme_sends_nothing(app):
+def test_a_commit_that_touched_no_mipyme_sends_no_summary_statement(app):
     with counting_statements() as sent:
-        refresh([])
-    assert sent == []
+        projection.touch([])
+        db.session.commit()
+    assert not [statement for statement in sent if "mipyme" in statement]
