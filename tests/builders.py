@@ -89,3 +89,15 @@ def visit_payload(mipyme_id: int, **fields: Any) -> dict[str, Any]:
     }
     body.update(fields)
     return body
+
+
+def load_migration(name: str) -> Any:
+    """A migration module by its file name (migrations/versions/<name>.py), to run its SQL by hand."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)  # type: ignore[union-attr]
+    return migration

@@ -2,8 +2,6 @@
 answer stops counting as independent on an existing database, not only for answers given after it."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select, text
@@ -11,15 +9,7 @@ from sqlalchemy import delete, select, text
 from fieldwork.extensions import db
 from fieldwork.mipymes.summary import ANSWER_COLUMNS, answer_rows
 from fieldwork.models import OfficerAnswerRow
-from tests.builders import make_mipyme, make_user, make_visit
-
-
-def _migration(name: str) -> Any:
-    path = Path(__file__).parent.parent / "migrations" / "versions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    return migration
+from tests.builders import load_migration, make_mipyme, make_user, make_visit
 
 
 def _stored() -> list[tuple[Any, ...]]:
@@ -49,11 +39,11 @@ def test_the_owner_code_migration_recounts_what_0008_counted_as_independent(app)
     expected = [(mipyme.id, officer.id, 5, 2, 2, 0, 0), (mipyme.id, other.id, 1, 0, 0, 1, 0)]
     assert _app_would_write() == expected
     db.session.execute(delete(OfficerAnswerRow))
-    db.session.execute(text(_migration("0008_officer_answer_counts").BACKFILL))  # the rows as 0008 left them
+    db.session.execute(text(load_migration("0008_officer_answer_counts").BACKFILL))  # the rows as 0008 left them
     db.session.commit()
     before = _stored()
     assert before[0][3] == 4  # 0008 counted every confirmation but the link from the officer's phone
-    owner_code = _migration("0010_owner_code")
+    owner_code = load_migration("0010_owner_code")
     db.session.execute(text(owner_code.recount(owner_code.INDEPENDENT, owner_code.SAME_DEVICE)))
     db.session.commit()
     assert _stored() == expected

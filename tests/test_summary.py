@@ -20,7 +20,7 @@ from fieldwork.services import ServiceError
 from fieldwork.supervision.review import review_visit
 from fieldwork.supervision.services import resolve_dispute
 from fieldwork.visits.sync import sync_batch
-from tests.builders import make_mipyme, make_user, make_visit
+from tests.builders import load_migration, make_mipyme, make_user, make_visit
 
 NOW = datetime(2026, 3, 5, 15, 0, tzinfo=UTC)
 # Few instants, so ties (broken by id) are common.
@@ -199,23 +199,12 @@ def test_rebuild_command_recomputes_rows_from_the_visits(app):
     assert (stored_rows(), stored_answer_rows()) == (expected, answers)
 
 
-def _migration(name: str) -> Any:
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).parent.parent / "migrations" / "versions" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    return migration
-
-
 def test_the_migration_fills_the_rows_the_app_would_write(app):
     """The migration's hand-written backfill (for databases that already hold visits), with 0011's
     recount of the visits awaiting the owner, agrees with `window_rows`."""
     from sqlalchemy import text
 
-    migration = _migration("0006_mipyme_summaries")
+    migration = load_migration("0006_mipyme_summaries")
     officer = make_user("officer")
     first, second = make_mipyme(officer), make_mipyme(officer)
     make_visit(first, visited_at=NOW - timedelta(days=3), employees=2, owner_confirmation="disputed")
@@ -224,7 +213,7 @@ def test_the_migration_fills_the_rows_the_app_would_write(app):
     expected = window_reference()
     db.session.execute(delete(MipymeSummaryRow))
     db.session.execute(text(migration.BACKFILL))
-    db.session.execute(text(_migration("0011_awaiting_owner").AWAITING_OWNER))  # approved visits await too
+    db.session.execute(text(load_migration("0011_awaiting_owner").AWAITING_OWNER))  # approved visits await too
     db.session.commit()
     assert stored_rows() == expected
 
@@ -235,7 +224,7 @@ def test_the_answer_counts_migration_fills_the_rows_the_app_would_write(app):
     pending, per officer."""
     from sqlalchemy import text
 
-    migration = _migration("0008_officer_answer_counts")
+    migration = load_migration("0008_officer_answer_counts")
     officer, other = make_user("officer"), make_user("officer")
     mipyme = make_mipyme(officer)
     phone = "a" * 64
@@ -250,7 +239,7 @@ def test_the_answer_counts_migration_fills_the_rows_the_app_would_write(app):
     assert stored_answer_rows() == expected  # kept in step by every write
     db.session.execute(delete(OfficerAnswerRow))
     db.session.execute(text(migration.BACKFILL))
-    owner_code = _migration("0010_owner_code")
+    owner_code = load_migration("0010_owner_code")
     db.session.execute(text(owner_code.recount(owner_code.INDEPENDENT, owner_code.SAME_DEVICE)))
     db.session.commit()
     assert stored_answer_rows() == expected
