@@ -3,6 +3,15 @@ from fieldwork.models.audit import AuditEntry
 from fieldwork.models.form import FormPublication, FormVersion
 from fieldwork.models.history import MipymeHistory
 from fieldwork.models.mipyme import SECTORS, Mipyme
+from fieldwork.models.programme import (
+    MIPYME_STATUSES,
+    NEIGHBORHOOD_KINDS,
+    ApiToken,
+    MipymeResultRow,
+    MipymeStatusChange,
+    Neighborhood,
+    UvtValue,
+)
 from fieldwork.models.summary import MipymeSummaryRow, OfficerAnswerRow
 from fieldwork.models.types import MAX_ID
 from fieldwork.models.user import ROLES, User
@@ -16,6 +25,13 @@ from fieldwork.models.visit import (
 from fieldwork.models.visit_record import REVIEW_EVENT_KINDS, ReviewEvent, VisitRevision
 
 __all__ = [
+    "ApiToken",
+    "MIPYME_STATUSES",
+    "MipymeResultRow",
+    "MipymeStatusChange",
+    "NEIGHBORHOOD_KINDS",
+    "Neighborhood",
+    "UvtValue",
     "AuditEntry",
     "CONFIRMATION_STATES",
     "FormPublication",

@@ -65,6 +65,13 @@ class Mipyme(db.Model):
     # NULL until a supervisor or admin generates one. A new one replaces it.
     owner_code_hash: Mapped[str | None] = mapped_column(String(255))
     owner_code_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The business's main activity: a 4-digit class of CIIU Rev. 4 A.C. (fieldwork/registry/ciiu.py);
+    # its section and macro-sector follow from it.
+    ciiu: Mapped[str | None] = mapped_column(String(4), index=True)
+    # The latest of its status history (models.programme.MipymeStatusChange), kept here for filters.
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active", index=True)
+    # The day it left the programme (graduated, closed, withdrawn or moved); NULL while active.
+    exited_on: Mapped[date | None] = mapped_column(Date)
 
     officer: Mapped[User | None] = relationship(foreign_keys=[officer_id])
 

@@ -35,6 +35,27 @@ FLAG_LABELS = {
     "no_recent_visit": _l("Sin visita reciente"),
     "disputed": _l("En disputa"),
 }
+STATUS_LABELS = {
+    "active": _l("Activa"),
+    "graduated": _l("Graduada"),
+    "closed": _l("Cerrada"),
+    "withdrawn": _l("Retirada"),
+    "moved": _l("Trasladada"),
+}
+MACRO_SECTOR_LABELS = {"manufactura": _l("Manufactura"), "comercio": _l("Comercio"), "servicios": _l("Servicios")}
+SIZE_BAND_LABELS = {
+    "micro": _l("Micro"),
+    "pequena": _l("Pequeña"),
+    "mediana": _l("Mediana"),
+    "grande": _l("Grande"),
+    "unknown": _l("Sin dato"),
+}
+NEIGHBORHOOD_KIND_LABELS = {
+    "barrio": _l("Barrio"),
+    "comuna": _l("Comuna"),
+    "corregimiento": _l("Corregimiento"),
+    "vereda": _l("Vereda"),
+}
 ALL_LABELS = {
     "sector": SECTOR_LABELS,
     "role": ROLE_LABELS,
@@ -42,6 +63,10 @@ ALL_LABELS = {
     "review": REVIEW_LABELS,
     "confirmation": CONFIRMATION_LABELS,
     "flag": FLAG_LABELS,
+    "status": STATUS_LABELS,
+    "macro_sector": MACRO_SECTOR_LABELS,
+    "size_band": SIZE_BAND_LABELS,
+    "neighborhood_kind": NEIGHBORHOOD_KIND_LABELS,
 }
 
 
