@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 
 from fieldwork.forms import services
 from fieldwork.models import FormVersion
+from fieldwork.results.catalogue import BUILTIN_FEEDS, CODES
 from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 
 
@@ -37,6 +38,9 @@ class QuestionSchema(Schema):
     calculation = fields.String()
     default = fields.String()
     choices = fields.List(fields.Nested(ChoiceSchema))
+    indicator = fields.String(metadata={
+        "enum": list(CODES),
+        "description": "El indicador del programa que alimenta (columna indicator del XLSForm; ver Resultados)."})
     ast = fields.Nested(QuestionAstSchema)
 
 
@@ -53,6 +57,9 @@ class FormVersionSchema(Schema):
     published = fields.Boolean()
     current = fields.Boolean(metadata={"description": "La versión que llenan ahora los teléfonos."})
     questions = fields.List(fields.Nested(QuestionSchema))
+    replaced_figures = fields.List(fields.String(metadata={"enum": list(BUILTIN_FEEDS)}), metadata={
+        "description": "Las cifras fijas de la visita que esta versión pregunta ella misma (una pregunta alimenta "
+                       "su indicador): la página de la visita no las pide."})
     filename = fields.String()
     file_url = fields.String(metadata={"description": "El archivo original, tal como se subió."})
     uploaded_by = fields.Nested(UploaderSchema)

@@ -14,8 +14,10 @@ from flask_babel import gettext as _
 
 from fieldwork.forms.expressions import MAX_NUMBER
 from fieldwork.forms.refusals import FormRefused, Refusals
+from fieldwork.forms.row_checks import INDICATOR_COLUMN
 from fieldwork.forms.subset import ANSWERED_TYPES, REQUIRED_VALUES
 from fieldwork.forms.xlsform import EXPRESSION_COLUMNS, SurveyRows
+from fieldwork.results.catalogue import BUILTIN_FEEDS, YES_CHOICES
 
 LOCALES = ("es", "en")
 _TYPES = {"text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
@@ -87,6 +89,7 @@ class _Builder:
             question["choices"] = [{"name": str(c["name"]), "label": self.texts(c.get("label")) or _both(c["name"])}
                                    for c in element.get("choices", [])]
         self.expressions(question, element)
+        self.indicator(question, element, where)
         if kind == "calculate" and "calculation" not in question:
             where.fail(_("una pregunta calculate necesita su calculation."))
         elif kind != "calculate" and "calculation" in question:
@@ -102,6 +105,18 @@ class _Builder:
                 text, ast = self.rows.expressions[(element["name"], key)]
                 target[key] = text
                 target.setdefault("ast", {})[key] = ast
+
+    def indicator(self, question: dict[str, Any], element: dict[str, Any], where) -> None:
+        """The catalogue code the question feeds (the raw pass checked code, type and uniqueness); a yes/no
+        select_one needs a choice that means yes, or every answer would read as no."""
+        code = str(element.get(INDICATOR_COLUMN) or "").strip()
+        if not code:
+            return
+        question["indicator"] = code
+        names = {c["name"] for c in question.get("choices", [])}
+        if question["type"] == "select_one" and not names & YES_CHOICES:
+            where.fail(_("el indicador «%(code)s» es de sí o no y la lista no tiene ninguna opción que signifique "
+                         "sí; llame a esa opción si, sí, yes, true o 1.", code=code))
 
     def default(self, question: dict[str, Any], value: str, where) -> None:
         if _DYNAMIC_DEFAULT.search(value):
@@ -171,3 +186,14 @@ def localized(stored: dict[str, Any], locale: str) -> list[dict[str, Any]]:
                 item[key] = value
         out.append(item)
     return out
+
+
+def fed_indicators(stored: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Indicator code → the question of a stored definition that feeds it (one at most, checked at upload)."""
+    return {q["indicator"]: q for q in stored.get("questions", []) if q.get("indicator")}
+
+
+def replaced_figures(stored: dict[str, Any]) -> list[str]:
+    """The visit's built-in figures this version asks itself: one indicator is never asked twice on a visit."""
+    fed = fed_indicators(stored)
+    return [figure for figure, code in BUILTIN_FEEDS.items() if code in fed]

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pyxform.parsing.sheet_headers import to_snake_case
 
 from fieldwork.forms.refusals import Refusals
@@ -25,16 +26,20 @@ from fieldwork.forms.subset import (
     SIMPLE_TYPES,
     SURVEY_KEYS,
 )
+from fieldwork.results.catalogue import BY_CODE, CODES
 
 #: The bind columns that hold expressions, bounded by fieldwork.forms.expressions rather than as texts.
 EXPRESSION_BINDS = ("relevant", "constraint", "calculate")
+#: The survey column naming the catalogue indicator a question feeds (API.md, "Programme results").
+INDICATOR_COLUMN = "indicator"
 _COLUMN_NAMES = {"jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message"}
 
 
 def check_columns(raw: dict[str, Any], where) -> None:
     """Every column of a survey row is one the subset reads (or bookkeeping that it ignores)."""
     for column, value in raw.items():
-        if column in SURVEY_KEYS or column.startswith("$"):  # $kuid, $autoname…: KoboToolbox's bookkeeping
+        # $kuid, $autoname…: KoboToolbox's bookkeeping; `indicator` is read by check_indicator
+        if column in SURVEY_KEYS or column == INDICATOR_COLUMN or column.startswith("$"):
             continue
         grouped = column in ("bind", "control") and isinstance(value, dict)
         allowed = BIND_KEYS if column == "bind" else CONTROL_KEYS
@@ -127,3 +132,36 @@ def check_settings(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[s
                          "default_language).", column=column))
         settings[key] = str(value).strip()
     return settings
+
+
+#: What each indicator kind asks of its question's type, as the author reads it.
+_KIND_TYPES = {"number": _l("integer o decimal"), "integer": _l("integer"),
+               "yes_no": _l("select_one (sí/no) o acknowledge")}
+#: Rows that hold no answer of their own: an indicator needs the question the officer answers.
+_UNANSWERED = ("begin_group", "note", "calculate")
+
+
+def check_indicator(raw: dict[str, Any], kind: str | None, in_repeat: bool, fed: dict[str, int], where) -> None:
+    """The row's `indicator` names a catalogue code that no other row feeds, on a question of a type that
+    code can be read from; `fed` (code → row) collects the codes fed so far."""
+    code = str(raw.get(INDICATOR_COLUMN) or "").strip()
+    if not code or kind is None:  # no indicator, or a type already refused for its own reason
+        return
+    indicator = BY_CODE.get(code)
+    if indicator is None:
+        where.fail(_("«%(code)s» no es un indicador del programa; use uno de estos: %(codes)s.",
+                     code=code, codes=", ".join(CODES)))
+    elif kind in _UNANSWERED:
+        where.fail(_("un grupo, una nota o un calculate no alimenta indicadores; ponga «%(code)s» en la "
+                     "pregunta que el funcionario responde.", code=code))
+    elif in_repeat:
+        where.fail(_("una pregunta dentro de una repetición todavía no puede alimentar el indicador «%(code)s»; "
+                     "pregúntelo fuera de la repetición.", code=code))
+    elif kind not in indicator.question_types:
+        where.fail(_("el indicador «%(code)s» necesita una pregunta %(types)s; esta es %(type)s.",
+                     code=code, types=_KIND_TYPES[indicator.kind], type=kind))
+    elif code in fed:
+        where.fail(_("el indicador «%(code)s» ya lo alimenta la fila %(other)d; cada indicador sale de una sola "
+                     "pregunta del formulario.", code=code, other=fed[code]))
+    else:
+        fed[code] = raw["__row"]

@@ -17,7 +17,7 @@ from fieldwork import audit
 from fieldwork.clock import utcnow
 from fieldwork.database import lock_for_writing
 from fieldwork.extensions import db
-from fieldwork.forms.definition import build_definition, localized
+from fieldwork.forms.definition import build_definition, localized, replaced_figures
 from fieldwork.forms.downloads import safe_filename
 from fieldwork.forms.refusals import FormRefused
 from fieldwork.forms.xlsform import read_xlsform
@@ -134,6 +134,7 @@ def definition(version: FormVersion, locale: str, current_id: int | None = None)
         "published": version.published_at is not None,
         "current": version.id == current_id,
         "questions": localized(version.definition, locale),
+        "replaced_figures": replaced_figures(version.definition),
     }
 
 

@@ -96,7 +96,8 @@ def _survey_rows(workbook: DefinitionData, default_language: str | None) -> list
 def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tuple[dict[str, int], dict[str, str]]:
     rows: dict[str, int] = {}
     kinds: dict[str, str] = {}
-    depth = 0
+    fed: dict[str, int] = {}  # indicator code → the row that feeds it
+    depth = repeats = 0
     for raw in survey_rows:
         if len(raw) == 1:
             continue  # an empty row: only its number
@@ -106,6 +107,9 @@ def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tupl
         row_checks.check_texts(raw, "survey", row, refusals)
         kind = row_checks.question_type(str(raw.get("type", "")), where)
         depth = max(depth + {"begin_group": 1, "end_group": -1}.get(kind or "", 0), 0)
+        # By the written type: a repeat's rows are known to be in one whether or not repeats are read.
+        repeats = max(repeats + _REPEAT_STEP.get(_written_type(raw), 0), 0)
+        row_checks.check_indicator(raw, kind, repeats > 0, fed, where)
         if kind == "begin_group" and depth > MAX_GROUP_DEPTH:
             where.fail(_("los grupos se anidan a más de %(limit)d niveles; saque este grupo de los que lo "
                          "contienen.", limit=MAX_GROUP_DEPTH))
@@ -132,6 +136,13 @@ def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tupl
             where.fail(_("required debe ser yes o no; las condiciones en required no están admitidas "
                          "(use relevant)."))
     return rows, kinds
+
+
+_REPEAT_STEP = {"begin_repeat": 1, "end_repeat": -1}
+
+
+def _written_type(raw: dict[str, Any]) -> str:
+    return re.sub(r"\s+", "_", str(raw.get("type", "")).strip().lower())
 
 
 def _check_expressions(survey_rows: list[dict[str, Any]], kinds: dict[str, str], refusals: Refusals

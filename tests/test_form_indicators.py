@@ -1,0 +1,109 @@
+"""The XLSForm's `indicator` column (API.md, "Programme results"): checked at upload with its sheet and row,
+kept in the version's definition and its API shape; a version that feeds a built-in figure's indicator
+stops the officer's form from asking that figure."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from fieldwork.extensions import db
+from fieldwork.forms.services import definition, publish_form, upload_form
+from fieldwork.models import FormVersion
+from fieldwork.services import ServiceError
+from tests.builders import make_mipyme, make_user
+from tests.conftest import login
+from tests.forms.fixtures import YES_NO
+from tests.forms.xlsform import question, xlsform
+
+
+def _form(*rows, version="1"):
+    return xlsform(list(rows), YES_NO, {"form_id": "seguimiento", "version": version})
+
+
+FEEDING = (
+    question("decimal", "ventas", "Ventas del mes", indicator="sales_month_cop"),
+    question("integer", "trabajan", "Personas que trabajan", indicator="jobs_total"),
+    question("select_one si_no", "rut", "¿Tiene RUT?", indicator="has_rut"),
+    question("text", "observacion", "Observación"),
+)
+
+
+@pytest.fixture
+def supervisor(app):
+    return make_user("supervisor")
+
+
+def _refusals(supervisor, content) -> list[str]:
+    with pytest.raises(ServiceError) as refused:
+        upload_form(supervisor, content, "seguimiento.xlsx")
+    return refused.value.errors["file"]
+
+
+@pytest.mark.parametrize(("rows", "expected"), [
+    ([question("integer", "a", "A", indicator="ventas_mes")],
+     "Hoja survey, fila 2: «ventas_mes» no es un indicador del programa"),
+    ([question("text", "a", "A"), question("text", "ventas", "Ventas", indicator="sales_month_cop")],
+     "Hoja survey, fila 3: el indicador «sales_month_cop» necesita una pregunta integer o decimal; esta es text."),
+    ([question("decimal", "a", "A", indicator="jobs_formal")],
+     "Hoja survey, fila 2: el indicador «jobs_formal» necesita una pregunta integer; esta es decimal."),
+    ([question("integer", "a", "A", indicator="has_rut")],
+     "Hoja survey, fila 2: el indicador «has_rut» necesita una pregunta select_one (sí/no) o acknowledge"),
+    ([question("select_multiple si_no", "a", "A", indicator="sells_online")],
+     "Hoja survey, fila 2: el indicador «sells_online» necesita una pregunta select_one"),
+    ([question("integer", "a", "A", indicator="jobs_women"), question("integer", "b", "B", indicator="jobs_women")],
+     "Hoja survey, fila 3: el indicador «jobs_women» ya lo alimenta la fila 2"),
+    ([question("integer", "a", "A"), question("calculate", "c", calculation="${a} * 2", indicator="units_month")],
+     "Hoja survey, fila 3: un grupo, una nota o un calculate no alimenta indicadores"),
+    ([question("integer", "a", "A"), question("note", "n", "Nota", indicator="units_month")],
+     "Hoja survey, fila 3: un grupo, una nota o un calculate no alimenta indicadores"),
+    ([question("begin_group", "g", "Grupo", indicator="jobs_total"), question("integer", "a", "A"),
+      question("end_group", "")],
+     "Hoja survey, fila 2: un grupo, una nota o un calculate no alimenta indicadores"),
+])
+def test_a_misused_indicator_is_refused_with_its_sheet_and_row(supervisor, rows, expected):
+    messages = _refusals(supervisor, _form(*rows))
+    assert any(m.startswith(expected) for m in messages), messages
+
+
+def test_an_indicator_inside_a_repeat_is_refused_with_its_row(supervisor):
+    rows = [question("text", "a", "A"), question("begin_repeat", "socios", "Socios"),
+            question("integer", "edad", "Edad", indicator="jobs_women"), question("end_repeat", "")]
+    messages = _refusals(supervisor, _form(*rows))
+    assert any(m.startswith("Hoja survey, fila 4: una pregunta dentro de una repetición todavía no puede "
+                            "alimentar el indicador «jobs_women»") for m in messages), messages
+
+
+def test_a_yes_no_indicator_needs_a_choice_that_means_yes(supervisor):
+    content = xlsform([question("select_one estado", "rut", "RUT", indicator="has_rut")],
+                      [{"list_name": "estado", "name": "tiene", "label": "Tiene"},
+                       {"list_name": "estado", "name": "no_tiene", "label": "No tiene"}])
+    messages = _refusals(supervisor, content)
+    assert messages[0].startswith("Hoja survey, fila 2: el indicador «has_rut» es de sí o no y la lista no tiene")
+
+
+def test_the_definition_and_the_api_carry_each_question_s_indicator(client, supervisor):
+    login(client, supervisor)
+    response = client.post("/api/v1/forms", data={"file": (io.BytesIO(_form(*FEEDING)), "seguimiento.xlsx")})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    questions = {q["name"]: q for q in body["questions"]}
+    assert questions["ventas"]["indicator"] == "sales_month_cop"
+    assert questions["rut"]["indicator"] == "has_rut"
+    assert "indicator" not in questions["observacion"]
+    assert body["replaced_figures"] == ["monthly_sales_cop", "employees"]
+    stored = {q["name"]: q for q in db.session.get(FormVersion, body["id"]).definition["questions"]}
+    assert stored["trabajan"]["indicator"] == "jobs_total"
+
+
+def test_the_openapi_document_lists_the_indicator_codes(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    question_schema = spec["components"]["schemas"]["Question"]["properties"]["indicator"]
+    assert "jobs_total" in question_schema["enum"]
+
+
+def test_an_uploaded_form_without_the_column_changes_nothing(supervisor):
+    version = upload_form(supervisor, _form(question("integer", "a", "A")), "seguimiento.xlsx")
+    assert definition(version, "es")["replaced_figures"] == []
+    assert "indicator" not in version.definition["questions"][0]
