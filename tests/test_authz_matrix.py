@@ -20,10 +20,10 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.forms import services as forms
 from fieldwork.models import ROLES
-from fieldwork.owners import links
 from fieldwork.owners.views import form_prefix
 from fieldwork.web.security import PUBLIC
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload

@@ -8,12 +8,12 @@ import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from fieldwork import confirmation_links as links
 from fieldwork import create_app
 from fieldwork.clock import utcnow
 from fieldwork.config import TESTING
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Visit
-from fieldwork.owners import links
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import CsrfClient, form_token, login
 

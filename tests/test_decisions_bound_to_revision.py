@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Visit
-from fieldwork.owners import links
 from fieldwork.services import ServiceError, commit_with_retry
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import form_token, login

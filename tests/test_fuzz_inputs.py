@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from markupsafe import escape
 from sqlalchemy import func, select
 
+from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, Visit
-from fieldwork.owners import links
 from fieldwork.owners.views import form_prefix
 from fieldwork.registry.views import PER_PAGE
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload

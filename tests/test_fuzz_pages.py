@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fieldwork.owners import links
+from fieldwork import confirmation_links as links
 from fieldwork.owners.views import form_prefix
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import form_token, login

@@ -6,11 +6,11 @@ from http.cookies import SimpleCookie
 
 import pytest
 
+from fieldwork import confirmation_links as links
 from fieldwork import create_app
 from fieldwork.config import TESTING
 from fieldwork.extensions import db
 from fieldwork.models import ROLES
-from fieldwork.owners import links
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit
 from tests.conftest import CsrfClient, _empty_all_tables, login
 

@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlalchemy import select
 
+from fieldwork import confirmation_links as links
 from fieldwork import create_app
 from fieldwork.config import TESTING
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Mipyme, Visit
-from fieldwork.owners import links
 from fieldwork.owners.confirmation import confirmation_rates_by_officer
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import CsrfClient, form_token, login

@@ -10,9 +10,10 @@ import uuid
 
 import pytest
 
+from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.models import Visit
-from fieldwork.owners import links, owner_code
+from fieldwork.owners import owner_code
 from fieldwork.owners.confirmation import confirmation_rates_by_officer
 from tests.builders import make_mipyme, make_user, visit_payload
 from tests.conftest import form_token, login

@@ -8,11 +8,11 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from fieldwork import confirmation_links as links
 from fieldwork import create_app
 from fieldwork.config import TESTING
 from fieldwork.extensions import db, limiter
 from fieldwork.models import Visit
-from fieldwork.owners import links
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import CsrfClient, form_token, login
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.models import Visit
-from fieldwork.owners import links
 from tests.builders import make_mipyme, make_user, visit_payload
 from tests.conftest import login
 

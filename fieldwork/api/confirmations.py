@@ -7,10 +7,10 @@ from flask import jsonify
 from flask_login import current_user
 from marshmallow import RAISE, Schema, fields, validate
 
+from fieldwork import confirmation_links as links
 from fieldwork.api import bp
 from fieldwork.api.common import load_body, service_error_response
 from fieldwork.api.visit_schemas import read_revision_field
-from fieldwork.owners import links
 from fieldwork.owners.confirmation import DECISIONS, MAX_COMMENT, confirm_visit
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)

@@ -80,5 +80,10 @@ class Mipyme(db.Model):
         self.search_name = folded_name(name)
         return name
 
+    @property
+    def has_owner_code(self) -> bool:
+        """Whether a supervisor or admin has generated the owner code (fieldwork/owners/owner_code.py)."""
+        return self.owner_code_hash is not None
+
     def __repr__(self) -> str:
         return f"<Mipyme {self.id} {self.name}>"

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
+from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Photo, User, Visit
-from fieldwork.owners import bp, links, owner_code
+from fieldwork.owners import bp, owner_code
 from fieldwork.owners.confirmation import can_owner_answer, confirm_visit, speaker_refusal
 from fieldwork.owners.forms import LinkConfirmationForm
 from fieldwork.services import ServiceError, commit_with_retry
@@ -60,7 +61,7 @@ def _answered_via(visit: Visit, form: LinkConfirmationForm) -> str:
         raise refusal
     if owner_code.proves_owner(visit, form.owner_code.data):
         return "link_code"
-    if owner_code.has_code(visit.mipyme) and not can_owner_answer(visit, "link") \
+    if visit.mipyme.has_owner_code and not can_owner_answer(visit, "link") \
             and can_owner_answer(visit, "link_code"):
         raise ServiceError({"owner_code": [_(
             "Ya se registró una respuesta sin código para esta visita. Si usted es el propietario, escriba su "
@@ -100,7 +101,7 @@ def link_page(token: str) -> Any:
             form.owner_code.data = ""  # a refused code is not written back into the page
     form.present(visit.revision)
     refusal = speaker_refusal(_actor(), visit)
-    has_code = owner_code.has_code(visit.mipyme)
+    has_code = visit.mipyme.has_owner_code
     by_link, by_code = can_owner_answer(visit, "link"), has_code and can_owner_answer(visit, "link_code")
     return _private(render_template(
         "owners/link.html", visit=visit, form=form, blocked=refusal.errors["decision"] if refusal else None,
@@ -126,13 +127,6 @@ def link_photo(token: str, photo_id: str) -> Any:
     response.headers["Cache-Control"] = "private, no-store"  # the link is the credential: keep nothing
     response.headers["Referrer-Policy"] = "same-origin"
     return response
-
-
-@bp.app_template_global("confirmation_link")
-def confirmation_link(visit: Visit) -> dict[str, Any]:
-    """For "Mis visitas": the link is rendered into the page, so that sharing needs no round trip
-    (the Web Share API wants the user's tap to be recent) and works from a page opened offline."""
-    return links.issue(visit)
 
 
 @bp.app_template_global("owner_can_answer")

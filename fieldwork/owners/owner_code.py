@@ -38,14 +38,10 @@ _SEPARATORS = re.compile(r"[\s.\-]")
 MAX_INPUT = 32
 
 
-def has_code(mipyme: Mipyme) -> bool:
-    return mipyme.owner_code_hash is not None
-
-
 def generate(mipyme: Mipyme, actor: User, now: datetime | None = None) -> str:
     """A new code for `mipyme`, replacing any previous one; returns it (to show once). The caller commits."""
     code = f"{secrets.randbelow(10**DIGITS):0{DIGITS}d}"
-    replaced = has_code(mipyme)
+    replaced = mipyme.has_owner_code
     mipyme.owner_code_hash = hash_password(code)
     mipyme.owner_code_set_at = now or utcnow()
     audit.record(actor, "mipyme.owner_code", "mipyme", mipyme.id, replaced=replaced)  # never the code
@@ -86,7 +82,7 @@ def proves_owner(visit: Visit, raw: str | None) -> bool:
     if not (raw or "").strip():
         return False
     code = _normalised(raw.strip())
-    if not has_code(visit.mipyme):
+    if not visit.mipyme.has_owner_code:
         raise _refused(_("Este negocio todavía no tiene código del propietario. Deje el campo vacío para "
                          "responder, o pida su código al programa."))
     _spend_try(visit)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from fieldwork.confirmation_links import share_links
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
 from fieldwork.models import Mipyme, User, Visit
@@ -63,7 +64,8 @@ def _render_visit(visit: Visit, review_form: ReviewForm | None = None,
         form.present(visit.revision)  # the revision this page shows is the one a decision is bound to
     history = review_history(visit)
     return render_template(
-        "supervision/visit.html", v=visit, people=people, review_form=review_form, dispute_form=dispute_form,
+        "supervision/visit.html", v=visit, people=people, share_links=share_links([visit]),
+        review_form=review_form, dispute_form=dispute_form,
         may_review=lifecycle.may_review(visit), owner_answered=lifecycle.owner_has_answered(visit),
         dispute_open=lifecycle.dispute_open(visit), reopened=bool(history) and history[-1].kind == "reopened",
         changes=revision_changes(visit), history=history, history_label=event_label,

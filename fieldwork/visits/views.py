@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from fieldwork.confirmation_links import share_links
 from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.forms.display import answers_by_visit
@@ -95,6 +96,9 @@ def my_visits() -> Any:
                            visit_json=[dump_visit(v) for v in listing.visits],
                            reviewers=_reviewer_names(listing.visits), returned_ids=returned_ids(current_user),
                            answers=answers_by_visit(listing.visits),
+                           # In the page, so that sharing needs no round trip (the Web Share API wants the
+                           # tap to be recent) and works from a page opened offline.
+                           share_links=share_links(listing.visits),
                            mipymes=_picker_items(_officer_mipymes()))
 
 

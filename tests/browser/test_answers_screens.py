@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from fieldwork.owners import links
+from fieldwork import confirmation_links as links
 from tests.browser.conftest import login_through_page, screenshot
 from tests.builders import PASSWORD
 from tests.forms.test_answers_display import world  # noqa: F401  (two versions, visits answering each)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from fieldwork import confirmation_links as links
 from fieldwork.clock import utcnow
 from fieldwork.extensions import db
 from fieldwork.models import Visit
-from fieldwork.owners import links, owner_code
+from fieldwork.owners import owner_code
 from tests.browser.conftest import login_through_page, screenshot
 from tests.builders import PASSWORD, make_mipyme, make_user, make_visit
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from fieldwork.confirmation_links import make_token
 from fieldwork.extensions import db
 from fieldwork.models import User, Visit
-from fieldwork.owners.links import make_token
 from tests.browser.conftest import PHONE, login_through_page
 from tests.browser.offline_helpers import (
     fill_visit,

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fieldwork.owners import links
+from fieldwork import confirmation_links as links
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 from tests.forms.fixtures import publish

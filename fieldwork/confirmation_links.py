@@ -1,5 +1,8 @@
 """Signed confirmation links for owners without an account.
 
+Below the visits and owners packages: the officer's and the supervisor's pages make the link to share
+(in the view, never in a template), the owners' link page reads it.
+
 A link carries one visit id, signed with the app's SECRET_KEY under a salt used for nothing else
 (a session cookie or CSRF token can never pass for a link, nor the reverse), and the time it was
 made; it is refused after CONFIRMATION_LINK_MAX_AGE seconds (30 days). The clock is a parameter so
@@ -18,7 +21,6 @@ from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSaf
 
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.models import Visit
-from fieldwork.owners import owner_code
 from fieldwork.web.urls import absolute_url
 
 SALT = "fieldwork.owner-confirmation-link.v1"
@@ -81,10 +83,16 @@ def issue(visit: Visit, now: datetime | None = None) -> dict[str, Any]:
         officer=visit.officer.name, mipyme=visit.mipyme.name, day=day,
     )
     # The owner needs the code for the answer to count (fieldwork/owners/owner_code.py): say so before they open it.
-    if owner_code.has_code(visit.mipyme):
+    if visit.mipyme.has_owner_code:
         text += " " + _("Tenga a mano su código del propietario: los 6 números que le entregó el programa por "
                         "carta o por teléfono. Enlace:")
     else:
         text += " " + _("Para que su respuesta cuente necesitará su código del propietario; si aún no lo tiene, "
                         "pídalo a la oficina del programa. Enlace:")
     return {"url": url, "expires_at": moment + timedelta(seconds=max_age()), "text": text}
+
+
+def share_links(visits: list[Visit]) -> dict[str, dict[str, Any]]:
+    """The link to share for each visit a page shows (its template shows the button only while the owner
+    can still answer through it: fieldwork/owners/confirmation.py)."""
+    return {visit.id: issue(visit) for visit in visits}
