@@ -12,7 +12,7 @@ from fieldwork.extensions import db
 from fieldwork.forms.services import definition, publish_form, upload_form
 from fieldwork.models import FormVersion
 from fieldwork.services import ServiceError
-from tests.builders import make_mipyme, make_user
+from tests.builders import make_mipyme, make_user, visit_payload
 from tests.conftest import login
 from tests.forms.fixtures import YES_NO
 from tests.forms.xlsform import question, xlsform
@@ -107,3 +107,54 @@ def test_an_uploaded_form_without_the_column_changes_nothing(supervisor):
     version = upload_form(supervisor, _form(question("integer", "a", "A")), "seguimiento.xlsx")
     assert definition(version, "es")["replaced_figures"] == []
     assert "indicator" not in version.definition["questions"][0]
+
+
+def _figure_slots(html: str) -> dict[str, bool]:
+    """Each built-in figure's slot on the visit page → whether it is hidden."""
+    return {name: bool(hidden) for name, hidden in
+            re.findall(r'data-figure="(\w+)"( hidden)?', html)}
+
+
+def _publish(supervisor, content) -> int:
+    version = publish_form(supervisor, upload_form(supervisor, content, "seguimiento.xlsx"))
+    db.session.commit()
+    return version.id
+
+
+def test_the_officer_form_does_not_ask_a_figure_the_current_form_feeds(client, supervisor):
+    officer = make_user("officer")
+    make_mipyme(officer)
+    login(client, officer)
+    assert _figure_slots(client.get("/visits/new").get_data(as_text=True)) == {
+        "production_units": False, "monthly_sales_cop": False, "employees": False}
+    _publish(supervisor, _form(*FEEDING))
+    html = client.get("/visits/new").get_data(as_text=True)
+    assert _figure_slots(html) == {"production_units": False, "monthly_sales_cop": True, "employees": True}
+    # The inputs keep their contract names (a draft kept in an older version still fills them).
+    assert 'name="monthly_sales_cop"' in html and 'name="employees"' in html
+    assert re.search(r"<fieldset data-figures>", html)  # units are still asked
+
+
+def test_a_form_feeding_every_figure_hides_the_whole_figures_box(client, supervisor):
+    officer = make_user("officer")
+    make_mipyme(officer)
+    login(client, officer)
+    _publish(supervisor, _form(*FEEDING, question("integer", "unidades", "Unidades", indicator="units_month")))
+    html = client.get("/visits/new").get_data(as_text=True)
+    assert set(_figure_slots(html).values()) == {True}
+    assert re.search(r"<fieldset data-figures hidden>", html)
+
+
+def test_a_visit_from_an_old_page_that_still_carries_the_figure_is_kept(client, supervisor):
+    """A page cached before the form began feeding the figure still sends it: the visit is stored as sent
+    (never refused for it); results read the form's answer first."""
+    officer = make_user("officer")
+    mipyme = make_mipyme(officer)
+    version_id = _publish(supervisor, _form(*FEEDING))
+    login(client, officer)
+    visit = visit_payload(mipyme.id, monthly_sales_cop=4_500_000, form_version_id=version_id,
+                          answers={"ventas": 5_000_000, "trabajan": 3, "rut": "si"})
+    results = client.post("/api/v1/visits/sync", json={"visits": [visit]}).get_json()["results"]
+    assert results[0]["status"] == "created", results
+    body = client.get(f"/api/v1/visits/{visit['id']}").get_json()
+    assert body["monthly_sales_cop"] == 4_500_000 and body["answers"]["ventas"] == 5_000_000

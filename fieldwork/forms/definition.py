@@ -113,7 +113,7 @@ class _Builder:
         if not code:
             return
         question["indicator"] = code
-        names = {c["name"] for c in question.get("choices", [])}
+        names = {c["name"].strip().casefold() for c in question.get("choices", [])}  # as results read them
         if question["type"] == "select_one" and not names & YES_CHOICES:
             where.fail(_("el indicador «%(code)s» es de sí o no y la lista no tiene ninguna opción que signifique "
                          "sí; llame a esa opción si, sí, yes, true o 1.", code=code))

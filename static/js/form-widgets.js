@@ -1,7 +1,8 @@
-// Small enhancements of the visit form: the searchable Mipyme picker, figures checked as they are left,
-// the notes counter, location capture, the address and read-only state of the draft shown, and errors
+// Small enhancements of the visit form: the searchable Mipyme picker, figures checked as they are left
+// (and hidden when the draft's form version asks them itself), the notes counter, location capture, the address and read-only state of the draft shown, and errors
 // shown beside their fields.
 import { fold } from './fold.js';
+import { embedded, find } from './forms/definitions.js';
 import { t } from './i18n.js';
 import { formatInteger } from './numbers.js';
 import { serverLimits } from './limits.js';
@@ -59,6 +60,22 @@ export function formatNumbers(form, names = NUMBER_FIELDS) {
     const { value } = readFigure(name, input?.value ?? '');
     if (input && value != null) input.value = formatInteger(value);
   }
+}
+
+/**
+ * One indicator is never asked twice on a visit: the built-in figures that the draft's form version asks
+ * itself (its `replaced_figures`, where a question feeds the figure's indicator) are hidden, the others
+ * shown. `versionId` is the draft's version (none: the current one, embedded in the page). The page comes
+ * from the server already right for the current version; this follows a draft kept in another one.
+ */
+export async function showFigures(form, versionId) {
+  const current = embedded();
+  const definition = versionId == null || String(versionId) === String(current?.id) ? current : await find(versionId);
+  const replaced = new Set(definition?.replaced_figures || []);
+  const slots = [...form.querySelectorAll('[data-figure]')];
+  for (const slot of slots) slot.hidden = replaced.has(slot.dataset.figure);
+  const box = form.querySelector('[data-figures]');
+  if (box) box.hidden = slots.every((slot) => slot.hidden);
 }
 
 /** "1.850 caracteres disponibles" under the notes. */
