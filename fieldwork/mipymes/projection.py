@@ -31,6 +31,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from fieldwork.extensions import db
 from fieldwork.mipymes import summary
 from fieldwork.models import MipymeSummaryRow, OfficerAnswerRow, Visit
+from fieldwork.results import kept
 
 #: Mipymes handled per statement. SQLite allows at most 500 parts in a UNION ALL.
 CHUNK = 200
@@ -63,14 +64,16 @@ def facts(visit: Any) -> VisitFacts:
 @dataclass
 class _Pending:
     """What this transaction changed: each visit's facts before its first change (None: it did not
-    exist), and the Mipymes to recompute from their whole history."""
+    exist), the Mipymes to recompute from their whole history, and every Mipyme whose results rows
+    (fieldwork/results/kept.py) must be brought up to date."""
 
     before: dict[str, VisitFacts | None]
     recompute: set[int]
+    results: set[int]
 
 
 def _pending(session: Session) -> _Pending:
-    return session.info.setdefault(_PENDING, _Pending({}, set()))
+    return session.info.setdefault(_PENDING, _Pending({}, set(), set()))
 
 
 def visit_changed(before: VisitFacts | None, after: VisitFacts | None) -> None:
@@ -79,6 +82,7 @@ def visit_changed(before: VisitFacts | None, after: VisitFacts | None) -> None:
     pending = _pending(db.session())
     visit_id = (before or after).id  # type: ignore[union-attr]
     pending.before.setdefault(visit_id, before)  # the first "before" of the transaction is the one stored
+    pending.results.update(f.mipyme_id for f in (before, after) if f is not None)
     if before is None or after is None or (before.mipyme_id, before.officer_id) != (after.mipyme_id,
                                                                                    after.officer_id):
         pending.recompute.update(f.mipyme_id for f in (before, after) if f is not None)
@@ -86,15 +90,19 @@ def visit_changed(before: VisitFacts | None, after: VisitFacts | None) -> None:
 
 def touch(mipyme_ids: Iterable[int]) -> None:
     """Recompute these Mipymes' rows from their whole history at commit (rare writes: moves, deletions)."""
-    _pending(db.session()).recompute.update(int(i) for i in mipyme_ids if i is not None)
+    pending, ids = _pending(db.session()), {int(i) for i in mipyme_ids if i is not None}
+    pending.recompute.update(ids)
+    pending.results.update(ids)
 
 
 def add_new_visits(visits: Iterable[Any]) -> None:
     """After a bulk INSERT of new visits: their rows are brought up to date now (summary.append_new_visits).
     A Mipyme it recomputed from its history already reflects every change flushed before: differences
     noted for it before then are dropped, so they are not counted twice."""
+    visits = list(visits)
     recomputed = summary.append_new_visits(visits)
     pending = _pending(db.session())
+    pending.results.update(visit.mipyme_id for visit in visits)
     for visit_id in [i for i, before in pending.before.items() if before and before.mipyme_id in recomputed]:
         del pending.before[visit_id]
 
@@ -115,10 +123,11 @@ def _forget_on_end(session: Session, transaction: Any) -> None:
 def _bring_up_to_date(session: Session) -> None:
     """Apply what this transaction noted (the commit's one refresh of the projection)."""
     pending = session.info.pop(_PENDING, None)
-    if pending is None or not (pending.before or pending.recompute):
+    if pending is None or not (pending.before or pending.recompute or pending.results):
         return
     session.flush()
     connection = session.connection()
+    kept.refresh(connection, pending.results)
     changed = {visit_id: before for visit_id, before in pending.before.items()
                if before is not None and before.mipyme_id not in pending.recompute}
     if pending.recompute:
