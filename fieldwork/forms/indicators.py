@@ -6,12 +6,13 @@ so visits filled in an earlier version that asked the same question count too.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import case, func, literal, select, true, union_all
+from sqlalchemy import String, case, func, literal, select, true, union_all
 
 from fieldwork.clock import local_date, programme_zone, start_of_day
 from fieldwork.extensions import db
@@ -20,7 +21,7 @@ from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
 from fieldwork.mipymes.flags import FlagDay
 from fieldwork.mipymes.timeline import TREND_VISITS  # as many visits as the fixed figures' charts beside them
-from fieldwork.models import Visit
+from fieldwork.models import FormVersion, Visit
 from fieldwork.text.i18n import number
 from fieldwork.web import charts
 
@@ -56,7 +57,7 @@ def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
             "Respuesta registrada en cada una de las últimas %(n)d visitas, de la más antigua a la más reciente.",
             n=TREND_VISITS))
         trends.append({"name": question["name"], "title": question["label"], "svg": svg, "points": points,
-                       "fmt": number})
+                       "fmt": number, "indicator": question.get("indicator")})
     return trends
 
 
@@ -75,41 +76,90 @@ def _plain(value: float) -> float | int:
 
 
 def choice_counts(day: FlagDay) -> list[dict[str, Any]]:
-    """Per select question, how many visits of the last 12 weeks chose each choice (one query for all)."""
+    """Per select question, how many visits of the last 12 weeks chose each choice (`rows`: label, visits) and
+    how many businesses, each by its latest answer (`by_business`, in the same order); one query for all."""
     questions = _current_questions(SELECTS)
     if not questions:
         return []
     this_monday = day.today - timedelta(days=day.today.weekday())
     since = start_of_day(this_monday - timedelta(weeks=CHOICE_WEEKS - 1), programme_zone())
-    counted = {(name, value): count for name, value, count in db.session.execute(
-        union_all(*(_counted(q["name"], q["type"] == "select_multiple", since) for q in questions)))}
+    types = _types_by_version(since)
+    parts, series = [], {}
+    for q in questions:
+        series[q["name"]] = _series(q, types)
+        if series[q["name"]].versions:
+            parts += _counted(q["name"], q["type"] == "select_multiple", since, series[q["name"]].versions)
+    counted = {(name, value): (businesses, visits) for name, value, visits, businesses in
+               db.session.execute(union_all(*parts))} if parts else {}
     result = []
     for question in questions:
-        rows = [(c["label"], counted.get((question["name"], c["name"]), 0)) for c in question["choices"]]
-        svg = charts.stacked_bars([label for label, _count in rows],
-                                  [charts.Series(question["label"], [count for _label, count in rows])],
+        name = question["name"]
+        counts = [counted.get((name, c["name"]), (0, 0)) for c in question["choices"]]
+        labels = [c["label"] for c in question["choices"]]
+        by_business = [businesses for businesses, _visits in counts]
+        svg = charts.stacked_bars(labels, [charts.Series(question["label"], by_business)],
                                   title=question["label"], fmt=number, desc=_(
-            "Barras: cuántas visitas de las últimas 12 semanas eligieron cada opción. "
-            "La tabla siguiente tiene las mismas cifras."))
-        result.append({"name": question["name"], "title": question["label"], "svg": svg, "rows": rows,
-                       "multiple": question["type"] == "select_multiple"})
+            "Barras: cuántos negocios eligieron cada opción en su respuesta más reciente de las últimas 12 semanas. "
+            "La tabla siguiente tiene las mismas cifras y, además, las visitas."))
+        answered_businesses, answered_visits = counted.get((name, None), (0, 0))
+        result.append({"name": name, "title": question["label"], "svg": svg,
+                       "rows": [(label, visits) for label, (_b, visits) in zip(labels, counts, strict=True)],
+                       "by_business": by_business, "multiple": question["type"] == "select_multiple",
+                       "businesses": answered_businesses, "visits": answered_visits,
+                       "type_changed_in": series[name].changed_in})
     return result
 
 
-def _counted(name: str, multiple: bool, since: Any) -> Any:
-    """(question, choice, visits) rows for one question: select_multiple through its JSON array's elements."""
-    recent = (Visit.visited_at >= since, Visit.answers.is_not(None))
-    if not multiple:
-        choice = Visit.answers[name].as_string()
-        return select(literal(name), choice, func.count()).where(*recent, choice.is_not(None)).group_by(choice)
-    if db.session.get_bind().dialect.name == "postgresql":
-        is_list = func.jsonb_typeof(Visit.answers[name]) == "array"
-        # A stored non-list never reaches the function (which fails on one), whatever order the planner picks.
-        listed = case((is_list, Visit.answers[name]), else_=func.jsonb_build_array())
-        chosen = func.jsonb_array_elements_text(listed).table_valued("value").alias(f"chosen_{name}")
+@dataclass(frozen=True)
+class _Series:
+    """The versions whose answers to a question are one series with the current one's, and the version
+    (its name) where the question last changed type, if any version of the window had it otherwise."""
+
+    versions: tuple[int, ...]
+    changed_in: str | None
+
+
+def _types_by_version(since: Any) -> dict[int, tuple[str, dict[str, str]]]:
+    """{version id: (version name, {question: type})} for the versions visits of the window were filled in:
+    a handful, whatever the number of visits (their definitions are read, not the visits')."""
+    used = select(Visit.form_version_id).where(Visit.visited_at >= since, Visit.form_version_id.is_not(None)) \
+        .distinct().scalar_subquery()
+    return {vid: (name, {q["name"]: q["type"] for q in definition.get("questions", [])})
+            for vid, name, definition in db.session.execute(
+                select(FormVersion.id, FormVersion.version, FormVersion.definition).where(FormVersion.id.in_(used)))}
+
+
+def _series(question: dict[str, Any], types: dict[int, tuple[str, dict[str, str]]]) -> _Series:
+    """Answers are read by name: one series while the name and the type stay the same. A version that gave
+    the name another type ends the earlier series; only the versions uploaded after it count with this one."""
+    name, kind = question["name"], question["type"]
+    other = [vid for vid, (_version, asked) in types.items() if asked.get(name, kind) != kind]
+    start = max(other, default=0)
+    versions = tuple(sorted(vid for vid, (_version, asked) in types.items() if vid > start and asked.get(name) == kind))
+    return _Series(versions, types[start][0] if other else None)
+
+
+def _counted(name: str, multiple: bool, since: Any, versions: tuple[int, ...]) -> list[Any]:
+    """(question, choice, visits, businesses) rows for one question, and its (question, NULL, …) total of
+    answers: each business's latest answer in the window is the one whose rank is 1."""
+    recent = (Visit.visited_at >= since, Visit.form_version_id.in_(versions))
+    latest_first = func.row_number().over(partition_by=Visit.mipyme_id,
+                                          order_by=(Visit.visited_at.desc(), Visit.id.desc()))
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if multiple:
+        answered = (func.jsonb_typeof(Visit.answers[name]) == "array") if postgres else \
+            (func.json_type(Visit.answers, f'$."{name}"') == "array")
     else:
-        path = f'$."{name}"'
-        chosen = func.json_each(Visit.answers, path).table_valued("value").alias(f"chosen_{name}")
-        is_list = func.json_type(Visit.answers, path) == "array"
-    return (select(literal(name), chosen.c.value, func.count()).select_from(Visit).join(chosen, true())
-            .where(*recent, is_list).group_by(chosen.c.value))
+        answered = Visit.answers[name].as_string().is_not(None)
+    ranked = select(Visit.answers.label("answers"), latest_first.label("rank")).where(*recent, answered).subquery()
+    is_latest = func.sum(case((ranked.c.rank == 1, 1), else_=0))
+    total = select(literal(name), literal(None, String), func.count(), is_latest).select_from(ranked)
+    if not multiple:
+        choice = ranked.c.answers[name].as_string()
+        return [total, select(literal(name), choice, func.count(), is_latest).group_by(choice)]
+    if postgres:
+        chosen = func.jsonb_array_elements_text(ranked.c.answers[name]).table_valued("value").alias(f"chosen_{name}")
+    else:
+        chosen = func.json_each(ranked.c.answers, f'$."{name}"').table_valued("value").alias(f"chosen_{name}")
+    return [total, select(literal(name), chosen.c.value, func.count(), is_latest).select_from(ranked)
+            .join(chosen, true()).group_by(chosen.c.value)]
