@@ -218,11 +218,5 @@ def size_band(macro: str | None, revenue: Number | None, day: date, uvt: Mapping
     """A Mipyme's size band on `day` as the API shows it: {"band", "annual_revenue_cop", "uvt_year"}."""
     year = uvt_year(uvt, day.year)
     name = band(macro, revenue, uvt[year] if year is not None else None)
-    return {"band": name, "annual_revenue_cop": revenue if name != "unknown" or revenue is not None else None,
-            "uvt_year": year}
+    return {"band": name, "annual_revenue_cop": revenue, "uvt_year": year}
 
-
-def band_rank(name: str) -> int | None:
-    """Order of bands for moved up / moved down (unknown: none)."""
-    order = (*BANDS, "grande")
-    return order.index(name) if name in order else None

@@ -137,10 +137,6 @@ def band_expression(macro: Any, revenue: Any, uvt_value: Any) -> ColumnElement[A
     return case(*whens, (known, literal("grande")), else_=literal("unknown"))
 
 
-def band_rank_expression(band: Any) -> ColumnElement[Any]:
-    return case(*((band == name, i) for i, name in enumerate((*definitions.BANDS, "grande"))), else_=null())
-
-
 def answered_visits(feeds: Mapping[int, Mapping[str, definitions.Feed]], where: Any,
                     codes: tuple[str, ...] = CODES) -> Any:
     """(mipyme_id, code, visit_id, at, value) of every visit matching `where` that answers each code."""

@@ -1,11 +1,29 @@
 """Programme results, as the API, the results page, the exports and OData ask for them (API.md,
-"Programme results"). The rules are fieldwork/results/definitions.py; the SQL is queries.py."""
+"Programme results"). The rules are fieldwork/results/definitions.py; their SQL is queries.py.
+
+Every number is a SQL aggregate. Each Mipyme's ends (baseline and latest per indicator) come from the
+kept rows (kept.py) when the day asked is today or later, else from one window over the visits up to
+that day; verification and size bands read the counting visits of the filtered Mipymes (the size band
+only those of the last 365 days).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from sqlalchemy import and_, case, func, literal, select
+
+from fieldwork.clock import programme_zone, start_of_day, today
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models.programme import MIPYME_STATUSES
+from fieldwork.results import definitions, kept, queries, sizes
+from fieldwork.results.catalogue import BY_CODE, CODES, INDICATORS
+from fieldwork.web.device import independent_confirmation
+
+PAGE = 500
 
 
 @dataclass(frozen=True)
@@ -22,11 +40,125 @@ class ResultFilters:
     status: str | None = None
 
 
+def day_asked(filters: ResultFilters) -> date:
+    return filters.as_of or today(programme_zone())
+
+
+def filtered(filters: ResultFilters) -> Any:
+    """The Mipymes of the filters, enrolled by the day asked (status and sector as they are now)."""
+    m = Mipyme.__table__
+    conditions = [m.c.enrolled_on <= day_asked(filters)]
+    for name in ("sector", "neighborhood", "officer_id", "status"):
+        if getattr(filters, name) is not None:
+            conditions.append(m.c[name] == getattr(filters, name))
+    if filters.macro_sector is not None:
+        conditions.append(queries.macro_sector_expression(m.c.ciiu) == filters.macro_sector)
+    if filters.enrolled_from is not None:
+        conditions.append(m.c.enrolled_on >= filters.enrolled_from)
+    if filters.enrolled_to is not None:
+        conditions.append(m.c.enrolled_on <= filters.enrolled_to)
+    return select(m.c.id).where(*conditions)
+
+
+def ends(as_of: date, mipyme_ids: Any) -> Any:
+    """(mipyme_id, code, baseline_*, latest_*) of those Mipymes on `as_of`: kept rows, or a window."""
+    if as_of >= today(programme_zone()):
+        rows = kept.ROWS
+        return select(rows).where(rows.c.mipyme_id.in_(mipyme_ids)).subquery("ends")
+    window = kept.window_rows(db.session.connection(), until=as_of, mipymes=mipyme_ids)
+    if window is None:
+        return select(kept.ROWS).where(literal(False)).subquery("ends")
+    return window.subquery("ends")
+
+
 def programme_results(filters: ResultFilters) -> dict[str, Any]:
-    """The body of `GET /api/v1/results` for these filters, exactly as API.md shapes it:
-    {"as_of": "YYYY-MM-DD", "businesses": {...}, "indicators": [...], "size_bands": {...},
-    "verification": {...}}."""
-    raise NotImplementedError
+    """The body of `GET /api/v1/results` for these filters, exactly as API.md shapes it."""
+    as_of = day_asked(filters)
+    ids = filtered(filters)
+    table = ends(as_of, ids)
+    by_status = dict(db.session.execute(
+        select(Mipyme.status, func.count()).where(Mipyme.id.in_(ids)).group_by(Mipyme.status)).all())
+    verification, visited = _verification(ids, as_of)
+    with_change = db.session.scalar(select(func.count(table.c.mipyme_id.distinct())).where(
+        table.c.baseline_visit_id != table.c.latest_visit_id)) or 0
+    return {
+        "as_of": as_of.isoformat(),
+        "businesses": {"enrolled": sum(by_status.values()), "active": by_status.get("active", 0),
+                       "visited": visited, "with_change": with_change,
+                       "by_status": {status: by_status.get(status, 0) for status in MIPYME_STATUSES}},
+        "indicators": _indicators(table),
+        "size_bands": sizes.programme_bands(ids, table, as_of),
+        "verification": verification,
+    }
+
+
+def _indicators(table: Any) -> list[dict[str, Any]]:
+    """Per indicator, over the businesses with a change: counts, totals, medians (window functions: the
+    middle rows of each code's order), yes-counts."""
+    changed = table.c.baseline_visit_id != table.c.latest_visit_id
+    per_code = {"partition_by": table.c.code}
+    ranked = select(table.c.code, table.c.baseline_value.label("b"), table.c.latest_value.label("l"),
+                    func.row_number().over(**per_code, order_by=table.c.baseline_value).label("rb"),
+                    func.row_number().over(**per_code, order_by=table.c.latest_value).label("rl"),
+                    func.count().over(**per_code).label("n")).where(changed).subquery("changed")
+    r = ranked.c
+    middle = ((r.n + 1) / 2, (r.n + 2) / 2)  # integer division: one row when odd, two when even
+
+    def count(condition: Any) -> Any:
+        return func.sum(case((condition, 1), else_=0))
+
+    rows = db.session.execute(select(
+        r.code, func.count(), func.sum(r.b), func.sum(r.l), count(r.l > r.b), count(r.l < r.b), count(r.l == r.b),
+        func.avg(case((r.rb.in_(middle), r.b))), func.avg(case((r.rl.in_(middle), r.l)))).group_by(r.code)).all()
+    found = {row[0]: row[1:] for row in rows}
+    result = []
+    for indicator in INDICATORS:
+        n, b_sum, l_sum, up, down, same, b_median, l_median = found.get(indicator.code, (0, *[None] * 7))
+        entry: dict[str, Any] = {"code": indicator.code, "label": str(indicator.label),
+                                 "businesses_with_change": n, "improved": up or 0, "worsened": down or 0,
+                                 "unchanged": same or 0}
+        if indicator.kind == "yes_no":
+            entry |= {"baseline_yes": _int(b_sum), "latest_yes": _int(l_sum)}
+        else:
+            entry |= {name: definitions.plain(value, indicator.code) for name, value in (
+                ("baseline_total", b_sum), ("latest_total", l_sum),
+                ("baseline_median", b_median), ("latest_median", l_median))}
+        result.append(entry)
+    return result
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
+    """The counting visits up to `as_of` of those Mipymes, by the owner's answer; and how many Mipymes
+    have one. Follow-ups on time: of the counting visits' follow-ups due by `as_of`, the share met by a
+    later counting visit of the same Mipyme on or before the day due."""
+    zone = programme_zone()
+    end = start_of_day(as_of + timedelta(days=1), zone)
+    v = Visit.__table__
+    counted = and_(v.c.mipyme_id.in_(ids), queries.counting(v), v.c.visited_at < end)
+
+    def count(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    visited, visits, confirmed, independent, disputed = db.session.execute(select(
+        func.count(v.c.mipyme_id.distinct()), func.count(), count(v.c.owner_confirmation == "confirmed"),
+        count(independent_confirmation()), count(v.c.owner_confirmation == "disputed")).where(counted)).one()
+    first = db.session.scalar(select(func.min(v.c.follow_up_due)).where(counted))
+    on_time = None
+    if first is not None and first <= as_of:
+        days = queries.day_starts(first, as_of, zone)
+        later = Visit.__table__.alias("later")
+        met = select(later.c.id).where(later.c.mipyme_id == v.c.mipyme_id, later.c.visited_at > v.c.visited_at,
+                                       later.c.visited_at < days.c.ends, queries.counting(later)).exists()
+        due, kept_on_time = db.session.execute(select(func.count(), count(met)).select_from(v).join(
+            days, days.c.day == v.c.follow_up_due).where(counted)).one()
+        on_time = round(100 * kept_on_time / due, 1) if due else None
+    return {"counting_visits": visits, "owner_confirmed": int(confirmed),
+            "independent_confirmations": int(independent), "disputed": int(disputed),
+            "follow_ups_on_time_pct": on_time}, visited
 
 
 def mipyme_rows(filters: ResultFilters, after_id: int | None = None,
@@ -38,11 +170,49 @@ def mipyme_rows(filters: ResultFilters, after_id: int | None = None,
      "size_band": {"baseline": band, "latest": band}}
     where band is {"band", "annual_revenue_cop", "uvt_year"} (size_bands' shape), values are int
     (integer indicators, pesos, yes/no as 1/0) or float, None when absent; *_on are dates (programme
-    zone); change is latest - baseline, None unless both exist on two different visits."""
-    raise NotImplementedError
+    zone); change is latest - baseline, None unless both exist on two different visits.
+    Read a page of PAGE Mipymes at a time (three statements a page)."""
+    as_of, zone = day_asked(filters), programme_zone()
+    m, officer = Mipyme.__table__, User.__table__
+    left = limit
+    while left is None or left > 0:
+        size = PAGE if left is None else min(PAGE, left)
+        page_ids = filtered(filters).where(m.c.id > (after_id or 0)).order_by(m.c.id).limit(size)
+        mipymes = db.session.execute(select(
+            m.c.id, m.c.name, m.c.nit, m.c.sector, m.c.ciiu, queries.macro_sector_expression(m.c.ciiu),
+            m.c.neighborhood, m.c.officer_id, officer.c.name, m.c.status, m.c.enrolled_on).outerjoin(
+            officer, officer.c.id == m.c.officer_id).where(m.c.id.in_(page_ids)).order_by(m.c.id)).all()
+        if not mipymes:
+            return
+        ids = [row[0] for row in mipymes]
+        table = ends(as_of, ids)
+        found: dict[int, dict[str, Any]] = {}
+        for row in db.session.execute(select(table)).mappings():
+            found.setdefault(row["mipyme_id"], {})[row["code"]] = row
+        bands = sizes.mipyme_bands(ids, as_of, {i: found.get(i, {}).get("sales_month_cop") for i in ids})
+        for row in mipymes:
+            yield {**dict(zip(("id", "name", "nit", "sector", "ciiu", "macro_sector", "neighborhood", "officer_id",
+                               "officer_name", "status", "enrolled_on"), row, strict=True)),
+                   "indicators": {code: _ends_entry(code, found.get(row[0], {}).get(code), zone) for code in CODES},
+                   "size_band": bands[row[0]]}
+        after_id = ids[-1]
+        if left is not None:
+            left -= len(ids)
+
+
+def _ends_entry(code: str, row: Any, zone: Any) -> dict[str, Any]:
+    if row is None:
+        return {"baseline": None, "latest": None, "baseline_on": None, "latest_on": None, "change": None}
+    baseline = definitions.End(row["baseline_visit_id"], row["baseline_at"],
+                               definitions.plain(row["baseline_value"], code))
+    latest = definitions.End(row["latest_visit_id"], row["latest_at"], definitions.plain(row["latest_value"], code))
+    difference = definitions.change(baseline, latest)
+    return {"baseline": baseline.value, "latest": latest.value,
+            "baseline_on": baseline.at.astimezone(zone).date(), "latest_on": latest.at.astimezone(zone).date(),
+            "change": definitions.plain(difference, code) if BY_CODE[code].kind != "yes_no" else difference}
 
 
 def size_bands(mipyme_ids: list[int], as_of: date | None = None) -> dict[int, dict[str, Any]]:
     """Each Mipyme's size band on `as_of` (default today): {id: {"band", "annual_revenue_cop",
     "uvt_year"}}; band "unknown" (annual_revenue_cop None) without sales in the window or without ciiu."""
-    raise NotImplementedError
+    return sizes.latest_bands(list(mipyme_ids), as_of or today(programme_zone()))

@@ -1,0 +1,112 @@
+"""Size bands of Decreto 957 de 2019 in SQL (the rule: definitions.annual_revenue, definitions.band).
+
+A Mipyme's band on a day reads its counting visits' sales of the 365 days up to that day, the latest of
+each calendar month (months told apart by a CASE over the instants they begin in the programme zone).
+Its band at its baseline is the band of its baseline sales figure on the baseline visit's day (the window
+up to that visit holds that visit alone: no counting visit that reports sales comes before it).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, literal, null, select
+
+from fieldwork.clock import programme_zone, start_of_day
+from fieldwork.extensions import db
+from fieldwork.models import Mipyme, Visit
+from fieldwork.results import definitions, queries
+
+SALES = "sales_month_cop"
+KNOWN = (*definitions.BANDS, "grande")
+
+
+def _month_starts(as_of: date) -> list[date]:
+    first = definitions.window_start(as_of).replace(day=1)
+    months = []
+    while first <= as_of:
+        months.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def latest_revenue(mipyme_ids: Any, as_of: date) -> Any:
+    """(mipyme_id, revenue): 12 × the mean of each month's latest sales in the 365 days up to `as_of`."""
+    zone = programme_zone()
+    v = Visit.__table__
+    value = queries.value_expression(SALES, queries.feeds_by_version(), v)
+    starts = [start_of_day(month, zone) for month in _month_starts(as_of)]
+    month = case(*((v.c.visited_at >= start, index) for index, start in reversed(list(enumerate(starts)))),
+                 else_=-1)
+    latest_first = (v.c.visited_at.desc(), v.c.id.desc())
+    rows = select(v.c.mipyme_id, value.label("value"), func.row_number().over(
+        partition_by=(v.c.mipyme_id, month), order_by=latest_first).label("rn")).where(
+        v.c.mipyme_id.in_(mipyme_ids), queries.counting(v), value.is_not(None),
+        v.c.visited_at >= start_of_day(definitions.window_start(as_of), zone),
+        v.c.visited_at < start_of_day(as_of + timedelta(days=1), zone)).subquery("monthly")
+    return select(rows.c.mipyme_id, (12 * func.sum(rows.c.value) / func.count()).label("revenue")).where(
+        rows.c.rn == 1).group_by(rows.c.mipyme_id).subquery("revenue")
+
+
+def _exact(value: float | None) -> int | float | None:
+    return None if value is None else int(value) if float(value).is_integer() else value
+
+
+def latest_bands(mipyme_ids: list[int], as_of: date) -> dict[int, dict[str, Any]]:
+    """{id: {"band", "annual_revenue_cop", "uvt_year"}} on `as_of`."""
+    if not mipyme_ids:
+        return {}
+    m = Mipyme.__table__
+    revenue = latest_revenue(mipyme_ids, as_of)
+    uvt = queries.uvt_table()
+    rows = db.session.execute(select(m.c.id, queries.macro_sector_expression(m.c.ciiu), revenue.c.revenue)
+                              .outerjoin(revenue, revenue.c.mipyme_id == m.c.id).where(m.c.id.in_(mipyme_ids)))
+    return {mipyme_id: definitions.size_band(macro, _exact(value), as_of, uvt) for mipyme_id, macro, value in rows}
+
+
+def mipyme_bands(mipyme_ids: list[int], as_of: date, sales_ends: dict[int, Any]) -> dict[int, dict[str, Any]]:
+    """{id: {"baseline": band, "latest": band}}, the baseline from each Mipyme's sales ends row."""
+    latest = latest_bands(mipyme_ids, as_of)
+    uvt, zone = queries.uvt_table(), programme_zone()
+    m = Mipyme.__table__
+    macros = dict(db.session.execute(select(m.c.id, queries.macro_sector_expression(m.c.ciiu)).where(
+        m.c.id.in_(mipyme_ids))).all())
+    result = {}
+    for mipyme_id in mipyme_ids:
+        row = sales_ends.get(mipyme_id)
+        if row is None:
+            baseline = definitions.size_band(macros.get(mipyme_id), None, as_of, uvt)
+        else:
+            baseline = definitions.size_band(macros.get(mipyme_id), _exact(12 * row["baseline_value"]),
+                                             row["baseline_at"].astimezone(zone).date(), uvt)
+        result[mipyme_id] = {"baseline": baseline, "latest": latest[mipyme_id]}
+    return result
+
+
+def programme_bands(mipyme_ids: Any, ends: Any, as_of: date) -> dict[str, Any]:
+    """API.md's `size_bands`: over the businesses whose band is known at their baseline and on `as_of`."""
+    zone = programme_zone()
+    m = Mipyme.__table__
+    uvt = queries.uvt_table()
+    year = definitions.uvt_year(uvt, as_of.year)
+    macro = queries.macro_sector_expression(m.c.ciiu)
+    revenue = latest_revenue(mipyme_ids, as_of)
+    sales = select(ends.c.mipyme_id, ends.c.baseline_value, ends.c.baseline_at).where(ends.c.code == SALES).subquery()
+    bands = select(
+        queries.band_expression(macro, 12 * sales.c.baseline_value,
+                                queries.uvt_expression(sales.c.baseline_at, uvt, zone)).label("before"),
+        queries.band_expression(macro, revenue.c.revenue, literal(uvt[year]) if year else null()).label("now"),
+    ).select_from(m).join(sales, sales.c.mipyme_id == m.c.id).outerjoin(
+        revenue, revenue.c.mipyme_id == m.c.id).where(m.c.id.in_(mipyme_ids)).subquery("bands")
+    counted = db.session.execute(select(bands.c.before, bands.c.now, func.count()).where(
+        bands.c.before != "unknown", bands.c.now != "unknown").group_by(bands.c.before, bands.c.now)).all()
+    result: dict[str, Any] = {"baseline": dict.fromkeys(KNOWN, 0), "latest": dict.fromkeys(KNOWN, 0),
+                              "moved_up": 0, "moved_down": 0}
+    for before, now, n in counted:
+        result["baseline"][before] += n
+        result["latest"][now] += n
+        if KNOWN.index(now) > KNOWN.index(before):
+            result["moved_up"] += n
+        elif KNOWN.index(now) < KNOWN.index(before):
+            result["moved_down"] += n
+    return result
