@@ -116,6 +116,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldwork.auth import bp as auth_bp
     from fieldwork.core import bp as core_bp
     from fieldwork.forms.blueprint import bp as forms_bp
+    from fieldwork.odata import bp as odata_bp
     from fieldwork.owners import bp as owners_bp
     from fieldwork.registry import bp as registry_bp
     from fieldwork.supervision import bp as supervision_bp
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(forms_bp)
     app.register_blueprint(owners_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(odata_bp, url_prefix="/odata/v1")
 
 
 def register_error_handlers(app: Flask) -> None:
