@@ -21,6 +21,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from fieldwork.forms import regex_dialect
 from fieldwork.forms.xpath import evaluate  # noqa: F401  (re-exported: parse and evaluate travel together)
+from fieldwork.forms.xpath_library import ARITY
 
 GRAMMAR = r"""
 ?start: or_expr
@@ -51,25 +52,12 @@ NUMBER.2: /[0-9]+(\.[0-9]*)?|\.[0-9]+/
 DOT: "."
 STRING: /'[^']*'|"[^"]*"/
 REF: /\$\{[^\W\d][\w.-]*\}/
-NAME: /[a-z][a-z0-9-]*/
+NAME: /([a-z]+:)?[a-z][a-z0-9-]*/
 %ignore /\s+/
 """
 
-#: name → (fewest, most) arguments; None means any number.
-FUNCTIONS: dict[str, tuple[int, int | None]] = {
-    "selected": (2, 2),
-    "count-selected": (1, 1),
-    "string-length": (1, 1),
-    "regex": (2, 2),
-    "if": (3, 3),
-    "coalesce": (2, 2),
-    "concat": (1, None),
-    "number": (1, 1),
-    "int": (1, 1),
-    "round": (1, 2),
-    "today": (0, 0),
-    "not": (1, 1),
-}
+#: name → (fewest, most) arguments; None means any number (the spec's library, xpath_library.py).
+FUNCTIONS = ARITY
 #: API.md's limits: parentheses and function calls nested deeper than 50, or more than 4,000 characters.
 MAX_NESTING = 50
 MAX_LENGTH = 4000
@@ -81,7 +69,8 @@ MAX_TREE_DEPTH = 200
 MAX_NUMBER = 10**15
 _QUOTED_OR_REF = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}")
 _PARENTHESES = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}|[()]")
-_BARE_WORD = re.compile(r"(?<![\w.-])([^\W\d][\w-]*)(?![\w-])(?!\s*\()")
+#: A word that is no function call nor part of one's prefixed name (`jr:choice-name(`).
+_BARE_WORD = re.compile(r"(?<![\w.:-])([^\W\d][\w-]*)(?![\w:-])(?!\s*\()")
 _KEYWORDS = {"and", "or", "div", "mod"}
 
 
@@ -145,13 +134,16 @@ class _ToAst(Transformer):
         name, *arguments = items
         arguments = [_tree(a) for a in arguments if a is not None]
         if name not in FUNCTIONS:
-            raise ExpressionError(_("La función %(name)s() no está entre las que Fieldwork admite.", name=name))
+            raise ExpressionError(_("Fieldwork no admite todavía la función %(name)s().", name=name))
         fewest, most = FUNCTIONS[name]
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
             raise ExpressionError(_("La función %(name)s() no admite %(count)d argumentos.",
                                     name=name, count=len(arguments)))
         if name == "regex" and arguments[1][0] == "str":
             _check_pattern(arguments[1][1])
+        if name == "jr:choice-name" and arguments[0][0] != "ref":
+            raise ExpressionError(_("El primer argumento de jr:choice-name() es la pregunta de selección cuyas "
+                                    "opciones nombra, escrita ${pregunta}."))
         return ["call", str(name), *arguments]
 
 

@@ -11,9 +11,9 @@ const plainNumber = (value) => (Number.isFinite(value) ? value : String(value));
 const KINDS = {
   async evaluate(cases) {
     const { evaluate } = await load('forms/xpath.js');
-    return cases.map(({ ast, values, self, today }) => {
+    return cases.map(({ ast, values, self, today, now, language, labels }) => {
       const known = new Map(Object.entries(values || {}));
-      const context = { value: (name) => (known.has(name) ? known.get(name) : ''), self, today };
+      const context = { value: (name) => (known.has(name) ? known.get(name) : ''), self, today, now, language, labels };
       try {
         const value = evaluate(ast, context);
         return typeof value === 'number' ? { number: plainNumber(value) } : { value };

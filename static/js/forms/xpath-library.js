@@ -1,0 +1,148 @@
+// The functions a form's expressions may call: the ODK XForms spec's library for one form, the same table
+// as fieldwork/forms/xpath_library.py (the server's ARITY is what the upload accepts). Each function gets
+// `ev` (evaluates one argument node, charging the budget), its argument nodes and the context; arguments
+// are evaluated left to right, and only those the spec needs, so both sides spend the same steps.
+import { search } from './regex-dialect.js';
+import { formatMoment, isoDay, moment } from './xpath-dates.js';
+import { extreme, power, roundTo, squareRoot } from './xpath-numbers.js';
+import { WHITESPACE, toBoolean, toNumber, toText, tokens } from './xpath-values.js';
+
+const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const XML_SPACE_AROUND = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+
+const texts = (ev, nodes) => nodes.map((node) => toText(ev(node)));
+const numbers = (ev, nodes) => nodes.map((node) => toNumber(ev(node)));
+const onTexts = (fn) => (ev, nodes) => fn(...texts(ev, nodes));
+const onNumbers = (fn) => (ev, nodes) => fn(...numbers(ev, nodes));
+const selfOr = (ev, nodes, context) => (nodes.length ? ev(nodes[0]) : context.self ?? '');
+const own = (object, key) => (object && Object.hasOwn(object, key) ? object[key] : undefined);
+
+/** A substr() position as slice reads it: NaN is 0, a negative one counts from the end. */
+function position(x, length) {
+  const whole = Math.trunc(x);
+  if (Number.isNaN(whole)) return 0;
+  if (whole < 0) return Math.max(length + Math.max(whole, -length), 0);
+  return Math.min(whole, length);
+}
+
+function substr(ev, nodes) {
+  const characters = Array.from(toText(ev(nodes[0]))); // code points, as the server counts them
+  const start = position(toNumber(ev(nodes[1])), characters.length);
+  const end = nodes.length > 2 ? position(toNumber(ev(nodes[2])), characters.length) : characters.length;
+  return characters.slice(start, end).join('');
+}
+
+function translate(text, source, target) {
+  const from = Array.from(source);
+  const to = Array.from(target);
+  const table = new Map();
+  from.forEach((character, i) => { if (!table.has(character)) table.set(character, i < to.length ? to[i] : ''); });
+  return Array.from(text).map((character) => (table.has(character) ? table.get(character) : character)).join('');
+}
+
+function uuid(ev, nodes, context) {
+  const random = (count) => globalThis.crypto.getRandomValues(new Uint8Array(count));
+  if (!nodes.length) {
+    const bytes = random(16);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40; // RFC 4122 version 4
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // and its variant
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+  const length = Math.trunc(toNumber(ev(nodes[0])));
+  if (!(length > 0)) return '';
+  context.budget.ensure(length);
+  return Array.from(random(length), (b) => ALPHANUMERIC[b % 62]).join('');
+}
+
+function choiceName(ev, [question, value], context) {
+  ev(question); // a step, as the server counts it
+  const choice = toText(ev(value));
+  const label = question[0] === 'ref' ? own(own(context.labels, question[1]), choice) : undefined;
+  return label === undefined ? '' : toText(label);
+}
+
+function dateOf(ev, nodes) {
+  const value = ev(nodes[0]);
+  return moment(typeof value === 'string' ? value : null, toNumber(value));
+}
+
+function format(ev, nodes, context) {
+  const when = dateOf(ev, nodes);
+  const pattern = toText(ev(nodes[1]));
+  return when ? formatMoment(when, pattern, context.language ?? 'es') : '';
+}
+
+function before(text, part) {
+  const at = text.indexOf(part);
+  return at >= 0 ? text.slice(0, at) : '';
+}
+
+function after(text, part) {
+  const at = text.indexOf(part);
+  return at >= 0 ? text.slice(at + part.length) : '';
+}
+
+// A Map, so that no name an AST carries ('constructor', 'toString') reaches Object.prototype.
+export const FUNCTIONS = new Map(Object.entries({
+  selected: (ev, [list, value]) => {
+    const choices = tokens(ev(list));
+    return choices.includes(toText(ev(value)).replace(XML_SPACE_AROUND, ''));
+  },
+  'count-selected': (ev, [list]) => tokens(ev(list)).length,
+  'selected-at': (ev, [list, at]) => {
+    const choices = tokens(ev(list));
+    const index = Math.trunc(toNumber(ev(at)));
+    return index >= 0 && index < choices.length ? choices[index] : '';
+  },
+  'jr:choice-name': choiceName,
+  'string-length': onTexts((text) => Array.from(text).length), // characters, not UTF-16 units
+  regex: onTexts((text, pattern) => search(pattern, text)), // outside the one dialect: false, as on the server
+  if: (ev, [condition, yes, no]) => (toBoolean(ev(condition)) ? ev(yes) : ev(no)),
+  coalesce: (ev, [a, b]) => {
+    const first = ev(a);
+    return toText(first) !== '' ? first : ev(b);
+  },
+  once: (ev, [calculation], context) => (toText(context.self ?? '') === '' ? ev(calculation) : context.self),
+  concat: onTexts((...parts) => parts.join('')),
+  join: onTexts((separator, ...parts) => parts.join(separator)),
+  substr,
+  'substring-before': onTexts(before),
+  'substring-after': onTexts(after),
+  contains: onTexts((text, part) => text.includes(part)),
+  'starts-with': onTexts((text, part) => text.startsWith(part)),
+  'ends-with': onTexts((text, part) => text.endsWith(part)),
+  translate: onTexts(translate),
+  'normalize-space': (ev, nodes, context) => toText(selfOr(ev, nodes, context)).replace(WHITESPACE, ' ')
+    .replace(/^ | $/g, ''),
+  string: (ev, nodes, context) => toText(selfOr(ev, nodes, context)),
+  uuid,
+  number: (ev, nodes, context) => toNumber(selfOr(ev, nodes, context)),
+  int: onNumbers(Math.trunc),
+  round: (ev, [x, digits]) => {
+    const value = toNumber(ev(x));
+    return roundTo(value, digits === undefined ? undefined : toNumber(ev(digits)));
+  },
+  pow: onNumbers(power),
+  abs: onNumbers(Math.abs),
+  floor: onNumbers(Math.floor),
+  ceiling: onNumbers(Math.ceil),
+  sqrt: onNumbers(squareRoot),
+  pi: () => Math.PI,
+  max: onNumbers((...xs) => extreme(xs, true)),
+  min: onNumbers((...xs) => extreme(xs, false)),
+  not: (ev, [a]) => !toBoolean(ev(a)),
+  true: () => true,
+  false: () => false,
+  boolean: (ev, [a]) => toBoolean(ev(a)),
+  'boolean-from-string': onTexts((text) => text === 'true' || text === '1'), // spec: anything else is false
+  today: (ev, nodes, context) => context.today ?? '',
+  now: (ev, nodes, context) => context.now ?? '',
+  date: (ev, nodes) => {
+    const when = dateOf(ev, nodes);
+    return when ? isoDay(when.day) : '';
+  },
+  'decimal-date-time': onNumbers((x) => x), // number() already reads dates and dateTimes (spec: number())
+  'format-date': format,
+  'format-date-time': format,
+}));
