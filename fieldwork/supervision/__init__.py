@@ -5,4 +5,4 @@ bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 #: Who works in the office: every supervisors' page admits these roles.
 OFFICE = ("supervisor", "admin")
 
-from fieldwork.supervision import export_views, views, visit_views  # noqa: E402,F401
+from fieldwork.supervision import export_views, results_views, views, visit_views  # noqa: E402,F401

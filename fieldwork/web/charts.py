@@ -179,3 +179,70 @@ def line(points: Sequence[tuple[str, int]], title: str, desc: str, fmt: Callable
                  f'font-weight="600" fill="#1d2327">{escape(fmt(points[-1][1]))}</text>')
     parts.append(tail)
     return Markup("".join(parts))  # noqa: S704 (every text in it went through escape())
+
+
+#: Colours of `share_bar`'s parts when they mean better / the same / worse (green, grey, red).
+OUTCOME_COLOURS = ("#0b5d3b", "#8a959b", "#a4262c")
+
+
+def paired_bars(rows: Sequence[tuple[str, float | None]], title: str, desc: str,
+                fmt: Callable[[float], str] = str, top: float | None = None) -> Markup | None:
+    """Horizontal bars, one per (label, value), each with its value written after it: e.g. a total at
+    the baseline and at the latest visit. `top` fixes the scale (100 for shares); None without values."""
+    values = [v for _label, v in rows if v is not None]
+    if not values:
+        return None
+    width, bar_h, gap, left, right = 320, 22, 10, 108, 96
+    height = len(rows) * (bar_h + gap) + gap
+    scale = top if top else (max(values) or 1)
+    head, tail = _open(width, height, title, desc, "chart chart-pair")
+    parts = [head]
+    for i, (label, value) in enumerate(rows):
+        y = gap + i * (bar_h + gap)
+        shown = _shorten(label, 14)
+        parts.append(f'<text x="{left - 6}" y="{y + bar_h / 2 + 4}" text-anchor="end" font-size="{LABEL_FONT}" '
+                     f'fill="#4f5b62">{escape(shown)}</text>')
+        text = "—" if value is None else fmt(value)
+        length = 0.0 if value is None else round((width - left - right) * max(value, 0) / scale, 1)
+        if length:  # the first bar (the baseline) blue, the others green
+            parts.append(f'<rect x="{left}" y="{y}" width="{length}" height="{bar_h}" rx="2" '
+                         f'fill="{PALETTE[2 if i == 0 else 0]}"><title>{escape(label)}: {escape(text)}</title></rect>')
+        parts.append(f'<text x="{left + length + 6}" y="{y + bar_h / 2 + 5}" font-size="13" font-weight="600" '
+                     f'fill="#1d2327">{escape(text)}</text>')
+    parts.append(f'<line x1="{left}" x2="{left}" y1="{gap / 2}" y2="{height - gap / 2}" stroke="#1d2327"/>')
+    parts.append(tail)
+    return Markup("".join(parts))  # noqa: S704 (every text in it went through escape())
+
+
+def share_bar(parts: Sequence[tuple[str, int]], title: str, desc: str, fmt: Callable[[int], str] = str,
+              colours: Sequence[str] = OUTCOME_COLOURS) -> Markup | None:
+    """One bar split into its parts' shares (e.g. businesses that improved, stayed, worsened), each part
+    named with its count under the bar; None when every count is 0."""
+    total = sum(count for _label, count in parts)
+    if not total:
+        return None
+    width, bar_h, top = 320, 20, 4
+    legend_y = top + bar_h + 18
+    height = legend_y + 6
+    head, tail = _open(width, height, title, desc, "chart chart-share")
+    out = [head]
+    x = 0.0
+    for k, (label, count) in enumerate(parts):
+        if count:
+            length = round(width * count / total, 1)
+            out.append(f'<rect x="{round(x, 1)}" y="{top}" width="{length}" height="{bar_h}" '
+                       f'fill="{colours[k % len(colours)]}">'
+                       f"<title>{escape(label)}: {escape(fmt(count))}</title></rect>")
+            x += length
+    slot = width / len(parts)  # each part's name and count in its own third, whatever its share
+    for k, (label, count) in enumerate(parts):
+        out.append(f'<rect x="{round(k * slot, 1)}" y="{legend_y - 10}" width="10" height="10" rx="2" '
+                   f'fill="{colours[k % len(colours)]}"/>')
+        out.append(f'<text x="{round(k * slot + 14, 1)}" y="{legend_y}" font-size="{LABEL_FONT}" fill="#1d2327">'
+                   f"{escape(_shorten(label, 14))}: {escape(fmt(count))}</text>")
+    out.append(tail)
+    return Markup("".join(out))  # noqa: S704 (every text in it went through escape())
+
+
+def _shorten(text: str, most: int) -> str:
+    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
