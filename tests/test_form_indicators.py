@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -12,7 +13,7 @@ from fieldwork.extensions import db
 from fieldwork.forms.services import definition, publish_form, upload_form
 from fieldwork.models import FormVersion
 from fieldwork.services import ServiceError
-from tests.builders import make_mipyme, make_user, visit_payload
+from tests.builders import make_mipyme, make_user, make_visit, visit_payload
 from tests.conftest import login
 from tests.forms.fixtures import YES_NO
 from tests.forms.xlsform import question, xlsform
@@ -158,3 +159,80 @@ def test_a_visit_from_an_old_page_that_still_carries_the_figure_is_kept(client, 
     assert results[0]["status"] == "created", results
     body = client.get(f"/api/v1/visits/{visit['id']}").get_json()
     assert body["monthly_sales_cop"] == 4_500_000 and body["answers"]["ventas"] == 5_000_000
+
+
+def _choice_counts():
+    from fieldwork.forms.indicators import choice_counts  # after the app: supervision's imports need its order
+    from fieldwork.mipymes.flags import flag_day
+
+    return {q["name"]: q for q in choice_counts(flag_day())}
+
+
+def test_dashboard_choices_count_each_business_once_by_its_latest_answer(client, supervisor):
+    officer = make_user("officer")
+    changed_mind, steady = make_mipyme(officer), make_mipyme(officer)
+    version = _publish(supervisor, _form(*FEEDING))
+    now = datetime.now(UTC)
+    for mipyme, ago, answer in ((changed_mind, 20, "si"), (changed_mind, 3, "no"), (steady, 10, "si")):
+        make_visit(mipyme, visited_at=now - timedelta(days=ago), form_version_id=version, answers={"rut": answer})
+    rut = _choice_counts()["rut"]
+    assert rut["rows"] == [("Sí", 2), ("No", 1)]  # visits
+    assert rut["by_business"] == [1, 1]  # each business once, by its latest answer
+    assert (rut["businesses"], rut["visits"]) == (2, 3)
+    login(client, supervisor)
+    html = client.get("/supervision/").get_data(as_text=True)
+    section = html[html.index('id="form-choices-title"'):]
+    assert "Las barras cuentan negocios" in section
+    assert '<th scope="row">Sí</th><td>2</td><td>1</td>' in section
+    assert "2 negocios respondieron" in section and "en 3 visitas" in section
+
+
+def test_a_question_keeps_one_series_across_versions_until_its_type_changes(supervisor):
+    officer = make_user("officer")
+    mipyme, other = make_mipyme(officer), make_mipyme(officer)
+    channel = [{"list_name": "canal", "name": n, "label": n.title()} for n in ("tienda", "feria")]
+    text_version = _publish(supervisor, xlsform([question("text", "canal", "Canal")], channel,
+                                                {"form_id": "seguimiento", "version": "1"}))
+    first = _publish(supervisor, xlsform([question("select_one canal", "canal", "Canal")], channel,
+                                         {"form_id": "seguimiento", "version": "2"}))
+    second = _publish(supervisor, xlsform([question("select_one canal", "canal", "Canal"),
+                                           question("text", "nota", "Nota")], channel,
+                                          {"form_id": "seguimiento", "version": "3"}))
+    now = datetime.now(UTC)
+    make_visit(mipyme, visited_at=now - timedelta(days=30), form_version_id=text_version,
+               answers={"canal": "tienda"})  # typed as text: another series
+    make_visit(mipyme, visited_at=now - timedelta(days=20), form_version_id=first, answers={"canal": "feria"})
+    make_visit(other, visited_at=now - timedelta(days=5), form_version_id=second, answers={"canal": "tienda"})
+    canal = _choice_counts()["canal"]
+    assert canal["rows"] == [("Tienda", 1), ("Feria", 1)]  # versions 2 and 3 are one series; version 1 is not
+    assert canal["type_changed_in"] == "1"
+
+
+def test_the_mipyme_page_shows_one_value_per_indicator_and_where_it_came_from(app, supervisor):
+    from flask import render_template
+
+    from fieldwork.forms.indicator_values import mipyme_indicators
+
+    officer = make_user("officer")
+    mipyme = make_mipyme(officer)
+    version = _publish(supervisor, _form(*FEEDING))
+    now = datetime.now(UTC)
+    make_visit(mipyme, visited_at=now - timedelta(days=60), production_units=80, monthly_sales_cop=3_000_000)
+    make_visit(mipyme, visited_at=now - timedelta(days=2), production_units=95, form_version_id=version,
+               monthly_sales_cop=9_999_999,  # an old page's figure: the form's answer is the value
+               answers={"ventas": 4_500_000, "rut": "si"})
+    values = {v.code: v for v in mipyme_indicators(mipyme.id)}
+    assert list(values) == ["sales_month_cop", "units_month", "has_rut"]  # the catalogue's order
+    sales = values["sales_month_cop"]
+    assert sales.baseline.source == "cifra de la visita"
+    assert sales.latest.source == "pregunta «Ventas del mes» del formulario"
+    assert (sales.baseline.text, sales.latest.text) == ("$ 3.000.000", "$ 4.500.000")
+    assert sales.direction == "up" and sales.change.startswith("▲")
+    assert values["units_month"].latest.source == "cifra de la visita"
+    assert values["has_rut"].latest.text == "Sí" and values["has_rut"].change is None  # one visit: no change
+    with app.test_request_context():
+        html = render_template("forms/_mipyme_indicators.html", indicator_values=list(values.values()),
+                               form_trends=[])
+    assert html.count("<tr data-indicator=") == 3 and "una sola visita" in html
+    assert "pregunta «Ventas del mes» del formulario" in html
+
