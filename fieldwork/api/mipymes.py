@@ -6,6 +6,7 @@ from typing import Any
 from flask import abort, jsonify
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
+from sqlalchemy import Select
 
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, load_body, service_error_response
@@ -14,7 +15,7 @@ from fieldwork.extensions import db
 from fieldwork.mipymes.aggregates import FIGURES, SORTS, MipymeSummary, summarise, summarise_one
 from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import ROLES, Mipyme
-from fieldwork.registry import services
+from fieldwork.registry import ciiu, neighborhoods, services
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.search import name_matches
 from fieldwork.web.security import roles_required
@@ -50,7 +51,8 @@ def _raw(summary: MipymeSummary) -> dict[str, Any]:
     return {
         **{key: getattr(m, key) for key in ("id", "name", "nit", "sector", "officer_id", "owner_name",
                                               "phone", "address", "neighborhood", "active",
-                                              "enrolled_on")},
+                                              "enrolled_on", "ciiu", "status", "exited_on")},
+        **_activity(m.ciiu),
         "visit_count": summary.visit_count,
         "last_visit_at": summary.last_visit_at,
         "next_follow_up_due": summary.next_follow_up_due,
@@ -59,6 +61,15 @@ def _raw(summary: MipymeSummary) -> dict[str, Any]:
         "latest": {name: summary.latest[name] for name in FIGURES},
         "change": {name: summary.change[name] for name in FIGURES},
     }
+
+
+def _activity(code: str | None) -> dict[str, str | None]:
+    """The class's title, section and macro-sector, from the CIIU data (None without a class)."""
+    found = ciiu.lookup(code)
+    if found is None:
+        return {"ciiu_title": None, "ciiu_section": None, "macro_sector": None}
+    return {"ciiu_title": found.title, "ciiu_section": found.section,
+            "macro_sector": ciiu.SECTION_MACRO_SECTOR[found.section]}
 
 
 def _item(summary: MipymeSummary) -> dict[str, Any]:
@@ -76,7 +87,8 @@ def _visible_or_404(mipyme_id: int) -> Mipyme:
 @bp.get("/mipymes")
 @roles_required(*ROLES)
 def list_mipymes() -> Any:
-    """The Mipymes the caller may see, with aggregates; filters flag, officer_id, sector, q.
+    """The Mipymes the caller may see, with aggregates; filters flag, officer_id, sector, q, status,
+    macro_sector, ciiu, neighborhood.
     ---
     get:
       parameters: [{in: query, schema: MipymeListArgsSchema}]
@@ -95,10 +107,26 @@ def list_mipymes() -> Any:
         query = query.where(Mipyme.sector == args["sector"])
     if args.get("q"):
         query = query.where(name_matches(Mipyme.search_name, args["q"]))
+    query = _programme_filters(query, args)
     sort = args.get("sort", "name")
     summaries, total = summarise(query, flag_day(), flag=args.get("flag"), page=args["page"],
                                  per_page=args["per_page"], sort=sort.lstrip("-"), descending=sort.startswith("-"))
     return jsonify(MipymeSummaryListSchema().dump({"items": [_raw(s) for s in summaries], "total": total}))
+
+
+def _programme_filters(query: Select[tuple[Mipyme]], args: dict[str, Any]) -> Select[tuple[Mipyme]]:
+    """status, macro_sector (through the classes of its sections), ciiu and neighborhood (the list's
+    spelling of the name given, ignoring case and accents)."""
+    if "status" in args:
+        query = query.where(Mipyme.status == args["status"])
+    if "macro_sector" in args:
+        query = query.where(Mipyme.ciiu.in_(ciiu.CODES_BY_MACRO_SECTOR[args["macro_sector"]]))
+    if "ciiu" in args:
+        query = query.where(Mipyme.ciiu == args["ciiu"])
+    if "neighborhood" in args:
+        place = neighborhoods.resolve(args["neighborhood"])
+        query = query.where(Mipyme.neighborhood == (place.name if place else args["neighborhood"].strip()))
+    return query
 
 
 @bp.get("/mipymes/<int:mipyme_id>")

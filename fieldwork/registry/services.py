@@ -11,12 +11,12 @@ from fieldwork import audit
 from fieldwork.clock import local_date, programme_zone, today, utcnow
 from fieldwork.extensions import db
 from fieldwork.models import SECTORS, Mipyme, User, Visit
-from fieldwork.registry import history
+from fieldwork.registry import ciiu, history, neighborhoods, status
 from fieldwork.registry.nit import normalise_nit
 from fieldwork.services import ServiceError
 
 EDITABLE_FIELDS = ("name", "nit", "sector", "officer_id", "owner_name", "phone", "address", "neighborhood", "active",
-                   "enrolled_on")
+                   "enrolled_on", "ciiu")
 
 
 def visible_mipymes(user: User) -> Select[tuple[Mipyme]]:
@@ -37,8 +37,11 @@ def can_see_mipyme(user: User, mipyme: Mipyme) -> bool:
     return user.role == "owner" and user.mipyme_id == mipyme.id
 
 
-def _clean(data: dict[str, Any], current: Mipyme | None) -> dict[str, Any]:  # noqa: PLR0912 (one branch per field)
-    """Validate and normalise the fields being set; raise ServiceError with Spanish messages."""
+def _clean(  # noqa: PLR0912 (one branch per field)
+    data: dict[str, Any], current: Mipyme | None
+) -> tuple[dict[str, Any], status.StatusChange | None]:
+    """Validate and normalise the fields being set and the status change asked (`status`, `status_on`,
+    `status_reason`); raise ServiceError with Spanish messages for every refused field at once."""
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for key in EDITABLE_FIELDS:
@@ -72,15 +75,39 @@ def _clean(data: dict[str, Any], current: Mipyme | None) -> dict[str, Any]:  # n
     for key in ("owner_name", "phone", "address", "neighborhood"):
         if key in cleaned and cleaned[key] is None:
             cleaned[key] = ""
+    _check_listed(cleaned, current, errors)
     if cleaned.get("enrolled_on") is None:
         cleaned.pop("enrolled_on", None)  # not given: the Mipyme keeps its day (a new one: the day it is registered)
     else:
         message = _enrolment_error(cleaned["enrolled_on"], current)
         if message:
             errors["enrolled_on"] = [message]
+    change = status.check(current, {**data, "enrolled_on": cleaned.get("enrolled_on")}, errors)
     if errors:
         raise ServiceError(errors)
-    return cleaned
+    return cleaned, change
+
+
+def _check_listed(cleaned: dict[str, Any], current: Mipyme | None, errors: dict[str, list[str]]) -> None:
+    """The CIIU class must be one of the classification's, the neighbourhood one of the programme's list
+    (stored as the list spells it). A name a Mipyme already has stays valid while it is not changed:
+    a place typed before the list existed does not block editing the rest of the Mipyme."""
+    if cleaned.get("ciiu"):
+        found = ciiu.lookup(cleaned["ciiu"])
+        if found is None:
+            errors["ciiu"] = [_("«%(code)s» no es una clase de la CIIU Rev. 4 A.C. (DANE): escriba sus 4 dígitos "
+                                "(p. ej. 1081) o búsquela por su nombre.", code=cleaned["ciiu"])]
+        else:
+            cleaned["ciiu"] = found.code
+    elif "ciiu" in cleaned:
+        cleaned["ciiu"] = None
+    name = cleaned.get("neighborhood")
+    if name and not (current is not None and name == current.neighborhood):
+        place = neighborhoods.resolve(name)
+        if place is None:
+            errors["neighborhood"] = [neighborhoods.unlisted_message(name)]
+        else:
+            cleaned["neighborhood"] = place.name
 
 
 def _enrolment_error(enrolled_on: date, current: Mipyme | None) -> str | None:
@@ -100,7 +127,7 @@ def _enrolment_error(enrolled_on: date, current: Mipyme | None) -> str | None:
 def create_mipyme(data: dict[str, Any], actor: User, via: str = "web") -> Mipyme:
     if not data.get("name"):
         data = {**data, "name": data.get("name") or ""}
-    cleaned = _clean(data, None)
+    cleaned, _change = _clean(data, None)  # a status asked at registration is refused by _clean
     missing = {k: [_("Falta este dato obligatorio.")] for k in ("name", "sector") if k not in cleaned}
     if missing:
         raise ServiceError(missing)
@@ -108,14 +135,16 @@ def create_mipyme(data: dict[str, Any], actor: User, via: str = "web") -> Mipyme
     db.session.add(mipyme)
     db.session.flush()
     history.record_enrolment(mipyme, actor)
+    status.record_enrolment(mipyme, actor)
     audit.record(actor, "mipyme.created", "mipyme", mipyme.id, via=via, name=mipyme.name)
     return mipyme
 
 
 def update_mipyme(mipyme: Mipyme, data: dict[str, Any], actor: User, via: str = "web",
                   now: datetime | None = None) -> Mipyme:
-    """Change fields; a new officer or active state is kept in the history from `now` (default: the clock)."""
-    cleaned = _clean(data, mipyme)
+    """Change fields; a new officer or active state is kept in the history from `now` (default: the clock),
+    a new status (`status`, with `status_on` and `status_reason`) in the status history from its day."""
+    cleaned, change = _clean(data, mipyme)
     before = history.Standing(mipyme.officer_id, mipyme.active)
     changes = {k: [getattr(mipyme, k), v] for k, v in cleaned.items() if getattr(mipyme, k) != v}
     for key, (_old, new) in changes.items():
@@ -125,6 +154,8 @@ def update_mipyme(mipyme: Mipyme, data: dict[str, Any], actor: User, via: str = 
     if changes:
         action = "mipyme.reassigned" if set(changes) == {"officer_id"} else "mipyme.updated"
         audit.record(actor, action, "mipyme", mipyme.id, via=via, changes=changes)
+    if change is not None:
+        status.apply(mipyme, change, actor, via)
     return mipyme
 
 

@@ -1,4 +1,4 @@
-"""Mipyme registry pages: list, create, edit, reassign, deactivate."""
+"""Mipyme registry pages: list, create, edit, reassign, deactivate, change status."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
-from fieldwork.registry import bp, services
+from fieldwork.registry import bp, ciiu, services, status
 from fieldwork.registry import owner_accounts as accounts
-from fieldwork.registry.forms import ActiveForm, MipymeForm
+from fieldwork.registry.forms import ActiveForm, MipymeForm, StatusForm
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.search import name_matches
 from fieldwork.web.form_errors import show_service_errors
@@ -55,7 +55,7 @@ def new_mipyme() -> Any:
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
             show_service_errors(form, error.errors)
-    return render_template("registry/mipyme_form.html", form=form, mipyme=None)
+    return render_template("registry/mipyme_form.html", form=form, mipyme=None, **_ciiu_context(form))
 
 
 @bp.route("/mipymes/<int:mipyme_id>/edit", methods=["GET", "POST"])
@@ -75,7 +75,41 @@ def edit_mipyme(mipyme_id: int) -> Any:
         except ServiceError as error:
             show_service_errors(form, error.errors)
     return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
-                           **accounts.edit_page_context(mipyme))
+                           **accounts.edit_page_context(mipyme), **_status_context(mipyme), **_ciiu_context(form))
+
+
+@bp.post("/mipymes/<int:mipyme_id>/status")
+@roles_required("supervisor", "admin")
+def change_status(mipyme_id: int) -> Any:
+    """Record a change of the Mipyme's status (graduated, closed…) from a day, with a reason."""
+    mipyme = db.session.get(Mipyme, mipyme_id) or abort(404)
+    status_form = StatusForm()
+    if status_form.validate_on_submit():
+        try:
+            commit_with_retry(lambda: services.update_mipyme(mipyme, status_form.service_data(), current_user,
+                                                             via="web"), "Mipyme status change")
+            flash(_("Estado guardado."), "success")
+            return redirect(url_for("registry.edit_mipyme", mipyme_id=mipyme.id))
+        except ServiceError as error:
+            show_service_errors(status_form, error.errors)
+    form = MipymeForm(formdata=None, obj=mipyme)
+    form.officer_id.data = str(mipyme.officer_id or "")
+    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
+                           **accounts.edit_page_context(mipyme), **_status_context(mipyme, status_form),
+                           **_ciiu_context(form)), 400
+
+
+def _status_context(mipyme: Mipyme, status_form: StatusForm | None = None) -> dict[str, Any]:
+    """The edit page's status form (today's status preselected) and the status history."""
+    if status_form is None:
+        status_form = StatusForm(formdata=None)
+        status_form.status.data = mipyme.status
+    return {"status_form": status_form, "status_history": status.status_entries(mipyme)}
+
+
+def _ciiu_context(form: MipymeForm) -> dict[str, Any]:
+    """The class the CIIU field names, to show its title beside the code."""
+    return {"ciiu_class": ciiu.lookup(form.ciiu.data)}
 
 
 @bp.post("/mipymes/<int:mipyme_id>/owner-account")
@@ -95,7 +129,8 @@ def create_owner_account(mipyme_id: int) -> Any:
     form = MipymeForm(formdata=None, obj=mipyme)
     form.officer_id.data = str(mipyme.officer_id or "")
     return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
-                           **accounts.edit_page_context(mipyme, owner_form)), 400
+                           **accounts.edit_page_context(mipyme, owner_form), **_status_context(mipyme),
+                           **_ciiu_context(form)), 400
 
 
 @bp.post("/mipymes/<int:mipyme_id>/active")
@@ -118,3 +153,7 @@ def _back_to_referring_page() -> str | None:
     parts = urlsplit(request.referrer or "")
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     return path if is_safe_next(path) else None
+
+
+# The pages of the programme's lists register their routes on the same blueprint.
+from fieldwork.registry import neighborhood_views, uvt_views  # noqa: E402,F401
