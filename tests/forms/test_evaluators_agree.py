@@ -17,10 +17,18 @@ from tests.node.runner import as_python, run, same
 NAMES = ["a", "b", "texto", "constructor", "toString", "__proto__"]
 PATTERNS = ["^a", "a$", "^[0-9]{3}$", "\\w+", "(?P<a>x)", "[a-z]+", "a{4294967296}", "(", "^.$", "^(si|no)$",
             "[ñ-ó]", "\\d+", "(a+)+", "^[A-Za-zñ ]*$", "a|b", "", ".", "\\.", "[^a]"]
-TEXT = st.text(alphabet="ab ñÑ1-.😀\r", max_size=6)
-VALUES = st.one_of(TEXT, st.sampled_from(PATTERNS), st.sampled_from(["2026-03-02", "2025-12-31", "10", " 3 ", "-0"]),
+#: Dates and dateTimes (the spec's number() reads them as days), near the edges of what is a day and what is not.
+DATES = ["2026-03-02", "2025-12-31", "2024-02-29", "2023-02-29", "1970-01-01", "1969-12-31", "0001-01-01",
+         "9999-12-31", " 2026-03-02 ", "2026-3-2", "2026-03-02T07:05:09.250-05:00", "2026-03-02T23:59:59Z",
+         "1970-01-01T00:00:00.5+14:00", "2026-03-02T10:30", "2026-03-02T24:00:00Z"]
+FORMATS = ["%Y-%m-%d", "%a %e %b %y", "%H:%M:%S.%3 %h %n", "%d/%m %q%", "%"]
+TEXT = st.text(alphabet="ab ñÑ1-.😀\r\t", max_size=6)
+VALUES = st.one_of(TEXT, st.sampled_from(PATTERNS), st.sampled_from(DATES + ["10", " 3 ", "-0", "true", "1"]),
                    st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False),
-                   st.integers(-20, 20).map(float), st.sampled_from([1e15, -1e15, 0.1, 1e-7]), st.booleans())
+                   st.integers(-20, 20).map(float), st.sampled_from([1e15, -1e15, 0.1, 1e-7, 20514.75, -0.25]),
+                   st.booleans())
+#: jr:choice-name()'s labels, per question: the phone must not find them on Object.prototype either.
+LABELS = {"a": {"x": "Equis", "1": "Uno"}, "toString": {"a": "A"}}
 
 
 def _quoted(text: str) -> str:
@@ -28,13 +36,20 @@ def _quoted(text: str) -> str:
 
 
 ATOMS = st.one_of(
-    st.integers(0, 20).map(str), st.sampled_from(["0.5", "2.25", "1000000000000000", "0.0000001", "007", ".5"]),
-    TEXT.map(_quoted), st.sampled_from(PATTERNS).map(_quoted),
-    st.sampled_from(NAMES).map(lambda name: "${" + name + "}"), st.just("."), st.just("today()"),
+    st.integers(0, 20).map(str), st.sampled_from(["0.5", "2.25", "1000000000000000", "0.0000001", "007", ".5",
+                                                  "20514", "-0.5"]),
+    TEXT.map(_quoted), st.sampled_from(PATTERNS).map(_quoted), st.sampled_from(DATES + FORMATS).map(_quoted),
+    st.sampled_from(NAMES).map(lambda name: "${" + name + "}"), st.just("."),
+    st.sampled_from(["today()", "now()", "true()", "false()", "pi()", "string()", "normalize-space()", "number()"]),
 )
 OPERATORS = ["or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"]
-UNARY = ["not", "count-selected", "string-length", "number", "int", "round"]
-BINARY = ["selected", "regex", "coalesce", "round", "concat"]
+UNARY = ["not", "count-selected", "string-length", "number", "int", "round", "string", "boolean",
+         "boolean-from-string", "normalize-space", "date", "decimal-date-time", "abs", "floor", "ceiling", "sqrt",
+         "once"]
+BINARY = ["selected", "regex", "coalesce", "round", "concat", "substr", "contains", "starts-with", "ends-with",
+          "substring-before", "substring-after", "selected-at", "format-date", "format-date-time", "max", "min",
+          "join"]
+TERNARY = ["if", "substr", "translate", "max", "min", "join"]
 
 
 def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -43,22 +58,25 @@ def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         inner.map(lambda e: f"-({e})"),
         st.tuples(st.sampled_from(UNARY), inner).map(lambda t: f"{t[0]}({t[1]})"),
         st.tuples(st.sampled_from(BINARY), inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]})"),
-        st.tuples(inner, inner, inner).map(lambda t: f"if({t[0]}, {t[1]}, {t[2]})"),
+        st.tuples(st.sampled_from(TERNARY), inner, inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),
+        st.tuples(inner, st.integers(-4, 4)).map(lambda t: f"pow({t[0]}, {t[1]})"),  # fractional: the corpus
+        st.tuples(st.sampled_from(NAMES), inner).map(lambda t: f"jr:choice-name(${{{t[0]}}}, {t[1]})"),
         st.lists(inner, min_size=3, max_size=4).map(lambda parts: f"concat({', '.join(parts)})"),
     )
 
 
 EXPRESSIONS = st.recursive(ATOMS, _compound, max_leaves=10)
 CASES = st.fixed_dictionaries({"expr": EXPRESSIONS, "values": st.dictionaries(st.sampled_from(NAMES), VALUES),
-                               "self": VALUES})
+                               "self": VALUES, "language": st.sampled_from(["es", "en"])})
+NOW = "2026-03-02T09:15:00.000-05:00"
 
 
 RANDOM_PATTERNS = st.text(alphabet="ab.*+?()[]{}|^$\\d1,-ñw:P<>=", max_size=8)
 
 
-def python_answer(ast: list, values: dict[str, Value], self_value: Value) -> Any:
+def python_answer(ast: list, values: dict[str, Value], self_value: Value, language: str) -> Any:
     try:
-        return evaluate(ast, values, self_value, "2026-03-02")
+        return evaluate(ast, values, self_value, "2026-03-02", now=NOW, language=language, labels=LABELS)
     except EvaluationError as failed:
         return {"error": failed.reason}
 
@@ -72,10 +90,10 @@ def test_phone_and_server_evaluate_random_expressions_alike(cases):
             parsed.append({**case, "ast": parse(case["expr"])})
         except ExpressionError:
             continue  # refused at upload (a pattern outside the dialect, a number past 10^15): never evaluated
-    phone = run("evaluate", [{"ast": c["ast"], "values": c["values"], "self": c["self"], "today": "2026-03-02"}
-                             for c in parsed])
+    phone = run("evaluate", [{"ast": c["ast"], "values": c["values"], "self": c["self"], "today": "2026-03-02",
+                              "now": NOW, "language": c["language"], "labels": LABELS} for c in parsed])
     for case, answer in zip(parsed, phone, strict=True):
-        server = python_answer(case["ast"], case["values"], case["self"])
+        server = python_answer(case["ast"], case["values"], case["self"], case["language"])
         assert same(as_python(answer), server), (case["expr"], case["values"], case["self"], answer, server)
 
 
