@@ -4,7 +4,8 @@ both tables and the note on what the numbers mean; a CSV holds one table (`?tabl
 indicators, the Mipymes otherwise), as a CSV can."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import Response, stream_with_context
@@ -18,8 +19,6 @@ from fieldwork.results.service import ResultFilters, mipyme_rows, programme_resu
 from fieldwork.supervision.results_report import indicator_views
 from fieldwork.text.labels import label
 
-#: Mipymes read per query while a download is written: memory stays one batch, whatever the programme.
-BATCH = 1000
 Columns = list[tuple[str, Callable[[Any], Any]]]
 
 
@@ -95,22 +94,11 @@ def _band(row: dict[str, Any], end: str) -> dict[str, Any]:
     return (row.get("size_band") or {}).get(end) or {}
 
 
-def every_mipyme(filters: ResultFilters) -> Iterator[dict[str, Any]]:
-    """Every Mipyme's row, a batch at a time by id (keyset), so a download never holds the programme."""
-    after = None
-    while True:
-        batch = list(mipyme_rows(filters, after_id=after, limit=BATCH))
-        yield from batch
-        if len(batch) < BATCH:
-            return
-        after = batch[-1]["id"]
-
-
 def summary_rows(results: dict[str, Any]) -> list[list[Any]]:
     """(what, value) lines: the day, the businesses, the verification and the note on attribution."""
     b, v, bands = results["businesses"], results["verification"], results["size_bands"]
     rows: list[list[Any]] = [
-        [_("Resultados al día"), results["as_of"]],
+        [_("Resultados al día"), date.fromisoformat(results["as_of"])],
         [_("Negocios inscritos"), b["enrolled"]], [_("Negocios activos"), b["active"]],
         [_("Negocios visitados"), b["visited"]], [_("Negocios con un cambio medido"), b["with_change"]],
         *[[_("Estado: %(status)s", status=label("status", code)), n] for code, n in b["by_status"].items()],
@@ -133,13 +121,13 @@ def send_results(fmt: str, filters: ResultFilters, table: str | None) -> Respons
         if table == "indicators":
             views = indicator_views(programme_results(filters))
             return csv_response(f"resultados-indicadores-{stamp}.csv", indicator_columns(), views)
-        return csv_response(f"resultados-mipymes-{stamp}.csv", mipyme_columns(), every_mipyme(filters))
+        return csv_response(f"resultados-mipymes-{stamp}.csv", mipyme_columns(), mipyme_rows(filters))
     results = programme_results(filters)
     sheets = [
         Sheet(_("Resumen"), [_("Concepto"), _("Valor")],
               [[xlsx_cell(cell) for cell in row] for row in summary_rows(results)], [40, 60]),
         _sheet(_("Indicadores"), indicator_columns(), indicator_views(results)),
-        _sheet(_("Mipymes"), mipyme_columns(), every_mipyme(filters)),
+        _sheet(_("Mipymes"), mipyme_columns(), mipyme_rows(filters)),
     ]
     response = Response(stream_with_context(workbook_chunks(sheets)), mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="resultados-{stamp}.xlsx"'

@@ -100,7 +100,7 @@ class IndicatorView:
 
     def pair_chart(self) -> Markup | None:
         """Baseline against latest: the share that says yes, or the total over the same businesses."""
-        before, after = _("Línea base"), _("Última medición")
+        before, after = _("Línea base"), _("Última")
         if self.yes_no:
             return charts.paired_bars(
                 [(before, self.baseline_share), (after, self.latest_share)], fmt=percent, top=1,

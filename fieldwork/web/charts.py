@@ -188,21 +188,22 @@ OUTCOME_COLOURS = ("#0b5d3b", "#8a959b", "#a4262c")
 def paired_bars(rows: Sequence[tuple[str, float | None]], title: str, desc: str,
                 fmt: Callable[[float], str] = str, top: float | None = None) -> Markup | None:
     """Horizontal bars, one per (label, value), each with its value written after it: e.g. a total at
-    the baseline and at the latest visit. `top` fixes the scale (100 for shares); None without values."""
+    the baseline and at the latest visit. `top` fixes the scale (1 for shares); None without values."""
     values = [v for _label, v in rows if v is not None]
     if not values:
         return None
-    width, bar_h, gap, left, right = 320, 22, 10, 108, 96
+    texts = ["—" if v is None else fmt(v) for _label, v in rows]
+    width, bar_h, gap = 360, 22, 10
+    left = round(max(len(label) for label, _v in rows) * CHAR_WIDTH) + 12
+    right = round(max(len(text) for text in texts) * 8.4) + 12  # the values, 13 px bold, after the longest bar
     height = len(rows) * (bar_h + gap) + gap
     scale = top if top else (max(values) or 1)
     head, tail = _open(width, height, title, desc, "chart chart-pair")
     parts = [head]
-    for i, (label, value) in enumerate(rows):
+    for i, ((label, value), text) in enumerate(zip(rows, texts, strict=True)):
         y = gap + i * (bar_h + gap)
-        shown = _shorten(label, 14)
         parts.append(f'<text x="{left - 6}" y="{y + bar_h / 2 + 4}" text-anchor="end" font-size="{LABEL_FONT}" '
-                     f'fill="#4f5b62">{escape(shown)}</text>')
-        text = "—" if value is None else fmt(value)
+                     f'fill="#4f5b62">{escape(label)}</text>')
         length = 0.0 if value is None else round((width - left - right) * max(value, 0) / scale, 1)
         if length:  # the first bar (the baseline) blue, the others green
             parts.append(f'<rect x="{left}" y="{y}" width="{length}" height="{bar_h}" rx="2" '
@@ -221,7 +222,10 @@ def share_bar(parts: Sequence[tuple[str, int]], title: str, desc: str, fmt: Call
     total = sum(count for _label, count in parts)
     if not total:
         return None
-    width, bar_h, top = 320, 20, 4
+    texts = [f"{label}: {fmt(count)}" for label, count in parts]
+    # Wide enough for the legend's line (each part's name and count after the previous one's).
+    width = max(360, round(sum(24 + len(text) * CHAR_WIDTH for text in texts)))
+    bar_h, top = 20, 4
     legend_y = top + bar_h + 18
     height = legend_y + 6
     head, tail = _open(width, height, title, desc, "chart chart-share")
@@ -234,15 +238,12 @@ def share_bar(parts: Sequence[tuple[str, int]], title: str, desc: str, fmt: Call
                        f'fill="{colours[k % len(colours)]}">'
                        f"<title>{escape(label)}: {escape(fmt(count))}</title></rect>")
             x += length
-    slot = width / len(parts)  # each part's name and count in its own third, whatever its share
-    for k, (label, count) in enumerate(parts):
-        out.append(f'<rect x="{round(k * slot, 1)}" y="{legend_y - 10}" width="10" height="10" rx="2" '
+    x = 0.0
+    for k, text in enumerate(texts):
+        out.append(f'<rect x="{round(x, 1)}" y="{legend_y - 10}" width="10" height="10" rx="2" '
                    f'fill="{colours[k % len(colours)]}"/>')
-        out.append(f'<text x="{round(k * slot + 14, 1)}" y="{legend_y}" font-size="{LABEL_FONT}" fill="#1d2327">'
-                   f"{escape(_shorten(label, 14))}: {escape(fmt(count))}</text>")
+        out.append(f'<text x="{round(x + 14, 1)}" y="{legend_y}" font-size="{LABEL_FONT}" fill="#1d2327">'
+                   f"{escape(text)}</text>")
+        x += 14 + len(text) * CHAR_WIDTH + 10
     out.append(tail)
     return Markup("".join(out))  # noqa: S704 (every text in it went through escape())
-
-
-def _shorten(text: str, most: int) -> str:
-    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
