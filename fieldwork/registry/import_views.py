@@ -1,0 +1,157 @@
+"""The registry's import page: upload a spreadsheet, see what will change, then apply it (same service as the API).
+
+Between the preview and "Importar" the uploaded file waits in the instance folder under a random name
+that only this person's session knows (with the file's hash), so what is applied is exactly what was
+previewed, and nothing of it travels back through the browser. Files left behind by a preview never
+applied are removed after an hour, at the next preview.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import time
+from typing import Any
+
+from flask import Response, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
+
+from fieldwork.registry import bp
+from fieldwork.registry.import_files import MAX_BYTES, MAX_MB, MAX_ROWS, read_upload
+from fieldwork.registry.imports import COLUMNS, TEMPLATE_HEADER, ImportResult, import_mipymes
+from fieldwork.services import ServiceError, commit_with_retry
+from fieldwork.web.form_errors import show_service_errors
+from fieldwork.web.security import roles_required
+
+_SESSION_KEY = "mipyme_import"
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}$")
+#: A preview not applied within this many seconds is forgotten (its file removed).
+KEEP_SECONDS = 3600
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Hoja de cálculo (CSV o .xlsx)"), validators=[FileRequired(_l("Elija el archivo."))])
+
+
+class ApplyImportForm(FlaskForm):
+    """The preview's own token: applying a preview shown in another tab, or an old one, is refused."""
+
+    token = HiddenField()
+
+
+def _folder() -> str:
+    return current_app.config.get("IMPORT_FOLDER") or os.path.join(current_app.instance_path, "imports")
+
+
+def _forget_old_files(folder: str) -> None:
+    limit = time.time() - KEEP_SECONDS
+    for entry in os.scandir(folder):
+        if entry.is_file() and _TOKEN.match(entry.name) and entry.stat().st_mtime < limit:
+            os.remove(entry.path)
+
+
+def _keep(content: bytes, filename: str) -> str:
+    """Store the previewed file for this session; the previous preview's file goes."""
+    _discard()
+    folder = _folder()
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    _forget_old_files(folder)
+    token = secrets.token_urlsafe(24)
+    with open(os.path.join(folder, token), "xb") as kept:
+        kept.write(content)
+    session[_SESSION_KEY] = {"token": token, "sha256": hashlib.sha256(content).hexdigest(),
+                             "filename": filename[:200], "user_id": current_user.id}
+    return token
+
+
+def _kept(token: str | None) -> tuple[bytes, str] | None:
+    """The file of this session's preview named `token`, if it is still there and unchanged."""
+    kept = session.get(_SESSION_KEY)
+    if not kept or kept.get("token") != token or kept.get("user_id") != current_user.id or not _TOKEN.match(token):
+        return None
+    try:
+        with open(os.path.join(_folder(), token), "rb") as stored:
+            content = stored.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    if hashlib.sha256(content).hexdigest() != kept.get("sha256"):
+        return None
+    return content, kept.get("filename", "")
+
+
+def _discard() -> None:
+    kept = session.pop(_SESSION_KEY, None)
+    if kept and _TOKEN.match(kept.get("token", "")):
+        try:
+            os.remove(os.path.join(_folder(), kept["token"]))
+        except OSError:
+            pass  # already removed as an old one
+
+
+def _page(form: ImportUploadForm, result: ImportResult | None = None, token: str | None = None,
+          status: int = 200) -> Any:
+    apply_form = ApplyImportForm(formdata=None, data={"token": token}) if token else None
+    return render_template("registry/import.html", form=form, result=result, apply_form=apply_form,
+                           columns=COLUMNS, max_mb=MAX_MB, max_rows=MAX_ROWS), status
+
+
+@bp.route("/mipymes/import", methods=["GET", "POST"])
+@roles_required("supervisor", "admin")
+def import_mipymes_page() -> Any:
+    """Upload a spreadsheet of Mipymes; the answer previews every row (nothing is stored yet)."""
+    form = ImportUploadForm()
+    if not form.is_submitted():
+        return _page(form)
+    if not form.validate():
+        return _page(form, status=400)
+    upload = form.file.data
+    content = read_upload(upload)
+    try:
+        result = commit_with_retry(lambda: import_mipymes(content, upload.filename or "", current_user,
+                                                          dry_run=True), "Mipyme import preview")
+    except ServiceError as error:
+        show_service_errors(form, error.errors, leftover=form.file)
+        return _page(form, status=400)
+    if result.errors:
+        return _page(form, result, status=400)
+    return _page(form, result, token=_keep(content, upload.filename or ""))
+
+
+@bp.post("/mipymes/import/apply")
+@roles_required("supervisor", "admin")
+def apply_mipyme_import() -> Any:
+    """Import the previewed file; nothing is stored if a row has become wrong since the preview."""
+    form = ApplyImportForm()
+    kept = _kept(form.token.data) if form.validate_on_submit() else None
+    if kept is None:
+        flash(_("Esa vista previa ya no está disponible. Suba el archivo otra vez."), "error")
+        return redirect(url_for("registry.import_mipymes_page"))
+    content, filename = kept
+    try:
+        result = commit_with_retry(lambda: import_mipymes(content, filename, current_user, dry_run=False),
+                                   "Mipyme import")
+    except ServiceError as error:
+        upload_form = ImportUploadForm(formdata=None)
+        show_service_errors(upload_form, error.errors, leftover=upload_form.file)
+        return _page(upload_form, status=error.status)
+    if not result.stored:
+        return _page(ImportUploadForm(formdata=None), result, status=400)
+    _discard()
+    flash(_("Importación hecha: %(created)d Mipymes nuevas, %(updated)d actualizadas y %(unchanged)d sin cambios.",
+            created=result.created, updated=result.updated, unchanged=result.unchanged), "success")
+    return redirect(url_for("registry.mipymes"))
+
+
+@bp.get("/mipymes/import/plantilla.csv")
+@roles_required("supervisor", "admin")
+def mipyme_import_template() -> Response:
+    """An empty spreadsheet with the columns the import reads (`;` and a BOM: Excel in Spanish opens it)."""
+    body = "\ufeff" + ";".join(TEMPLATE_HEADER) + "\r\n"
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=plantilla-mipymes.csv"})
