@@ -41,7 +41,10 @@ def odata_error(error: ODataError) -> Any:
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
     """A refusal the framework raises (a NUL in the query, a method not allowed) in OData's error body."""
-    return error_body(ODataError(error.code or 500, type(error).__name__, error.description or ""))
+    status = error.code or 500
+    message = (_("El feed solo se lee: use GET.") if status == 405
+               else _("La solicitud no es válida para el feed (código %(status)d).", status=status))
+    return error_body(ODataError(status, type(error).__name__, message))
 
 
 @bp.after_request
