@@ -3,18 +3,21 @@ column, a long chain of or/and is not nesting, numbers stay within ±10^15, and 
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
+from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.expressions import references
-from fieldwork.forms.services import upload_form
+from fieldwork.forms.services import definition, upload_form
 from fieldwork.forms.xpath import evaluate
 from fieldwork.models import FormVersion
 from fieldwork.services import ServiceError
 from tests.builders import make_user
 from tests.forms.xlsform import question, xlsform
+from tests.node.runner import run
 
 
 @pytest.fixture
@@ -90,3 +93,51 @@ def test_a_long_chain_of_or_is_not_nesting_and_is_stored_shallow(supervisor):
     assert _depth(ast) <= 12  # balanced: log2(301) levels, not 301
     assert references(ast) == {"edad"}
     assert evaluate(ast, {"edad": 3.0}, 299.0) is True and evaluate(ast, {"edad": 3.0}, 300.0) is False
+
+
+def _spec_form() -> bytes:
+    """What Kobo users write with the spec's library: date arithmetic, format-date(), text and number functions."""
+    survey = [
+        question("date", "entrega", "Fecha de entrega", constraint=". <= today() + 1",
+                 constraint_message="La entrega no puede pasar de mañana."),
+        question("date", "inicio", "Inicio", constraint=". >= date(today() - 365)"),
+        question("calculate", "dias", calculation="${entrega} - ${inicio}"),
+        question("calculate", "mes", calculation="format-date(${entrega}, '%b %Y')"),
+        question("text", "codigo", "Código", constraint="starts-with(., 'VP') and string-length(substr(., 2)) = 4 "
+                                                        "and not(contains(normalize-space(.), ' '))"),
+        question("decimal", "precio", "Precio", constraint="pow(., 1) = abs(.) and . <= max(1, 100) and "
+                                                           "floor(.) = ceiling(.) and round(., 400) = ."),
+        question("calculate", "limpio", calculation="translate(substring-after(${codigo}, 'VP'), '0', 'O')"),
+        question("calculate", "hecho", calculation="if(boolean-from-string('true') and true(), "
+                                                   "join('-', ${codigo}, selected-at('a b', 1)), false())"),
+    ]
+    return xlsform(survey, [], {"form_title": "Entregas", "form_id": "entregas", "version": "1"})
+
+
+@pytest.mark.parametrize(("delivered", "error"), [
+    ("2026-03-03", None), ("2026-03-02", None), ("2026-03-04", "La entrega no puede pasar de mañana."),
+])
+def test_a_date_compared_with_today_plus_one_is_judged_alike_on_phone_and_server(supervisor, delivered, error):
+    """`. <= today() + 1` was accepted and then refused every answer: a date is now days since 1970-01-01."""
+    version = upload_form(supervisor, _spec_form(), "f.xlsx")
+    db.session.commit()
+    form = definition(version, "es")
+    answers = {"entrega": delivered, "inicio": "2026-02-01", "codigo": "VP1020", "precio": 12}
+    clean, errors = validate_answers(form, answers, date(2026, 3, 2))
+    assert errors == ({} if error is None else {"answers.entrega": [error]})
+    phone = run("verdict", [{"definition": form, "answers": answers, "today": "2026-03-02"}])[0]
+    assert phone == {"answers": clean, "errors": errors}
+    if error is None:
+        assert clean["dias"] == str((date.fromisoformat(delivered) - date(2026, 2, 1)).days)
+        assert clean["mes"] == "mar 2026" and clean["limpio"] == "1O2O" and clean["hecho"] == "VP1020-b"
+
+
+@pytest.mark.parametrize(("expression", "reason"), [
+    ("jr:choice-name(${edad}, .)", "Fieldwork no admite todavía la función jr:choice-name()."),
+    ("jr:itext('edad')", "Fieldwork no admite todavía la función jr:itext()."),
+    ("sin(.) > 0", "Fieldwork no admite todavía la función sin()."),
+    ("format-date(today()) != ''", "La función format-date() no admite 1 argumentos."),
+])
+def test_a_function_not_supported_yet_is_named_not_taken_for_a_question(supervisor, expression, reason):
+    messages = _refusal(supervisor, _form(constraint=expression))
+    assert messages == [f"Hoja survey, fila 3, columna constraint: {reason}"], messages
