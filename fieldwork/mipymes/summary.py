@@ -41,6 +41,7 @@ from sqlalchemy import (
 
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, MipymeSummaryRow, OfficerAnswerRow, Visit
+from fieldwork.results import kept
 from fieldwork.web.device import independent_confirmation, same_device_confirmation
 
 FIGURES = ("production_units", "monthly_sales_cop", "employees")
@@ -215,8 +216,10 @@ def append_new_visits(visits: Iterable[Any]) -> set[int]:
 
 
 def rebuild() -> int:
-    """Recompute every row from the visits (the CLI's `summary rebuild`); the caller commits.
-    Returns the number of summary rows (visited Mipymes)."""
+    """Recompute every row from the visits (the CLI's `summary rebuild`), the results rows
+    (fieldwork/results/kept.py) included; the caller commits. Returns the number of summary rows
+    (visited Mipymes)."""
     recompute(db.session.connection(), None)
+    kept.rebuild(db.session.connection())
     return db.session.scalar(select(func.count()).select_from(MipymeSummaryRow)) or 0
 
