@@ -152,7 +152,7 @@ def _counted(name: str, multiple: bool, since: Any, versions: tuple[int, ...]) -
     else:
         answered = Visit.answers[name].as_string().is_not(None)
     ranked = select(Visit.answers.label("answers"), latest_first.label("rank")).where(*recent, answered).subquery()
-    is_latest = func.sum(case((ranked.c.rank == 1, 1), else_=0))
+    is_latest = func.coalesce(func.sum(case((ranked.c.rank == 1, 1), else_=0)), 0)  # no answers: 0, not NULL
     total = select(literal(name), literal(None, String), func.count(), is_latest).select_from(ranked)
     if not multiple:
         choice = ranked.c.answers[name].as_string()
