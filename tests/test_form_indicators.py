@@ -236,3 +236,12 @@ def test_the_mipyme_page_shows_one_value_per_indicator_and_where_it_came_from(ap
     assert html.count("<tr data-indicator=") == 3 and "una sola visita" in html
     assert "pregunta «Ventas del mes» del formulario" in html
 
+
+
+def test_the_version_page_says_which_question_feeds_which_indicator(client, supervisor):
+    version = upload_form(supervisor, _form(*FEEDING), "seguimiento.xlsx")
+    db.session.commit()
+    login(client, supervisor)
+    html = client.get(f"/supervision/forms/{version.id}").get_data(as_text=True)
+    assert "alimenta el indicador <code>sales_month_cop</code>" in html
+    assert "pregunta ella misma 2 de las cifras fijas de la visita" in html
