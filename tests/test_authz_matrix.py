@@ -147,6 +147,9 @@ MATRIX: dict[tuple[str, str], Entry] = {
                                form=_empty),
     ("GET", "/account/password"): Entry(f"{LOGIN} 200 200 200 200 200 200"),
     ("POST", "/account/password"): Entry(f"{LOGIN} 200 200 200 200 200 200", form=_empty),
+    ("GET", "/account"): Entry(f"{LOGIN} 200 200 200 200 200 200"),
+    ("POST", "/account/tokens"): Entry(f"{LOGIN} 403 403 200 403 403 200", form=lambda r: {"name": "Excel"}),
+    ("POST", "/account/tokens/<int:token_id>/revoke"): Entry(f"{LOGIN} 403 403 404 403 403 404", form=_empty),
     # registry (pages)
     ("GET", "/admin/users"): Entry(f"{LOGIN} 403 403 403 403 403 200"),
     ("GET", "/admin/users/new"): Entry(f"{LOGIN} 403 403 403 403 403 200"),
@@ -230,6 +233,15 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/forms/<int:version_id>/file"): Entry("401 403 403 200 403 403 200"),
     # The matrix's version is the current one: never deleted (409), whoever asks.
     ("DELETE", "/api/v1/forms/<int:version_id>"): Entry("401 403 403 409 403 403 409"),
+    ("POST", "/api/v1/tokens"): Entry("401 403 403 201 403 403 201", body=lambda r: {"name": "Excel"}),
+    ("GET", "/api/v1/tokens"): Entry("401 403 403 200 403 403 200"),
+    ("DELETE", "/api/v1/tokens/<int:token_id>"): Entry("401 403 403 404 403 403 404"),
+    # OData: HTTP Basic with a token (tests/test_odata.py); a logged-in session is let through too.
+    ("GET", "/odata/v1/"): Entry("401 403 403 200 403 403 200"),
+    ("GET", "/odata/v1/$metadata"): Entry("401 403 403 200 403 403 200"),
+    ("GET", "/odata/v1/<name>"): Entry("401 403 403 200 403 403 200"),
+    ("GET", "/odata/v1/<name>/$count"): Entry("401 403 403 200 403 403 200"),
+    ("GET", "/odata/v1/<name>/<path:rest>"): Entry("401 403 403 501 403 403 501"),
 }
 
 
@@ -333,7 +345,7 @@ def _url(path: str, record: dict[str, Any]) -> str:
         name = match.group(2)
         values = {"mipyme_id": record["mipyme"].id, "visit_id": record["visit"].id, "user_id": record["officer"].id,
                   "token": record["token"], "photo_id": record["photo_id"], "fmt": "csv",
-                  "version_id": record["form_version"].id}
+                  "version_id": record["form_version"].id, "token_id": 999999, "name": "Mipymes", "rest": "x"}
         return str(values[name])
 
     return _ARGUMENT.sub(fill, path)

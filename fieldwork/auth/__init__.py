@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from fieldwork.auth import views  # noqa: E402,F401
+from fieldwork.auth import account_views, views  # noqa: E402,F401

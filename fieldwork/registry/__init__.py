@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("registry", __name__)
 
-from fieldwork.registry import users, views  # noqa: E402,F401
+from fieldwork.registry import import_views, users, views  # noqa: E402,F401
