@@ -245,3 +245,9 @@ def test_the_version_page_says_which_question_feeds_which_indicator(client, supe
     html = client.get(f"/supervision/forms/{version.id}").get_data(as_text=True)
     assert "alimenta el indicador <code>sales_month_cop</code>" in html
     assert "pregunta ella misma 2 de las cifras fijas de la visita" in html
+
+
+def test_the_upload_page_lists_the_codes_the_indicator_column_takes(client, supervisor):
+    login(client, supervisor)
+    html = client.get("/supervision/forms/").get_data(as_text=True)
+    assert "<code>matricula_renewed</code>" in html and "select_one, acknowledge" in html

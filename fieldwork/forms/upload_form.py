@@ -5,8 +5,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 
+from fieldwork.results.catalogue import INDICATORS
+
 
 class UploadForm(FlaskForm):
+    #: The help beside the file lists the codes the survey's `indicator` column may name.
+    indicators = INDICATORS
     file = FileField(_l("Archivo XLSForm (.xlsx o .xls)"), validators=[
         FileRequired(_l("Elija el archivo XLSForm.")),
         FileAllowed(["xlsx", "xls"], _l("El archivo debe ser un XLSForm .xlsx o .xls.")),
