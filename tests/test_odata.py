@@ -7,10 +7,12 @@ import re
 import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
 import requests
+import xmlschema
 from odata import ODataService
 from sqlalchemy import event
 from werkzeug.serving import make_server
@@ -245,3 +247,12 @@ def test_mipyme_results_come_from_the_results_service(client, programme, monkeyp
     assert (filters.sector, filters.enrolled_from, filters.as_of) == ("alimentos", date(2025, 1, 2), date(2025, 6, 30))
     assert [after for _f, after, _l in asked] == [None, got[2]["id"], got[5]["id"]]
     assert client.get("/odata/v1/MipymeResults?$filter=name eq 'x'", headers=programme["auth"]).status_code == 501
+
+
+def test_metadata_is_valid_csdl_by_the_oasis_schemas(client, programme):
+    """$metadata validates against the OASIS TC's EDMX and EDM XML schemas (tests/data/odata: version 4.01,
+    which also admits 4.0 documents), as Excel and Power BI read it."""
+    schema = xmlschema.XMLSchema(str(Path(__file__).parent / "data" / "odata" / "edmx.xsd"))
+    metadata = client.get("/odata/v1/$metadata", headers=programme["auth"]).data
+    errors = [str(error.reason) for error in schema.iter_errors(metadata.decode("utf-8"))]
+    assert errors == []
