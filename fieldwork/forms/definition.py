@@ -17,7 +17,8 @@ from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.row_checks import INDICATOR_COLUMN
 from fieldwork.forms.subset import ANSWERED_TYPES, REQUIRED_VALUES
 from fieldwork.forms.xlsform import EXPRESSION_COLUMNS, SurveyRows
-from fieldwork.results.catalogue import BUILTIN_FEEDS, YES_CHOICES
+from fieldwork.results.catalogue import BUILTIN_FEEDS
+from fieldwork.results.definitions import feeds_of, is_yes
 
 LOCALES = ("es", "en")
 _TYPES = {"text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
@@ -113,8 +114,7 @@ class _Builder:
         if not code:
             return
         question["indicator"] = code
-        names = {c["name"].strip().casefold() for c in question.get("choices", [])}  # as results read them
-        if question["type"] == "select_one" and not names & YES_CHOICES:
+        if question["type"] == "select_one" and not any(is_yes(c["name"]) for c in question.get("choices", [])):
             where.fail(_("el indicador «%(code)s» es de sí o no y la lista no tiene ninguna opción que signifique "
                          "sí; llame a esa opción si, sí, yes, true o 1.", code=code))
 
@@ -188,12 +188,8 @@ def localized(stored: dict[str, Any], locale: str) -> list[dict[str, Any]]:
     return out
 
 
-def fed_indicators(stored: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Indicator code → the question of a stored definition that feeds it (one at most, checked at upload)."""
-    return {q["indicator"]: q for q in stored.get("questions", []) if q.get("indicator")}
-
 
 def replaced_figures(stored: dict[str, Any]) -> list[str]:
     """The visit's built-in figures this version asks itself: one indicator is never asked twice on a visit."""
-    fed = fed_indicators(stored)
+    fed = feeds_of(stored)  # results' rule for which question feeds which indicator
     return [figure for figure, code in BUILTIN_FEEDS.items() if code in fed]

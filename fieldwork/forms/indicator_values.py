@@ -19,10 +19,11 @@ from sqlalchemy import select
 
 from fieldwork.clock import local_date, programme_zone
 from fieldwork.extensions import db
-from fieldwork.forms.definition import LOCALES, fed_indicators
+from fieldwork.forms.definition import LOCALES
 from fieldwork.models import FormVersion, Visit
 from fieldwork.models.programme import MipymeResultRow
 from fieldwork.results.catalogue import INDICATORS, Indicator
+from fieldwork.results.definitions import feeds_of
 from fieldwork.text.i18n import cop, number
 
 
@@ -55,7 +56,7 @@ def mipyme_indicators(mipyme_id: int) -> list[IndicatorValue]:
     visit_ids = {r.baseline_visit_id for r in rows.values()} | {r.latest_visit_id for r in rows.values()}
     version_of = dict(db.session.execute(select(Visit.id, Visit.form_version_id).where(Visit.id.in_(visit_ids))).all())
     version_ids = {v for v in version_of.values() if v is not None}
-    feeds = {vid: fed_indicators(definition) for vid, definition in db.session.execute(
+    feeds = {vid: _feeding_labels(definition) for vid, definition in db.session.execute(
         select(FormVersion.id, FormVersion.definition).where(FormVersion.id.in_(version_ids))).all()} \
         if version_ids else {}
     locale = str(get_locale() or "es")
@@ -63,9 +64,8 @@ def mipyme_indicators(mipyme_id: int) -> list[IndicatorValue]:
     zone = programme_zone()
 
     def end(indicator: Indicator, visit_id: str, at: Any, value: float) -> End:
-        question = feeds.get(version_of.get(visit_id), {}).get(indicator.code)
-        source = (_("pregunta «%(label)s» del formulario", label=question["label"][locale]) if question
-                  else _("cifra de la visita"))
+        label = feeds.get(version_of.get(visit_id), {}).get(indicator.code)
+        source = _("pregunta «%(label)s» del formulario", label=label[locale]) if label else _("cifra de la visita")
         return End(_shown(indicator, value), local_date(at, zone), source)
 
     values = []
@@ -80,6 +80,13 @@ def mipyme_indicators(mipyme_id: int) -> list[IndicatorValue]:
             end(indicator, row.baseline_visit_id, row.baseline_at, row.baseline_value),
             end(indicator, row.latest_visit_id, row.latest_at, row.latest_value), change, direction))
     return values
+
+
+def _feeding_labels(definition: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Indicator code → the label (per language) of the version's question that feeds it, by results' rule."""
+    labels = {q["name"]: q["label"] for q in definition.get("questions", []) if "label" in q}
+    return {code: labels.get(feed.name) or dict.fromkeys(LOCALES, feed.name)
+            for code, feed in feeds_of(definition).items()}
 
 
 def _plain(value: float) -> float | int:
