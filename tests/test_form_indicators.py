@@ -251,3 +251,17 @@ def test_the_upload_page_lists_the_codes_the_indicator_column_takes(client, supe
     login(client, supervisor)
     html = client.get("/supervision/forms/").get_data(as_text=True)
     assert "<code>matricula_renewed</code>" in html and "select_one, acknowledge" in html
+
+
+def test_a_numeric_question_whose_type_changed_starts_a_new_trend(supervisor):
+    from fieldwork.forms.indicators import numeric_trends
+
+    mipyme = make_mipyme(make_user("officer"))
+    whole = _publish(supervisor, _form(question("integer", "ventas", "Ventas"), version="1"))
+    decimal = _publish(supervisor, _form(question("decimal", "ventas", "Ventas"), version="2"))
+    now = datetime.now(UTC)
+    make_visit(mipyme, visited_at=now - timedelta(days=9), form_version_id=whole, answers={"ventas": 5})
+    make_visit(mipyme, visited_at=now - timedelta(days=2), form_version_id=decimal, answers={"ventas": 2.5})
+    (trend,) = numeric_trends(mipyme.id)
+    assert [value for _day, value in trend["points"]] == [2.5]
+    assert trend["type_changed_in"] == "1"

@@ -38,26 +38,29 @@ def _current_questions(types: tuple[str, ...]) -> list[dict[str, Any]]:
 
 
 def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
-    """Per integer/decimal question, its values over the Mipyme's latest visits (one query), oldest first."""
+    """Per integer/decimal question, its values over the Mipyme's latest visits (two queries), oldest first;
+    answers of a version where the question had another type are another series, left out and named."""
     questions = _current_questions(NUMERIC)
     if not questions:
         return []
     columns = [_stored_number(q["name"]) for q in questions]
     rows = db.session.execute(
-        select(Visit.visited_at, *columns)
+        select(Visit.visited_at, Visit.form_version_id, *columns)
         .where(Visit.mipyme_id == mipyme_id, Visit.answers.is_not(None))
         .order_by(Visit.visited_at.desc(), Visit.id.desc()).limit(TREND_VISITS)).all()[::-1]
+    types = _types_by_version({row[1] for row in rows if row[1] is not None})
     zone = programme_zone()
     trends = []
-    for index, question in enumerate(questions, start=1):
+    for index, question in enumerate(questions, start=2):
+        series = _series(question, types)
         # A figure beyond the answers' bound was stored before it: the chart (and babel) cannot draw it.
         points = [(format_date(local_date(row[0], zone), "d MMM yy"), _plain(row[index])) for row in rows
-                  if row[index] is not None and abs(row[index]) <= MAX_NUMBER]
+                  if row[1] in series.versions and row[index] is not None and abs(row[index]) <= MAX_NUMBER]
         svg = charts.line(points, title=question["label"], fmt=number, desc=_(
             "Respuesta registrada en cada una de las últimas %(n)d visitas, de la más antigua a la más reciente.",
             n=TREND_VISITS))
         trends.append({"name": question["name"], "title": question["label"], "svg": svg, "points": points,
-                       "fmt": number, "indicator": question.get("indicator")})
+                       "fmt": number, "indicator": question.get("indicator"), "type_changed_in": series.changed_in})
     return trends
 
 
@@ -83,7 +86,8 @@ def choice_counts(day: FlagDay) -> list[dict[str, Any]]:
         return []
     this_monday = day.today - timedelta(days=day.today.weekday())
     since = start_of_day(this_monday - timedelta(weeks=CHOICE_WEEKS - 1), programme_zone())
-    types = _types_by_version(since)
+    types = _types_by_version(select(Visit.form_version_id).where(
+        Visit.visited_at >= since, Visit.form_version_id.is_not(None)).distinct().scalar_subquery())
     parts, series = [], {}
     for q in questions:
         series[q["name"]] = _series(q, types)
@@ -119,11 +123,9 @@ class _Series:
     changed_in: str | None
 
 
-def _types_by_version(since: Any) -> dict[int, tuple[str, dict[str, str]]]:
-    """{version id: (version name, {question: type})} for the versions visits of the window were filled in:
-    a handful, whatever the number of visits (their definitions are read, not the visits')."""
-    used = select(Visit.form_version_id).where(Visit.visited_at >= since, Visit.form_version_id.is_not(None)) \
-        .distinct().scalar_subquery()
+def _types_by_version(used: Any) -> dict[int, tuple[str, dict[str, str]]]:
+    """{version id: (version name, {question: type})} for the versions `used` (ids, or a subquery of them):
+    those the visits charted were filled in, a handful whatever the number of visits."""
     return {vid: (name, {q["name"]: q["type"] for q in definition.get("questions", [])})
             for vid, name, definition in db.session.execute(
                 select(FormVersion.id, FormVersion.version, FormVersion.definition).where(FormVersion.id.in_(used)))}
