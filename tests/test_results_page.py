@@ -215,3 +215,14 @@ def test_the_report_charts_are_accessible_images_that_fit_their_values():
     assert sum(widths) == pytest.approx(float(root.get("viewBox").split()[2]), abs=0.2)
     assert [t.text for t in root.iter(f"{svg}text")] == ["Mejoraron: 3", "Sin cambio: 0", "Empeoraron: 1"]
     assert charts.share_bar([("Mejoraron", 0)], title="t", desc="d") is None
+
+
+def test_odd_values_in_every_parameter_never_break_the_page_or_the_downloads(client, programme):
+    supervisor_client(client)
+    names = ("as_of", "sector", "macro_sector", "neighborhood", "officer_id", "enrolled_from", "enrolled_to",
+             "status", "after", "page", "table")
+    for value in ("99999999999999999999999", "²", "\r\nX: 1", "%", "-1", "0001-01-01"):
+        for path in (PAGE, f"{PAGE}.csv", f"{PAGE}.xlsx"):
+            response = client.get(path, query_string=dict.fromkeys(names, value))
+            assert response.status_code == 200, (path, value)
+            response.close()
