@@ -126,14 +126,16 @@ def test_the_officer_form_does_not_ask_a_figure_the_current_form_feeds(client, s
     officer = make_user("officer")
     make_mipyme(officer)
     login(client, officer)
-    assert _figure_slots(client.get("/visits/new").get_data(as_text=True)) == {
-        "production_units": False, "monthly_sales_cop": False, "employees": False}
+    html = client.get("/visits/new").get_data(as_text=True)
+    assert _figure_slots(html) == {"production_units": False, "monthly_sales_cop": False, "employees": False}
+    assert "data-figures-replaced hidden" in html
     _publish(supervisor, _form(*FEEDING))
     html = client.get("/visits/new").get_data(as_text=True)
     assert _figure_slots(html) == {"production_units": False, "monthly_sales_cop": True, "employees": True}
     # The inputs keep their contract names (a draft kept in an older version still fills them).
     assert 'name="monthly_sales_cop"' in html and 'name="employees"' in html
     assert re.search(r"<fieldset data-figures>", html)  # units are still asked
+    assert "<p class=\"hint\" data-figures-replaced>Las demás cifras se preguntan abajo" in html
 
 
 def test_a_form_feeding_every_figure_hides_the_whole_figures_box(client, supervisor):

@@ -76,6 +76,8 @@ export async function showFigures(form, versionId) {
   for (const slot of slots) slot.hidden = replaced.has(slot.dataset.figure);
   const box = form.querySelector('[data-figures]');
   if (box) box.hidden = slots.every((slot) => slot.hidden);
+  const note = form.querySelector('[data-figures-replaced]');
+  if (note) note.hidden = !slots.some((slot) => slot.hidden);
 }
 
 /** "1.850 caracteres disponibles" under the notes. */
