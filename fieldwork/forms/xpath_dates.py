@@ -17,6 +17,9 @@ _SPACE = "[ \t\r\n]*"
 DATE = re.compile(f"{_SPACE}([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}}){_SPACE}")
 DATE_TIME = re.compile(f"{_SPACE}([0-9]{{4}})-([0-9]{{2}})-([0-9]{{2}})T([0-9]{{2}}):([0-9]{{2}})"
                        f"(?::([0-9]{{2}})(\\.[0-9]+)?)?(Z|[+-][0-9]{{2}}:[0-9]{{2}}){_SPACE}")
+#: A time as ODK writes it ("HH:MM:SS.sss-05:00"); its offset is the device's own when it wrote it.
+TIME = re.compile(f"{_SPACE}([0-9]{{2}}):([0-9]{{2}})(?::([0-9]{{2}})(\\.[0-9]+)?)?"
+                  f"(Z|[+-][0-9]{{2}}:[0-9]{{2}})?{_SPACE}")
 _EPOCH = date(1970, 1, 1)
 #: 0001-01-01 and 9999-12-31 as days from 1970-01-01: the days a date can be.
 FIRST_DAY, LAST_DAY = -719162, 2932896
@@ -58,6 +61,18 @@ def date_days(text: str) -> float | None:
     hour, minute, second, fraction, offset = match.group(4, 5, 6, 7, 8)
     seconds = (int(hour) * 60 + int(minute)) * 60 + int(second or 0) - _offset_minutes(offset) * 60
     return (seconds + float("0" + (fraction or ".0"))) / 86400 + day
+
+
+def day_fraction(text: str) -> float:
+    """decimal-time(): the fraction of the day a time is, as written (noon is 0.5); NaN for any other text."""
+    match = TIME.fullmatch(text)
+    if not match:
+        return math.nan
+    hour, minute, second, fraction, offset = match.groups()
+    if int(hour) > 23 or int(minute) > 59 or int(second or 0) > 59 or (
+            offset not in (None, "Z") and (int(offset[1:3]) > 23 or int(offset[4:6]) > 59)):
+        return math.nan
+    return ((int(hour) * 60 + int(minute)) * 60 + int(second or 0) + float("0" + (fraction or ".0"))) / 86400
 
 
 def _date_time(text: str) -> tuple[re.Match, int] | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from fieldwork.forms import regex_dialect
 from fieldwork.forms import xpath_numbers as numbers
-from fieldwork.forms.xpath_dates import format_moment, iso_day, moment
+from fieldwork.forms.xpath_dates import day_fraction, format_moment, iso_day, moment
 from fieldwork.forms.xpath_values import WHITESPACE, Value, to_boolean, to_number, to_string, tokens
 
 #: name → (fewest, most) arguments; None means any number.
@@ -27,7 +27,7 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "number": (0, 1), "int": (1, 1), "round": (1, 2), "pow": (2, 2), "abs": (1, 1), "floor": (1, 1),
     "ceiling": (1, 1), "sqrt": (1, 1), "pi": (0, 0), "max": (1, None), "min": (1, None),
     "not": (1, 1), "true": (0, 0), "false": (0, 0), "boolean": (1, 1), "boolean-from-string": (1, 1),
-    "today": (0, 0), "now": (0, 0), "date": (1, 1), "decimal-date-time": (1, 1),
+    "today": (0, 0), "now": (0, 0), "date": (1, 1), "decimal-date-time": (1, 1), "decimal-time": (1, 1),
     "format-date": (2, 2), "format-date-time": (2, 2),
 }
 _ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -189,6 +189,7 @@ FUNCTIONS: dict[str, Callable[[Evaluation, list], Value]] = {
     "now": lambda e, a: e.now,
     "date": _date,
     "decimal-date-time": _on_numbers(float),  # number() already reads dates and dateTimes (spec: number())
+    "decimal-time": _on_texts(day_fraction),
     "format-date": _format,
     "format-date-time": _format,
 }

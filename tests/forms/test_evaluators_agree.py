@@ -17,10 +17,11 @@ from tests.node.runner import as_python, run, same
 NAMES = ["a", "b", "texto", "constructor", "toString", "__proto__"]
 PATTERNS = ["^a", "a$", "^[0-9]{3}$", "\\w+", "(?P<a>x)", "[a-z]+", "a{4294967296}", "(", "^.$", "^(si|no)$",
             "[ñ-ó]", "\\d+", "(a+)+", "^[A-Za-zñ ]*$", "a|b", "", ".", "\\.", "[^a]"]
-#: Dates and dateTimes (the spec's number() reads them as days), near the edges of what is a day and what is not.
+#: Dates, dateTimes and times (the spec's number() reads them as days), near the edges of what is a day and what is not.
 DATES = ["2026-03-02", "2025-12-31", "2024-02-29", "2023-02-29", "1970-01-01", "1969-12-31", "0001-01-01",
          "9999-12-31", " 2026-03-02 ", "2026-3-2", "2026-03-02T07:05:09.250-05:00", "2026-03-02T23:59:59Z",
-         "1970-01-01T00:00:00.5+14:00", "2026-03-02T10:30", "2026-03-02T24:00:00Z"]
+         "1970-01-01T00:00:00.5+14:00", "2026-03-02T10:30", "2026-03-02T24:00:00Z", "14:30:00.000-05:00",
+         "12:00", "24:00:00"]
 FORMATS = ["%Y-%m-%d", "%a %e %b %y", "%H:%M:%S.%3 %h %n", "%d/%m %q%", "%"]
 TEXT = st.text(alphabet="ab ñÑ1-.😀\r\t", max_size=6)
 VALUES = st.one_of(TEXT, st.sampled_from(PATTERNS), st.sampled_from(DATES + ["10", " 3 ", "-0", "true", "1"]),
@@ -44,8 +45,8 @@ ATOMS = st.one_of(
 )
 OPERATORS = ["or", "and", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "div", "mod"]
 UNARY = ["not", "count-selected", "string-length", "number", "int", "round", "string", "boolean",
-         "boolean-from-string", "normalize-space", "date", "decimal-date-time", "abs", "floor", "ceiling", "sqrt",
-         "once"]
+         "boolean-from-string", "normalize-space", "date", "decimal-date-time", "decimal-time", "abs", "floor",
+         "ceiling", "sqrt", "once"]
 BINARY = ["selected", "regex", "coalesce", "round", "concat", "substr", "contains", "starts-with", "ends-with",
           "substring-before", "substring-after", "selected-at", "format-date", "format-date-time", "max", "min",
           "join"]

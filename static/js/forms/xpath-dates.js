@@ -5,6 +5,8 @@ const SPACE = '[ \\t\\r\\n]*';
 const DATE = new RegExp(`^${SPACE}(\\d{4})-(\\d{2})-(\\d{2})${SPACE}$`);
 const DATE_TIME = new RegExp(`^${SPACE}(\\d{4})-(\\d{2})-(\\d{2})T(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?`
   + `(Z|[+-]\\d{2}:\\d{2})${SPACE}$`);
+// A time as ODK writes it ("HH:MM:SS.sss-05:00"); its offset is the device's own when it wrote it.
+const TIME = new RegExp(`^${SPACE}(\\d{2}):(\\d{2})(?::(\\d{2})(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?${SPACE}$`);
 const FIRST_DAY = -719162; // 0001-01-01
 const LAST_DAY = 2932896; // 9999-12-31
 const MS_PER_DAY = 86400000;
@@ -59,6 +61,16 @@ function dateTime(text) {
   if (day === null || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] || 0) > 59) return null;
   if (offset !== 'Z' && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59)) return null;
   return [match, day];
+}
+
+/** decimal-time(): the fraction of the day a time is, as written (noon is 0.5); NaN for any other text. */
+export function dayFraction(text) {
+  const match = TIME.exec(text);
+  if (!match) return NaN;
+  const [, hour, minute, second, fraction, offset] = match;
+  if (Number(hour) > 23 || Number(minute) > 59 || Number(second || 0) > 59
+    || (offset && offset !== 'Z' && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59))) return NaN;
+  return ((Number(hour) * 60 + Number(minute)) * 60 + Number(second || 0) + Number(`0${fraction || '.0'}`)) / 86400;
 }
 
 /** A date's or a dateTime's number (the spec's number() of it), or null for any other text. */

@@ -3,7 +3,7 @@
 // `ev` (evaluates one argument node, charging the budget), its argument nodes and the context; arguments
 // are evaluated left to right, and only those the spec needs, so both sides spend the same steps.
 import { search } from './regex-dialect.js';
-import { formatMoment, isoDay, moment } from './xpath-dates.js';
+import { dayFraction, formatMoment, isoDay, moment } from './xpath-dates.js';
 import { extreme, power, roundTo, squareRoot } from './xpath-numbers.js';
 import { WHITESPACE, toBoolean, toNumber, toText, tokens } from './xpath-values.js';
 
@@ -143,6 +143,7 @@ export const FUNCTIONS = new Map(Object.entries({
     return when ? isoDay(when.day) : '';
   },
   'decimal-date-time': onNumbers((x) => x), // number() already reads dates and dateTimes (spec: number())
+  'decimal-time': onTexts(dayFraction),
   'format-date': format,
   'format-date-time': format,
 }));
