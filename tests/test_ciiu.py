@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
-from fieldwork.models import Mipyme
+from fieldwork.models import Mipyme, UvtValue
 from fieldwork.registry import ciiu
-from tests.builders import make_mipyme, make_user
+from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import form_token, login
 
 
@@ -134,3 +134,18 @@ def test_the_registry_page_offers_the_picker_and_stores_the_class(supervisor_cli
     refused = supervisor_client.post("/mipymes/new", data={**data, "name": "Otra", "ciiu": "1400"})
     html = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "no es una clase de la CIIU Rev. 4 A.C." in html and 'class="error"' in html
+
+
+def test_a_mipyme_carries_its_size_band_by_its_macro_sector(supervisor_client):
+    db.session.add_all([UvtValue(year=y, value_cop=v) for y, v in {2025: 49799, 2026: 52374}.items()])
+    officer = make_user("officer")
+    tienda = make_mipyme(officer, name="Tienda", ciiu="4711")
+    make_visit(tienda, monthly_sales_cop=10_000_000)  # 120 millones al año: micro en comercio
+    make_mipyme(officer, name="Sin clase")
+    items = {i["name"]: i for i in supervisor_client.get("/api/v1/mipymes").get_json()["items"]}
+    assert items["Tienda"]["size_band"]["band"] == "micro"
+    assert items["Tienda"]["size_band"]["annual_revenue_cop"] == 120_000_000
+    assert items["Sin clase"]["size_band"] == {"band": "unknown", "annual_revenue_cop": None,
+                                               "uvt_year": items["Sin clase"]["size_band"]["uvt_year"]}
+    one = supervisor_client.get(f"/api/v1/mipymes/{tienda.id}").get_json()
+    assert one["size_band"] == items["Tienda"]["size_band"]

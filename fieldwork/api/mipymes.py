@@ -16,6 +16,7 @@ from fieldwork.mipymes.aggregates import FIGURES, SORTS, MipymeSummary, summaris
 from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import ROLES, Mipyme
 from fieldwork.registry import ciiu, neighborhoods, services
+from fieldwork.results.service import size_bands
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.search import name_matches
 from fieldwork.web.security import roles_required
@@ -27,9 +28,17 @@ class FiguresSchema(Schema):
     employees = fields.Integer(allow_none=True)
 
 
+class SizeBandSchema(Schema):
+    band = fields.String(validate=validate.OneOf(("micro", "pequena", "mediana", "grande", "unknown")))
+    annual_revenue_cop = fields.Integer(allow_none=True)
+    uvt_year = fields.Integer(allow_none=True)
+
+
 class MipymeSummarySchema(MipymeSchema):
     """API.md's Mipyme item, extended with the latest visit's figures and their change."""
 
+    size_band = fields.Nested(SizeBandSchema, metadata={
+        "description": "El tamaño por ingresos de hoy (Decreto 957 de 2019), por su macrosector."})
     follow_up_reason = fields.String(allow_none=True)
     latest = fields.Nested(FiguresSchema)
     change = fields.Nested(FiguresSchema)
@@ -46,7 +55,7 @@ class MipymeListArgsSchema(MipymeArgsSchema):
     sort = fields.String(validate=validate.OneOf([*SORTS, *(f"-{s}" for s in SORTS)]))
 
 
-def _raw(summary: MipymeSummary) -> dict[str, Any]:
+def _raw(summary: MipymeSummary, band: dict[str, Any]) -> dict[str, Any]:
     m = summary.mipyme
     return {
         **{key: getattr(m, key) for key in ("id", "name", "nit", "sector", "officer_id", "owner_name",
@@ -57,6 +66,7 @@ def _raw(summary: MipymeSummary) -> dict[str, Any]:
         "last_visit_at": summary.last_visit_at,
         "next_follow_up_due": summary.next_follow_up_due,
         "flags": summary.flags,
+        "size_band": band,
         "follow_up_reason": summary.follow_up_reason,
         "latest": {name: summary.latest[name] for name in FIGURES},
         "change": {name: summary.change[name] for name in FIGURES},
@@ -74,7 +84,8 @@ def _activity(code: str | None) -> dict[str, str | None]:
 
 def _item(summary: MipymeSummary) -> dict[str, Any]:
     """One Mipyme's API body (dumped once: dumping a dumped date again fails)."""
-    return MipymeSummarySchema().dump(_raw(summary))
+    mipyme_id = summary.mipyme.id
+    return MipymeSummarySchema().dump(_raw(summary, size_bands([mipyme_id])[mipyme_id]))
 
 
 def _visible_or_404(mipyme_id: int) -> Mipyme:
@@ -111,7 +122,9 @@ def list_mipymes() -> Any:
     sort = args.get("sort", "name")
     summaries, total = summarise(query, flag_day(), flag=args.get("flag"), page=args["page"],
                                  per_page=args["per_page"], sort=sort.lstrip("-"), descending=sort.startswith("-"))
-    return jsonify(MipymeSummaryListSchema().dump({"items": [_raw(s) for s in summaries], "total": total}))
+    bands = size_bands([s.mipyme.id for s in summaries])  # the page's bands in one go, not one per Mipyme
+    items = [_raw(s, bands[s.mipyme.id]) for s in summaries]
+    return jsonify(MipymeSummaryListSchema().dump({"items": items, "total": total}))
 
 
 def _programme_filters(query: Select[tuple[Mipyme]], args: dict[str, Any]) -> Select[tuple[Mipyme]]:
