@@ -176,6 +176,8 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/supervision/visits.<fmt>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("GET", "/supervision/mipymes/<int:mipyme_id>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("GET", "/supervision/visits"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/results"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/supervision/results.<fmt>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("GET", "/supervision/visits/<visit_id>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("POST", "/supervision/reassign"): Entry(f"{LOGIN} 403 403 302>/supervision/ 403 403 302>/supervision/",
                                              form=_reassign),
