@@ -8,6 +8,7 @@ over `mipymes.ciiu`) without a second copy of the mapping.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,17 +43,29 @@ SECTION_MACRO_SECTOR: dict[str, str] = {r["section"]: r["macro_sector"] for r in
 CLASSES: dict[str, CiiuClass] = {
     r["code"]: CiiuClass(r["code"], r["title"], r["division"], r["section"]) for r in _rows("ciiu_classes.csv")
 }
+#: Macro-sector → its class codes, sorted (a filter on `mipymes.ciiu` is `ciiu IN (...)`).
+CODES_BY_MACRO_SECTOR: dict[str, list[str]] = {
+    macro: [c.code for c in CLASSES.values() if SECTION_MACRO_SECTOR[c.section] == macro] for macro in MACRO_SECTORS
+}
 _FOLDED = [(c, fold(f"{c.code} {c.title}")) for c in CLASSES.values()]
 
 
-def normalize(code: str | None) -> str:
-    """The code as typed, trimmed; "0111" stays "0111" (a leading zero is part of the code)."""
-    return (code or "").strip()
+#: How spreadsheets and the Cámara de Comercio write a class: "1081", "C1081", "1081 - Elaboración de…",
+#: or "111" where Excel dropped the leading zero of 0111.
+_WRITTEN = re.compile(r"\s*([A-Za-z]?)\s*(\d{3,4})(?:\s*[-–—:.*]+\s*|\s+|$)")
 
 
 def lookup(code: str | None) -> CiiuClass | None:
-    """The class with this code, or None when it is not a class of CIIU Rev. 4 A.C."""
-    return CLASSES.get(normalize(code))
+    """The class `code` names, or None when it names no class of CIIU Rev. 4 A.C. (a section letter
+    written before the digits must be the class's own)."""
+    written = _WRITTEN.match(code or "")
+    if written is None:
+        return None
+    letter, digits = written.groups()
+    found = CLASSES.get(digits.zfill(4))
+    if found is None or (letter and letter.upper() != found.section):
+        return None
+    return found
 
 
 def section_of(code: str | None) -> str | None:
