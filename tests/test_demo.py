@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,8 +15,11 @@ from fieldwork.extensions import db
 from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
-from fieldwork.models import SECTORS, Mipyme, User, Visit
+from fieldwork.models import SECTORS, Mipyme, MipymeStatusChange, Neighborhood, User, UvtValue, Visit
+from fieldwork.registry import ciiu
 from fieldwork.registry.nit import normalise_nit
+from fieldwork.results.definitions import feeds_of
+from fieldwork.results.service import ResultFilters, programme_results
 from fieldwork.visits.content import CONTENT_FIELDS, FORM_FIELDS, content_hash
 from tests.builders import make_user
 from tests.conftest import _empty_all_tables, login
@@ -41,7 +44,9 @@ def test_programme_has_forty_mipymes_in_every_sector(demo):
     assert 38 <= len(mipymes) <= 45
     assert set(Counter(m.sector for m in mipymes)) == set(SECTORS)
     assert len({m.neighborhood for m in mipymes}) >= 10
-    assert any("Comuna" in m.neighborhood for m in mipymes)
+    listed = dict(db.session.execute(select(Neighborhood.name, Neighborhood.kind)).all())
+    assert {m.neighborhood for m in mipymes} <= set(listed)  # every place is on the programme's list
+    assert set(listed.values()) == {"barrio", "comuna", "corregimiento"}
     for mipyme in mipymes:
         assert mipyme.phone and mipyme.address and mipyme.owner_name
         assert mipyme.nit is None or normalise_nit(mipyme.nit) == mipyme.nit  # DIAN's check digit holds
@@ -94,7 +99,7 @@ def test_supervisor_sees_one_dispute_and_the_follow_up_flags(demo, client):
     items = supervisor_view(client)
     assert 38 <= len(items) <= 45
     flagged = Counter(flag for item in items for flag in item["flags"])
-    assert flagged["disputed"] == 1
+    assert flagged["disputed"] == 2  # one owner with an account, one through the link with the code
     assert flagged["follow_up_overdue"] >= 4
     assert flagged["never_visited"] >= 3
     assert flagged["no_recent_visit"] >= 3
@@ -104,8 +109,10 @@ def test_supervisor_sees_one_dispute_and_the_follow_up_flags(demo, client):
 
 def test_the_disputed_mipyme_belongs_to_an_owner_who_sees_it(demo, client):
     disputed = [item for item in supervisor_view(client) if "disputed" in item["flags"]]
-    owner = db.session.scalar(select(User).where(User.role == "owner", User.mipyme_id == disputed[0]["id"]))
-    assert owner is not None
+    owners = {item["id"]: db.session.scalar(select(User).where(User.role == "owner", User.mipyme_id == item["id"]))
+              for item in disputed}
+    owner = next(owner for owner in owners.values() if owner is not None)
+    disputed = [item for item in disputed if owners[item["id"]] is owner]
     client.delete("/api/v1/session")
     login(client, owner.username, PASSWORDS[owner.username])
     items = client.get("/api/v1/mipymes").get_json()["items"]
@@ -181,7 +188,8 @@ def test_same_day_and_seed_give_the_same_programme(app):
 
     def snapshot() -> tuple:
         seed_demo(now=now)
-        mipymes = db.session.execute(select(Mipyme.name, Mipyme.nit, Mipyme.phone).order_by(Mipyme.id)).all()
+        mipymes = db.session.execute(select(Mipyme.name, Mipyme.nit, Mipyme.phone, Mipyme.ciiu, Mipyme.status,
+                                            Mipyme.exited_on).order_by(Mipyme.id)).all()
         visits = db.session.execute(select(Visit.id, Visit.content_hash, Visit.answers).order_by(Visit.id)).all()
         db.session.remove()
         _empty_all_tables(app)
@@ -199,6 +207,9 @@ def test_the_supervisor_published_the_valledupar_form_when_the_programme_started
     body = client.get("/api/v1/forms/current").get_json()
     assert body["title"] == "Seguimiento Mipyme Valledupar"
     assert "canales_venta" in [q["name"] for q in body["questions"]]
+    # The form feeds the programme's indicators its built-in figures do not (API.md, "Programme results").
+    assert set(feeds_of(current.definition)) == {"jobs_formal", "jobs_women", "has_rut", "matricula_renewed",
+                                                       "social_security", "credit_obtained", "sells_online"}
 
 
 def test_every_demo_visit_answers_the_form_as_the_sync_would_keep_it(demo):
@@ -232,3 +243,47 @@ def test_a_demo_answer_the_form_refuses_is_refused_by_the_sync(demo, client):
     result = client.post("/api/v1/visits/sync", json={"visits": [bad]}).get_json()["results"][0]
     assert result["status"] == "rejected"
     assert result["errors"] == {"answers.canales_venta": ["Elija como máximo tres canales."]}
+
+
+def test_every_demo_mipyme_has_a_real_ciiu_class_across_the_three_macro_sectors(demo):
+    codes = db.session.scalars(select(Mipyme.ciiu)).all()
+    assert all(ciiu.lookup(code) is not None for code in codes)
+    assert {ciiu.macro_sector_of(code) for code in codes} == {"manufactura", "comercio", "servicios"}
+
+
+def test_a_few_businesses_left_the_programme_with_a_reason_and_no_visit_since(demo):
+    exited = db.session.scalars(select(Mipyme).where(Mipyme.status != "active")).all()
+    assert sorted(m.status for m in exited) == ["closed", "graduated", "withdrawn"]
+    zone = programme_zone()
+    for mipyme in exited:
+        history = db.session.scalars(select(MipymeStatusChange).where(MipymeStatusChange.mipyme_id == mipyme.id)
+                                     .order_by(MipymeStatusChange.effective_on)).all()
+        assert [(h.status, h.effective_on) for h in history] == [("active", mipyme.enrolled_on),
+                                                                 (mipyme.status, mipyme.exited_on)]
+        assert history[-1].reason
+        last_visit = db.session.scalar(select(func.max(Visit.visited_at)).where(Visit.mipyme_id == mipyme.id))
+        assert last_visit.astimezone(zone).date() < mipyme.exited_on
+    # every other Mipyme is active since its enrolment, on record
+    assert db.session.scalar(select(func.count()).select_from(MipymeStatusChange)) == 41 + 3
+
+
+def test_the_programme_results_tell_a_story_on_first_run(app):
+    # The UVT values migration 0013 stores (the tests empty every table between tests).
+    db.session.add_all([UvtValue(year=y, value_cop=v) for y, v in {2024: 47065, 2025: 49799, 2026: 52374}.items()])
+    seed_demo(now=datetime(2026, 10, 15, 15, 0, tzinfo=UTC))
+    results = programme_results(ResultFilters(as_of=date(2026, 10, 15)))
+    by_code = {item["code"]: item for item in results["indicators"]}
+    assert results["businesses"]["by_status"] == {"active": 38, "graduated": 1, "closed": 1, "withdrawn": 1,
+                                                  "moved": 0}
+    assert results["businesses"]["with_change"] >= 30
+    sales = by_code["sales_month_cop"]
+    assert sales["latest_total"] > sales["baseline_total"] and sales["improved"] > sales["worsened"] > 0
+    assert by_code["jobs_formal"]["latest_total"] > by_code["jobs_formal"]["baseline_total"]
+    assert by_code["jobs_women"]["latest_total"] > by_code["jobs_women"]["baseline_total"]
+    for code in ("has_rut", "matricula_renewed", "social_security", "sells_online"):  # a few formalise, go online
+        assert by_code[code]["improved"] >= 3 and by_code[code]["latest_yes"] > by_code[code]["baseline_yes"]
+    assert by_code["credit_obtained"]["latest_yes"] is not None
+    assert results["size_bands"]["moved_up"] >= 1  # one business grew out of "micro"
+    verification = results["verification"]
+    assert verification["owner_confirmed"] > verification["counting_visits"] / 2  # owners confirm most visits
+    assert 0 < verification["independent_confirmations"] < verification["owner_confirmed"]

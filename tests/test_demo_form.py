@@ -37,6 +37,11 @@ def test_the_form_asks_what_the_programme_follows_in_both_languages():
     assert by_name["canales_venta"]["constraint"] == "count-selected(.) <= 3"
     assert {"tiene_rut", "matricula_renovada", "aportes_seguridad_social", "empleados_formales",
             "empleados_informales", "ventas_en_linea", "total_empleados"} <= set(by_name)
+    feeds = {row["indicator"]: name for name, row in by_name.items() if row["indicator"]}
+    assert feeds == {"credit_obtained": "recibio_financiacion", "sells_online": "ventas_en_linea",
+                     "has_rut": "tiene_rut", "matricula_renewed": "matricula_renovada",
+                     "social_security": "aportes_seguridad_social", "jobs_formal": "empleados_formales",
+                     "jobs_women": "mujeres_trabajando"}
     sources = {row[1] for row in source_rows("choices")[1:] if row[0] == "fuente"}
     assert sources == {"banco", "cooperativa", "fondo_publico", "familiar", "otro"}
     assert source_rows("settings")[0] == ["form_title", "form_id", "version", "default_language"]

@@ -1,8 +1,11 @@
 """The demo's answers to the programme form: what each business would plausibly say, visit after visit.
 
-Each business keeps a profile (registered or not, how many of its staff have a contract, where it
-sells) and each visit answers from it with a little change. The answers then go through the same
-`validate_answers` the sync uses, so what is stored is exactly what a phone's visit would leave.
+Each business keeps a profile (registered or not, how many of its staff have a contract and are women,
+where it sells) and each visit answers from it as the months go by: most formalise a little more of
+their staff, a few informal ones register with the DIAN and renew their matrícula, some start selling
+by WhatsApp, and more of them obtain credit as the programme goes on; a business in trouble lets staff go.
+The answers then go through the same `validate_answers` the sync uses, so what is stored is exactly what
+a phone's visit would leave.
 """
 from __future__ import annotations
 
@@ -34,46 +37,72 @@ OTHER_CHANNELS = ("whatsapp", "redes_sociales", "ferias", "tienda_en_linea", "pu
 ONLINE = {"whatsapp", "redes_sociales", "tienda_en_linea"}
 SOURCES = ("banco", "cooperativa", "fondo_publico", "familiar", "otro")
 SOURCE_WEIGHTS = (30, 25, 20, 20, 5)
+#: Trades where most of the people working are women (mochilas, sewing, kitchens).
+WOMEN_LED = ("artesanias", "confecciones", "alimentos")
 
 
 @dataclass
 class _Profile:
-    formal_share: float  # of the staff, how many have a contract
-    renews_in_month: int | None  # the month the matrícula mercantil is renewed each year (None: never)
+    formal_share: float  # of the staff, how many have a contract at the first visit
+    formal_drift: float  # how that share moves a month: a growing business formalises its staff, one in trouble lets go
+    women_share: float  # of the people working, how many are women
+    women_drift: float  # a growing business hires women a little more than men (the programme's aim)
+    renews_in_month: int | None  # the month the matrícula mercantil is renewed each year (None: not on time)
     channels: tuple[str, ...]
+    registers_at: float | None  # months into its history when an informal business gets its RUT (None: never)
+    renews_at: float | None  # months in when a business that had let its matrícula lapse renews it (None: never)
+    online_at: float | None  # months in when it starts selling by WhatsApp (None: never)
 
 
 def _profile(rng: random.Random, business: Business) -> _Profile:
+    registers_at = renews_at = None
     if business.nit == "sas":
         share, renews = rng.uniform(0.6, 1.0), rng.randint(1, 3)  # the deadline is 31 March
     elif business.nit == "cc":
         share, renews = rng.uniform(0.15, 0.6), rng.randint(1, 5) if rng.random() < 0.7 else None
+        if renews is None and rng.random() < 0.6:  # the officer's reminders bring some up to date
+            renews_at = rng.uniform(1, 3.5)
     else:
         share, renews = rng.uniform(0.0, 0.15), None
+        if business.growth > 0 and rng.random() < 0.75:  # the programme's formalisation drive reaches most
+            registers_at = rng.uniform(1, 3)
+            renews_at = registers_at + rng.uniform(0.3, 1)
+    drift = 0.035 if business.growth >= 0.02 else 0.01 if business.growth > 0 else -0.04
+    women = rng.uniform(0.4, 0.85) if business.sector in WOMEN_LED else rng.uniform(0.1, 0.5)
     sector = CHANNELS.get(business.sector, OTHER_CHANNELS[:3])
     channels = tuple(rng.sample(sector, rng.randint(1, 3)))
-    return _Profile(share, renews, channels)
+    online_at = rng.uniform(0.8, 3) if not ONLINE & set(channels) and rng.random() < 0.7 else None
+    women_drift = 0.03 if business.growth >= 0.02 else 0.0
+    return _Profile(share, drift, women, women_drift, renews, channels, registers_at, renews_at, online_at)
 
 
 def demo_answers(rng: random.Random, business: Business, profile: _Profile, visit: dict[str, Any],
-                 day: date) -> dict[str, Any]:
-    """One visit's answers as an officer would send them."""
+                 day: date, *, months: float) -> dict[str, Any]:
+    """One visit's answers as an officer would send them, `months` after the business's first visit."""
     employees = visit["employees"] or 0
-    formal = min(employees, round(employees * profile.formal_share))
+    registered = profile.registers_at is not None and months >= profile.registers_at
+    share = min(1.0, max(0.0, profile.formal_share + profile.formal_drift * months + (0.3 if registered else 0)))
+    formal = min(employees, round(employees * share))
     channels = list(profile.channels)
+    if profile.online_at is not None and months >= profile.online_at:
+        channels = [*channels[:2], "whatsapp"]
     if rng.random() < 0.15:  # this month they also tried somewhere else
         extra = rng.choice([c for c in OTHER_CHANNELS if c not in channels])
         channels = (channels + [extra])[-3:]
-    financed = rng.random() < 0.18
+    financed = rng.random() < min(0.3, 0.1 + 0.03 * months)  # the programme links more of them with lenders
+    renewed = bool(profile.renews_in_month and day.month >= profile.renews_in_month) or (
+        profile.renews_at is not None and months >= profile.renews_at)
     answers: dict[str, Any] = {
         "recibio_financiacion": "si" if financed else "no",
         "canales_venta": channels,
         "ventas_en_linea": "si" if ONLINE & set(channels) else "no",
-        "tiene_rut": "si" if business.nit else "no",
-        "matricula_renovada": "si" if profile.renews_in_month and day.month >= profile.renews_in_month else "no",
+        "tiene_rut": "si" if business.nit or registered else "no",
+        "matricula_renovada": "si" if renewed else "no",
         "aportes_seguridad_social": "si" if formal else "no",
         "empleados_formales": formal,
         "empleados_informales": employees - formal,
+        "mujeres_trabajando": min(employees, round(employees * min(1.0, profile.women_share + profile.women_drift
+                                                                     * months))),
     }
     if financed:
         amount = business.sales_m * rng.uniform(0.3, 2.5) * 1_000_000
@@ -96,10 +125,12 @@ def form_answerer(rng: random.Random, version: FormVersion, zone: ZoneInfo
     def answer(plans: list[VisitPlan], histories: list[list[dict[str, Any]]]) -> None:
         for plan, history in zip(plans, histories, strict=True):
             profile = _profile(rng, plan.business)
+            first = history[0]["visited_at"] if history else None
             for visit in history:
                 day = visit["visited_at"].astimezone(zone).date()
-                clean, errors = validate_answers(definition, demo_answers(rng, plan.business, profile, visit, day),
-                                                 day)
+                months = (visit["visited_at"] - first).days / 30.4
+                answers = demo_answers(rng, plan.business, profile, visit, day, months=months)
+                clean, errors = validate_answers(definition, answers, day)
                 if errors:  # the demo must never hold what the sync would refuse
                     raise RuntimeError(f"Demo answers refused by the form: {errors}")
                 visit.update(form_version_id=version.id, answers=clean)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
@@ -17,12 +18,24 @@ from sqlalchemy import func, insert, select
 from fieldwork import audit
 from fieldwork.clock import programme_zone, utcnow
 from fieldwork.demo.answers import form_answerer, publish_demo_form
-from fieldwork.demo.catalogue import ADMIN, BUSINESSES, OFFICERS, OWNER_ACCOUNTS, PLACES, SUPERVISOR, Business
+from fieldwork.demo.catalogue import (
+    ADMIN,
+    BUSINESSES,
+    EXITS,
+    NEIGHBORHOODS,
+    OFFICERS,
+    OWNER_ACCOUNTS,
+    PLACES,
+    SUPERVISOR,
+    Business,
+)
 from fieldwork.demo.visits import VisitPlan, build_visits
 from fieldwork.extensions import db
 from fieldwork.mipymes import summary
-from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models import Mipyme, MipymeStatusChange, Neighborhood, User, Visit
 from fieldwork.registry.nit import check_digit
+from fieldwork.results import kept
+from fieldwork.text.search import folded_name
 from fieldwork.web.security import hash_password
 
 DEMO_SEED = 2550  # any fixed number: Valledupar was founded in 1550
@@ -70,6 +83,9 @@ def seed_demo(now: datetime | None = None, rng_seed: int = DEMO_SEED) -> list[tu
     rng = random.Random(rng_seed)  # noqa: S311  -- made-up data, wanted reproducible, not secret
     start = now - timedelta(days=PROGRAMME_DAYS)
     officers, supervisor = _create_staff(start)
+    listed = set(db.session.scalars(select(Neighborhood.search_name)))  # a supervisor may have added some
+    db.session.add_all(Neighborhood(name=name, search_name=folded_name(name), kind=kind, created_at=start)
+                       for name, kind in NEIGHBORHOODS if folded_name(name) not in listed)
     plans = _plan_mipymes(rng, now, officers)
     _create_owners(plans)
     # The programme adopted its form when it started: every visit answers it. Its own random stream
@@ -78,7 +94,9 @@ def seed_demo(now: datetime | None = None, rng_seed: int = DEMO_SEED) -> list[tu
     answer = form_answerer(random.Random(rng_seed + 1), form, programme_zone())  # noqa: S311
     rows = build_visits(rng, now, programme_zone(), plans, supervisor.id, answer=answer)
     db.session.execute(insert(Visit), rows)
-    summary.rebuild()  # the bulk INSERT bypasses the ORM's flush
+    _record_exits(plans, supervisor, now)
+    summary.rebuild()  # the bulk INSERT bypasses the ORM's flush: the kept rows are computed once here
+    kept.rebuild(db.session.connection())
     audit.record(None, "demo.seeded", "programme", "demo", via="cli", mipymes=len(plans), visits=len(rows))
     # A command, not a request: its operator sees a lock error and runs it again, so it commits itself
     # (every view goes through fieldwork.services.commit_with_retry).
@@ -124,7 +142,7 @@ def _identity(rng: random.Random, business: Business, used_nits: set[str]) -> _I
         used_nits.add(nit)
     phone = f"{rng.choice(MOBILE_PREFIXES)} {rng.randint(200, 999)} {rng.randint(0, 9999):04d}"
     place = PLACES[business.place]
-    if place.label.endswith("(corregimiento)"):
+    if place.kind == "corregimiento":
         address = f"Calle {rng.randint(1, 9)} # {rng.randint(1, 12)}-{rng.randint(2, 60)}"
     else:
         kind = rng.choice(("Calle", "Carrera", "Diagonal", "Transversal"))
@@ -136,7 +154,7 @@ def _identity(rng: random.Random, business: Business, used_nits: set[str]) -> _I
 
 def _scenarios(rng: random.Random) -> list[str]:
     """One scenario per business: owners' businesses are visited regularly, the rest are dealt at random."""
-    others = [i for i, b in enumerate(BUSINESSES) if b.name not in OWNER_ACCOUNTS]
+    others = [i for i, b in enumerate(BUSINESSES) if b.name not in OWNER_ACCOUNTS and b.name not in EXITS]
     rng.shuffle(others)
     dealt = ["never"] * 4 + ["overdue"] * 7 + ["stale"] * 5
     scenarios = ["regular"] * len(BUSINESSES)
@@ -162,12 +180,14 @@ def _plan_mipymes(rng: random.Random, now: datetime, officers: list[User]) -> li
             history_days = rng.randint(95, 180)
             created = _office_hours(rng, now, history_days + rng.randint(3, 15))
         mipyme = Mipyme(
-            name=business.name, nit=identity.nit, sector=business.sector, owner_name=business.owner,
+            name=business.name, nit=identity.nit, sector=business.sector, ciiu=business.ciiu, owner_name=business.owner,
             phone=identity.phone, address=identity.address, neighborhood=PLACES[business.place].label,
             officer_id=officer.id if officer else None, active=True, created_at=created, updated_at=created,
+            enrolled_on=created.astimezone(programme_zone()).date(),
         )
         mipymes.append(mipyme)
-        plans.append(VisitPlan(business, mipyme, scenario, history_days, identity.point))
+        exit_ago = EXITS[business.name][1] if business.name in EXITS else None
+        plans.append(VisitPlan(business, mipyme, scenario, history_days, identity.point, exit_ago))
     db.session.add_all(mipymes)
     db.session.flush()
     return plans
@@ -191,3 +211,26 @@ def _create_owners(plans: list[VisitPlan]) -> None:
     db.session.add_all(owners)
     db.session.flush()
 
+
+
+def _record_exits(plans: list[VisitPlan], supervisor: User, now: datetime) -> None:
+    """Every Mipyme's status history starts active on its enrolment day; the few that left the programme
+    (catalogue.EXITS) then have the supervisor's record of it, as the registry keeps one."""
+    zone = programme_zone()
+    changes = []
+    for plan in plans:
+        mipyme = plan.mipyme
+        changes.append(MipymeStatusChange(mipyme_id=mipyme.id, status="active", effective_on=mipyme.enrolled_on,
+                                          reason="", actor_id=supervisor.id, recorded_at=mipyme.created_at))
+        if plan.exit_ago is not None:
+            status, _days, reason = EXITS[plan.business.name]
+            day = now.astimezone(zone).date() - timedelta(days=plan.exit_ago)
+            changes.append(MipymeStatusChange(mipyme_id=mipyme.id, status=status, effective_on=day, reason=reason,
+                                              actor_id=supervisor.id, recorded_at=_office_hours_on(day, zone)))
+            mipyme.status, mipyme.exited_on = status, day
+    db.session.add_all(changes)
+
+
+def _office_hours_on(day: date, zone: ZoneInfo) -> datetime:
+    """The supervisor records an exit the next morning."""
+    return datetime.combine(day + timedelta(days=1), time(9, 0), tzinfo=zone).astimezone(UTC)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from fieldwork.demo.catalogue import (
     DISPUTING_OWNER,
     FOLLOW_UP_REASONS,
+    LINK_DISPUTE,
     NEEDS,
     NOTES,
     OWNER_ACCOUNTS,
@@ -50,6 +51,7 @@ class VisitPlan:
     scenario: str  # "regular", "overdue" (follow-up date passed), "stale" (no recent visit), "never"
     history_days: int  # how long ago the officer started visiting
     point: tuple[float, float]  # where the business is on the map
+    exit_ago: int | None = None  # it left the programme this many days ago (catalogue.EXITS): no visit since
 
 
 def build_visits(rng: random.Random, now: datetime, zone: ZoneInfo, plans: list[VisitPlan], supervisor_id: int, *,
@@ -75,6 +77,8 @@ def build_visits(rng: random.Random, now: datetime, zone: ZoneInfo, plans: list[
 
 def _latest(rng: random.Random, plan: VisitPlan, today: date) -> tuple[int, date | None]:
     """How many days ago the latest visit was, and the follow-up date it set."""
+    if plan.exit_ago is not None:  # the last visit came a few weeks before it left
+        return plan.exit_ago + rng.randint(8, 25), None
     if plan.business.name in OWNER_ACCOUNTS:  # owners have a recent visit waiting for their answer
         return rng.randint(2, 9), today + timedelta(days=rng.randint(5, 25))
     if plan.scenario == "overdue":
@@ -111,7 +115,7 @@ def _visit(rng: random.Random, now: datetime, zone: ZoneInfo, plan: VisitPlan, *
     visited = datetime.combine(day, time(rng.randint(8, 16), rng.choice((0, 10, 15, 20, 30, 40, 45, 50))),
                                tzinfo=zone).astimezone(UTC)
     # No signal in the corregimientos: those visits reach the server a day or two later.
-    far = PLACES[business.place].label.endswith("(corregimiento)")
+    far = PLACES[business.place].kind == "corregimiento"
     delay = timedelta(hours=rng.uniform(20, 60) if far else rng.uniform(0.2, 10))
     received = max(visited + timedelta(minutes=5), min(visited + delay, now - timedelta(minutes=rng.randint(5, 90))))
     trend = (1 + business.growth) ** months
@@ -119,7 +123,7 @@ def _visit(rng: random.Random, now: datetime, zone: ZoneInfo, plan: VisitPlan, *
     sales = round(business.sales_m * 1_000_000 * trend * season * _noise(rng) / 50_000) * 50_000
     units = None if business.units is None else _round_units(business.units * trend * season * _noise(rng))
     # Staff follow the trend slowly, with an extra hand in the busy season.
-    employees = max(1, round(business.employees * (1 + (trend - 1) * 0.6)) + (1 if season >= 1.2 else 0))
+    employees = max(1, round(business.employees * (1 + (trend - 1) * 0.8)) + (1 if season >= 1.2 else 0))
     located = rng.random() > 0.1  # sometimes the phone gets no GPS fix indoors
     revision = 2 if rng.random() < 0.08 else 1
     return {
@@ -180,7 +184,7 @@ def _return_some(rng: random.Random, now: datetime, plans: list[VisitPlan], hist
         candidates = [
             h for p, h in zip(plans, histories, strict=True)
             if p.mipyme.officer_id == officer_id and p.scenario == "regular" and p.business.name not in OWNER_ACCOUNTS
-            and len(h) >= 2 and now - h[-1]["received_at"] > timedelta(days=2)
+            and p.exit_ago is None and len(h) >= 2 and now - h[-1]["received_at"] > timedelta(days=2)
             and (problem != "units_typo" or p.business.units)
         ]
         history = rng.choice(candidates)
@@ -197,27 +201,33 @@ def _return_some(rng: random.Random, now: datetime, plans: list[VisitPlan], hist
 
 def _owners_answer(rng: random.Random, now: datetime, plans: list[VisitPlan], histories: list[list[dict[str, Any]]],
                    supervisor_id: int) -> None:
-    """Owners with an account confirm their older visits; one open dispute, one resolved; some by link."""
-    by_link = []
+    """Owners confirm most visits: those with an account their older ones (one open dispute, one resolved);
+    the others through the link, most with the code the office handed them; one disputes that way."""
+    by_link, latest = [], []
     for plan, history in zip(plans, histories, strict=True):
         name = plan.business.name
         if name not in OWNER_ACCOUNTS:
             by_link += [row for row in history if now - row["received_at"] > timedelta(days=5)]
+            if history and plan.exit_ago is None and history[-1]["review_status"] != "returned":
+                latest.append(history[-1])
             continue
         for row in history[:-1]:
             row.update(owner_confirmation="confirmed", confirmed_via="account",
                        confirmed_at=_after(rng, now, row["received_at"], 0.5, 4))
         if name == DISPUTING_OWNER:
-            latest = history[-1]
-            latest.update(owner_confirmation="disputed", owner_comment=OWNER_DISPUTE, confirmed_via="account",
-                          confirmed_at=_after(rng, now, latest["received_at"], 0.3, 1))
+            last = history[-1]
+            last.update(owner_confirmation="disputed", owner_comment=OWNER_DISPUTE, confirmed_via="account",
+                        confirmed_at=_after(rng, now, last["received_at"], 0.3, 1))
         if name == RESOLVED_DISPUTE_OWNER:
             old = history[-3]
             old.update(owner_confirmation="disputed", owner_comment=RESOLVED_DISPUTE[0],
                        dispute_resolved_by_id=supervisor_id, dispute_resolution_note=RESOLVED_DISPUTE[1])
             old["dispute_resolved_at"] = _after(rng, now, old["confirmed_at"], 1, 4)
-    # Most owners without an account answer the link with the code the office handed them; a few skip
-    # it, and their answers show as unverified (they do not count in the confirmation rate).
-    for number, row in enumerate(rng.sample(by_link, 12)):
-        row.update(owner_confirmation="confirmed", confirmed_via="link" if number % 4 == 3 else "link_code",
-                   confirmed_at=_after(rng, now, row["received_at"], 1, 6))
+    # A few skip the code: their answers show as unverified (they do not count as independent).
+    for row in by_link:
+        if rng.random() < 0.7:
+            row.update(owner_confirmation="confirmed", confirmed_via="link" if rng.random() < 0.2 else "link_code",
+                       confirmed_at=_after(rng, now, row["received_at"], 1, 6))
+    disputed = rng.choice([row for row in latest if now - row["received_at"] > timedelta(days=3)])
+    disputed.update(owner_confirmation="disputed", owner_comment=LINK_DISPUTE, confirmed_via="link_code",
+                    confirmed_at=_after(rng, now, disputed["received_at"], 0.5, 2))
