@@ -182,3 +182,13 @@ def test_the_uvt_page_takes_pesos_as_colombians_write_them(make_client, uvt_tabl
     supervisor = make_client()
     login(supervisor, make_user("supervisor"))
     assert supervisor.get("/admin/uvt").status_code == 403
+
+
+def test_enrolment_cannot_move_after_a_status_change(supervisor_client, mipyme):
+    path = f"/api/v1/mipymes/{mipyme.id}"
+    supervisor_client.patch(path, json={"status": "withdrawn", "status_on": "2025-09-15"})
+    refused = supervisor_client.patch(path, json={"enrolled_on": "2025-10-01"})
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"]["enrolled_on"] == [
+        "El estado de la Mipyme cambió el 2025-09-15; la fecha de ingreso no puede ser posterior."]
+    assert supervisor_client.patch(path, json={"enrolled_on": "2025-09-15"}).status_code == 200

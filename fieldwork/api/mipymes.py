@@ -177,7 +177,7 @@ def create_mipyme() -> Any:
 @bp.patch("/mipymes/<int:mipyme_id>")
 @roles_required("supervisor", "admin")
 def update_mipyme(mipyme_id: int) -> Any:
-    """Change fields of a Mipyme, reassignment and deactivation included.
+    """Change fields of a Mipyme, reassignment, deactivation and status (with `status_on`, `status_reason`) included.
     ---
     patch:
       requestBody: {content: {application/json: {schema: MipymeInputSchema}}}

@@ -111,7 +111,7 @@ def _check_listed(cleaned: dict[str, Any], current: Mipyme | None, errors: dict[
 
 
 def _enrolment_error(enrolled_on: date, current: Mipyme | None) -> str | None:
-    """A business cannot join the programme in the future, nor after a visit it already has."""
+    """A business cannot join the programme in the future, nor after a visit or a status change it already has."""
     zone = programme_zone()
     if enrolled_on > today(zone):
         return _("La fecha de ingreso no puede ser posterior a hoy.")
@@ -121,6 +121,10 @@ def _enrolment_error(enrolled_on: date, current: Mipyme | None) -> str | None:
     if first_visit is not None and enrolled_on > local_date(first_visit, zone):
         return _("La Mipyme tiene visitas desde el %(day)s; la fecha de ingreso no puede ser posterior.",
                  day=local_date(first_visit, zone).isoformat())
+    first_change = status.first_change_on(current)
+    if first_change is not None and enrolled_on > first_change:
+        return _("El estado de la Mipyme cambió el %(day)s; la fecha de ingreso no puede ser posterior.",
+                 day=first_change.isoformat())
     return None
 
 

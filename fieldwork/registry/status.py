@@ -69,6 +69,12 @@ def _day_error(mipyme: Mipyme, on: date, enrolled_on: date | None) -> str | None
     return None
 
 
+def first_change_on(mipyme: Mipyme) -> date | None:
+    """The day of the Mipyme's first change of status after its enrolment row, or None."""
+    return db.session.scalar(select(MipymeStatusChange.effective_on).where(MipymeStatusChange.mipyme_id == mipyme.id)
+                             .order_by(MipymeStatusChange.effective_on, MipymeStatusChange.id).offset(1).limit(1))
+
+
 def record_enrolment(mipyme: Mipyme, actor: User | None) -> None:
     """The first row of a new Mipyme: active from its enrolment."""
     db.session.add(MipymeStatusChange(mipyme_id=mipyme.id, status="active", effective_on=mipyme.enrolled_on,
