@@ -102,7 +102,7 @@ def _indicators(table: Any) -> list[dict[str, Any]]:
                     func.row_number().over(**per_code, order_by=table.c.latest_value).label("rl"),
                     func.count().over(**per_code).label("n")).where(changed).subquery("changed")
     r = ranked.c
-    middle = ((r.n + 1) / 2, (r.n + 2) / 2)  # integer division: one row when odd, two when even
+    middle = ((r.n + 1) // 2, (r.n + 2) // 2)  # one row when odd, two when even
 
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
