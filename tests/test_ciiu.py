@@ -149,3 +149,11 @@ def test_a_mipyme_carries_its_size_band_by_its_macro_sector(supervisor_client):
                                                "uvt_year": items["Sin clase"]["size_band"]["uvt_year"]}
     one = supervisor_client.get(f"/api/v1/mipymes/{tienda.id}").get_json()
     assert one["size_band"] == items["Tienda"]["size_band"]
+
+
+def test_the_picker_endpoint_pages_its_matches(supervisor_client):
+    first = supervisor_client.get("/api/v1/ciiu?q=47&per_page=2").get_json()
+    assert first["total"] == 31 and [i["code"] for i in first["items"]] == ["4711", "4719"]
+    second = supervisor_client.get("/api/v1/ciiu?q=47&per_page=2&page=2").get_json()
+    assert [i["code"] for i in second["items"]] == ["4721", "4722"]
+    assert supervisor_client.get("/api/v1/ciiu").get_json() == {"items": [], "total": 0}

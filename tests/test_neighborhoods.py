@@ -147,3 +147,11 @@ def test_the_list_page_adds_a_place_for_supervisors_only(supervisor_client, make
         login(other, make_user(role, mipyme=make_mipyme() if role == "owner" else None))
         assert other.get("/neighborhoods").status_code == 403
     assert make_client().get("/neighborhoods").status_code == 302
+
+
+def test_the_list_is_paged_like_every_list_of_the_api(supervisor_client):
+    first = supervisor_client.get("/api/v1/neighborhoods?per_page=3").get_json()
+    second = supervisor_client.get("/api/v1/neighborhoods?per_page=3&page=2").get_json()
+    assert (first["total"], second["total"]) == (4, 4)
+    assert [i["name"] for i in first["items"] + second["items"]] == ["Atánquez", "Comuna 5", "Los Mayales",
+                                                                     "Novalito"]

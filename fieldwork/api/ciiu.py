@@ -23,6 +23,8 @@ def search_ciiu() -> Any:
         200: {description: Las clases encontradas., content: {application/json: {schema: CiiuListSchema}}}
     """
     args = load_args(CiiuArgsSchema())
-    found = ciiu.search(args["q"], args["limit"])
-    items = [{**vars(c), "macro_sector": ciiu.SECTION_MACRO_SECTOR[c.section]} for c in found]
-    return jsonify(CiiuListSchema().dump({"items": items, "total": len(items)}))
+    found = ciiu.search(args["q"], limit=None)  # 502 classes in memory: filtering them all costs nothing
+    start = (args["page"] - 1) * args["per_page"]
+    items = [{**vars(c), "macro_sector": ciiu.SECTION_MACRO_SECTOR[c.section]}
+             for c in found[start:start + args["per_page"]]]
+    return jsonify(CiiuListSchema().dump({"items": items, "total": len(found)}))

@@ -7,8 +7,8 @@ from flask import jsonify
 from flask_login import current_user
 
 from fieldwork.api import bp
-from fieldwork.api.common import load_body, service_error_response
-from fieldwork.api.schemas import NeighborhoodInputSchema, NeighborhoodListSchema, NeighborhoodSchema
+from fieldwork.api.common import load_args, load_body, service_error_response
+from fieldwork.api.schemas import NeighborhoodInputSchema, NeighborhoodListSchema, NeighborhoodSchema, PageArgsSchema
 from fieldwork.registry import neighborhoods
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.security import roles_required
@@ -17,14 +17,16 @@ from fieldwork.web.security import roles_required
 @bp.get("/neighborhoods")
 @roles_required("officer", "supervisor", "admin")
 def list_neighborhoods() -> Any:
-    """The whole list, in alphabetical order (a few hundred names at most: not paged).
+    """The list, in alphabetical order, a page at a time.
     ---
     get:
+      parameters: [{in: query, schema: PageArgsSchema}]
       responses:
         200: {description: La lista de barrios., content: {application/json: {schema: NeighborhoodListSchema}}}
     """
-    places = neighborhoods.neighborhoods()
-    return jsonify(NeighborhoodListSchema().dump({"items": places, "total": len(places)}))
+    args = load_args(PageArgsSchema())
+    places, total = neighborhoods.neighborhoods(args["page"], args["per_page"])
+    return jsonify(NeighborhoodListSchema().dump({"items": places, "total": total}))
 
 
 @bp.post("/neighborhoods")

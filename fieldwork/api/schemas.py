@@ -143,10 +143,9 @@ class NeighborhoodInputSchema(StrictSchema):
                          metadata={"description": "barrio (por defecto), comuna, corregimiento o vereda."})
 
 
-class CiiuArgsSchema(LenientSchema):
+class CiiuArgsSchema(PageArgsSchema):
     q = fields.String(load_default="", validate=_at_most(160, "La búsqueda"),
                       metadata={"description": "Código o palabras del título, sin importar mayúsculas ni tildes."})
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=600))
 
 
 class CiiuClassSchema(Schema):

@@ -7,8 +7,8 @@ from flask import jsonify
 from flask_login import current_user
 
 from fieldwork.api import bp
-from fieldwork.api.common import load_body, service_error_response
-from fieldwork.api.schemas import UvtInputSchema, UvtListSchema, UvtSchema
+from fieldwork.api.common import load_args, load_body, service_error_response
+from fieldwork.api.schemas import PageArgsSchema, UvtInputSchema, UvtListSchema, UvtSchema
 from fieldwork.registry import uvt
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.security import roles_required
@@ -17,14 +17,16 @@ from fieldwork.web.security import roles_required
 @bp.get("/uvt")
 @roles_required("supervisor", "admin")
 def list_uvt() -> Any:
-    """Every stored year's UVT, newest first.
+    """The stored years' UVT, newest first.
     ---
     get:
+      parameters: [{in: query, schema: PageArgsSchema}]
       responses:
         200: {description: La tabla de la UVT., content: {application/json: {schema: UvtListSchema}}}
     """
-    values = uvt.uvt_values()
-    return jsonify(UvtListSchema().dump({"items": values, "total": len(values)}))
+    args = load_args(PageArgsSchema())
+    values, total = uvt.uvt_values(args["page"], args["per_page"])
+    return jsonify(UvtListSchema().dump({"items": values, "total": total}))
 
 
 @bp.post("/uvt")

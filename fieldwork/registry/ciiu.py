@@ -80,11 +80,12 @@ def macro_sector_of(code: str | None) -> str | None:
     return SECTION_MACRO_SECTOR[section] if section else None
 
 
-def search(text: str | None, limit: int = 20) -> list[CiiuClass]:
+def search(text: str | None, limit: int | None = 20) -> list[CiiuClass]:
     """Classes whose code or title holds every word of `text`, ignoring case and accents; codes that
-    start with the text come first ("47" lists the retail classes, "panaderia" finds 1081)."""
+    start with the text come first ("47" lists the retail classes, "panaderia" finds 1081). At most
+    `limit` of them (None: all)."""
     words = fold(text).split()
-    if not words or limit <= 0:
+    if not words:
         return []
     hits = [c for c, folded in _FOLDED if all(w in folded for w in words)]
     hits.sort(key=lambda c: (not c.code.startswith(words[0]), c.code))

@@ -33,5 +33,5 @@ def neighborhood_list() -> Any:
             show_service_errors(form, error.errors)
     counts = dict(db.session.execute(select(Mipyme.neighborhood, func.count()).group_by(Mipyme.neighborhood)).all())
     status = 400 if form.is_submitted() else 200
-    return render_template("registry/neighborhoods.html", form=form, places=neighborhoods.neighborhoods(),
+    return render_template("registry/neighborhoods.html", form=form, places=neighborhoods.neighborhoods()[0],
                            counts=counts), status

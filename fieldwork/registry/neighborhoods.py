@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldwork import audit
@@ -24,10 +24,13 @@ NAME_LENGTH = 120
 NEAR_ENOUGH = 0.6
 
 
-def neighborhoods() -> list[Neighborhood]:
-    """The whole list in Spanish alphabetical order (a programme's list is a few hundred names at most)."""
-    return list(db.session.scalars(select(Neighborhood).order_by(spanish_order(Neighborhood.name),
-                                                                 Neighborhood.id)))
+def neighborhoods(page: int = 1, per_page: int | None = None) -> tuple[list[Neighborhood], int]:
+    """A page of the list in Spanish alphabetical order (`per_page` None: all of it), and the list's length."""
+    query = select(Neighborhood).order_by(spanish_order(Neighborhood.name), Neighborhood.id)
+    if per_page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    total = db.session.scalar(select(func.count()).select_from(Neighborhood)) or 0
+    return list(db.session.scalars(query)), total
 
 
 def names() -> list[str]:

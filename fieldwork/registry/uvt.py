@@ -5,7 +5,7 @@ for it would silently move."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from fieldwork import audit
@@ -19,9 +19,12 @@ FIRST_YEAR = 2006  # the UVT exists since Ley 1111 de 2006
 MAX_VALUE_COP = 10_000_000
 
 
-def uvt_values() -> list[UvtValue]:
-    """Every stored year, newest first."""
-    return list(db.session.scalars(select(UvtValue).order_by(UvtValue.year.desc())))
+def uvt_values(page: int = 1, per_page: int | None = None) -> tuple[list[UvtValue], int]:
+    """A page of the stored years, newest first (`per_page` None: all), and how many there are."""
+    query = select(UvtValue).order_by(UvtValue.year.desc())
+    if per_page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    return list(db.session.scalars(query)), db.session.scalar(select(func.count()).select_from(UvtValue)) or 0
 
 
 def add_uvt(year: int | None, value_cop: int | None, actor: User, via: str = "web") -> UvtValue:

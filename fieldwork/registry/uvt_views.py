@@ -53,4 +53,4 @@ def uvt_table() -> Any:
         except ServiceError as error:
             show_service_errors(form, error.errors)
     status = 400 if form.is_submitted() else 200
-    return render_template("registry/uvt.html", form=form, values=uvt.uvt_values()), status
+    return render_template("registry/uvt.html", form=form, values=uvt.uvt_values()[0]), status

@@ -23,7 +23,7 @@ function setUp(input) {
     if (!text || known.has(text)) return showChosen();
     const mine = ++asked;
     try {
-      const response = await fetch(`/api/v1/ciiu?q=${encodeURIComponent(text)}&limit=20`,
+      const response = await fetch(`/api/v1/ciiu?q=${encodeURIComponent(text)}&per_page=20`,
         { credentials: 'same-origin', headers: { Accept: 'application/json' } });
       if (!response.ok || mine !== asked) return;  // an older answer never replaces a newer one
       const { items } = await response.json();
