@@ -7,6 +7,8 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
@@ -275,3 +277,22 @@ def test_the_template_downloads_and_its_columns_are_all_read(supervisor):
     row = f"Tienda X;{nit('900111222')};;otro\r\n".encode()
     body = post(supervisor, template.data + row, "plantilla.csv", dry_run="1").get_json()
     assert body["warnings"] == [] and body["created"] == 1, body
+
+
+_CELLS = st.one_of(st.sampled_from(["", "900.123.456-8", "900123456-0", "ana.perez", "artesanias", "Los Músicos",
+                                    "31/02/2026", "2026-01-05", "1081", "111", '"', ";", "\n", "=1+1"]),
+                   st.text(max_size=30))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(header=st.lists(st.sampled_from(["nit", "Nombre", "Sector", "Barrio", "CIIU", "Funcionario",
+                                        "Fecha de ingreso", "Teléfono", "otra", ""]), min_size=1, max_size=8),
+       rows=st.lists(st.lists(_CELLS, max_size=9), max_size=6),
+       dialect=st.sampled_from([(",", "utf-8"), (";", "cp1252"), (";", "utf-8-sig")]), noise=st.binary(max_size=40))
+def test_no_spreadsheet_makes_the_import_fail_with_a_server_error(supervisor, header, rows, dialect, noise):
+    separator, encoding = dialect
+    text = "\n".join(separator.join(row) for row in [header, *rows])
+    content = text.encode(encoding, errors="replace") + noise
+    response = post(supervisor, content, dry_run="1")
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    assert count() == 0

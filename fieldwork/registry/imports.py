@@ -58,6 +58,11 @@ _SYNONYMS = {
 _HEADERS = {alias: key for key, aliases in _SYNONYMS.items() for alias in (*aliases, key.replace("_", " "))}
 #: A service's field (its error key) → the import's column.
 _FIELD_COLUMN = {"officer_id": "officer"}
+#: Texts stored as written, bounded by their columns; the others (NIT, CIIU, sector, officer) are read
+#: into a code by the service or here, and only need a bound on what is read.
+_STORED_LENGTHS = {key: Mipyme.__table__.columns[key].type.length
+                   for key in ("name", "owner_name", "phone", "address", "neighborhood")}
+_READ_LENGTH = 200
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$|(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -186,8 +191,7 @@ def _service_data(values: dict[str, Any], officers: dict[str, User], errors: lis
                 data[key] = day
             continue
         value = str(value)
-        column = Mipyme.__table__.columns.get(key)
-        limit = getattr(getattr(column, "type", None), "length", None) or 64
+        limit = _STORED_LENGTHS.get(key, _READ_LENGTH)
         if len(value) > limit:
             errors.append(_("%(column)s: admite hasta %(limit)d caracteres.", column=label, limit=limit))
         elif key == "officer":
