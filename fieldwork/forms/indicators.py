@@ -89,10 +89,10 @@ def choice_counts(day: FlagDay) -> list[dict[str, Any]]:
     types = _types_by_version(select(Visit.form_version_id).where(
         Visit.visited_at >= since, Visit.form_version_id.is_not(None)).distinct().scalar_subquery())
     parts, series = [], {}
-    for q in questions:
+    for index, q in enumerate(questions):
         series[q["name"]] = _series(q, types)
         if series[q["name"]].versions:
-            parts += _counted(q["name"], q["type"] == "select_multiple", since, series[q["name"]].versions)
+            parts += _counted(index, q["name"], q["type"] == "select_multiple", since, series[q["name"]].versions)
     counted = {(name, value): (businesses, visits) for name, value, visits, businesses in
                db.session.execute(union_all(*parts))} if parts else {}
     result = []
@@ -141,7 +141,7 @@ def _series(question: dict[str, Any], types: dict[int, tuple[str, dict[str, str]
     return _Series(versions, types[start][0] if other else None)
 
 
-def _counted(name: str, multiple: bool, since: Any, versions: tuple[int, ...]) -> list[Any]:
+def _counted(index: int, name: str, multiple: bool, since: Any, versions: tuple[int, ...]) -> list[Any]:
     """(question, choice, visits, businesses) rows for one question, and its (question, NULL, …) total of
     answers: each business's latest answer in the window is the one whose rank is 1."""
     recent = (Visit.visited_at >= since, Visit.form_version_id.in_(versions))
@@ -153,7 +153,9 @@ def _counted(name: str, multiple: bool, since: Any, versions: tuple[int, ...]) -
             (func.json_type(Visit.answers, f'$."{name}"') == "array")
     else:
         answered = Visit.answers[name].as_string().is_not(None)
-    ranked = select(Visit.answers.label("answers"), latest_first.label("rank")).where(*recent, answered).subquery()
+    # A CTE: the total and the counts per choice read one ranking of the window's answers, not two.
+    ranked = select(Visit.answers.label("answers"), latest_first.label("rank")).where(*recent, answered) \
+        .cte(f"ranked_{index}")
     is_latest = func.coalesce(func.sum(case((ranked.c.rank == 1, 1), else_=0)), 0)  # no answers: 0, not NULL
     total = select(literal(name), literal(None, String), func.count(), is_latest).select_from(ranked)
     if not multiple:
