@@ -203,7 +203,7 @@ def _bomb() -> bytes:
 
 @pytest.mark.parametrize("content, filename, message", [
     (b"nit,name\n" + b"a" * (5 * 1024 * 1024), "big.csv", "pasa de 5 MB"),
-    (b"nit,name,sector\n" + b"900111222-5,X,otro\n" * 5001, "many.csv", "más de 5.000 filas"),
+    (b"nit,name,sector\n" + b"900111222-5,X,otro\n" * 2001, "many.csv", "más de 2.000 filas"),
     (None, "bomb.xlsx", "50 MB"),
     (b"\xd0\xcf\x11\xe0" + b"\0" * 100, "viejo.xls", "sin macros"),
     (b"PK\x03\x04 not really", "macros.xlsm", "sin macros"),
