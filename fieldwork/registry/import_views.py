@@ -143,7 +143,7 @@ def apply_mipyme_import() -> Any:
     if not result.stored:
         return _page(ImportUploadForm(formdata=None), result, status=400)
     _discard()
-    flash(_("Importación hecha: %(created)d Mipymes nuevas, %(updated)d actualizadas y %(unchanged)d sin cambios.",
+    flash(_("Importación hecha. Mipymes nuevas: %(created)d; actualizadas: %(updated)d; sin cambios: %(unchanged)d.",
             created=result.created, updated=result.updated, unchanged=result.unchanged), "success")
     return redirect(url_for("registry.mipymes"))
 
