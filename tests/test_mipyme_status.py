@@ -192,3 +192,13 @@ def test_enrolment_cannot_move_after_a_status_change(supervisor_client, mipyme):
     assert refused.get_json()["errors"]["enrolled_on"] == [
         "El estado de la Mipyme cambió el 2025-09-15; la fecha de ingreso no puede ser posterior."]
     assert supervisor_client.patch(path, json={"enrolled_on": "2025-09-15"}).status_code == 200
+
+
+def test_the_supervisors_history_lists_the_status_changes_when_given(app, supervisor_client, mipyme):
+    from flask import render_template
+
+    supervisor_client.patch(f"/api/v1/mipymes/{mipyme.id}", json={"status": "closed", "status_on": "2026-03-02",
+                                                                  "status_reason": "Cerró el local"})
+    with app.test_request_context():
+        html = render_template("supervision/_mipyme_history.html", history=[], status_history=status_entries(mipyme))
+    assert "data-status-history" in html and "Cerró el local" in html and "por Ana Supervisora" in html

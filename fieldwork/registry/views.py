@@ -55,7 +55,7 @@ def new_mipyme() -> Any:
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
             show_service_errors(form, error.errors)
-    return render_template("registry/mipyme_form.html", form=form, mipyme=None, **_ciiu_context(form))
+    return render_template("registry/mipyme_form.html", form=form, mipyme=None, ciiu_class=ciiu.lookup(form.ciiu.data))
 
 
 @bp.route("/mipymes/<int:mipyme_id>/edit", methods=["GET", "POST"])
@@ -74,8 +74,7 @@ def edit_mipyme(mipyme_id: int) -> Any:
             return redirect(url_for("registry.mipymes"))
         except ServiceError as error:
             show_service_errors(form, error.errors)
-    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
-                           **accounts.edit_page_context(mipyme), **_status_context(mipyme), **_ciiu_context(form))
+    return _edit_page(mipyme, form)
 
 
 @bp.post("/mipymes/<int:mipyme_id>/status")
@@ -92,24 +91,22 @@ def change_status(mipyme_id: int) -> Any:
             return redirect(url_for("registry.edit_mipyme", mipyme_id=mipyme.id))
         except ServiceError as error:
             show_service_errors(status_form, error.errors)
-    form = MipymeForm(formdata=None, obj=mipyme)
-    form.officer_id.data = str(mipyme.officer_id or "")
-    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
-                           **accounts.edit_page_context(mipyme), **_status_context(mipyme, status_form),
-                           **_ciiu_context(form)), 400
+    return _edit_page(mipyme, status_form=status_form), 400
 
 
-def _status_context(mipyme: Mipyme, status_form: StatusForm | None = None) -> dict[str, Any]:
-    """The edit page's status form (today's status preselected) and the status history."""
+def _edit_page(mipyme: Mipyme, form: MipymeForm | None = None, status_form: StatusForm | None = None,
+               owner_form: Any = None) -> str:
+    """The edit page with its three forms: the details, the status and the owner's account. A form that
+    was not the one posted shows the Mipyme as stored."""
+    if form is None:
+        form = MipymeForm(formdata=None, obj=mipyme)
+        form.officer_id.data = str(mipyme.officer_id or "")
     if status_form is None:
         status_form = StatusForm(formdata=None)
         status_form.status.data = mipyme.status
-    return {"status_form": status_form, "status_history": status.status_entries(mipyme)}
-
-
-def _ciiu_context(form: MipymeForm) -> dict[str, Any]:
-    """The class the CIIU field names, to show its title beside the code."""
-    return {"ciiu_class": ciiu.lookup(form.ciiu.data)}
+    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
+                           **accounts.edit_page_context(mipyme, owner_form), status_form=status_form,
+                           status_history=status.status_entries(mipyme), ciiu_class=ciiu.lookup(form.ciiu.data))
 
 
 @bp.post("/mipymes/<int:mipyme_id>/owner-account")
@@ -126,11 +123,7 @@ def create_owner_account(mipyme_id: int) -> Any:
             return redirect(url_for("registry.edit_mipyme", mipyme_id=mipyme.id))
         except ServiceError as error:
             show_service_errors(owner_form, error.errors)
-    form = MipymeForm(formdata=None, obj=mipyme)
-    form.officer_id.data = str(mipyme.officer_id or "")
-    return render_template("registry/mipyme_form.html", form=form, mipyme=mipyme,
-                           **accounts.edit_page_context(mipyme, owner_form), **_status_context(mipyme),
-                           **_ciiu_context(form)), 400
+    return _edit_page(mipyme, owner_form=owner_form), 400
 
 
 @bp.post("/mipymes/<int:mipyme_id>/active")
