@@ -116,6 +116,10 @@ def _empty(record: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _mipyme_sheet(record: dict[str, Any]) -> dict[str, Any]:
+    return {"file": (io.BytesIO(b"nit,name,sector\n900123456-8,Importada,otro\n"), "mipymes.csv"), "dry_run": "1"}
+
+
 def _xlsform(record: dict[str, Any]) -> dict[str, Any]:
     """A new version each call (a version already uploaded is refused)."""
     return {"file": (io.BytesIO(programme_form(version=uuid.uuid4().hex)), "seguimiento.xlsx")}
@@ -160,6 +164,11 @@ MATRIX: dict[tuple[str, str], Entry] = {
                                                            form=_empty),
     ("GET", "/mipymes"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("GET", "/mipymes/new"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("GET", "/mipymes/import"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/mipymes/import"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
+    ("POST", "/mipymes/import/apply"): Entry(f"{LOGIN} 403 403 302>/mipymes/import 403 403 302>/mipymes/import",
+                                             form=_empty),
+    ("GET", "/mipymes/import/plantilla.csv"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("POST", "/mipymes/new"): Entry(f"{LOGIN} 403 403 200 403 403 200", form=_empty),
     ("GET", "/mipymes/<int:mipyme_id>/edit"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("POST", "/mipymes/<int:mipyme_id>/edit"): Entry(f"{LOGIN} 403 403 200 403 403 200", form=_empty),
@@ -214,6 +223,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/mipymes"): Entry("401 200 200 200 200 200 200"),
     ("POST", "/api/v1/mipymes"): Entry("401 403 403 201 403 403 201", body=_new_mipyme),
     ("GET", "/api/v1/mipymes/<int:mipyme_id>"): Entry("401 200 404 200 200 404 200"),
+    ("POST", "/api/v1/mipymes/import"): Entry("401 403 403 200 403 403 200", form=_mipyme_sheet),
     ("PATCH", "/api/v1/mipymes/<int:mipyme_id>"): Entry("401 403 403 200 403 403 200", body=_mipyme_change),
     ("POST", "/api/v1/visits/sync"): Entry("401 200:created,updated 200:rejected,rejected 403 403 403 403",
                                            body=_sync_batch, detail=_sync_statuses),
