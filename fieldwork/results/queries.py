@@ -36,20 +36,22 @@ from fieldwork.models.types import UTCDateTime
 from fieldwork.results import definitions
 from fieldwork.results.catalogue import BY_CODE, CODES
 
-#: Form versions never change once uploaded: their feeds are read once per process.
-_FEEDS: dict[int, dict[str, definitions.Feed]] = {}
+#: Form versions never change once uploaded: their feeds are read once per process, keyed by id and
+#: upload time (SQLite may give a deleted version's id to the next upload).
+_FEEDS: dict[tuple[int, Any], dict[str, definitions.Feed]] = {}
 
 
 def feeds_by_version(connection: Any = None) -> dict[int, dict[str, definitions.Feed]]:
     """{form version id: {code: Feed}} for every version (definitions read once per version)."""
     connection = connection or db.session.connection()
-    ids = set(connection.execute(select(FormVersion.id)).scalars())
-    missing = ids - set(_FEEDS)
+    keys = [tuple(row) for row in connection.execute(select(FormVersion.id, FormVersion.uploaded_at))]
+    missing = [key for key in keys if key not in _FEEDS]
     if missing:
+        uploaded = dict(missing)
         for version_id, definition in connection.execute(
-                select(FormVersion.id, FormVersion.definition).where(FormVersion.id.in_(sorted(missing)))):
-            _FEEDS[version_id] = definitions.feeds_of(definition)
-    return {version_id: _FEEDS[version_id] for version_id in ids}
+                select(FormVersion.id, FormVersion.definition).where(FormVersion.id.in_(sorted(uploaded)))):
+            _FEEDS[(version_id, uploaded[version_id])] = definitions.feeds_of(definition)
+    return {key[0]: _FEEDS[key] for key in keys}
 
 
 def counting(v: Any = None) -> ColumnElement[bool]:
@@ -131,7 +133,8 @@ def uvt_expression(at: Any, uvt: Mapping[int, int], zone: ZoneInfo) -> ColumnEle
 def band_expression(macro: Any, revenue: Any, uvt_value: Any) -> ColumnElement[Any]:
     """definitions.band in SQL."""
     known = and_(macro.is_not(None), revenue.is_not(None), uvt_value.is_not(None))
-    whens = [(and_(known, macro == name, revenue <= limit * uvt_value), literal(band))
+    uvt_pesos = cast(uvt_value, Float)  # limits reach 10^11 pesos: past PostgreSQL's integer
+    whens = [(and_(known, macro == name, revenue <= uvt_pesos * float(limit)), literal(band))
              for name, limits in definitions.BAND_LIMITS_UVT.items()
              for band, limit in zip(definitions.BANDS, limits, strict=True)]
     return case(*whens, (known, literal("grande")), else_=literal("unknown"))
