@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from fieldwork.clock import programme_zone
 from fieldwork.forms import indicators
+from fieldwork.forms.indicator_values import mipyme_indicators
 from fieldwork.mipymes import timeline
 from fieldwork.mipymes.aggregates import all_flag_counts, summarise, summarise_one
 from fieldwork.mipymes.flags import flag_day
@@ -121,7 +122,8 @@ def mipyme_page(mipyme_id: int) -> Any:
     formats = {"production_units": number, "monthly_sales_cop": cop, "employees": number}
     return render_template("supervision/mipyme.html", s=summary, m=summary.mipyme, day=day, visits=visits,
                            trends=timeline.trends(mipyme_id, titles, formats), history=history_entries(summary.mipyme),
-                           form_trends=indicators.numeric_trends(mipyme_id))
+                           form_trends=indicators.numeric_trends(mipyme_id),
+                           indicator_values=mipyme_indicators(mipyme_id))
 
 
 @bp.app_context_processor  # the owner's home pages its visits with the same links

@@ -10,7 +10,7 @@ import { changed, requestBackgroundSync, syncNow } from './sync.js';
 import { emptyFields, fieldsToPayload, validate } from './visit-data.js';
 import {
   clearErrors, formatNumbers, initCounter, initLocation, initNumbers, initPicker, keepMipyme, setReadOnly, showDraftAddress,
-  showErrors,
+  showErrors, showFigures,
 } from './form-widgets.js';
 import { attachQuestions } from './forms/visit-questions.js';
 
@@ -165,6 +165,7 @@ async function show(next, message = '') {
   owned = await claim(slotOf(officerId, next));
   writeFields(next.fields);
   await questions.write(next.fields);
+  await showFigures(form, questions.read().form_version_id);
   clearErrors(form);
   // The notice above says why; the summary lists only errors that belong to no field.
   if (next.errors && Object.keys(next.errors).length) showErrors(form, next.errors, '');
