@@ -41,7 +41,11 @@ function translate(text, source, target) {
 }
 
 function uuid(ev, nodes, context) {
-  const random = (count) => globalThis.crypto.getRandomValues(new Uint8Array(count));
+  const random = (count) => { // getRandomValues fills at most 65,536 bytes a call
+    const bytes = new Uint8Array(count);
+    for (let at = 0; at < count; at += 65536) globalThis.crypto.getRandomValues(bytes.subarray(at, at + 65536));
+    return bytes;
+  };
   if (!nodes.length) {
     const bytes = random(16);
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // RFC 4122 version 4
