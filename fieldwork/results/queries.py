@@ -140,17 +140,17 @@ def band_expression(macro: Any, revenue: Any, uvt_value: Any) -> ColumnElement[A
     return case(*whens, (known, literal("grande")), else_=literal("unknown"))
 
 
-def answered_visits(feeds: Mapping[int, Mapping[str, definitions.Feed]], where: Any,
-                    codes: tuple[str, ...] = CODES) -> Any:
-    """(mipyme_id, code, visit_id, at, value) of every visit matching `where` that answers each code."""
+def answered_visits(feeds: Mapping[int, Mapping[str, definitions.Feed]], *where: Any) -> list[Any]:
+    """(mipyme_id, code, visit_id, at, value) of every visit matching `where` that answers each code,
+    one select per code that something feeds."""
     v = Visit.__table__
     parts = []
-    for code in codes:
+    for code in CODES:
         value = value_expression(code, feeds, v)
         if value is None:
             continue
         parts.append(select(v.c.mipyme_id, literal(code, String).label("code"), v.c.id.label("visit_id"),
-                            v.c.visited_at.label("at"), value.label("value")).where(where, value.is_not(None)))
+                            v.c.visited_at.label("at"), value.label("value")).where(*where, value.is_not(None)))
     return parts
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 
 from fieldwork.clock import programme_zone, start_of_day, today
 from fieldwork.extensions import db
@@ -65,10 +65,7 @@ def ends(as_of: date, mipyme_ids: Any) -> Any:
     if as_of >= today(programme_zone()):
         rows = kept.ROWS
         return select(rows).where(rows.c.mipyme_id.in_(mipyme_ids)).subquery("ends")
-    window = kept.window_rows(db.session.connection(), until=as_of, mipymes=mipyme_ids)
-    if window is None:
-        return select(kept.ROWS).where(literal(False)).subquery("ends")
-    return window.subquery("ends")
+    return kept.window_rows(db.session.connection(), until=as_of, mipymes=mipyme_ids).subquery("ends")
 
 
 def programme_results(filters: ResultFilters) -> dict[str, Any]:
