@@ -8,7 +8,8 @@ from typing import Any
 
 from fieldwork.extensions import db
 from fieldwork.mipymes import projection
-from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models import Mipyme, Neighborhood, User, Visit
+from fieldwork.text.search import folded_name
 from fieldwork.web.security import hash_password
 
 PASSWORD = "correct-horse-9"
@@ -29,6 +30,14 @@ def make_user(role: str = "officer", username: str | None = None, mipyme: Mipyme
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_neighborhood(name: str, kind: str = "barrio") -> Neighborhood:
+    """A place on the programme's list (a Mipyme's neighbourhood must be one)."""
+    place = Neighborhood(name=name, search_name=folded_name(name), kind=kind)
+    db.session.add(place)
+    db.session.commit()
+    return place
 
 
 def make_mipyme(officer: User | None = None, name: str | None = None, **fields: Any) -> Mipyme:

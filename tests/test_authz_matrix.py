@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from fieldwork import confirmation_links as links
 from fieldwork.extensions import db
 from fieldwork.forms import services as forms
-from fieldwork.models import ROLES
+from fieldwork.models import ROLES, UvtValue
 from fieldwork.owners.views import form_prefix
 from fieldwork.web.security import PUBLIC
 from tests.builders import make_mipyme, make_user, make_visit, visit_payload
@@ -59,7 +59,16 @@ def _decision(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _mipyme_change(record: dict[str, Any]) -> dict[str, Any]:
-    return {"neighborhood": "Comuna 2"}
+    return {"phone": "300 555 0101"}
+
+
+def _new_place(record: dict[str, Any]) -> dict[str, Any]:
+    return {"name": f"Barrio {uuid.uuid4().hex[:8]}"}
+
+
+def _next_uvt(record: dict[str, Any]) -> dict[str, Any]:
+    """A year not stored yet (each admin call adds one)."""
+    return {"year": 2006 + db.session.scalar(select(func.count()).select_from(UvtValue)), "value_cop": 20000}
 
 
 def _new_mipyme(record: dict[str, Any]) -> dict[str, Any]:
@@ -164,6 +173,11 @@ MATRIX: dict[tuple[str, str], Entry] = {
                                                            form=_empty),
     ("GET", "/mipymes"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("GET", "/mipymes/new"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/mipymes/<int:mipyme_id>/status"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
+    ("GET", "/neighborhoods"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
+    ("POST", "/neighborhoods"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
+    ("GET", "/admin/uvt"): Entry(f"{LOGIN} 403 403 403 403 403 200"),
+    ("POST", "/admin/uvt"): Entry(f"{LOGIN} 403 403 403 403 403 400", form=_empty),
     ("GET", "/mipymes/import"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("POST", "/mipymes/import"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
     ("POST", "/mipymes/import/apply"): Entry(f"{LOGIN} 403 403 302>/mipymes/import 403 403 302>/mipymes/import",
@@ -223,6 +237,11 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/mipymes"): Entry("401 200 200 200 200 200 200"),
     ("POST", "/api/v1/mipymes"): Entry("401 403 403 201 403 403 201", body=_new_mipyme),
     ("GET", "/api/v1/mipymes/<int:mipyme_id>"): Entry("401 200 404 200 200 404 200"),
+    ("GET", "/api/v1/ciiu"): Entry("401 200 200 200 403 403 200"),
+    ("GET", "/api/v1/neighborhoods"): Entry("401 200 200 200 403 403 200"),
+    ("POST", "/api/v1/neighborhoods"): Entry("401 403 403 201 403 403 201", body=_new_place),
+    ("GET", "/api/v1/uvt"): Entry("401 403 403 200 403 403 200"),
+    ("POST", "/api/v1/uvt"): Entry("401 403 403 403 403 403 201", body=_next_uvt),
     ("POST", "/api/v1/mipymes/import"): Entry("401 403 403 200 403 403 200", form=_mipyme_sheet),
     ("PATCH", "/api/v1/mipymes/<int:mipyme_id>"): Entry("401 403 403 200 403 403 200", body=_mipyme_change),
     ("POST", "/api/v1/visits/sync"): Entry("401 200:created,updated 200:rejected,rejected 403 403 403 403",
@@ -245,6 +264,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", "/api/v1/forms/<int:version_id>/file"): Entry("401 403 403 200 403 403 200"),
     # The matrix's version is the current one: never deleted (409), whoever asks.
     ("DELETE", "/api/v1/forms/<int:version_id>"): Entry("401 403 403 409 403 403 409"),
+    ("GET", "/api/v1/results"): Entry("401 403 403 200 403 403 200"),
     ("POST", "/api/v1/tokens"): Entry("401 403 403 201 403 403 201", body=lambda r: {"name": "Excel"}),
     ("GET", "/api/v1/tokens"): Entry("401 403 403 200 403 403 200"),
     ("DELETE", "/api/v1/tokens/<int:token_id>"): Entry("401 403 403 404 403 403 404"),

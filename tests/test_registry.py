@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from fieldwork.extensions import db
 from fieldwork.models import AuditEntry, Mipyme
 from fieldwork.registry.nit import check_digit, normalise_nit
-from tests.builders import make_mipyme, make_user
+from tests.builders import make_mipyme, make_neighborhood, make_user
 from tests.conftest import form_token, login
 
 
@@ -36,6 +36,7 @@ def supervisor_client(client):
 
 def test_supervisor_creates_mipyme_through_api(supervisor_client):
     officer = make_user("officer")
+    make_neighborhood("Los Mayales")
     response = supervisor_client.post("/api/v1/mipymes", json={
         "name": "Mochilas Kankuamas", "sector": "artesanias", "officer_id": officer.id,
         "nit": "800.197.268-4", "neighborhood": "Los Mayales", "phone": "300 123 4567"})
@@ -136,6 +137,7 @@ def test_list_filters_and_pagination(supervisor_client):
 
 def test_supervisor_registers_mipyme_through_page(supervisor_client):
     officer = make_user("officer", name="Lucía Ramos")
+    make_neighborhood("Novalito", "corregimiento")
     page = supervisor_client.get("/mipymes/new").get_data(as_text=True)
     assert "Lucía Ramos" in page
     token = form_token(supervisor_client, "/mipymes/new")

@@ -17,6 +17,7 @@ from fieldwork.mipymes.flags import flag_day
 from fieldwork.owners.confirmation import open_disputes
 from fieldwork.registry.history import history_entries
 from fieldwork.registry.services import reassign
+from fieldwork.registry.status import status_entries
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.supervision import OFFICE, bp, queries
 from fieldwork.supervision.forms import DisputeForm, ReassignForm
@@ -123,7 +124,8 @@ def mipyme_page(mipyme_id: int) -> Any:
     return render_template("supervision/mipyme.html", s=summary, m=summary.mipyme, day=day, visits=visits,
                            trends=timeline.trends(mipyme_id, titles, formats), history=history_entries(summary.mipyme),
                            form_trends=indicators.numeric_trends(mipyme_id),
-                           indicator_values=mipyme_indicators(mipyme_id))
+                           indicator_values=mipyme_indicators(mipyme_id),
+                           status_history=status_entries(summary.mipyme))
 
 
 @bp.app_context_processor  # the owner's home pages its visits with the same links
