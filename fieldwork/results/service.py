@@ -140,10 +140,10 @@ def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
     def count(condition: Any) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    visited, visits, confirmed, independent, disputed = db.session.execute(select(
+    visited, visits, confirmed, independent, disputed, first = db.session.execute(select(
         func.count(v.c.mipyme_id.distinct()), func.count(), count(v.c.owner_confirmation == "confirmed"),
-        count(independent_confirmation()), count(v.c.owner_confirmation == "disputed")).where(counted)).one()
-    first = db.session.scalar(select(func.min(v.c.follow_up_due)).where(counted))
+        count(independent_confirmation()), count(v.c.owner_confirmation == "disputed"),
+        func.min(v.c.follow_up_due)).where(counted)).one()
     on_time = None
     if first is not None and first <= as_of:
         days = queries.day_starts(first, as_of, zone)
