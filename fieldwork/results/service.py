@@ -168,7 +168,7 @@ def mipyme_rows(filters: ResultFilters, after_id: int | None = None,
     where band is {"band", "annual_revenue_cop", "uvt_year"} (size_bands' shape), values are int
     (integer indicators, pesos, yes/no as 1/0) or float, None when absent; *_on are dates (programme
     zone); change is latest - baseline, None unless both exist on two different visits.
-    Read a page of PAGE Mipymes at a time (three statements a page)."""
+    Read PAGE Mipymes at a time (a fixed number of statements a page)."""
     as_of, zone = day_asked(filters), programme_zone()
     m, officer = Mipyme.__table__, User.__table__
     left = limit
@@ -186,7 +186,8 @@ def mipyme_rows(filters: ResultFilters, after_id: int | None = None,
         found: dict[int, dict[str, Any]] = {}
         for row in db.session.execute(select(table)).mappings():
             found.setdefault(row["mipyme_id"], {})[row["code"]] = row
-        bands = sizes.mipyme_bands(ids, as_of, {i: found.get(i, {}).get("sales_month_cop") for i in ids})
+        bands = sizes.mipyme_bands({row[0]: row[5] for row in mipymes}, as_of,
+                                   {i: found.get(i, {}).get("sales_month_cop") for i in ids})
         for row in mipymes:
             yield {**dict(zip(("id", "name", "nit", "sector", "ciiu", "macro_sector", "neighborhood", "officer_id",
                                "officer_name", "status", "enrolled_on"), row, strict=True)),

@@ -52,33 +52,28 @@ def _exact(value: float | None) -> int | float | None:
     return None if value is None else int(value) if float(value).is_integer() else value
 
 
-def latest_bands(mipyme_ids: list[int], as_of: date) -> dict[int, dict[str, Any]]:
+def latest_bands(mipyme_ids: list[int], as_of: date, uvt: dict[int, int] | None = None) -> dict[int, dict[str, Any]]:
     """{id: {"band", "annual_revenue_cop", "uvt_year"}} on `as_of`."""
     if not mipyme_ids:
         return {}
     m = Mipyme.__table__
     revenue = latest_revenue(mipyme_ids, as_of)
-    uvt = queries.uvt_table()
+    uvt = queries.uvt_table() if uvt is None else uvt
     rows = db.session.execute(select(m.c.id, queries.macro_sector_expression(m.c.ciiu), revenue.c.revenue)
                               .outerjoin(revenue, revenue.c.mipyme_id == m.c.id).where(m.c.id.in_(mipyme_ids)))
     return {mipyme_id: definitions.size_band(macro, _exact(value), as_of, uvt) for mipyme_id, macro, value in rows}
 
 
-def mipyme_bands(mipyme_ids: list[int], as_of: date, sales_ends: dict[int, Any]) -> dict[int, dict[str, Any]]:
-    """{id: {"baseline": band, "latest": band}}, the baseline from each Mipyme's sales ends row."""
-    latest = latest_bands(mipyme_ids, as_of)
+def mipyme_bands(macros: dict[int, str | None], as_of: date, sales_ends: dict[int, Any]) -> dict[int, dict[str, Any]]:
+    """{id: {"baseline": band, "latest": band}} of the Mipymes `macros` names (id: macro-sector), the
+    baseline from each one's sales ends row."""
     uvt, zone = queries.uvt_table(), programme_zone()
-    m = Mipyme.__table__
-    macros = dict(db.session.execute(select(m.c.id, queries.macro_sector_expression(m.c.ciiu)).where(
-        m.c.id.in_(mipyme_ids))).all())
+    latest = latest_bands(list(macros), as_of, uvt)
     result = {}
-    for mipyme_id in mipyme_ids:
+    for mipyme_id, macro in macros.items():
         row = sales_ends.get(mipyme_id)
-        if row is None:
-            baseline = definitions.size_band(macros.get(mipyme_id), None, as_of, uvt)
-        else:
-            baseline = definitions.size_band(macros.get(mipyme_id), _exact(12 * row["baseline_value"]),
-                                             row["baseline_at"].astimezone(zone).date(), uvt)
+        baseline = definitions.size_band(macro, None, as_of, uvt) if row is None else definitions.size_band(
+            macro, _exact(12 * row["baseline_value"]), row["baseline_at"].astimezone(zone).date(), uvt)
         result[mipyme_id] = {"baseline": baseline, "latest": latest[mipyme_id]}
     return result
 
