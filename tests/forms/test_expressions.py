@@ -101,7 +101,7 @@ def test_references_lists_every_question_read():
     ("jr:itext('saludo')", "Fieldwork no admite todavía la función jr:itext()."),
     ("jr:choice-name(${ciudad}, .)", "Fieldwork no admite todavía la función jr:choice-name()."),
     ("now()", "Fieldwork no admite todavía la función now()."),
-    ("sin(1)", "Fieldwork no admite todavía la función sin()."),
+    ("random()", "Fieldwork no admite todavía la función random()."),
     ("if(1, 2)", "La función if() no admite 2 argumentos."),
     ("${a} >", "La expresión termina antes de tiempo."),
 ])

@@ -4,7 +4,7 @@
 // are evaluated left to right, and only those the spec needs, so both sides spend the same steps.
 import { search } from './regex-dialect.js';
 import { dayFraction, formatMoment, isoDay, moment } from './xpath-dates.js';
-import { extreme, power, roundTo, squareRoot } from './xpath-numbers.js';
+import { extreme, power, roundTo, significant, squareRoot } from './xpath-numbers.js';
 import { WHITESPACE, toBoolean, toNumber, toText, tokens } from './xpath-values.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -133,6 +133,9 @@ export const FUNCTIONS = new Map(Object.entries({
   ceiling: onNumbers(Math.ceil),
   sqrt: onNumbers(squareRoot),
   pi: () => Math.PI,
+  exp10: onNumbers((x) => power(10, x)),
+  ...Object.fromEntries(['log', 'log10', 'exp', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2']
+    .map((name) => [name, onNumbers((...xs) => significant(Math[name](...xs)))])),
   max: onNumbers((...xs) => extreme(xs, true)),
   min: onNumbers((...xs) => extreme(xs, false)),
   not: (ev, [a]) => !toBoolean(ev(a)),

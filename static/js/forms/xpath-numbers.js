@@ -1,6 +1,6 @@
 // The number functions of the ODK XForms spec, as fieldwork/forms/xpath_numbers.py computes them (read its
-// docstring): only functions every engine computes to the same double; pow() with a whole exponent by
-// repeated squaring, with any other exponent kept to 15 significant digits.
+// docstring): pow() with a whole exponent by repeated squaring; a fractional pow(), sin(), exp(), log() and
+// the like kept to 12 significant digits, so that engines' last-bit differences do not show.
 const ROUND_DIGITS = 300; // clamped: 10ⁿ stays a finite double
 const WHOLE = 2 ** 52; // from here up every double is whole: rounding leaves it as it is
 const HUGE = 2 ** 64;
@@ -38,9 +38,11 @@ function squarings(x, exponent) {
 export function power(x, y) {
   if (Number.isFinite(y) && y === Math.trunc(y)) return y < 0 ? 1 / squarings(x, -y) : squarings(x, y);
   if (x === 1 || (x === -1 && !Number.isNaN(y) && !Number.isFinite(y))) return 1; // IEEE 754, not Math.pow
-  const result = Math.pow(x, y); // eslint-disable-line prefer-exponentiation-operator
-  return result === 0 || !Number.isFinite(result) ? result : Number(result.toPrecision(15));
+  return significant(Math.pow(x, y)); // eslint-disable-line prefer-exponentiation-operator
 }
+
+/** `x` to 12 significant digits (ties away from zero, as the server's); zeros keep their sign. */
+export const significant = (x) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(12)));
 
 /** max() or min() of the arguments (XPath 3.0): NaN when any is NaN, the first of equals. */
 export function extreme(numbers, larger) {
