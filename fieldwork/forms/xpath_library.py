@@ -7,6 +7,7 @@ evaluators spend the same budget steps.
 from __future__ import annotations
 
 import math
+import random
 import secrets
 import uuid
 from collections.abc import Callable
@@ -25,7 +26,8 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "substring-after": (2, 2), "contains": (2, 2), "starts-with": (2, 2), "ends-with": (2, 2),
     "translate": (3, 3), "normalize-space": (0, 1), "string": (0, 1), "uuid": (0, 1),
     "number": (0, 1), "int": (1, 1), "round": (1, 2), "pow": (2, 2), "abs": (1, 1), "floor": (1, 1),
-    "ceiling": (1, 1), "sqrt": (1, 1), "pi": (0, 0), "max": (1, None), "min": (1, None), "exp10": (1, 1),
+    "ceiling": (1, 1), "sqrt": (1, 1), "pi": (0, 0), "random": (0, 0), "max": (1, None), "min": (1, None),
+    "exp10": (1, 1),
     **dict.fromkeys(("log", "log10", "exp", "sin", "cos", "tan", "asin", "acos", "atan"), (1, 1)), "atan2": (2, 2),
     "not": (1, 1), "true": (0, 0), "false": (0, 0), "boolean": (1, 1), "boolean-from-string": (1, 1),
     "today": (0, 0), "now": (0, 0), "date": (1, 1), "decimal-date-time": (1, 1), "decimal-time": (1, 1),
@@ -179,6 +181,7 @@ FUNCTIONS: dict[str, Callable[[Evaluation, list], Value]] = {
     "ceiling": _on_numbers(numbers.ceiling),
     "sqrt": _on_numbers(numbers.square_root),
     "pi": lambda e, a: numbers.PI,
+    "random": lambda e, a: random.random(),  # noqa: S311 (a form's draw, not a secret)
     "exp10": _on_numbers(lambda x: numbers.power(10.0, x)),
     **{name: _on_numbers(numbers.platform(getattr(math, name)))
        for name in ("log", "log10", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "atan2")},

@@ -133,6 +133,7 @@ export const FUNCTIONS = new Map(Object.entries({
   ceiling: onNumbers(Math.ceil),
   sqrt: onNumbers(squareRoot),
   pi: () => Math.PI,
+  random: () => Math.random(),
   exp10: onNumbers((x) => power(10, x)),
   ...Object.fromEntries(['log', 'log10', 'exp', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2']
     .map((name) => [name, onNumbers((...xs) => significant(Math[name](...xs)))])),
