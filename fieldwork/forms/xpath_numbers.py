@@ -6,8 +6,8 @@ V8, JavaScriptCore and glibc may differ in the last bit of sin(), exp(), log() o
 phone and a server that disagreed on a constraint would refuse a visit the officer saw pass: those results
 are kept to 12 significant digits (ties away from zero, as JavaScript's toPrecision). Measured on 300,000
 random arguments, V8 and glibc differ in the last bit of about 3 % of them, in the 15th digit of 0.3 %, in
-the 12th of one: a difference shows only when it straddles the 12th digit. Whole powers, sqrt() and the
-rest are exact.
+the 12th of one (a fractional pow()): a difference shows only when it straddles the 12th digit. Whole
+powers, sqrt() and the rest are exact.
 """
 from __future__ import annotations
 
