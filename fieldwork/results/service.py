@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Float, Integer, String, and_, case, func, literal, null, select, union_all
 
 from fieldwork.clock import programme_zone, start_of_day, today
 from fieldwork.extensions import db
@@ -72,26 +72,27 @@ def programme_results(filters: ResultFilters) -> dict[str, Any]:
     """The body of `GET /api/v1/results` for these filters, exactly as API.md shapes it."""
     as_of = day_asked(filters)
     ids = filtered(filters)
-    table = ends(as_of, ids)
     by_status = dict(db.session.execute(
         select(Mipyme.status, func.count()).where(Mipyme.id.in_(ids)).group_by(Mipyme.status)).all())
     verification, visited = _verification(ids, as_of)
-    with_change = db.session.scalar(select(func.count(table.c.mipyme_id.distinct())).where(
-        table.c.baseline_visit_id != table.c.latest_visit_id)) or 0
+    with_change, indicators, bands = _from_ends(ends(as_of, ids), ids, as_of)
     return {
         "as_of": as_of.isoformat(),
         "businesses": {"enrolled": sum(by_status.values()), "active": by_status.get("active", 0),
                        "visited": visited, "with_change": with_change,
                        "by_status": {status: by_status.get(status, 0) for status in MIPYME_STATUSES}},
-        "indicators": _indicators(table),
-        "size_bands": sizes.programme_bands(ids, table, as_of),
+        "indicators": indicators,
+        "size_bands": bands,
         "verification": verification,
     }
 
 
-def _indicators(table: Any) -> list[dict[str, Any]]:
-    """Per indicator, over the businesses with a change: counts, totals, medians (window functions: the
-    middle rows of each code's order), yes-counts."""
+def _from_ends(table: Any, ids: Any, as_of: date) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
+    """Everything read from the Mipymes' ends, in one statement (on a past day the ends are a window
+    over the visits: computed once, as a CTE). Its rows: ("changed", n) businesses with a change;
+    ("indicator", code, n, totals, improved, worsened, unchanged, medians) per code (medians by window
+    functions: each code's middle rows); ("band", before, now, n) per pair of size bands."""
+    table = select(table).cte("ends")
     changed = table.c.baseline_visit_id != table.c.latest_visit_id
     per_code = {"partition_by": table.c.code}
     ranked = select(table.c.code, table.c.baseline_value.label("b"), table.c.latest_value.label("l"),
@@ -104,24 +105,31 @@ def _indicators(table: Any) -> list[dict[str, Any]]:
     def count(condition: Any) -> Any:
         return func.sum(case((condition, 1), else_=0))
 
-    rows = db.session.execute(select(
-        r.code, func.count(), func.sum(r.b), func.sum(r.l), count(r.l > r.b), count(r.l < r.b), count(r.l == r.b),
-        func.avg(case((r.rb.in_(middle), r.b))), func.avg(case((r.rl.in_(middle), r.l)))).group_by(r.code)).all()
-    found = {row[0]: row[1:] for row in rows}
-    result = []
-    for indicator in INDICATORS:
-        n, b_sum, l_sum, up, down, same, b_median, l_median = found.get(indicator.code, (0, *[None] * 7))
-        entry: dict[str, Any] = {"code": indicator.code, "label": str(indicator.label),
-                                 "businesses_with_change": n, "improved": up or 0, "worsened": down or 0,
-                                 "unchanged": same or 0}
-        if indicator.kind == "yes_no":
-            entry |= {"baseline_yes": _int(b_sum), "latest_yes": _int(l_sum)}
-        else:
-            entry |= {name: definitions.plain(value, indicator.code) for name, value in (
-                ("baseline_total", b_sum), ("latest_total", l_sum),
-                ("baseline_median", b_median), ("latest_median", l_median))}
-        result.append(entry)
-    return result
+    text, number, whole = (lambda: null().cast(String)), (lambda: null().cast(Float)), (lambda: null().cast(Integer))
+    pairs = sizes.band_pairs(ids, table, as_of).subquery("pairs")
+    rows = db.session.execute(union_all(
+        select(literal("changed"), text(), text(), func.count(table.c.mipyme_id.distinct()), number(), number(),
+               whole(), whole(), whole(), number(), number()).where(changed),
+        select(literal("indicator"), r.code, text(), func.count(), func.sum(r.b), func.sum(r.l),
+               count(r.l > r.b), count(r.l < r.b), count(r.l == r.b),
+               func.avg(case((r.rb.in_(middle), r.b))), func.avg(case((r.rl.in_(middle), r.l)))).group_by(r.code),
+        select(literal("band"), pairs.c.before, pairs.c.now, pairs.c.n, number(), number(), whole(), whole(),
+               whole(), number(), number()))).all()
+    with_change = next((row[3] for row in rows if row[0] == "changed"), 0)
+    found = {row[1]: row[3:] for row in rows if row[0] == "indicator"}
+    return (with_change, [_indicator(i, found.get(i.code)) for i in INDICATORS],
+            sizes.fold([(row[1], row[2], row[3]) for row in rows if row[0] == "band"]))
+
+
+def _indicator(indicator: Any, row: Any) -> dict[str, Any]:
+    n, b_sum, l_sum, up, down, same, b_median, l_median = row or (0, *[None] * 7)
+    entry: dict[str, Any] = {"code": indicator.code, "label": str(indicator.label), "businesses_with_change": n,
+                             "improved": up or 0, "worsened": down or 0, "unchanged": same or 0}
+    if indicator.kind == "yes_no":
+        return entry | {"baseline_yes": _int(b_sum), "latest_yes": _int(l_sum)}
+    return entry | {name: definitions.plain(value, indicator.code) for name, value in (
+        ("baseline_total", b_sum), ("latest_total", l_sum),
+        ("baseline_median", b_median), ("latest_median", l_median))}
 
 
 def _int(value: Any) -> int | None:

@@ -78,8 +78,9 @@ def mipyme_bands(macros: dict[int, str | None], as_of: date, sales_ends: dict[in
     return result
 
 
-def programme_bands(mipyme_ids: Any, ends: Any, as_of: date) -> dict[str, Any]:
-    """API.md's `size_bands`: over the businesses whose band is known at their baseline and on `as_of`."""
+def band_pairs(mipyme_ids: Any, ends: Any, as_of: date) -> Any:
+    """(before, now, n): how many of those Mipymes have each pair of bands, at their baseline and on
+    `as_of`, among those whose band is known at both (API.md's `size_bands`; `fold` shapes it)."""
     zone = programme_zone()
     m = Mipyme.__table__
     uvt = queries.uvt_table()
@@ -93,11 +94,15 @@ def programme_bands(mipyme_ids: Any, ends: Any, as_of: date) -> dict[str, Any]:
         queries.band_expression(macro, revenue.c.revenue, literal(uvt[year]) if year else null()).label("now"),
     ).select_from(m).join(sales, sales.c.mipyme_id == m.c.id).outerjoin(
         revenue, revenue.c.mipyme_id == m.c.id).where(m.c.id.in_(mipyme_ids)).subquery("bands")
-    counted = db.session.execute(select(bands.c.before, bands.c.now, func.count()).where(
-        bands.c.before != "unknown", bands.c.now != "unknown").group_by(bands.c.before, bands.c.now)).all()
+    return select(bands.c.before, bands.c.now, func.count().label("n")).where(
+        bands.c.before != "unknown", bands.c.now != "unknown").group_by(bands.c.before, bands.c.now)
+
+
+def fold(pairs: list[tuple[str, str, int]]) -> dict[str, Any]:
+    """API.md's `size_bands` from the (before, now, n) rows."""
     result: dict[str, Any] = {"baseline": dict.fromkeys(KNOWN, 0), "latest": dict.fromkeys(KNOWN, 0),
                               "moved_up": 0, "moved_down": 0}
-    for before, now, n in counted:
+    for before, now, n in pairs:
         result["baseline"][before] += n
         result["latest"][now] += n
         if KNOWN.index(now) > KNOWN.index(before):
