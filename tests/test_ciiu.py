@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from fieldwork import ciiu
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, UvtValue
-from fieldwork.registry import ciiu
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import form_token, login
 

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from fieldwork import ciiu
 from fieldwork.clock import programme_zone
 from fieldwork.demo.form import WORKBOOK
 from fieldwork.demo.seed import DemoRefused, demo_logins, seed_demo
@@ -16,7 +17,6 @@ from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import current_version
 from fieldwork.models import SECTORS, Mipyme, MipymeStatusChange, Neighborhood, User, UvtValue, Visit
-from fieldwork.registry import ciiu
 from fieldwork.registry.nit import normalise_nit
 from fieldwork.results.definitions import feeds_of
 from fieldwork.results.service import ResultFilters, programme_results

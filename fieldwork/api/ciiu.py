@@ -5,10 +5,10 @@ from typing import Any
 
 from flask import jsonify
 
+from fieldwork import ciiu
 from fieldwork.api import bp
 from fieldwork.api.common import load_args
 from fieldwork.api.schemas import CiiuArgsSchema, CiiuListSchema
-from fieldwork.registry import ciiu
 from fieldwork.web.security import roles_required
 
 

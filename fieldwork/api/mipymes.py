@@ -8,6 +8,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select
 
+from fieldwork import ciiu
 from fieldwork.api import bp
 from fieldwork.api.common import load_args, load_body, service_error_response
 from fieldwork.api.schemas import MipymeArgsSchema, MipymeInputSchema, MipymeSchema
@@ -15,7 +16,7 @@ from fieldwork.extensions import db
 from fieldwork.mipymes.aggregates import FIGURES, SORTS, MipymeSummary, summarise, summarise_one
 from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import ROLES, Mipyme
-from fieldwork.registry import ciiu, neighborhoods, services
+from fieldwork.registry import neighborhoods, services
 from fieldwork.results.service import size_bands
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.text.search import name_matches

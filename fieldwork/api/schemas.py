@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+from fieldwork.ciiu import CLASSES, MACRO_SECTORS
 from fieldwork.mipymes.flags import FLAG_CODES
 from fieldwork.models import MAX_ID, MIPYME_STATUSES, NEIGHBORHOOD_KINDS, ROLES, SECTORS
-from fieldwork.registry.ciiu import CLASSES, MACRO_SECTORS
 from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
 
 MAX_PER_PAGE = 1000

@@ -59,7 +59,7 @@ ADMIN = ("admin", "demo-admin-1", "Andrés Felipe Oñate Pumarejo")
 class Business(NamedTuple):
     name: str
     sector: str
-    ciiu: str  # its main activity: a class of CIIU Rev. 4 A.C. (fieldwork/registry/data/ciiu_classes.csv)
+    ciiu: str  # its main activity: a class of CIIU Rev. 4 A.C. (fieldwork/ciiu/data/ciiu_classes.csv)
     owner: str
     place: str  # key of PLACES
     nit: str  # "sas" (a company NIT), "cc" (a person's cédula as NIT) or "" (informal, no NIT)

@@ -65,7 +65,7 @@ class Mipyme(db.Model):
     # NULL until a supervisor or admin generates one. A new one replaces it.
     owner_code_hash: Mapped[str | None] = mapped_column(String(255))
     owner_code_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The business's main activity: a 4-digit class of CIIU Rev. 4 A.C. (fieldwork/registry/ciiu.py);
+    # The business's main activity: a 4-digit class of CIIU Rev. 4 A.C. (fieldwork/ciiu/__init__.py);
     # its section and macro-sector follow from it.
     ciiu: Mapped[str | None] = mapped_column(String(4), index=True)
     # The latest of its status history (models.programme.MipymeStatusChange), kept here for filters.

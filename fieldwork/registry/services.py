@@ -7,11 +7,11 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from fieldwork import audit
+from fieldwork import audit, ciiu
 from fieldwork.clock import local_date, programme_zone, today, utcnow
 from fieldwork.extensions import db
 from fieldwork.models import SECTORS, Mipyme, User, Visit
-from fieldwork.registry import ciiu, history, neighborhoods, status
+from fieldwork.registry import history, neighborhoods, status
 from fieldwork.registry.nit import normalise_nit
 from fieldwork.services import ServiceError
 

@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from fieldwork import ciiu
 from fieldwork.database import spanish_order
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, User
-from fieldwork.registry import bp, ciiu, services, status
+from fieldwork.registry import bp, services, status
 from fieldwork.registry import owner_accounts as accounts
 from fieldwork.registry.forms import ActiveForm, MipymeForm, StatusForm
 from fieldwork.services import ServiceError, commit_with_retry

@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fieldwork.ciiu import macro_sector_of_division
 from fieldwork.results.catalogue import BY_CODE, YES_CHOICES
 
 Number = int | float
@@ -22,11 +23,6 @@ BAND_LIMITS_UVT = {
     "servicios": (32_988, 131_951, 483_034),
     "comercio": (44_769, 431_196, 2_160_692),
 }
-#: CIIU Rev. 4 A.C.: the first division (two digits) of each section after A (a class's section is the
-#: last whose first division is not above the class's division).
-SECTION_STARTS = (("A", 1), ("B", 5), ("C", 10), ("D", 35), ("E", 36), ("F", 41), ("G", 45), ("H", 49),
-                  ("I", 55), ("J", 58), ("K", 64), ("L", 68), ("M", 69), ("N", 77), ("O", 84), ("P", 85),
-                  ("Q", 86), ("R", 90), ("S", 94), ("T", 97), ("U", 99))
 #: The answer of an `acknowledge` question (it means yes).
 ACKNOWLEDGED = "OK"
 
@@ -157,20 +153,11 @@ def total(values: Iterable[Number]) -> Number | None:
 
 # --- Size band (Decreto 957 de 2019) --------------------------------------------------------------------
 
-def section_of(ciiu: str | None) -> str | None:
-    """The CIIU section letter of a 4-digit class (from its division, the first two digits)."""
-    if not ciiu or len(ciiu) < 2 or not ciiu[:2].isdigit() or int(ciiu[:2]) < 1:
-        return None
-    division = int(ciiu[:2])
-    return [letter for letter, first in SECTION_STARTS if first <= division][-1]
-
-
 def macro_sector(ciiu: str | None) -> str | None:
-    """G → comercio; H to U → servicios; C and the other sections → manufactura; no class → None."""
-    section = section_of(ciiu)
-    if section is None:
-        return None
-    return "comercio" if section == "G" else "servicios" if section >= "H" else "manufactura"
+    """The macro-sector of a class by its division (the one mapping: fieldwork/ciiu/data); None without
+    a class. By division rather than by exact class, so that SQL can say the same with a CASE over the
+    first two digits."""
+    return macro_sector_of_division(ciiu[:2]) if ciiu and len(ciiu) == 4 else None
 
 
 def window_start(day: date) -> date:

@@ -1,6 +1,10 @@
 """CIIU Rev. 4 A.C. (DANE): a business's main activity, its section and macro-sector, read from the data
 files under `data/` (where they come from: data/README.md).
 
+A package of its own that imports nothing of the app but text folding, so that the registry (which
+validates a Mipyme's class) and the results (which band a Mipyme's size by its macro-sector) read the one
+mapping without importing each other.
+
 The files are read once, at import: they are small (502 classes) and change only with a new revision.
 `DIVISION_SECTION` and `SECTION_MACRO_SECTOR` are public so that SQL can be written from them (a CASE
 over `mipymes.ciiu`) without a second copy of the mapping.
@@ -90,3 +94,9 @@ def search(text: str | None, limit: int | None = 20) -> list[CiiuClass]:
     hits = [c for c, folded in _FOLDED if all(w in folded for w in words)]
     hits.sort(key=lambda c: (not c.code.startswith(words[0]), c.code))
     return hits[:limit]
+
+
+def macro_sector_of_division(division: str) -> str | None:
+    """The macro-sector of every class of a division (its first two digits), or None for no division."""
+    section = DIVISION_SECTION.get(division)
+    return SECTION_MACRO_SECTOR[section] if section else None
