@@ -1,7 +1,8 @@
-"""The kept results rows and `programme_results` always equal a direct recomputation from the visits
-with the pure definitions (fieldwork/results/definitions.py), whatever sequence of syncs, edits,
-reviews, owner answers, resolutions and visits filled in a form version that feeds indicators produced
-them (SQLite and PostgreSQL); an edit's statements do not grow with the Mipyme's history."""
+"""The kept results rows, the verification counts kept in the summary rows, and `programme_results`
+always equal a direct recomputation from the visits with the pure definitions
+(fieldwork/results/definitions.py), whatever sequence of syncs, edits, reviews, owner answers,
+resolutions and visits filled in a form version that feeds indicators produced them (SQLite and
+PostgreSQL); an edit's statements do not grow with the Mipyme's history."""
 from __future__ import annotations
 
 import uuid
@@ -14,13 +15,23 @@ from sqlalchemy import delete, insert, select, text
 
 from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
-from fieldwork.models import AuditEntry, FormVersion, Mipyme, ReviewEvent, Visit, VisitRevision
+from fieldwork.models import (
+    AuditEntry,
+    FormVersion,
+    Mipyme,
+    MipymeSummaryRow,
+    OfficerAnswerRow,
+    ReviewEvent,
+    Visit,
+    VisitRevision,
+)
 from fieldwork.models.programme import MipymeResultRow
 from fieldwork.results import definitions as d
 from fieldwork.results import kept, queries
 from fieldwork.results.catalogue import BY_CODE, CODES
 from fieldwork.results.service import ResultFilters, programme_results
 from fieldwork.visits.sync_service import sync_and_commit
+from fieldwork.web.device import is_verified_answer
 from tests.builders import load_migration, make_mipyme, make_user, make_visit, store_visits, visit_payload
 from tests.test_query_count import counting_statements
 from tests.test_results_api import seed_uvt
@@ -146,6 +157,8 @@ def reference_results(as_of: date) -> dict[str, Any]:
         "indicators": indicators, "size_bands": bands,
         "verification": {"counting_visits": len(counted),
                          "owner_confirmed": sum(v.owner_confirmation == "confirmed" for v in counted),
+                         "independent_confirmations": sum(v.owner_confirmation == "confirmed"
+                                                          and is_verified_answer(v) for v in counted),
                          "disputed": sum(v.owner_confirmation == "disputed" for v in counted),
                          "follow_ups_on_time_pct": round(100 * len(met) / len(due), 1) if due else None},
     }
@@ -156,7 +169,27 @@ def _comparable(results: dict[str, Any]) -> dict[str, Any]:
     return {"businesses": {k: businesses[k] for k in ("enrolled", "visited", "with_change")},
             "indicators": [{k: v for k, v in i.items() if k != "label"} for i in results["indicators"]],
             "size_bands": results["size_bands"],
-            "verification": {k: v for k, v in results["verification"].items() if k != "independent_confirmations"}}
+            "verification": results["verification"]}
+
+
+def reference_verification() -> dict[int, tuple[int, int, int, int]]:
+    """Each visited Mipyme's verification counts (all its counting visits, whatever their day), from the
+    visits with the pure definitions: counting, confirmed, confirmed independently, disputed."""
+    found: dict[int, list[int]] = {}
+    for v in db.session.scalars(select(Visit)):
+        counts = found.setdefault(v.mipyme_id, [0, 0, 0, 0])
+        if d.counts(v):
+            confirmed = v.owner_confirmation == "confirmed"
+            for i, said in enumerate((True, confirmed, confirmed and is_verified_answer(v),
+                                      v.owner_confirmation == "disputed")):
+                counts[i] += said
+    return {mipyme_id: tuple(counts) for mipyme_id, counts in found.items()}
+
+
+def kept_verification() -> dict[int, tuple[int, int, int, int]]:
+    s = MipymeSummaryRow
+    return {r[0]: tuple(r[1:]) for r in db.session.execute(select(
+        s.mipyme_id, s.counting_visits, s.counting_confirmed, s.counting_independent, s.counting_disputed))}
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -164,13 +197,15 @@ def _comparable(results: dict[str, Any]) -> dict[str, Any]:
 def test_kept_rows_and_results_equal_the_definitions_over_the_visits(app, steps):
     app.config["FIELDWORK_CLOCK"] = lambda: NOW
     with app.test_request_context():
-        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeResultRow, Visit, FormVersion):
+        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeResultRow, MipymeSummaryRow, OfficerAnswerRow,
+                      Visit, FormVersion):
             db.session.execute(delete(model))
         db.session.commit()
         world = ResultsWorld()
         for step in steps:
             world.apply(step)
             assert kept_ends() == reference_ends(FOREVER), step
+            assert kept_verification() == reference_verification(), step
         today = NOW.astimezone(programme_zone()).date()
         for as_of in (today, today - timedelta(days=10)):
             assert _comparable(programme_results(ResultFilters(as_of=as_of))) == reference_results(as_of), as_of

@@ -201,7 +201,7 @@ def test_rebuild_command_recomputes_rows_from_the_visits(app):
 
 def test_the_migration_fills_the_rows_the_app_would_write(app):
     """The migration's hand-written backfill (for databases that already hold visits), with 0011's
-    recount of the visits awaiting the owner, agrees with `window_rows`."""
+    recount of the visits awaiting the owner and 0015's verification counts, agrees with `window_rows`."""
     from sqlalchemy import text
 
     migration = load_migration("0006_mipyme_summaries")
@@ -210,10 +210,20 @@ def test_the_migration_fills_the_rows_the_app_would_write(app):
     make_visit(first, visited_at=NOW - timedelta(days=3), employees=2, owner_confirmation="disputed")
     make_visit(first, visited_at=NOW - timedelta(days=3), employees=4, follow_up_due=date(2026, 3, 9))
     make_visit(second, visited_at=NOW, monthly_sales_cop=4_500_000, review_status="approved")
+    # What the results' verification counts: answers, a resolved dispute, a returned visit (not counted).
+    for answer, via in (("confirmed", "account"), ("confirmed", "link"), ("disputed", None)):
+        make_visit(second, visited_at=NOW - timedelta(days=1), owner_confirmation=answer, confirmed_via=via,
+                   dispute_resolved_at=NOW if answer == "disputed" else None)
+    make_visit(second, visited_at=NOW - timedelta(days=2), review_status="returned", owner_confirmation="confirmed",
+               confirmed_via="link_code")
     expected = window_reference()
+    verification = [COLUMNS.index(name) for name in ("counting_visits", "counting_confirmed",
+                                                     "counting_independent", "counting_disputed")]
+    assert [[row[i] for i in verification] for row in expected] == [[1, 0, 0, 0], [4, 2, 1, 1]]
     db.session.execute(delete(MipymeSummaryRow))
     db.session.execute(text(migration.BACKFILL))
     db.session.execute(text(load_migration("0011_awaiting_owner").AWAITING_OWNER))  # approved visits await too
+    db.session.execute(text(load_migration("0015_summary_verification").BACKFILL))  # the results' verification
     db.session.commit()
     assert stored_rows() == expected
 

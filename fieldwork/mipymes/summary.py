@@ -42,6 +42,7 @@ from sqlalchemy import (
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, MipymeSummaryRow, OfficerAnswerRow, Visit
 from fieldwork.results import kept
+from fieldwork.results.queries import counting
 from fieldwork.web.device import independent_confirmation, same_device_confirmation
 
 FIGURES = ("production_units", "monthly_sales_cop", "employees")
@@ -65,6 +66,11 @@ def counted_conditions() -> dict[str, Any]:
         "awaiting_review": Visit.review_status == "submitted",
         # Approval does not end the owner's say (visits/lifecycle.py): every unanswered visit awaits them.
         "awaiting_owner": Visit.owner_confirmation == "pending",
+        # The results' verification (fieldwork/results/service.py) among the visits that count for results.
+        "counting_visits": counting(),
+        "counting_confirmed": and_(counting(), Visit.owner_confirmation == "confirmed"),
+        "counting_independent": and_(counting(), independent_confirmation()),
+        "counting_disputed": and_(counting(), Visit.owner_confirmation == "disputed"),
     }
 
 

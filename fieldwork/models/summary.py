@@ -33,6 +33,13 @@ class MipymeSummaryRow(db.Model):
     awaiting_review: Mapped[int] = mapped_column(Integer)
     # Visits the owner has not answered (approved ones included: approval does not end their say).
     awaiting_owner: Mapped[int] = mapped_column(Integer)
+    # The programme results' verification, among the visits that count for results (not returned, no
+    # open dispute: fieldwork/results/definitions.py): all of them, confirmed by the owner, confirmed
+    # independently (fieldwork/web/device.py), disputed (and resolved).
+    counting_visits: Mapped[int] = mapped_column(Integer, server_default="0")
+    counting_confirmed: Mapped[int] = mapped_column(Integer, server_default="0")
+    counting_independent: Mapped[int] = mapped_column(Integer, server_default="0")
+    counting_disputed: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class OfficerAnswerRow(db.Model):

@@ -3,8 +3,9 @@
 
 Every number is a SQL aggregate. Each Mipyme's ends (baseline and latest per indicator) come from the
 kept rows (kept.py) when the day asked is today or later, else from one window over the visits up to
-that day; verification and size bands read the counting visits of the filtered Mipymes (the size band
-only those of the last 365 days).
+that day; so do the verification counts (the kept summary rows, fieldwork/mipymes/summary.py, or the
+counting visits up to that day). Follow-ups on time read the visits with a follow-up due, and size
+bands the counting visits of the last 365 days, of the filtered Mipymes.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import Float, Integer, String, and_, case, func, literal, null, 
 
 from fieldwork.clock import programme_zone, start_of_day, today
 from fieldwork.extensions import db
-from fieldwork.models import Mipyme, User, Visit
+from fieldwork.models import Mipyme, MipymeSummaryRow, User, Visit
 from fieldwork.models.programme import MIPYME_STATUSES
 from fieldwork.results import definitions, kept, queries, sizes
 from fieldwork.results.catalogue import BY_CODE, CODES, INDICATORS
@@ -138,32 +139,52 @@ def _int(value: Any) -> int | None:
 
 def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
     """The counting visits up to `as_of` of those Mipymes, by the owner's answer; and how many Mipymes
-    have one. Follow-ups on time: of the counting visits' follow-ups due by `as_of`, the share met by a
-    later counting visit of the same Mipyme on or before the day due."""
-    zone = programme_zone()
-    end = start_of_day(as_of + timedelta(days=1), zone)
-    v = Visit.__table__
-    counted = and_(v.c.mipyme_id.in_(ids), queries.counting(v), v.c.visited_at < end)
+    have one. Today or later, from the kept summary rows (every stored visit is on or before today);
+    on a past day, from the visits up to that day."""
+    def total(column: Any) -> Any:
+        return func.coalesce(func.sum(column), 0)
 
-    def count(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    visited, visits, confirmed, independent, disputed, first = db.session.execute(select(
-        func.count(v.c.mipyme_id.distinct()), func.count(), count(v.c.owner_confirmation == "confirmed"),
-        count(independent_confirmation()), count(v.c.owner_confirmation == "disputed"),
-        func.min(v.c.follow_up_due)).where(counted)).one()
-    on_time = None
-    if first is not None and first <= as_of:
-        days = queries.day_starts(first, as_of, zone)
-        later = Visit.__table__.alias("later")
-        met = select(later.c.id).where(later.c.mipyme_id == v.c.mipyme_id, later.c.visited_at > v.c.visited_at,
-                                       later.c.visited_at < days.c.ends, queries.counting(later)).exists()
-        due, kept_on_time = db.session.execute(select(func.count(), count(met)).select_from(v).join(
-            days, days.c.day == v.c.follow_up_due).where(counted)).one()
-        on_time = round(100 * kept_on_time / due, 1) if due else None
-    return {"counting_visits": visits, "owner_confirmed": int(confirmed),
+    if as_of >= today(programme_zone()):
+        s = MipymeSummaryRow.__table__
+        counts = select(total(case((s.c.counting_visits > 0, 1), else_=0)), total(s.c.counting_visits),
+                        total(s.c.counting_confirmed), total(s.c.counting_independent),
+                        total(s.c.counting_disputed)).where(s.c.mipyme_id.in_(ids))
+    else:
+        v = Visit.__table__
+        counts = select(func.count(v.c.mipyme_id.distinct()), func.count(),
+                        *(total(case((condition, 1), else_=0)) for condition in (
+                            v.c.owner_confirmation == "confirmed", independent_confirmation(),
+                            v.c.owner_confirmation == "disputed"))).where(_counted(ids, as_of))
+    visited, visits, confirmed, independent, disputed = db.session.execute(counts).one()
+    return {"counting_visits": int(visits), "owner_confirmed": int(confirmed),
             "independent_confirmations": int(independent), "disputed": int(disputed),
-            "follow_ups_on_time_pct": on_time}, visited
+            "follow_ups_on_time_pct": _follow_ups_on_time(ids, as_of)}, int(visited)
+
+
+def _counted(ids: Any, as_of: date) -> Any:
+    """The counting visits of those Mipymes up to the end of `as_of`."""
+    v = Visit.__table__
+    end = start_of_day(as_of + timedelta(days=1), programme_zone())
+    return and_(v.c.mipyme_id.in_(ids), queries.counting(v), v.c.visited_at < end)
+
+
+def _follow_ups_on_time(ids: Any, as_of: date) -> float | None:
+    """Of the counting visits' follow-ups due by `as_of`, the share (%) met by a later counting visit of
+    the same Mipyme on or before the day due. Not kept: whether a follow-up was met depends on the
+    Mipyme's other visits, and which are due on the day asked; it reads the visits with a follow-up
+    due by then alone."""
+    zone, v = programme_zone(), Visit.__table__
+    due = and_(_counted(ids, as_of), v.c.follow_up_due <= as_of)
+    first = db.session.scalar(select(func.min(v.c.follow_up_due)).where(due))
+    if first is None:
+        return None
+    days = queries.day_starts(first, as_of, zone)
+    later = Visit.__table__.alias("later")
+    met = select(later.c.id).where(later.c.mipyme_id == v.c.mipyme_id, later.c.visited_at > v.c.visited_at,
+                                   later.c.visited_at < days.c.ends, queries.counting(later)).exists()
+    count, on_time = db.session.execute(select(func.count(), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
+                                        .select_from(v).join(days, days.c.day == v.c.follow_up_due).where(due)).one()
+    return round(100 * on_time / count, 1) if count else None
 
 
 def mipyme_rows(filters: ResultFilters, after_id: int | None = None,
