@@ -17,6 +17,7 @@ from fieldwork.mipymes.flags import FLAG_CODES, FlagDay
 from fieldwork.models import (
     AuditEntry,
     Mipyme,
+    MipymeResultRow,
     MipymeSummaryRow,
     OfficerAnswerRow,
     ReviewEvent,
@@ -60,7 +61,8 @@ mipymes = st.lists(st.tuples(st.booleans(), st.lists(visits, max_size=5)), max_s
 
 
 def _wipe() -> None:
-    for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, OfficerAnswerRow, Visit, Mipyme, User):
+    for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, OfficerAnswerRow, MipymeResultRow, Visit,
+                  Mipyme, User):
         db.session.execute(delete(model))
     db.session.commit()
 

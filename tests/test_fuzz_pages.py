@@ -8,6 +8,7 @@ names url_for and werkzeug treat specially) with odd values (huge and Unicode nu
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -71,12 +72,20 @@ def _send(app, world, role, route, data):
     return response
 
 
+def _server_error(route: tuple[str, str], response: Any) -> bool:
+    """A 5xx, except the OData feed's 501, which its protocol answers (with an OData error body) to what
+    the feed does not do, such as a path into an entity."""
+    if route[1].startswith("/odata/") and response.status_code == 501:
+        return "error" not in (response.get_json(silent=True) or {})
+    return response.status_code >= 500
+
+
 def test_no_page_answers_5xx_to_any_query_string_or_form(app, world):
     @FUZZ
     @given(st.sampled_from(ROLES), st.sampled_from(world["routes"]), fields)
     def check(role, route, data):
         response = _send(app, world, role, route, data)
-        assert response.status_code < 500, (role, route, data, response.status_code)
+        assert not _server_error(route, response), (role, route, data, response.status_code)
 
     check()
 
@@ -87,4 +96,4 @@ def test_every_page_survives_an_odd_value_in_every_parameter(app, world, role, v
     """Not random: each page, every parameter name at once, with the worst values (found by the fuzz)."""
     for route in world["routes"]:
         response = _send(app, world, role, route, dict.fromkeys(KEYS, value))
-        assert response.status_code < 500, (role, route, value, response.status_code)
+        assert not _server_error(route, response), (role, route, value, response.status_code)
