@@ -1,6 +1,7 @@
 """Importing Mipymes from a spreadsheet (API.md "Mipymes", `POST /api/v1/mipymes/import`, and the registry page)."""
 from __future__ import annotations
 
+import base64
 import io
 import re
 import zipfile
@@ -31,7 +32,6 @@ def nit(base: str, dotted: bool = True) -> str:
 
 @pytest.fixture
 def people(app, tmp_path):
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")
     for name in ("Los Músicos", "Comuna 5"):
         db.session.add(Neighborhood(name=name, search_name=folded_name(name), kind="barrio"))
     db.session.commit()
@@ -238,12 +238,17 @@ def test_the_page_previews_then_imports_on_the_button(supervisor):
     html = preview.get_data(as_text=True)
     assert preview.status_code == 200 and "Cacharrería La 16" in html and "Nueva" in html
     assert count() == 0
-    apply_token = re.search(r'name="token" type="hidden" value="([^"]+)"', html).group(1)
+    previewed = re.search(r'name="content" type="hidden" value="([^"]+)"', html).group(1)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    applied = supervisor.post("/mipymes/import/apply", data={"csrf_token": csrf, "token": apply_token})
+    # A file other than the one previewed (changed in the page) is refused: nothing is stored.
+    other = base64.b64encode(content.replace(b"16", b"17")).decode()
+    refused = supervisor.post("/mipymes/import/apply", data={"csrf_token": csrf, "content": other},
+                              follow_redirects=True)
+    assert "ya no está disponible" in refused.get_data(as_text=True) and count() == 0
+    applied = supervisor.post("/mipymes/import/apply", data={"csrf_token": csrf, "content": previewed})
     assert applied.status_code == 302 and applied.headers["Location"].endswith("/mipymes")
     assert count() == 1
-    again = supervisor.post("/mipymes/import/apply", data={"csrf_token": csrf, "token": apply_token},
+    again = supervisor.post("/mipymes/import/apply", data={"csrf_token": csrf, "content": previewed},
                             follow_redirects=True)
     assert "ya no está disponible" in again.get_data(as_text=True) and count() == 1
 

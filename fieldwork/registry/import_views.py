@@ -1,20 +1,18 @@
 """The registry's import page: upload a spreadsheet, see what will change, then apply it (same service as the API).
 
-Between the preview and "Importar" the uploaded file waits in the instance folder under a random name
-that only this person's session knows (with the file's hash), so what is applied is exactly what was
-previewed, and nothing of it travels back through the browser. Files left behind by a preview never
-applied are removed after an hour, at the next preview.
+Between the preview and "Importar" the previewed file travels in the preview page itself (base64 in a
+hidden field) and its hash in this person's signed session, so what is applied is exactly what was
+previewed, and the server keeps nothing between the two requests: the workers and machines behind the
+load balancer share no disk, and the second request may reach another one.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
-import os
-import re
-import secrets
-import time
 from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, session, url_for
+from flask import Response, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,9 +28,8 @@ from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import roles_required
 
 _SESSION_KEY = "mipyme_import"
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}$")
-#: A preview not applied within this many seconds is forgotten (its file removed).
-KEEP_SECONDS = 3600
+#: The longest base64 text of a file of MAX_BYTES.
+_MAX_ENCODED = (MAX_BYTES + 2) // 3 * 4
 
 
 class ImportUploadForm(FlaskForm):
@@ -40,45 +37,27 @@ class ImportUploadForm(FlaskForm):
 
 
 class ApplyImportForm(FlaskForm):
-    """The preview's own token: applying a preview shown in another tab, or an old one, is refused."""
+    """The previewed file, back from the preview page; applied only if it is the one this session previewed
+    last (a preview shown in another tab, or an older one, is refused)."""
 
-    token = HiddenField()
-
-
-def _folder() -> str:
-    return current_app.config.get("IMPORT_FOLDER") or os.path.join(current_app.instance_path, "imports")
-
-
-def _forget_old_files(folder: str) -> None:
-    limit = time.time() - KEEP_SECONDS
-    for entry in os.scandir(folder):
-        if entry.is_file() and _TOKEN.match(entry.name) and entry.stat().st_mtime < limit:
-            os.remove(entry.path)
+    content = HiddenField()
 
 
 def _keep(content: bytes, filename: str) -> str:
-    """Store the previewed file for this session; the previous preview's file goes."""
-    _discard()
-    folder = _folder()
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    _forget_old_files(folder)
-    token = secrets.token_urlsafe(24)
-    with open(os.path.join(folder, token), "xb") as kept:
-        kept.write(content)
-    session[_SESSION_KEY] = {"token": token, "sha256": hashlib.sha256(content).hexdigest(),
-                             "filename": filename[:200], "user_id": current_user.id}
-    return token
+    """Remember which file this session previewed; the page carries the file itself."""
+    session[_SESSION_KEY] = {"sha256": hashlib.sha256(content).hexdigest(), "filename": filename[:200],
+                             "user_id": current_user.id}
+    return base64.b64encode(content).decode("ascii")
 
 
-def _kept(token: str | None) -> tuple[bytes, str] | None:
-    """The file of this session's preview named `token`, if it is still there and unchanged."""
+def _kept(encoded: str | None) -> tuple[bytes, str] | None:
+    """The file the page sent back, if it is the one this session previewed."""
     kept = session.get(_SESSION_KEY)
-    if not kept or kept.get("token") != token or kept.get("user_id") != current_user.id or not _TOKEN.match(token):
+    if not kept or kept.get("user_id") != current_user.id or not encoded or len(encoded) > _MAX_ENCODED:
         return None
     try:
-        with open(os.path.join(_folder(), token), "rb") as stored:
-            content = stored.read(MAX_BYTES + 1)
-    except OSError:
+        content = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
         return None
     if hashlib.sha256(content).hexdigest() != kept.get("sha256"):
         return None
@@ -86,17 +65,12 @@ def _kept(token: str | None) -> tuple[bytes, str] | None:
 
 
 def _discard() -> None:
-    kept = session.pop(_SESSION_KEY, None)
-    if kept and _TOKEN.match(kept.get("token", "")):
-        try:
-            os.remove(os.path.join(_folder(), kept["token"]))
-        except OSError:
-            pass  # already removed as an old one
+    session.pop(_SESSION_KEY, None)
 
 
-def _page(form: ImportUploadForm, result: ImportResult | None = None, token: str | None = None,
+def _page(form: ImportUploadForm, result: ImportResult | None = None, encoded: str | None = None,
           status: int = 200) -> Any:
-    apply_form = ApplyImportForm(formdata=None, data={"token": token}) if token else None
+    apply_form = ApplyImportForm(formdata=None, data={"content": encoded}) if encoded else None
     return render_template("registry/import.html", form=form, result=result, apply_form=apply_form,
                            columns=COLUMNS, max_mb=MAX_MB, max_rows=MAX_ROWS), status
 
@@ -120,7 +94,7 @@ def import_mipymes_page() -> Any:
         return _page(form, status=400)
     if result.errors:
         return _page(form, result, status=400)
-    return _page(form, result, token=_keep(content, upload.filename or ""))
+    return _page(form, result, encoded=_keep(content, upload.filename or ""))
 
 
 @bp.post("/mipymes/import/apply")
@@ -128,7 +102,7 @@ def import_mipymes_page() -> Any:
 def apply_mipyme_import() -> Any:
     """Import the previewed file; nothing is stored if a row has become wrong since the preview."""
     form = ApplyImportForm()
-    kept = _kept(form.token.data) if form.validate_on_submit() else None
+    kept = _kept(form.content.data) if form.validate_on_submit() else None
     if kept is None:
         flash(_("Esa vista previa ya no está disponible. Suba el archivo otra vez."), "error")
         return redirect(url_for("registry.import_mipymes_page"))
