@@ -20,7 +20,8 @@ from werkzeug.serving import make_server
 from fieldwork.auth import tokens
 from fieldwork.extensions import db
 from fieldwork.forms import services as forms
-from fieldwork.odata import results as odata_results
+from fieldwork.results import service
+from fieldwork.results.service import ResultFilters
 from tests.builders import make_mipyme, make_user, make_visit
 from tests.conftest import login
 from tests.forms.fixtures import programme_form
@@ -28,7 +29,8 @@ from tests.forms.fixtures import programme_form
 EDMX = "{http://docs.oasis-open.org/odata/ns/edmx}"
 EDM = "{http://docs.oasis-open.org/odata/ns/edm}"
 SIMPLE_IDENTIFIER = re.compile(r"^[_A-Za-z]\w{0,127}$")
-PRIMITIVES = {"Edm.String", "Edm.Int32", "Edm.Int64", "Edm.Double", "Edm.Boolean", "Edm.Date", "Edm.DateTimeOffset"}
+PRIMITIVES = {"Edm.String", "Edm.Int32", "Edm.Int64", "Edm.Double", "Edm.Decimal", "Edm.Boolean", "Edm.Date",
+              "Edm.DateTimeOffset"}
 
 
 def basic(username: str, secret: str) -> dict[str, str]:
@@ -225,29 +227,24 @@ def test_a_page_costs_the_same_statements_whatever_its_size(app, client, program
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-def test_mipyme_results_come_from_the_results_service(client, programme, monkeypatch):
-    asked = []
-
-    def rows(filters, after_id=None, limit=None):
-        asked.append((filters, after_id, limit))
-        for mipyme in programme["mipymes"]:
-            if after_id is None or mipyme.id > after_id:
-                yield {"id": mipyme.id, "name": mipyme.name, "sector": mipyme.sector, "enrolled_on": mipyme.enrolled_on,
-                       "indicators": {"jobs_formal": {"baseline": 1, "latest": 3, "baseline_on": date(2025, 1, 2),
-                                                      "latest_on": date(2025, 6, 2), "change": 2}},
-                       "size_band": {"baseline": {"band": "micro", "annual_revenue_cop": 54_000_000, "uvt_year": 2025},
-                                     "latest": None}}
-
-    monkeypatch.setattr(odata_results.service, "mipyme_rows", rows)
-    url = "/odata/v1/MipymeResults?$filter=sector eq 'alimentos' and enrolled_on ge 2025-01-02&as_of=2025-06-30"
+def test_mipyme_results_are_the_results_services_rows(client, programme):
+    """One row per Mipyme of the filters, with each indicator's baseline, latest and change, as the results
+    page and API compute them (fieldwork.results.service.mipyme_rows), a page at a time."""
+    first = programme["mipymes"][0]
+    make_visit(first, programme["officer"], visited_at=datetime(2025, 5, 2, 15, tzinfo=UTC),
+               monthly_sales_cop=5_000_000)
+    url = "/odata/v1/MipymeResults?$filter=sector eq 'alimentos' and enrolled_on ge 2025-01-01&as_of=2025-06-30"
     got = _all(client, url, programme["auth"])
-    assert len(got) == 7 and got[0]["jobs_formal_change"] == 2 and got[0]["jobs_formal_latest_on"] == "2025-06-02"
-    assert got[0]["size_band_baseline"] == "micro" and got[0]["size_band_latest"] is None
-    filters = asked[0][0]
-    assert (filters.sector, filters.enrolled_from, filters.as_of) == ("alimentos", date(2025, 1, 2), date(2025, 6, 30))
-    assert [after for _f, after, _l in asked] == [None, got[2]["id"], got[5]["id"]]
+    filters = ResultFilters(as_of=date(2025, 6, 30), sector="alimentos", enrolled_from=date(2025, 1, 1))
+    expected = list(service.mipyme_rows(filters))
+    assert [row["id"] for row in got] == [row["id"] for row in expected] == [
+        m.id for m in programme["mipymes"] if m.sector == "alimentos"]
+    taller = got[0]
+    assert (taller["sales_month_cop_baseline"], taller["sales_month_cop_latest"]) == (4_500_000, 5_000_000)
+    assert taller["sales_month_cop_change"] == 500_000 and taller["sales_month_cop_latest_on"] == "2025-05-02"
+    single = next(row for row in got if row["id"] == programme["mipymes"][2].id)
+    assert single["sales_month_cop_baseline"] == 4_500_000 and single["sales_month_cop_change"] is None
     assert client.get("/odata/v1/MipymeResults?$filter=name eq 'x'", headers=programme["auth"]).status_code == 501
-
 
 def test_metadata_is_valid_csdl_by_the_oasis_schemas(client, programme):
     """$metadata validates against the OASIS TC's EDMX and EDM XML schemas (tests/data/odata: version 4.01,

@@ -40,7 +40,9 @@ def _columns() -> list[Column]:
                     Column(f"{indicator.code}_change", "Edm.Double" if edm == "Edm.Double" else "Edm.Int64")]
     for moment in _BANDS:
         columns += [Column(f"size_band_{moment}", "Edm.String"),
-                    Column(f"annual_revenue_cop_{moment}", "Edm.Int64"), Column(f"uvt_year_{moment}", "Edm.Int32")]
+                    # 12 × a mean of months: pesos, exact, not always whole.
+                    Column(f"annual_revenue_cop_{moment}", "Edm.Decimal"),
+                    Column(f"uvt_year_{moment}", "Edm.Int32")]
     return columns
 
 
