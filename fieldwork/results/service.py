@@ -144,21 +144,24 @@ def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
     def total(column: Any) -> Any:
         return func.coalesce(func.sum(column), 0)
 
+    v, due = Visit.__table__, and_(_counted(ids, as_of), Visit.__table__.c.follow_up_due <= as_of)
     if as_of >= today(programme_zone()):
         s = MipymeSummaryRow.__table__
         counts = select(total(case((s.c.counting_visits > 0, 1), else_=0)), total(s.c.counting_visits),
                         total(s.c.counting_confirmed), total(s.c.counting_independent),
-                        total(s.c.counting_disputed)).where(s.c.mipyme_id.in_(ids))
-    else:
-        v = Visit.__table__
+                        total(s.c.counting_disputed),
+                        select(func.min(v.c.follow_up_due)).where(due).scalar_subquery()
+                        ).where(s.c.mipyme_id.in_(ids))
+    else:  # the visits are read anyway: the first follow-up due comes with the counts
         counts = select(func.count(v.c.mipyme_id.distinct()), func.count(),
                         *(total(case((condition, 1), else_=0)) for condition in (
                             v.c.owner_confirmation == "confirmed", independent_confirmation(),
-                            v.c.owner_confirmation == "disputed"))).where(_counted(ids, as_of))
-    visited, visits, confirmed, independent, disputed = db.session.execute(counts).one()
+                            v.c.owner_confirmation == "disputed")),
+                        func.min(case((v.c.follow_up_due <= as_of, v.c.follow_up_due)))).where(_counted(ids, as_of))
+    visited, visits, confirmed, independent, disputed, first = db.session.execute(counts).one()
     return {"counting_visits": int(visits), "owner_confirmed": int(confirmed),
             "independent_confirmations": int(independent), "disputed": int(disputed),
-            "follow_ups_on_time_pct": _follow_ups_on_time(ids, as_of)}, int(visited)
+            "follow_ups_on_time_pct": _follow_ups_on_time(due, first, as_of)}, int(visited)
 
 
 def _counted(ids: Any, as_of: date) -> Any:
@@ -168,16 +171,14 @@ def _counted(ids: Any, as_of: date) -> Any:
     return and_(v.c.mipyme_id.in_(ids), queries.counting(v), v.c.visited_at < end)
 
 
-def _follow_ups_on_time(ids: Any, as_of: date) -> float | None:
-    """Of the counting visits' follow-ups due by `as_of`, the share (%) met by a later counting visit of
-    the same Mipyme on or before the day due. Not kept: whether a follow-up was met depends on the
-    Mipyme's other visits, and which are due on the day asked; it reads the visits with a follow-up
-    due by then alone."""
-    zone, v = programme_zone(), Visit.__table__
-    due = and_(_counted(ids, as_of), v.c.follow_up_due <= as_of)
-    first = db.session.scalar(select(func.min(v.c.follow_up_due)).where(due))
+def _follow_ups_on_time(due: Any, first: date | None, as_of: date) -> float | None:
+    """Of the counting visits' follow-ups due by `as_of` (`due`, the first of them due on `first`), the
+    share (%) met by a later counting visit of the same Mipyme on or before the day due. Not kept:
+    whether a follow-up was met depends on the Mipyme's other visits, and which are due on the day
+    asked; it reads the visits with a follow-up due by then alone."""
     if first is None:
         return None
+    zone, v = programme_zone(), Visit.__table__
     days = queries.day_starts(first, as_of, zone)
     later = Visit.__table__.alias("later")
     met = select(later.c.id).where(later.c.mipyme_id == v.c.mipyme_id, later.c.visited_at > v.c.visited_at,
