@@ -131,8 +131,9 @@ def test_the_programme_computed_by_hand(client, programme):
     assert (units["businesses_with_change"], units["baseline_total"]) == (0, None)
     # Counting visits: A 2, B 2, C 1, D 2; A's first confirmed from the account (independent), C's by link.
     # Follow-ups due by today: A's (met on 5 Feb) and B's (due 1 Feb, next visit in April): 50 %.
+    # C's April visit, disputed and not resolved, does not count: it is the one open dispute.
     assert body["verification"] == {"counting_visits": 7, "owner_confirmed": 2, "independent_confirmations": 1,
-                                    "disputed": 0, "follow_ups_on_time_pct": 50.0}
+                                    "disputed": 0, "open_disputes": 1, "follow_ups_on_time_pct": 50.0}
     # Sales bands: all micro (B's 1.000.000 × 12 is far below manufactura's 23.563 UVT).
     assert body["size_bands"] == {"baseline": {"micro": 4, "pequena": 0, "mediana": 0, "grande": 0},
                                   "latest": {"micro": 4, "pequena": 0, "mediana": 0, "grande": 0},

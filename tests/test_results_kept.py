@@ -160,6 +160,10 @@ def reference_results(as_of: date) -> dict[str, Any]:
                          "independent_confirmations": sum(v.owner_confirmation == "confirmed"
                                                           and is_verified_answer(v) for v in counted),
                          "disputed": sum(v.owner_confirmation == "disputed" for v in counted),
+                         "open_disputes": sum(v.owner_confirmation == "disputed" and v.dispute_resolved_at is None
+                                              and v.visited_at.astimezone(zone).date() <= as_of
+                                              and v.mipyme_id in {m.id for m in mipymes}
+                                              for v in db.session.scalars(select(Visit))),
                          "follow_ups_on_time_pct": round(100 * len(met) / len(due), 1) if due else None},
     }
 

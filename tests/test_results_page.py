@@ -32,6 +32,10 @@ def programme(app):
         make_visit(mipyme, visited_at=NOW - timedelta(days=60), monthly_sales_cop=before, employees=2)
         make_visit(mipyme, visited_at=NOW - timedelta(days=5), monthly_sales_cop=after, employees=3)
     make_visit(third, visited_at=NOW - timedelta(days=5), monthly_sales_cop=700_000, employees=1)
+    # The owner disputes a later figure and no supervisor has resolved it: it does not count, and the
+    # verification block says so.
+    make_visit(third, visited_at=NOW - timedelta(days=2), monthly_sales_cop=9_000_000, employees=1,
+               owner_confirmation="disputed", owner_comment="Vendimos mucho menos")
     return {"officer": officer, "mipymes": [first, second, third]}
 
 
@@ -50,7 +54,8 @@ def test_the_report_opens_with_the_headline_in_colombian_formats(client, program
     assert "4 →" in headline and "6" in headline  # people working, 2+2 → 3+3
     assert "+50,0\xa0%" in headline
     assert "no miden el impacto atribuible al programa" in html.lower()
-    assert "Verificación de los datos" in html
+    verification = html[html.index("Verificación de los datos"):html.index('id="mipymes-title"')]
+    assert re.search(r"<strong>1</strong> disputas del propietario sin resolver", verification)
     for mipyme in programme["mipymes"]:
         assert mipyme.name in html
     assert "(una medición)" in html  # the third business has one visit: no change

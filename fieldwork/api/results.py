@@ -83,7 +83,11 @@ class VerificationSchema(Schema):
     counting_visits = fields.Integer()
     owner_confirmed = fields.Integer()
     independent_confirmations = fields.Integer()
-    disputed = fields.Integer()
+    disputed = fields.Integer(metadata={"description": "Visitas que cuentan cuyo propietario las disputó (disputa ya "
+                                                       "resuelta a favor del registro)."})
+    open_disputes = fields.Integer(metadata={"description": "Visitas de esos negocios con una disputa del "
+                                                            "propietario sin resolver: no cuentan hasta que "
+                                                            "supervisión la resuelva."})
     follow_ups_on_time_pct = fields.Float(allow_none=True, metadata={
         "description": "De los seguimientos que vencían hasta as_of, % cumplidos por una visita posterior "
                        "hecha a más tardar el día de vencimiento."})

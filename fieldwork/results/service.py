@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, and_, case, func, literal, null, select, union_all
+from sqlalchemy import Float, Integer, String, and_, case, func, literal, null, select, true, union_all
 
 from fieldwork.clock import programme_zone, start_of_day, today
 from fieldwork.extensions import db
@@ -138,9 +138,10 @@ def _int(value: Any) -> int | None:
 
 
 def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
-    """The counting visits up to `as_of` of those Mipymes, by the owner's answer; and how many Mipymes
-    have one. Today or later, from the kept summary rows (every stored visit is on or before today);
-    on a past day, from the visits up to that day."""
+    """The counting visits up to `as_of` of those Mipymes, by the owner's answer, and their visits whose
+    owner's dispute is still open (they do not count until a supervisor resolves it); and how many
+    Mipymes have a counting visit. Today or later, from the kept summary rows (every stored visit is on
+    or before today); on a past day, from the visits up to that day."""
     def total(column: Any) -> Any:
         return func.coalesce(func.sum(column), 0)
 
@@ -149,26 +150,39 @@ def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
         s = MipymeSummaryRow.__table__
         counts = select(total(case((s.c.counting_visits > 0, 1), else_=0)), total(s.c.counting_visits),
                         total(s.c.counting_confirmed), total(s.c.counting_independent),
-                        total(s.c.counting_disputed),
+                        total(s.c.counting_disputed), total(s.c.open_disputes),
                         select(func.min(v.c.follow_up_due)).where(due).scalar_subquery()
                         ).where(s.c.mipyme_id.in_(ids))
     else:  # the visits are read anyway: the first follow-up due comes with the counts
-        counts = select(func.count(v.c.mipyme_id.distinct()), func.count(),
-                        *(total(case((condition, 1), else_=0)) for condition in (
-                            v.c.owner_confirmation == "confirmed", independent_confirmation(),
-                            v.c.owner_confirmation == "disputed")),
-                        func.min(case((v.c.follow_up_due <= as_of, v.c.follow_up_due)))).where(_counted(ids, as_of))
-    visited, visits, confirmed, independent, disputed, first = db.session.execute(counts).one()
+        counting = queries.counting(v)
+
+        def among_counting(condition: Any) -> Any:
+            return total(case((and_(counting, condition), 1), else_=0))
+
+        counts = select(func.count(case((counting, v.c.mipyme_id)).distinct()), among_counting(true()),
+                        among_counting(v.c.owner_confirmation == "confirmed"),
+                        among_counting(independent_confirmation()),
+                        among_counting(v.c.owner_confirmation == "disputed"),
+                        total(case((and_(v.c.owner_confirmation == "disputed", v.c.dispute_resolved_at.is_(None)),
+                                    1), else_=0)),
+                        func.min(case((and_(counting, v.c.follow_up_due <= as_of), v.c.follow_up_due)))
+                        ).where(_up_to(ids, as_of))
+    visited, visits, confirmed, independent, disputed, still_open, first = db.session.execute(counts).one()
     return {"counting_visits": int(visits), "owner_confirmed": int(confirmed),
             "independent_confirmations": int(independent), "disputed": int(disputed),
+            "open_disputes": int(still_open),
             "follow_ups_on_time_pct": _follow_ups_on_time(due, first, as_of)}, int(visited)
+
+
+def _up_to(ids: Any, as_of: date) -> Any:
+    """The visits of those Mipymes up to the end of `as_of`."""
+    end = start_of_day(as_of + timedelta(days=1), programme_zone())
+    return and_(Visit.__table__.c.mipyme_id.in_(ids), Visit.__table__.c.visited_at < end)
 
 
 def _counted(ids: Any, as_of: date) -> Any:
     """The counting visits of those Mipymes up to the end of `as_of`."""
-    v = Visit.__table__
-    end = start_of_day(as_of + timedelta(days=1), programme_zone())
-    return and_(v.c.mipyme_id.in_(ids), queries.counting(v), v.c.visited_at < end)
+    return and_(_up_to(ids, as_of), queries.counting(Visit.__table__))
 
 
 def _follow_ups_on_time(due: Any, first: date | None, as_of: date) -> float | None:

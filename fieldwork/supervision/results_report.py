@@ -163,6 +163,7 @@ def verification_view(results: dict[str, Any]) -> dict[str, Any]:
             "independent": (v.get("independent_confirmations") or 0,
                             share(v.get("independent_confirmations"), visits)),
             "disputed": (v.get("disputed") or 0, share(v.get("disputed"), visits)),
+            "open_disputes": int(v.get("open_disputes") or 0),
             "on_time": None if on_time is None else on_time / 100}
 
 
