@@ -107,12 +107,14 @@ def test_medians_and_totals():
     assert d.median([5, 1, 3]) == 3
     assert d.median([4, 1, 3, 10]) == 3.5
     assert d.median([2, 4]) == 3 and isinstance(d.median([2, 4]), int)
+    assert d.median([2, 6]) == 4 and isinstance(d.median([2, 6]), int)  # whole people stay whole numbers
     assert d.median([]) is None and d.total([]) is None
     assert d.total([1_000_000, 2_500_000]) == 3_500_000
 
 
 def test_direction():
     assert [d.direction(x) for x in (2, -1, 0, None)] == ["improved", "worsened", "unchanged", None]
+    assert [d.direction(x) for x in (1, 0.5)] == ["improved", "improved"]  # no → yes; half a unit more
 
 
 def test_cohort_filter_is_the_enrolment_window():
@@ -137,6 +139,15 @@ def test_annual_revenue_takes_each_months_latest_visit_in_365_days():
     assert d.annual_revenue(sales, date(2025, 6, 1), BOGOTA) == 12 * (200 + 401) / 2
     assert d.annual_revenue(sales, date(2025, 2, 10), BOGOTA) == 12 * (999 + 100) // 2  # June 2024 is in
     assert d.annual_revenue([], date(2025, 2, 10), BOGOTA) is None
+
+
+def test_annual_revenue_counts_months_and_the_window_in_the_programmes_zone():
+    # 1 May 04:00 UTC is still 30 April in Bogotá: April's latest, not a month of its own.
+    sales = [(datetime(2025, 4, 20, 15, tzinfo=UTC), "a", 300), (datetime(2025, 5, 1, 4, tzinfo=UTC), "b", 401)]
+    assert d.annual_revenue(sales, date(2025, 6, 1), BOGOTA) == 12 * 401
+    # The window's first day (364 days before the day asked) is inside it.
+    first_day = [(datetime(2024, 6, 2, 15, tzinfo=UTC), "c", 100)]
+    assert d.annual_revenue(first_day, date(2025, 6, 1), BOGOTA) == 1200
 
 
 @pytest.mark.parametrize(("macro", "revenue", "day", "band", "year"), [
