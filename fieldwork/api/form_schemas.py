@@ -6,6 +6,7 @@ from typing import Any
 from marshmallow import Schema, fields
 
 from fieldwork.forms import services
+from fieldwork.forms.changes import changes
 from fieldwork.models import FormVersion
 from fieldwork.results.catalogue import BUILTIN_FEEDS, CODES
 from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages before any schema is built)
@@ -49,6 +50,14 @@ class UploaderSchema(Schema):
     name = fields.String()
 
 
+class ChangesSchema(Schema):
+    added = fields.List(fields.String(), metadata={"description": "Preguntas que la versión actual no tiene."})
+    removed = fields.List(fields.String(), metadata={"description": "Preguntas de la versión actual que esta no hace."})
+    changed = fields.List(fields.String(), metadata={
+        "description": "Preguntas con otro tipo, otras opciones (por nombre), otra relevancia, restricción, cálculo, "
+                       "obligatoriedad o indicador."})
+
+
 class FormVersionSchema(Schema):
     id = fields.Integer()
     form_id = fields.String()
@@ -60,6 +69,9 @@ class FormVersionSchema(Schema):
     replaced_figures = fields.List(fields.String(metadata={"enum": list(BUILTIN_FEEDS)}), metadata={
         "description": "Las cifras fijas de la visita que esta versión pregunta ella misma (una pregunta alimenta "
                        "su indicador): la página de la visita no las pide."})
+    changes = fields.Nested(ChangesSchema, allow_none=True, metadata={
+        "description": "Lo que cambia frente a la versión actual (todas las preguntas nuevas si no hay ninguna "
+                       "publicada); null en la versión actual."})
     filename = fields.String()
     file_url = fields.String(metadata={"description": "El archivo original, tal como se subió."})
     uploaded_by = fields.Nested(UploaderSchema)
@@ -72,8 +84,10 @@ class FormVersionListSchema(Schema):
     total = fields.Integer()
 
 
-def dump_version(version: FormVersion, locale: str, current_id: int | None, file_url: str) -> dict[str, Any]:
-    body = services.definition(version, locale, current_id=current_id)
+def dump_version(version: FormVersion, locale: str, current: FormVersion | None, file_url: str) -> dict[str, Any]:
+    body = services.definition(version, locale, current_id=current.id if current else None)
+    body["changes"] = None if body["current"] else changes(current.definition if current else None,
+                                                           version.definition)
     body.update(filename=version.filename, file_url=file_url, uploaded_at=version.uploaded_at,
                 published_at=version.published_at,
                 uploaded_by={"id": version.uploaded_by.id, "name": version.uploaded_by.name})

@@ -24,13 +24,8 @@ def _locale() -> str:
     return str(get_locale() or "es")
 
 
-def _dump(version: FormVersion, current_id: int | None) -> dict[str, Any]:
-    return dump_version(version, _locale(), current_id, url_for("api.download_form", version_id=version.id))
-
-
-def _current_id() -> int | None:
-    current = services.current_version()
-    return current.id if current else None
+def _dump(version: FormVersion, current: FormVersion | None) -> dict[str, Any]:
+    return dump_version(version, _locale(), current, url_for("api.download_form", version_id=version.id))
 
 
 @bp.post("/forms")
@@ -59,7 +54,7 @@ def upload_form() -> Any:
                                     "form upload")
     except ServiceError as error:
         return service_error_response(error)
-    return jsonify(_dump(version, _current_id())), 201
+    return jsonify(_dump(version, services.current_version())), 201
 
 
 @bp.post("/forms/<int:version_id>/publish")
@@ -78,7 +73,7 @@ def publish_form(version_id: int) -> Any:
         commit_with_retry(lambda: services.publish_form(current_user, version, via="api"), "form publication")
     except ServiceError as error:
         return service_error_response(error)
-    return jsonify(_dump(version, version.id))
+    return jsonify(_dump(version, version))
 
 
 @bp.delete("/forms/<int:version_id>")
@@ -113,8 +108,8 @@ def list_forms() -> Any:
     """
     args = load_args(PageArgsSchema())
     versions, total = services.list_versions(args["page"], args["per_page"])
-    current_id = _current_id()
-    return jsonify({"items": [_dump(v, current_id) for v in versions], "total": total})
+    current = services.current_version()
+    return jsonify({"items": [_dump(v, current) for v in versions], "total": total})
 
 
 @bp.get("/forms/current")
@@ -130,7 +125,7 @@ def current_form() -> Any:
     version = services.current_version()
     if version is None:
         abort(404)
-    return jsonify(_dump(version, version.id))
+    return jsonify(_dump(version, version))
 
 
 @bp.get("/forms/<int:version_id>")
@@ -142,7 +137,7 @@ def get_form(version_id: int) -> Any:
       responses:
         200: {description: La versión., content: {application/json: {schema: FormVersionSchema}}}
     """
-    return jsonify(_dump(services.version_or_404(version_id, current_user), _current_id()))
+    return jsonify(_dump(services.version_or_404(version_id, current_user), services.current_version()))
 
 
 @bp.get("/forms/<int:version_id>/file")
