@@ -6,6 +6,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,22 +14,28 @@ from sqlalchemy.orm import joinedload
 from fieldwork.extensions import db
 from fieldwork.forms import services
 from fieldwork.forms.blueprint import bp
+from fieldwork.forms.changes import changes
+from fieldwork.forms.definition import localized
 from fieldwork.forms.downloads import original_file_response
-from fieldwork.forms.upload_form import DeleteForm, PublishForm, UploadForm
-from fieldwork.models import FormPublication
+from fieldwork.forms.publish_form import ConfirmPublishForm
+from fieldwork.forms.upload_form import DeleteForm, UploadForm
+from fieldwork.models import FormPublication, FormVersion
 from fieldwork.services import ServiceError, commit_with_retry
 from fieldwork.web.form_errors import show_service_errors
 from fieldwork.web.security import roles_required
 
 LIST_LIMIT = 200
+#: What differs in a changed question, as the page says it (keys of fieldwork.forms.changes.COMPARED).
+REASONS = {"type": _l("el tipo"), "choices": _l("las opciones"), "relevant": _l("cuándo se muestra"),
+           "constraint": _l("la condición que debe cumplir"), "calculation": _l("el cálculo"),
+           "required": _l("si es obligatoria"), "indicator": _l("el indicador que alimenta")}
 
 
 def _list_page(form: UploadForm, status: int = 200) -> Any:
     versions, total = services.list_versions(per_page=LIST_LIMIT)
     current = services.current_version()
     return render_template("forms/list.html", form=form, versions=versions, total=total,
-                           current_id=current.id if current else None, publish_form=PublishForm(),
-                           delete_form=DeleteForm()), status
+                           current_id=current.id if current else None, delete_form=DeleteForm()), status
 
 
 @bp.get("/")
@@ -58,27 +65,41 @@ def upload() -> Any:
     return redirect(url_for("forms.preview", version_id=version.id))
 
 
-@bp.get("/<int:version_id>")
-@roles_required(*services.MANAGERS)
-def preview(version_id: int) -> Any:
-    """The version as the officer will see it (drawn by static/js/forms/preview.js), and its questions."""
-    version = services.version_or_404(version_id, current_user)
+def _preview_page(version: FormVersion, publish_form: ConfirmPublishForm, status: int = 200) -> Any:
+    locale = str(get_locale() or "es")
     current = services.current_version()
-    definition = services.definition(version, str(get_locale() or "es"), current.id if current else None)
+    definition = services.definition(version, locale, current.id if current else None)
     publications = db.session.scalars(
         select(FormPublication).options(joinedload(FormPublication.published_by))
         .where(FormPublication.form_version_id == version.id).order_by(FormPublication.published_at.desc())).all()
-    return render_template("forms/preview.html", version=version, definition=definition,
-                           publications=publications, publish_form=PublishForm(), delete_form=DeleteForm())
+    diff = labels = None
+    if not definition["current"]:
+        diff = changes(current.definition if current else None, version.definition)
+        shown = localized(current.definition, locale) if current else []
+        labels = {q.get("name"): q.get("label") for q in shown + definition["questions"]}
+    return render_template("forms/preview.html", version=version, definition=definition, publications=publications,
+                           publish_form=publish_form, delete_form=DeleteForm(), changes=diff, labels=labels,
+                           has_current=current is not None, reasons=REASONS), status
+
+
+@bp.get("/<int:version_id>")
+@roles_required(*services.MANAGERS)
+def preview(version_id: int) -> Any:
+    """The version as the officer will see it (drawn by static/js/forms/preview.js), its questions, and what
+    it changes from the current version before the publish button."""
+    return _preview_page(services.version_or_404(version_id, current_user), ConfirmPublishForm())
 
 
 @bp.post("/<int:version_id>/publish")
 @roles_required(*services.MANAGERS)
 def publish(version_id: int) -> Any:
-    """Make this version the one officers fill from now on."""
+    """Make this version the one officers fill from now on, once the changes were marked as read."""
     version = services.version_or_404(version_id, current_user)
-    if not PublishForm().validate_on_submit():
-        abort(400)
+    form = ConfirmPublishForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _preview_page(version, form, 400)
     try:
         commit_with_retry(lambda: services.publish_form(current_user, version), "form publication")
     except ServiceError as error:
