@@ -29,9 +29,15 @@ class _Stopped(Exception):
         self.name, self.reason = name, reason
 
 
-def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
+def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date, now: str = ""
                      ) -> tuple[dict[str, Any], dict[str, list[str]]]:
-    """The answers to keep (non-relevant dropped, calculates computed) and the errors under `answers.<name>`."""
+    """The answers to keep (non-relevant dropped, calculates computed) and the errors under `answers.<name>`.
+
+    today() is `visit_day`, now() is `now` (the visit's visited_at in the programme's zone, with its offset,
+    milliseconds included: what the phone's walk reads from the same visit). format-date()'s names and
+    jr:choice-name()'s labels are in `definition["language"]` (es when absent), the language its labels
+    were localized to: the officer's own, the page's language on the phone (visit_answers.py).
+    """
     if answers is None:
         answers = {}
     if not isinstance(answers, dict):
@@ -52,7 +58,9 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
     values: dict[str, Value] = {name: _xpath_value(by_name[name], value)
                                 for name, (value, problem) in typed.items() if problem is None}
     try:
-        clean = _Walk(typed, values, visit_day.isoformat()).run(definition["questions"], errors)
+        moment = {"today": visit_day.isoformat(), "now": now, "language": definition.get("language", "es"),
+                  "labels": _labels(definition["questions"])}
+        clean = _Walk(typed, values, moment).run(definition["questions"], errors)
     except _Stopped as stopped:
         errors[f"answers.{stopped.name}"] = [limit_message(stopped.reason)]
         return {}, errors
@@ -64,12 +72,14 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date
 class _Walk:
     """The form-order walk; every expression draws on one Budget for the whole visit."""
 
-    def __init__(self, typed: dict[str, tuple[Any, str | None]], values: dict[str, Value], today: str):
-        self.typed, self.values, self.today, self.budget = typed, values, today, Budget()
+    def __init__(self, typed: dict[str, tuple[Any, str | None]], values: dict[str, Value], moment: dict[str, Any]):
+        self.typed, self.values, self.moment, self.budget = typed, values, moment, Budget()
 
     def evaluate(self, name: str, ast: list, self_value: Value = "") -> Value:
+        moment = self.moment
         try:
-            return evaluate(ast, self.values, self_value, self.today, self.budget)
+            return evaluate(ast, self.values, self_value, moment["today"], self.budget, now=moment["now"],
+                            language=moment["language"], labels=moment["labels"])
         except EvaluationError as failed:
             raise _Stopped(name, failed.reason) from None
 
@@ -115,6 +125,11 @@ class _Walk:
                 self.evaluate(question["name"], constraint, self.values[question["name"]])):
             return question.get("constraint_message") or answer_message("constraint")
         return None
+
+
+def _labels(questions: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """{question: {choice: label}} for jr:choice-name(); groups are items of the same flat list."""
+    return {q["name"]: {c["name"]: c["label"] for c in q["choices"]} for q in questions if q.get("choices")}
 
 
 def _is_empty(raw: Any) -> bool:

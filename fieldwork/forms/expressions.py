@@ -58,10 +58,6 @@ NAME: /([a-z]+:)?[a-z][a-z0-9-]*/
 
 #: name → (fewest, most) arguments; None means any number (the spec's library, xpath_library.py).
 FUNCTIONS = ARITY
-#: Functions both evaluators know whose input the visit's walk does not pass yet (the clock at filling time,
-#: the choices' labels in the form's language): refused at upload, so no form is accepted that would
-#: silently read '' there. `parse(..., pending=True)` reads them (the evaluators' tests).
-PENDING = frozenset({"now", "jr:choice-name"})
 #: API.md's limits: parentheses and function calls nested deeper than 50, or more than 4,000 characters.
 MAX_NESTING = 50
 MAX_LENGTH = 4000
@@ -105,10 +101,6 @@ def _tree(node: list | _Chain) -> list:
 class _ToAst(Transformer):
     """Builds the AST while the LALR parser reduces (no tree, so no recursion on deep input)."""
 
-    def __init__(self, pending: bool):
-        super().__init__()
-        self.pending = pending
-
     def number(self, items):
         literal = Decimal(str(items[0]))
         if literal > MAX_NUMBER:
@@ -141,7 +133,7 @@ class _ToAst(Transformer):
     def call(self, items):
         name, *arguments = items
         arguments = [_tree(a) for a in arguments if a is not None]
-        if name not in FUNCTIONS or (name in PENDING and not self.pending):
+        if name not in FUNCTIONS:
             raise ExpressionError(_("Fieldwork no admite todavía la función %(name)s().", name=name))
         fewest, most = FUNCTIONS[name]
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
@@ -155,13 +147,11 @@ class _ToAst(Transformer):
         return ["call", str(name), *arguments]
 
 
-_PARSERS = {pending: Lark(GRAMMAR, parser="lalr", transformer=_ToAst(pending), maybe_placeholders=True)
-            for pending in (False, True)}
+_parser = Lark(GRAMMAR, parser="lalr", transformer=_ToAst(), maybe_placeholders=True)
 
 
-def parse(text: str, *, pending: bool = False) -> list:
-    """The AST of one expression, or ExpressionError with a Spanish reason (PENDING functions too,
-    unless `pending`)."""
+def parse(text: str) -> list:
+    """The AST of one expression, or ExpressionError with a Spanish reason."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(_("La expresión está vacía."))
     if len(text) > MAX_LENGTH:
@@ -172,7 +162,7 @@ def parse(text: str, *, pending: bool = False) -> list:
                                 "varias preguntas calculate."))
     _refuse_bare_names(text)
     try:
-        ast = _tree(_PARSERS[pending].parse(text))
+        ast = _tree(_parser.parse(text))
     except UnexpectedEOF:
         raise ExpressionError(_("La expresión termina antes de tiempo.")) from None
     except UnexpectedCharacters as error:

@@ -25,8 +25,11 @@ def answer_errors(data: dict[str, Any], zone: ZoneInfo) -> dict[str, list[str]]:
     definition = _published_definition(version_id)
     if definition is None:
         return {"form_version_id": [_("Esa versión del formulario no existe o nunca se publicó.")]}
-    # today() is the visit's own day in the programme's zone: filled Monday, synced Friday, judged as Monday.
-    clean, errors = validate_answers(definition, answers, local_date(data["visited_at"], zone))
+    # today() is the visit's own day in the programme's zone: filled Monday, synced Friday, judged as Monday;
+    # now() is its visited_at there, as the phone's walk reads it (visit-questions.js visitMoment).
+    visited_at = data["visited_at"]
+    now = visited_at.astimezone(zone).isoformat(timespec="milliseconds")
+    clean, errors = validate_answers(definition, answers, local_date(visited_at, zone), now)
     data["answers"] = clean
     return errors
 
@@ -46,5 +49,7 @@ def _published_definition(version_id: Any) -> dict[str, Any] | None:
         version = published_version(version_id)  # any published version: a draft keeps the one it started in
         if version is None:
             return None
-        held[(version_id, locale)] = {"questions": localized(version.definition, locale)}
+        # One language for the labels and for expressions (jr:choice-name(), format-date()): the officer's
+        # chosen one, which the page showed the phone's walk too (templates/base.html's <html lang>).
+        held[(version_id, locale)] = {"questions": localized(version.definition, locale), "language": locale}
     return held[(version_id, locale)]

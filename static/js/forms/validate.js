@@ -91,12 +91,15 @@ const isPlainObject = (value) => value !== null && typeof value === 'object' && 
 
 /**
  * The contract's walk over `definition`'s questions with `answers` ({name: value}, as the API carries
- * them) on the visit's day `today`, step for step fieldwork/forms/answers.py's validate_answers.
+ * them) on the visit's day `today` at the moment `now` (visited_at in the programme's zone with its offset,
+ * visit-questions.js visitMoment), step for step fieldwork/forms/answers.py's validate_answers.
+ * format-date()'s names and jr:choice-name()'s labels are in `definition.language` (es when absent): the
+ * language its labels were localized to, the page's, which is the officer's own on the server too.
  * Returns {answers (what the server keeps: relevant, valid answers and the non-empty calculates, as an
  * object without prototype), errors ({"answers.<name>": [message]}), relevant (Map name → bool),
  * values (Map name → what expressions read)}.
  */
-export function walk(definition, answers, today) {
+export function walk(definition, answers, today, now = '') {
   const refused = (key, code) => ({ answers: {}, errors: { [key]: [message(code)] }, relevant: new Map(), values: new Map() });
   if (answers != null && !isPlainObject(answers)) return refused('answers', 'form_not_object');
   const given = answers || {};
@@ -117,7 +120,8 @@ export function walk(definition, answers, today) {
   for (const [name, { value, problem }] of typed) if (!problem) values.set(name, xpathValue(byName.get(name), value));
   const relevant = new Map();
   try {
-    const clean = walkItems(definition?.questions || [], typed, values, relevant, today, errors);
+    const moment = { today, now, language: definition?.language ?? 'es', labels: labels(definition?.questions || []) };
+    const clean = walkItems(definition?.questions || [], typed, values, relevant, moment, errors);
     if (jsonSize(clean) > MAX_ANSWERS_BYTES) errors.answers = [message('form_too_large')]; // calculates add to it
     return { answers: clean, errors, relevant, values };
   } catch (error) {
@@ -127,9 +131,13 @@ export function walk(definition, answers, today) {
   }
 }
 
-function walkItems(items, typed, values, relevant, today, errors) {
+/** {question: {choice: label}} for jr:choice-name(): own properties only, so '__proto__' is a name like any other. */
+const labels = (questions) => Object.fromEntries(questions.filter((q) => q.choices?.length)
+  .map((q) => [q.name, Object.fromEntries(q.choices.map((c) => [c.name, c.label]))]));
+
+function walkItems(items, typed, values, relevant, moment, errors) {
   const budget = new Budget(); // one for the whole visit, as on the server
-  const context = (self) => ({ value: (name) => (values.has(name) ? values.get(name) : ''), self, today, budget });
+  const context = (self) => ({ value: (name) => (values.has(name) ? values.get(name) : ''), self, ...moment, budget });
   const run = (name, ast, self = '') => {
     try {
       return evaluate(ast, context(self));
@@ -174,7 +182,7 @@ function answerError(question, typed, values, run) {
 }
 
 /** The server's verdict, on the phone: {answers (what it keeps), errors}. */
-export function validateAnswers(definition, answers, today) {
-  const { answers: clean, errors } = walk(definition, answers, today);
+export function validateAnswers(definition, answers, today, now = '') {
+  const { answers: clean, errors } = walk(definition, answers, today, now);
   return { answers: clean, errors };
 }

@@ -15,12 +15,34 @@ export function visitDay(localValue, zone) {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+/**
+ * The moment (YYYY-MM-DDTHH:MM:SS.mmm±HH:MM) in `zone` of a datetime-local value typed on this phone: now()
+ * in the walk, as the server reads the same visit's visited_at (fieldwork/forms/visit_answers.py).
+ */
+export function visitMoment(localValue, zone) {
+  const moment = localValue ? new Date(localValue) : new Date();
+  const date = Number.isNaN(moment.getTime()) ? new Date() : moment;
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(date).map((p) => [p.type, p.value]));
+  const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const millis = String(date.getMilliseconds()).padStart(3, '0');
+  const minutes = Math.round((Date.parse(`${wall}.${millis}Z`) - date.getTime()) / 60000); // the zone's offset
+  const pad = (n) => String(Math.floor(Math.abs(n))).padStart(2, '0');
+  return `${wall}.${millis}${minutes < 0 ? '-' : '+'}${pad(minutes / 60)}:${pad(minutes % 60)}`;
+}
+
+/** The language the page shows the labels in: expressions read it (validate.js walk), as the server does. */
+const pageLanguage = () => (typeof document !== 'undefined' && document.documentElement.lang.startsWith('en') ? 'en' : 'es');
+
 /** Wire the questions into `form`; returns {read, write, errors, payload} for visit-form.js. */
 export function attachQuestions(form) {
   const container = form?.querySelector('[data-form-questions]');
   const current = embedded();
   const zone = container?.dataset.zone || 'America/Bogota';
   const today = () => visitDay(form.elements.visited_at?.value, zone);
+  const now = () => visitMoment(form.elements.visited_at?.value, zone);
   let controller = null;
   if (container) remember(current).catch(() => {}); // no storage: the current version still renders
   form?.elements.visited_at?.addEventListener('input', () => controller?.refresh());
@@ -41,7 +63,9 @@ export function attachQuestions(form) {
       if (!container) return;
       const definition = await definitionFor(fields.form_version_id);
       container.hidden = !definition;
-      controller = definition ? renderForm(container, definition, { raw: fields.answers || {}, today }) : null;
+      controller = definition
+        ? renderForm(container, { ...definition, language: pageLanguage() }, { raw: fields.answers || {}, today, now })
+        : null;
     },
     /** Errors that keep the visit from being saved (shown beside their questions). */
     errors: () => (controller ? controller.check().errors : {}),
