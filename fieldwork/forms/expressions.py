@@ -141,10 +141,23 @@ class _ToAst(Transformer):
                                     name=name, count=len(arguments)))
         if name == "regex" and arguments[1][0] == "str":
             _check_pattern(arguments[1][1])
-        if name == "jr:choice-name" and arguments[0][0] != "ref":
-            raise ExpressionError(_("El primer argumento de jr:choice-name() es la pregunta de selección cuyas "
-                                    "opciones nombra, escrita ${pregunta}."))
+        if name == "jr:choice-name":
+            arguments[1] = _choice_question(arguments[1])
         return ["call", str(name), *arguments]
+
+
+_QUOTED_REF = re.compile(r"\$\{([^\W\d][\w.-]*)\}")
+
+
+def _choice_question(argument: list) -> list:
+    """jr:choice-name(value, '${question}'): the spec's order, as XLSForms write it (JavaRosa reads the
+    quoted path as the select question). The quoted name becomes a reference, so upload checks the question
+    exists like any ${name}; the evaluators read its name, not its value."""
+    quoted = _QUOTED_REF.fullmatch(argument[1].strip()) if argument[0] == "str" else None
+    if quoted is None:
+        raise ExpressionError(_("El segundo argumento de jr:choice-name() es la pregunta de selección cuyas "
+                                "opciones nombra, entre comillas: jr:choice-name(${pregunta}, '${pregunta}')."))
+    return ["ref", quoted[1]]
 
 
 _parser = Lark(GRAMMAR, parser="lalr", transformer=_ToAst(), maybe_placeholders=True)

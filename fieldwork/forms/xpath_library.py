@@ -62,10 +62,10 @@ def _selected_at(e: Evaluation, args: list) -> str:
 
 
 def _choice_name(e: Evaluation, args: list) -> str:
-    """jr:choice-name(${question}, value): the label, in the caller's language, of that choice of the question."""
-    question = args[0]
+    """jr:choice-name(value, '${question}') (the parser made the quoted name a ["ref", name]): the label, in
+    the caller's language, of the question's choice named `value`."""
+    value, question = _text(e, args[0]), args[1]
     e.run(question)  # a step, as the phone counts it
-    value = _text(e, args[1])
     return (e.labels.get(question[1]) or {}).get(value, "") if question[0] == "ref" else ""
 
 

@@ -62,7 +62,7 @@ def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         st.tuples(st.sampled_from(TERNARY), inner, inner, inner).map(lambda t: f"{t[0]}({t[1]}, {t[2]}, {t[3]})"),
         st.tuples(inner, st.sampled_from(["-4", "-1", "0", "2", "3", "0.5", "-1.5"])).map(
             lambda t: f"pow({t[0]}, {t[1]})"),
-        st.tuples(st.sampled_from(NAMES), inner).map(lambda t: f"jr:choice-name(${{{t[0]}}}, {t[1]})"),
+        st.tuples(st.sampled_from(NAMES), inner).map(lambda t: f"jr:choice-name({t[1]}, '${{{t[0]}}}')"),
         st.lists(inner, min_size=3, max_size=4).map(lambda parts: f"concat({', '.join(parts)})"),
     )
 

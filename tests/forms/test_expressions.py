@@ -90,7 +90,7 @@ def test_ast_is_plain_json_of_the_contract():
     assert parse("if(selected(${m}, 'a'), -. * 2, 0)") == [
         "call", "if", ["call", "selected", ["ref", "m"], ["str", "a"]],
         ["*", ["neg", ["self"]], ["num", 2]], ["num", 0]]
-    assert parse("jr:choice-name(${m}, .)") == ["call", "jr:choice-name", ["ref", "m"], ["self"]]
+    assert parse("jr:choice-name(., '${m}')") == ["call", "jr:choice-name", ["self"], ["ref", "m"]]
 
 
 def test_references_lists_every_question_read():
@@ -111,11 +111,13 @@ def test_refusals_say_why_in_spanish(text, reason):
     assert str(refused.value) == reason
 
 
-def test_choice_name_reads_a_question_not_a_text():
+def test_choice_name_reads_a_quoted_question_as_xlsforms_write_it():
+    """The value first, then the question quoted: JavaRosa's order, whatever the spec's table says."""
     with pytest.raises(ExpressionError) as refused:
-        parse("jr:choice-name('x', 'a')")
-    assert str(refused.value) == ("El primer argumento de jr:choice-name() es la pregunta de selección cuyas opciones "
-                                  "nombra, escrita ${pregunta}.")
+        parse("jr:choice-name(${ciudad}, ${ciudad})")
+    assert str(refused.value) == ("El segundo argumento de jr:choice-name() es la pregunta de selección cuyas "
+                                  "opciones nombra, entre comillas: jr:choice-name(${pregunta}, '${pregunta}').")
+    assert references(parse("jr:choice-name(${a}, '${ciudad}')")) == {"a", "ciudad"}
 
 
 def test_deeply_nested_expression_is_refused_not_crashed():

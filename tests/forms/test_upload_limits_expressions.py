@@ -133,7 +133,6 @@ def test_a_date_compared_with_today_plus_one_is_judged_alike_on_phone_and_server
 
 
 @pytest.mark.parametrize(("expression", "reason"), [
-    ("jr:choice-name(${edad}, .)", "Fieldwork no admite todavía la función jr:choice-name()."),
     ("jr:itext('edad')", "Fieldwork no admite todavía la función jr:itext()."),
     ("digest(., 'SHA-256') != ''", "Fieldwork no admite todavía la función digest()."),
     ("format-date(today()) != ''", "La función format-date() no admite 1 argumentos."),

@@ -28,7 +28,10 @@ const KINDS = {
   },
   async verdict(cases) {
     const { validateAnswers } = await load('forms/validate.js');
-    return cases.map(({ definition, answers, today }) => validateAnswers(definition, answers, today));
+    const { visitMoment } = await load('forms/visit-questions.js');
+    // `visited_at` and `zone` given: now() as the visit page reads it from the visit's field.
+    return cases.map(({ definition, answers, today, visited_at: visitedAt, zone }) => validateAnswers(
+      definition, answers, today, visitedAt ? visitMoment(visitedAt, zone) : ''));
   },
   async fold(cases) {
     const { fold } = await load('fold.js');

@@ -59,9 +59,10 @@ function uuid(ev, nodes, context) {
   return Array.from(random(length), (b) => ALPHANUMERIC[b % 62]).join('');
 }
 
-function choiceName(ev, [question, value], context) {
-  ev(question); // a step, as the server counts it
+// jr:choice-name(value, '${question}'): the parser made the quoted name a ['ref', name] (expressions.py).
+function choiceName(ev, [value, question], context) {
   const choice = toText(ev(value));
+  ev(question); // a step, as the server counts it
   const label = question[0] === 'ref' ? own(own(context.labels, question[1]), choice) : undefined;
   return label === undefined ? '' : toText(label);
 }
