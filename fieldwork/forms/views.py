@@ -73,13 +73,15 @@ def _preview_page(version: FormVersion, publish_form: ConfirmPublishForm, status
         select(FormPublication).options(joinedload(FormPublication.published_by))
         .where(FormPublication.form_version_id == version.id).order_by(FormPublication.published_at.desc())).all()
     diff = labels = None
+    retyped: list[str] = []
     if not definition["current"]:
         diff = changes(current.definition if current else None, version.definition)
+        retyped = [name for name, reasons in diff["reasons"].items() if "type" in reasons]  # a new series each
         shown = localized(current.definition, locale) if current else []
         labels = {q.get("name"): q.get("label") for q in shown + definition["questions"]}
     return render_template("forms/preview.html", version=version, definition=definition, publications=publications,
                            publish_form=publish_form, delete_form=DeleteForm(), changes=diff, labels=labels,
-                           has_current=current is not None, reasons=REASONS), status
+                           retyped=retyped, has_current=current is not None, reasons=REASONS), status
 
 
 @bp.get("/<int:version_id>")

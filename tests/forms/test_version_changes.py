@@ -120,7 +120,7 @@ def test_the_page_shows_the_changes_and_publishes_only_once_they_were_marked_as_
     assert "Preguntas nuevas" in page and "<code>proveedor</code> · Proveedor principal" in page
     assert "Preguntas que ya no se hacen" in page and "<code>observacion</code> · Observación" in page
     assert "Preguntas cambiadas" in page and "cambia el tipo" in page and "cambia las opciones" in page
-    assert "empieza una serie nueva" in page and "He revisado los cambios" in page
+    assert "Empiezan una serie nueva: <code>empleados_formales</code>." in page and "He revisado los cambios" in page
 
     refused = manager.post(f"/supervision/forms/{second}/publish", data={"csrf_token": _token(page)})
     assert refused.status_code == 400
