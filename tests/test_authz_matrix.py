@@ -125,6 +125,10 @@ def _empty(record: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _reviewed(record: dict[str, Any]) -> dict[str, Any]:
+    return {"reviewed": "y"}
+
+
 def _mipyme_sheet(record: dict[str, Any]) -> dict[str, Any]:
     return {"file": (io.BytesIO(b"nit,name,sector\n900123456-8,Importada,otro\n"), "mipymes.csv"), "dry_run": "1"}
 
@@ -214,7 +218,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", "/supervision/forms/"): Entry(f"{LOGIN} 403 403 400 403 403 400", form=_empty),
     ("GET", "/supervision/forms/<int:version_id>"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("POST", "/supervision/forms/<int:version_id>/publish"): Entry(
-        f"{LOGIN} 403 403 302>/supervision/forms/ 403 403 302>/supervision/forms/", form=_empty),
+        f"{LOGIN} 403 403 302>/supervision/forms/ 403 403 302>/supervision/forms/", form=_reviewed),
     ("GET", "/supervision/forms/<int:version_id>/file"): Entry(f"{LOGIN} 403 403 200 403 403 200"),
     ("POST", "/supervision/forms/<int:version_id>/delete"): Entry(
         f"{LOGIN} 403 403 302>/supervision/forms/ 403 403 302>/supervision/forms/", form=_empty),

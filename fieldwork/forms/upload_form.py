@@ -17,9 +17,5 @@ class UploadForm(FlaskForm):
     ])
 
 
-class PublishForm(FlaskForm):
-    """Only its CSRF token: publishing is one button."""
-
-
 class DeleteForm(FlaskForm):
     """Only its CSRF token: the page asks the browser to confirm first."""
