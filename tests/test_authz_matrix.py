@@ -126,7 +126,7 @@ def _empty(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reviewed(record: dict[str, Any]) -> dict[str, Any]:
-    return {"reviewed": "y"}
+    return {"reviewed": "y", "compared_with": str(record["form_version"].id)}
 
 
 def _mipyme_sheet(record: dict[str, Any]) -> dict[str, Any]:

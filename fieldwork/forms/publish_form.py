@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import DataRequired
 
 
@@ -13,3 +13,6 @@ class ConfirmPublishForm(FlaskForm):
     reviewed = BooleanField(_l("He revisado los cambios"), validators=[DataRequired(
         _l("Marque «He revisado los cambios» después de leerlos: al publicar, todos los funcionarios llenan "
            "esta versión."))])
+    #: The current version the changes were read against ("" when none was published): another
+    #: version published meanwhile makes them stale, and the page shows them again instead of publishing.
+    compared_with = HiddenField()

@@ -72,6 +72,7 @@ def _preview_page(version: FormVersion, publish_form: ConfirmPublishForm, status
     publications = db.session.scalars(
         select(FormPublication).options(joinedload(FormPublication.published_by))
         .where(FormPublication.form_version_id == version.id).order_by(FormPublication.published_at.desc())).all()
+    publish_form.compared_with.data = str(current.id) if current else ""  # what these changes are read against
     diff = labels = None
     retyped: list[str] = []
     if not definition["current"]:
@@ -102,6 +103,11 @@ def publish(version_id: int) -> Any:
         if "csrf_token" in form.errors:
             abort(400)
         return _preview_page(version, form, 400)
+    current = services.current_version()
+    if form.compared_with.data != (str(current.id) if current else ""):
+        form.reviewed.errors = [_("Otra versión se publicó mientras revisaba: estos son los cambios frente a "
+                                  "la versión actual. Revíselos de nuevo.")]
+        return _preview_page(version, form, 409)
     try:
         commit_with_retry(lambda: services.publish_form(current_user, version), "form publication")
     except ServiceError as error:

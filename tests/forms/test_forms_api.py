@@ -131,7 +131,8 @@ def test_page_upload_then_preview_then_publish(supervisor_client):
     assert 'id="form-preview"' in preview and "js/forms/preview.js" in preview
     version_id = definition["id"]
     published = supervisor_client.post(f"/supervision/forms/{version_id}/publish",
-                                       data={"csrf_token": _page_token(supervisor_client), "reviewed": "y"})
+                                       data={"csrf_token": _page_token(supervisor_client), "reviewed": "y",
+                                             "compared_with": ""})  # nothing published yet
     assert published.status_code == 302
     listing = supervisor_client.get("/supervision/forms/").get_data(as_text=True)
     assert "Actual" in listing and "seguimiento_mipyme · 2026030201" in listing

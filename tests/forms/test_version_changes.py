@@ -127,8 +127,15 @@ def test_the_page_shows_the_changes_and_publishes_only_once_they_were_marked_as_
     assert 'id="reviewed-error"' in refused.get_data(as_text=True)
     assert services.current_version().id == first["id"]
 
-    published = manager.post(f"/supervision/forms/{second}/publish", data={"csrf_token": _token(page),
-                                                                          "reviewed": "y"})
+    read = {"csrf_token": _token(page), "reviewed": "y", "compared_with": str(first["id"])}
+    third = _upload(manager, programme_form(version="tercera"))["id"]
+    manager.post(f"/api/v1/forms/{third}/publish")  # someone else publishes while the changes are read
+    stale = manager.post(f"/supervision/forms/{second}/publish", data=read)
+    assert stale.status_code == 409 and "Otra versión se publicó mientras revisaba" in stale.get_data(as_text=True)
+    assert services.current_version().id == third
+
+    manager.post(f"/api/v1/forms/{first['id']}/publish")
+    published = manager.post(f"/supervision/forms/{second}/publish", data=read)
     assert published.status_code == 302 and services.current_version().id == second
 
 
