@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from fieldwork.forms.expressions import ExpressionError, parse
 from tests.forms.corpus import DEFAULT_TODAY, cases_with_ast, matches, xpath_value
-from tests.forms.test_evaluators_agree import CASES, python_answer
+from tests.forms.test_evaluators_agree import CASES, LABELS, NOW, python_answer
 from tests.node.runner import same
 
 pytestmark = pytest.mark.browser
@@ -21,10 +21,10 @@ pytestmark = pytest.mark.browser
 # non-finite numbers as text, so that Python can tell 1 from true and NaN from a missing value.
 EVALUATE_ALL = """async (cases) => {
   const { evaluate } = await import('/static/js/forms/xpath.js');
-  return cases.map(({ ast, values, self, today }) => {
+  return cases.map(({ ast, values, self, today, now, language, labels }) => {
     // Pairs, not an object: Playwright would make a '__proto__' key the object's prototype.
     const known = new Map(values); // names such as 'constructor' are answers, not properties
-    const context = { value: (name) => (known.has(name) ? known.get(name) : ''), self, today };
+    const context = { value: (name) => (known.has(name) ? known.get(name) : ''), self, today, now, language, labels };
     try {
       const value = evaluate(ast, context);
       return typeof value === 'number' ? { number: Number.isFinite(value) ? value : String(value) } : { value };
@@ -71,10 +71,10 @@ def test_browser_evaluates_random_expressions_like_the_server(blank_page):
             except ExpressionError:
                 continue  # refused at upload: never evaluated
         answers = blank_page.evaluate(EVALUATE_ALL, [
-            {"ast": c["ast"], "values": list(c["values"].items()), "self": c["self"], "today": "2026-03-02"}
-            for c in parsed])
+            {"ast": c["ast"], "values": list(c["values"].items()), "self": c["self"], "today": "2026-03-02",
+             "now": NOW, "language": c["language"], "labels": LABELS} for c in parsed])
         for case, answer in zip(parsed, answers, strict=True):
-            server = python_answer(case["ast"], case["values"], case["self"])
+            server = python_answer(case["ast"], case["values"], case["self"], case["language"])
             assert same(as_python(answer), server), (case["expr"], case["values"], case["self"], answer, server)
 
     alike()

@@ -2,7 +2,7 @@
 // see it, live and read-write, but nothing is saved anywhere. today() is the real day in the zone.
 import { embedded } from './definitions.js';
 import { renderForm } from './render.js';
-import { visitDay } from './visit-questions.js';
+import { pageLanguage, visitDay, visitMoment } from './visit-questions.js';
 
 const container = document.getElementById('form-preview');
 const definition = embedded();
@@ -12,7 +12,10 @@ if (container && definition) {
     document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/static/css/forms.css' }));
   }
   const zone = container.dataset.zone || 'America/Bogota';
-  const preview = renderForm(container, definition, { today: () => visitDay('', zone) });
+  // now() is this moment, as it is for a visit typed now; labels and date names in the page's language.
+  const preview = renderForm(container, { ...definition, language: pageLanguage() }, {
+    today: () => visitDay('', zone), now: () => visitMoment('', zone),
+  });
   // A "Probar" button (optional in the page) shows every error as saving would, without saving.
   const tryButton = document.querySelector('[data-preview-check]');
   tryButton?.addEventListener('click', (event) => {

@@ -163,9 +163,10 @@ function showFormErrors(container, definition, errors) {
 
 /**
  * Render `definition` into `container`. `raw` is what a draft kept (name → typed text), `today()`
- * the visit's day. Returns the controller the officer's form and the preview use.
+ * the visit's day and `now()` its moment (what now() means in an expression, as on the server).
+ * Returns the controller the officer's form and the preview use.
  */
-export function renderForm(container, definition, { raw = {}, today }) {
+export function renderForm(container, definition, { raw = {}, today, now = () => '' }) {
   listening.get(container)?.abort(); // a container shows one form at a time (a new draft redraws it)
   const listener = new AbortController();
   listening.set(container, listener);
@@ -190,7 +191,7 @@ export function renderForm(container, definition, { raw = {}, today }) {
       if (parsed.error) unreadable.set(q.name, message(q.type === 'integer' ? 'form_integer' : 'form_decimal'));
       else if (!isEmpty(parsed.value)) typed[q.name] = parsed.value;
     }
-    const result = walk(definition, typed, today());
+    const result = walk(definition, typed, today(), now());
     for (const [name, text] of unreadable) {
       if (result.relevant.get(name)) result.errors[`answers.${name}`] = [text];
     }

@@ -34,7 +34,7 @@ export function visitMoment(localValue, zone) {
 }
 
 /** The language the page shows the labels in: expressions read it (validate.js walk), as the server does. */
-const pageLanguage = () => (typeof document !== 'undefined' && document.documentElement.lang.startsWith('en') ? 'en' : 'es');
+export const pageLanguage = () => (typeof document !== 'undefined' && document.documentElement.lang.startsWith('en') ? 'en' : 'es');
 
 /** Wire the questions into `form`; returns {read, write, errors, payload} for visit-form.js. */
 export function attachQuestions(form) {
