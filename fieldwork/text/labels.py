@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 SECTOR_LABELS = {
     "artesanias": _l("Artesanías"),
@@ -46,7 +47,8 @@ MACRO_SECTOR_LABELS = {"manufactura": _l("Manufactura"), "comercio": _l("Comerci
 SIZE_BAND_LABELS = {
     "micro": _l("Micro"),
     "pequena": _l("Pequeña"),
-    "mediana": _l("Mediana"),
+    # "Mediana" is also the median of a results table: the context tells the translations apart.
+    "mediana": lazy_pgettext("tamaño de empresa", "Mediana"),
     "grande": _l("Grande"),
     "unknown": _l("Sin dato"),
 }
