@@ -126,7 +126,8 @@ def _empty(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _reviewed(record: dict[str, Any]) -> dict[str, Any]:
-    return {"reviewed": "y", "compared_with": str(record["form_version"].id)}
+    """The changes marked as read, against the version current when the page was shown."""
+    return {"reviewed": "y", "compared_with": str(forms.current_version().id)}
 
 
 def _mipyme_sheet(record: dict[str, Any]) -> dict[str, Any]:

@@ -40,7 +40,7 @@ def test_a_draft_keeps_the_figures_of_its_version_and_a_new_visit_follows_the_cu
     open_form(page, server.url)
     page.select_option("select[name=mipyme_id]", str(started.id))
     page.fill(SALES, "4500000")  # a draft in version 1, which asks the figure
-    page.wait_for_function("document.querySelector('form[data-visit-form]').dataset.draftSaved")
+    page.wait_for_function("() => document.querySelector('form[data-visit-form]').dataset.draftSaved")
 
     publish_form(supervisor, upload_form(supervisor, _version(
         "2", question("integer", "ventas", "Ventas del mes", indicator="sales_month_cop")), "v2.xlsx"))
