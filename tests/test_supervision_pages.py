@@ -26,7 +26,7 @@ def world(app):
     app.config["FIELDWORK_CLOCK"] = lambda: NOW
     ana = make_user("officer", name="Ana Núñez")
     luis = make_user("officer", name="Luis Peña")
-    panaderia = make_mipyme(ana, name="Panadería Ñapa", sector="alimentos", neighborhood="Comuna 5")
+    panaderia = make_mipyme(ana, name="Panadería Ñapa", sector="alimentos", neighborhood="Comuna 5", ciiu="1081")
     taller = make_mipyme(luis, name="Taller El Cañaguate", sector="artesanias", neighborhood="Comuna 2")
     nueva = make_mipyme(luis, name="Tienda Nueva", sector="comercio", neighborhood="Comuna 2")
     make_mipyme(luis, name="Cerrada", active=False)
@@ -145,6 +145,7 @@ def test_a_mipymes_page_shows_flags_follow_up_trends_and_timeline(sup, world):
     html = text(sup.get(f"/supervision/mipymes/{world['panaderia'].id}"))
     assert "Seguimiento vencido" in html and "vencido hace 11 días" in html
     assert "Revisar inventario" in html
+    assert "1081 · Elaboración de productos de panadería" in html and "Activa" in html  # activity and status
     assert html.count('class="chart chart-line" role="img"') == 3
     assert "▲ 30" in html  # production units went from 100 to 130
     assert html.index(world["visits"][1].id) < html.index(world["visits"][0].id)  # newest first

@@ -8,6 +8,7 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldwork import ciiu
 from fieldwork.clock import programme_zone
 from fieldwork.forms import indicators
 from fieldwork.forms.indicator_values import mipyme_indicators
@@ -125,7 +126,7 @@ def mipyme_page(mipyme_id: int) -> Any:
                            trends=timeline.trends(mipyme_id, titles, formats), history=history_entries(summary.mipyme),
                            form_trends=indicators.numeric_trends(mipyme_id),
                            indicator_values=mipyme_indicators(mipyme_id),
-                           status_history=status_entries(summary.mipyme))
+                           status_history=status_entries(summary.mipyme), activity=ciiu.lookup(summary.mipyme.ciiu))
 
 
 @bp.app_context_processor  # the owner's home pages its visits with the same links
