@@ -6,7 +6,7 @@ import sqlite3
 import unicodedata
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
@@ -84,3 +84,19 @@ def lock_for_writing() -> None:
     raw = connection.connection.dbapi_connection
     if raw is not None and not raw.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+#: JSON value kinds as each database's type function names them (PostgreSQL's jsonb_typeof, SQLite's json_type).
+_JSON_KINDS = {
+    "postgresql": {"number": ("number",), "string": ("string",), "array": ("array",)},
+    "sqlite": {"number": ("integer", "real"), "string": ("text",), "array": ("array",)},
+}
+
+
+def json_kind_is(element: Any, kind: str, dialect: str) -> ColumnElement[bool]:
+    """Whether a JSON element (e.g. `Visit.answers[name]`) holds a `kind` ("number", "string" or "array"):
+    reading an answer as a number is safe only behind this, since PostgreSQL's cast fails on text (a
+    question whose type changed between versions, or an answer stored before today's checks)."""
+    if dialect == "postgresql":
+        return func.jsonb_typeof(element).in_(_JSON_KINDS["postgresql"][kind])
+    return func.json_type(element).in_(_JSON_KINDS["sqlite"][kind])

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import String, case, func, literal, select, true, union_all
 
 from fieldwork.clock import local_date, programme_zone, start_of_day
+from fieldwork.database import json_kind_is
 from fieldwork.extensions import db
 from fieldwork.forms.answer_limits import MAX_NUMBER
 from fieldwork.forms.definition import localized
@@ -65,13 +66,9 @@ def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
 
 
 def _stored_number(name: str) -> Any:
-    """The answer as a float when it is stored as a JSON number, else NULL: PostgreSQL's cast fails on text
-    (a question whose type changed between versions, or an answer stored before today's checks)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        is_number = func.jsonb_typeof(Visit.answers[name]) == "number"
-    else:
-        is_number = func.json_type(Visit.answers, f'$."{name}"').in_(("integer", "real"))
-    return case((is_number, Visit.answers[name].as_float()))
+    """The answer as a float when it is stored as a JSON number, else NULL (database.json_kind_is)."""
+    dialect = db.session.get_bind().dialect.name
+    return case((json_kind_is(Visit.answers[name], "number", dialect), Visit.answers[name].as_float()))
 
 
 def _plain(value: float) -> float | int:
@@ -149,8 +146,7 @@ def _counted(index: int, name: str, multiple: bool, since: Any, versions: tuple[
                                           order_by=(Visit.visited_at.desc(), Visit.id.desc()))
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if multiple:
-        answered = (func.jsonb_typeof(Visit.answers[name]) == "array") if postgres else \
-            (func.json_type(Visit.answers, f'$."{name}"') == "array")
+        answered = json_kind_is(Visit.answers[name], "array", "postgresql" if postgres else "sqlite")
     else:
         answered = Visit.answers[name].as_string().is_not(None)
     # A CTE: the total and the counts per choice read one ranking of the window's answers, not two.

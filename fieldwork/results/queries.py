@@ -28,7 +28,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import ColumnElement, FromClause
 
+from fieldwork.ciiu import DIVISION_SECTION, SECTION_MACRO_SECTOR
 from fieldwork.clock import start_of_day
+from fieldwork.database import json_kind_is
 from fieldwork.extensions import db
 from fieldwork.models import FormVersion, Visit
 from fieldwork.models.programme import UvtValue
@@ -61,24 +63,17 @@ def counting(v: Any = None) -> ColumnElement[bool]:
                 or_(c.owner_confirmation != "disputed", c.dispute_resolved_at.is_not(None)))
 
 
-def _json_type_is(answer: Any, dialect: str, kinds: tuple[str, ...]) -> ColumnElement[bool]:
-    if dialect == "postgresql":
-        return func.jsonb_typeof(answer).in_({"real": "number", "integer": "number", "text": "string"}[k]
-                                             for k in kinds)
-    return func.json_type(answer).in_(kinds)
-
-
 def _answer_value(v: Any, feed: definitions.Feed, kind: str, dialect: str) -> ColumnElement[Any]:
     """The stored answer as definitions.value_of reads it (NULL when it says nothing usable)."""
     answer = v.c.answers[feed.name]
     if kind == "yes_no":
-        is_text = _json_type_is(answer, dialect, ("text",))
+        is_text = json_kind_is(answer, "string", dialect)
         text = answer.as_string()
         if feed.type == "acknowledge":
             return case((and_(is_text, text == definitions.ACKNOWLEDGED), literal(1.0)), else_=null())
         said_yes = text.in_(sorted(feed.yes)) if feed.yes else literal(False)
         return case((and_(is_text, said_yes), literal(1.0)), (is_text, literal(0.0)), else_=null())
-    return case((_json_type_is(answer, dialect, ("integer", "real")), answer.as_float()), else_=null())
+    return case((json_kind_is(answer, "number", dialect), answer.as_float()), else_=null())
 
 
 def value_expression(code: str, feeds: Mapping[int, Mapping[str, definitions.Feed]], v: Any = None,
@@ -114,12 +109,11 @@ def uvt_table(connection: Any = None) -> dict[int, int]:
 
 
 def macro_sector_expression(ciiu: Any) -> ColumnElement[Any]:
-    """definitions.macro_sector in SQL, on the class's division (its first two digits)."""
+    """definitions.macro_sector in SQL, on the class's division (its first two digits), from the same file."""
     division = func.substr(ciiu, 1, 2)
     by_macro: dict[str, list[str]] = {}
-    for number in range(1, 100):
-        macro = definitions.macro_sector(f"{number:02d}00")
-        by_macro.setdefault(macro, []).append(f"{number:02d}")
+    for number, section in sorted(DIVISION_SECTION.items()):
+        by_macro.setdefault(SECTION_MACRO_SECTOR[section], []).append(number)
     return case(*((division.in_(divisions), literal(macro)) for macro, divisions in by_macro.items()),
                 else_=null())
 
