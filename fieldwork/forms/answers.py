@@ -8,17 +8,14 @@ of the question (or group, or calculate) it belongs to: a rejection of this visi
 """
 from __future__ import annotations
 
-import math
-import re
 from datetime import date
 from typing import Any
 
-from fieldwork.forms.answer_limits import MAX_ANSWERS_BYTES, MAX_NUMBER, MAX_TEXT_CHARS, json_size, limit_message
+from fieldwork.forms import answer_types
+from fieldwork.forms.answer_limits import MAX_ANSWERS_BYTES, MAX_TEXT_CHARS, json_size, limit_message
+from fieldwork.forms.answer_types import ANSWERED_TYPES
 from fieldwork.forms.messages import answer_message
-from fieldwork.forms.subset import ANSWERED_TYPES
 from fieldwork.forms.xpath import Budget, EvaluationError, Value, evaluate, to_boolean, to_string
-
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class _Stopped(Exception):
@@ -53,9 +50,9 @@ def validate_answers(definition: dict[str, Any], answers: Any, visit_day: date, 
     typed: dict[str, Any] = {}
     for name, raw in answers.items():
         if name in by_name and by_name[name]["type"] in ANSWERED_TYPES and not _is_empty(raw):
-            value, problem = _typed(by_name[name], raw)
+            value, problem = answer_types.typed(by_name[name], raw)
             typed[name] = (value, problem)
-    values: dict[str, Value] = {name: _xpath_value(by_name[name], value)
+    values: dict[str, Value] = {name: answer_types.xpath_value(by_name[name], value)
                                 for name, (value, problem) in typed.items() if problem is None}
     try:
         moment = {"today": visit_day.isoformat(), "now": now, "language": definition.get("language", "es"),
@@ -134,69 +131,3 @@ def _labels(questions: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
 
 def _is_empty(raw: Any) -> bool:
     return raw is None or raw in ("", [])
-
-
-def _typed(question: dict[str, Any], raw: Any) -> tuple[Any, str | None]:
-    """The answer in its stored type, or the type error the contract names."""
-    return _CONVERSIONS[question["type"]](raw, [c["name"] for c in question.get("choices", [])])
-
-
-def _is_number(raw: Any) -> bool:
-    """A finite number within ±10^15 (beyond is refused like any wrong type, API.md)."""
-    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw) and abs(raw) <= MAX_NUMBER
-
-
-def _integer(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    if _is_number(raw) and float(raw).is_integer():
-        return int(raw), None
-    return None, answer_message("integer")
-
-
-def _decimal(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    return (raw, None) if _is_number(raw) else (None, answer_message("decimal"))
-
-
-def _date(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    if isinstance(raw, str) and _DATE.fullmatch(raw):
-        try:
-            date.fromisoformat(raw)
-        except ValueError:
-            pass
-        else:
-            return raw, None
-    return None, answer_message("date")
-
-
-def _select_one(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    return (raw, None) if isinstance(raw, str) and raw in choices else (None, _choice_error())
-
-
-def _select_multiple(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    if isinstance(raw, list) and all(isinstance(v, str) for v in raw) and set(raw) <= set(choices):
-        return list(raw), None  # as sent, repeats included: the phone's expressions saw exactly this
-    return None, _choice_error()
-
-
-def _text(raw: Any, choices: list[str]) -> tuple[Any, str | None]:
-    if not isinstance(raw, str):
-        return None, answer_message("text")
-    if len(raw) > MAX_TEXT_CHARS:  # code points, as the phone counts them
-        return None, limit_message("too_long")
-    return raw, None  # as typed: spaces are an answer, as on the phone
-
-
-def _choice_error() -> str:
-    return answer_message("choice")
-
-
-_CONVERSIONS = {"integer": _integer, "decimal": _decimal, "date": _date, "select_one": _select_one,
-                "select_multiple": _select_multiple, "text": _text}
-
-
-def _xpath_value(question: dict[str, Any], value: Any) -> Value:
-    """A reference's value (contract): numbers for integer/decimal, names joined by one space for select_multiple."""
-    if question["type"] in ("integer", "decimal"):
-        return float(value)
-    if question["type"] == "select_multiple":
-        return " ".join(value)
-    return value

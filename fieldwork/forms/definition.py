@@ -12,10 +12,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from fieldwork.forms.answer_types import ANSWERED_TYPES
 from fieldwork.forms.expressions import MAX_NUMBER
 from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.row_checks import INDICATOR_COLUMN
-from fieldwork.forms.subset import ANSWERED_TYPES, REQUIRED_VALUES
+from fieldwork.forms.subset import REQUIRED_VALUES
 from fieldwork.forms.xlsform import EXPRESSION_COLUMNS, SurveyRows
 from fieldwork.results.catalogue import BUILTIN_FEEDS
 from fieldwork.results.definitions import feeds_of, is_yes

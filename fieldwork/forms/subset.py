@@ -6,8 +6,6 @@ import re
 from flask_babel import lazy_gettext as _l
 from pyxform import aliases
 
-#: The types an officer answers (notes only show text; calculates are computed; groups only gather).
-ANSWERED_TYPES = ("text", "integer", "decimal", "date", "select_one", "select_multiple")
 SIMPLE_TYPES = {
     "text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
     "date": "date", "note": "note", "calculate": "calculate",
