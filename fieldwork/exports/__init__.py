@@ -21,7 +21,7 @@ from flask import Response, stream_with_context
 from flask_babel import gettext as _
 from sqlalchemy import Select
 
-from fieldwork.exports.xlsx_stream import ILLEGAL_XML, Sheet, workbook_chunks
+from fieldwork.exports.xlsx_stream import ILLEGAL_XML, Sheet, unique_sheet_names, workbook_chunks
 from fieldwork.extensions import db
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -118,20 +118,31 @@ def _width(text: str, widest: int = 40) -> int:
     return max(12, min(widest, len(text) + 4))
 
 
-def _xlsx_sheets(sheet: str, columns: Columns, items: Iterable[Any]) -> list[Sheet]:
+def _data_sheet(sheet: str, columns: Columns, items: Iterable[Any]) -> Sheet:
     getters = [get for _title, get in columns]
     rows = ([xlsx_cell(get(item)) for get in getters] for item in items)  # read as the file is sent
-    sheets = [Sheet(sheet, [title for title, _get in columns], rows, [_width(str(title)) for title, _get in columns])]
-    if legend := _legend(columns):  # headers stay one row (filters, pandas); the labels get their own sheet
-        header = [_("Columna"), _("Pregunta"), _("Valores")]
-        widths = [_width(max((row[0] for row in legend), key=len)),
-                  _width(max((row[1] for row in legend), key=len), widest=80),
-                  _width(max((row[2] for row in legend), key=len), widest=80)]
-        sheets.append(Sheet(_("Preguntas"), header, [[xlsx_cell(text) for text in row] for row in legend], widths))
+    return Sheet(sheet, [title for title, _get in columns], rows, [_width(str(title)) for title, _get in columns])
+
+
+def _xlsx_sheets(tables: Sequence[tuple[str, Columns, Iterable[Any]]]) -> list[Sheet]:
+    """A sheet per table, then the legend of their form columns ("Hoja" says whose, when there are several)."""
+    names = unique_sheet_names([name for name, _columns, _items in tables])
+    sheets = [_data_sheet(name, columns, items) for name, (_name, columns, items) in zip(names, tables, strict=True)]
+    legend = [(*row, name) for name, (_name, columns, _items) in zip(names, tables, strict=True)
+              for row in _legend(columns)]
+    if legend:  # headers stay one row (filters, pandas); the labels get their own sheet
+        several = len(tables) > 1
+        header = [_("Columna"), _("Pregunta"), _("Valores")] + ([_("Hoja")] if several else [])
+        widths = [_width(max((row[n] for row in legend), key=len), widest=40 if n == 0 else 80)
+                  for n in range(len(header))]
+        rows = [[xlsx_cell(text) for text in (row if several else row[:3])] for row in legend]
+        sheets.append(Sheet(unique_sheet_names([*names, _("Preguntas")])[-1], header, rows, widths))
     return sheets
 
 
-def xlsx_response(filename: str, sheet: str, columns: Columns, items: Iterable[Any]) -> Response:
-    """An XLSX download with a bold, frozen header row, sent as its rows are read."""
-    body = workbook_chunks(_xlsx_sheets(sheet, columns, items))
+def xlsx_response(filename: str, sheet: str, columns: Columns, items: Iterable[Any],
+                  more: Sequence[tuple[str, Columns, Iterable[Any]]] = ()) -> Response:
+    """An XLSX download with a bold, frozen header row on each sheet, sent as its rows are read: `sheet`,
+    then the `more` tables (name, columns, rows), each read only when its sheet is written."""
+    body = workbook_chunks(_xlsx_sheets([(sheet, columns, items), *more]))
     return _download(stream_with_context(body), filename, XLSX_MIMETYPE)

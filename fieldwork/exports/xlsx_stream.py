@@ -97,7 +97,7 @@ def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
     """The bytes of an .xlsx holding `sheets`, in chunks, each sent before the next rows are read."""
     sink = _Sink()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as package:
-        for name, text in _package_parts([sheet_name(sheet.name) for sheet in sheets]):
+        for name, text in _package_parts(unique_sheet_names([sheet.name for sheet in sheets])):
             package.writestr(name, text)
         for number, sheet in enumerate(sheets, start=1):
             # No force_zip64, on purpose: streamed, zipfile would mark the entry Zip64 in its local header
@@ -119,6 +119,23 @@ def workbook_chunks(sheets: Sequence[Sheet]) -> Iterator[bytes]:
 def sheet_name(name: str) -> str:
     """`name` as Excel accepts it: no []:*?/\\, at most 31 characters, not empty."""
     return _SHEET_NAME_FORBIDDEN.sub("", name)[:MAX_SHEET_NAME].strip("'") or "Hoja"
+
+
+def unique_sheet_names(names: Sequence[str]) -> list[str]:
+    """Each name as Excel accepts it (`sheet_name`), unique as Excel compares them (ignoring case): a
+    name already taken gets " (2)", " (3)", … within the 31 characters."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        base = candidate = sheet_name(name)
+        number = 1
+        while candidate.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            candidate = base[:MAX_SHEET_NAME - len(suffix)] + suffix
+        taken.add(candidate.casefold())
+        out.append(candidate)
+    return out
 
 
 def _package_parts(names: list[str]) -> list[tuple[str, str]]:

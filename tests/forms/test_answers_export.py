@@ -22,7 +22,7 @@ def test_csv_has_a_column_per_question_of_every_version_and_a_row_of_labels(clie
     header, labels, *data = _csv(client)
     form_columns = header[header.index("Recibida") + 1:]
     assert form_columns == [
-        "recibio_financiacion", "monto", "fuente", "canales/tienda", "canales/feria", "canales/redes",
+        "form_version", "recibio_financiacion", "monto", "fuente", "canales/tienda", "canales/feria", "canales/redes",
         "canales/web", "canales/mayorista", "empleados_formales", "empleados_informales", "empleados_total",
         "renovo_matricula", "observacion", "monto_decimal"]  # groups and notes give none
     label_of = dict(zip(header, labels, strict=True))
@@ -33,12 +33,13 @@ def test_csv_has_a_column_per_question_of_every_version_and_a_row_of_labels(clie
     rows = {row[0]: dict(zip(header, row, strict=True)) for row in data}
     old, new, plain = rows[world["old"].id], rows[world["new"].id], rows[world["plain"].id]
     assert {k: old[k] for k in form_columns} == {
-        "recibio_financiacion": "si", "monto": "4500000", "fuente": "banco", "canales/tienda": "1",
+        "form_version": "1", "recibio_financiacion": "si", "monto": "4500000", "fuente": "banco", "canales/tienda": "1",
         "canales/feria": "0", "canales/redes": "1", "canales/web": "0", "canales/mayorista": "0",
         "empleados_formales": "3", "empleados_informales": "2", "empleados_total": "5",
         "renovo_matricula": "2026-01-02", "observacion": "Vende también en la plaza", "monto_decimal": ""}
     assert new["canales/feria"] == "1" and new["canales/tienda"] == "0" and new["monto_decimal"] == "35.5"
     assert new["monto"] == "" and new["empleados_informales"] == ""  # not relevant / unanswered: empty
+    assert new["form_version"] == "2" and label_of["form_version"] == "Versión del formulario"
     assert all(plain[k] == "" for k in form_columns)  # a visit without a form
 
 
