@@ -53,7 +53,7 @@ def json_size(value: Any) -> int:
         elif item is None or isinstance(item, bool):
             size += 5 if item is False else 4
         elif isinstance(item, int | float):
-            size += len(_js_number(item))
+            size += len(js_number(item))
     return size
 
 
@@ -62,7 +62,7 @@ def _string_size(text: str) -> int:
     return len(json.dumps(text, ensure_ascii=False).encode("utf-8", "backslashreplace"))
 
 
-def _js_number(value: int | float) -> str:
+def js_number(value: int | float) -> str:
     """Number.prototype.toString, as JSON.stringify writes a number (null for NaN and infinities)."""
     try:
         value = float(value)
