@@ -6,6 +6,7 @@ import { byIndex, db, mine } from './store-db.js';
 
 export const addPhoto = async (photo) => put(await db(), 'photos', { state: 'draft', ...photo });
 export const deletePhoto = async (id) => transact(await db(), 'photos', 'readwrite', (s) => request(s.photos.delete(id)));
+export const getPhoto = async (id) => transact(await db(), 'photos', 'readonly', (s) => request(s.photos.get(id)));
 export const photosFor = async (visitId) =>
   transact(await db(), 'photos', 'readonly', (s) => byIndex(s.photos, 'visit', visitId));
 
