@@ -57,8 +57,33 @@ self.addEventListener('message', (event) => {
   else if (type === 'FORGET_USER') {
     // Logging out: the cached pages and Mipyme list belong to that officer (their outbox stays).
     event.waitUntil(keepOnly(null).then(() => reply({ ok: true })));
-  } else if (type === 'VERSION') reply({ version: VERSION });
+  } else if (type === 'FORM_PAGES') event.waitUntil(pagesForForm(event.data.id).then(reply, () => reply({ ok: false })));
+  else if (type === 'VERSION') reply({ version: VERSION });
 });
+
+// --- The programme's form in the cached pages ------------------------------------------------------
+const FORM_PAGE = '/visits/new';
+const EMBEDDED_FORM = /<script type="application\/json" id="form-definition">([^<]*)<\/script>/;
+
+/** The id of the form version the cached visit form embeds (null: none, or no page cached). */
+async function cachedFormId() {
+  const page = await matchFor(PAGES_PREFIX, FORM_PAGE);
+  const found = page && EMBEDDED_FORM.exec(await page.text());
+  try {
+    return found ? JSON.parse(found[1]).id : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new version was published: the officer's pages are fetched again, so that the visit form opens on
+ * version `id` with no network (the embedded definition is the page's). Already so: nothing is fetched. */
+async function pagesForForm(id) {
+  if ((await cachedFormId()) === id) return { ok: true, id };
+  await cachePages(PRECACHE_PAGES, { onlyMissing: false });
+  const now = await cachedFormId();
+  return { ok: now === id, id: now };
+}
 
 // --- Whose copies these are ------------------------------------------------------------------------
 let userChange = Promise.resolve();

@@ -7,6 +7,8 @@ import { t } from './i18n.js';
 import { SyncError, call, serverError } from './sync-http.js';
 import { sendPhotos, sendVisits } from './sync-send.js';
 import { onSignal, signal } from './signal.js';
+import { held, refreshCurrent } from './forms/definitions.js';
+import { askWorker } from './sw-client.js';
 
 export const SYNC_TAG = 'fieldwork-outbox';
 const MAX_BACKOFF_S = 300;
@@ -54,7 +56,35 @@ async function hasWork(officerId) {
   return outbox.length + photos.length > 0;
 }
 
+/**
+ * A published version reaches the phone at every sync, from whatever page runs it and with or without
+ * visits to send: kept by id with the others (definitions.js), and the officer's cached pages fetched
+ * again when they embed another version, so that /visits/new opens on it with no network. A draft keeps
+ * the version it was started in (its own id). Failures change nothing: the next run asks again.
+ */
+async function refreshForm() {
+  if (!navigator.onLine) return;
+  const before = (await held())?.id ?? null;
+  const current = await refreshCurrent();
+  if (current === undefined) return;
+  if ((current?.id ?? null) !== before) changed(); // the sync bar shows the version held
+  const offline = document.documentElement.dataset;
+  if (!current || offline.formOffline === String(current.id)) return;
+  const answer = await askWorker({ type: 'FORM_PAGES', id: current.id }, 30000);
+  // Tests and the curious can see which version the form opens on with no network.
+  if (answer?.ok) offline.formOffline = String(current.id);
+}
+
 async function runOnce(pageOfficerId) {
+  const form = refreshForm().catch(() => {}); // beside the outbox, not before it
+  try {
+    return await sendOutbox(pageOfficerId);
+  } finally {
+    await form;
+  }
+}
+
+async function sendOutbox(pageOfficerId) {
   if (!(await hasWork(pageOfficerId))) return { idle: true };
   let officerId = pageOfficerId;
   try {

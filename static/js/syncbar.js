@@ -1,7 +1,8 @@
 // The sync bar on every officer page: network, what waits (visits, photos, visits to correct, drafts
 // apart), last successful send, last error, and the "Sincronizar ahora" button. "Todo enviado" only
-// when nothing at all waits.
+// when nothing at all waits. Below, the form version the phone holds for new visits.
 import * as store from './store.js';
+import { held } from './forms/definitions.js';
 import { t, tn, when } from './i18n.js';
 import { onChange, syncNow, syncState } from './sync.js';
 
@@ -14,6 +15,7 @@ export function initSyncBar(officerId) {
   const error = bar.querySelector('[data-sync-error]');
   const others = bar.querySelector('[data-other-accounts]');
   const button = bar.querySelector('[data-sync-now]');
+  const formNode = bar.querySelector('[data-sync-form]');
   // [[id, revision], …] of the returned visits, from the pages that carry the list (kept for the others).
   const listed = bar.dataset.returned ? JSON.parse(bar.dataset.returned) : null;
   const returnedList = (listed ? store.setMeta(`returned:${officerId}`, listed).then(() => listed)
@@ -23,8 +25,8 @@ export function initSyncBar(officerId) {
   async function render() {
     const returned = await returnedList;
     const returnedIds = returned.map(([id]) => id);
-    const [counts, state, drafts, otherCount] = await Promise.all([store.counts(officerId),
-      syncState(officerId), store.listDrafts(officerId), store.countOthers(officerId)]);
+    const [counts, state, drafts, otherCount, form] = await Promise.all([store.counts(officerId),
+      syncState(officerId), store.listDrafts(officerId), store.countOthers(officerId), held()]);
     const online = navigator.onLine;
     if (online) offlineNote = '';
     // A returned visit whose correction this phone has queued (newer revision) is no longer "por corregir":
@@ -55,6 +57,7 @@ export function initSyncBar(officerId) {
     if (shown && !offlineNote && state.needs_login) appendLoginLink(error);
     others.hidden = !otherCount;
     others.textContent = otherCount ? tn('other_accounts', otherCount) : '';
+    if (formNode) showForm(formNode, form);
     bar.dataset.pending = String(counts.pending);
     bar.dataset.toCorrect = String(toCorrect);
     bar.dataset.state = waiting ? (state.last_error ? 'error' : 'pending') : counts.rejected + toCorrect ? 'attention' : 'idle';
@@ -81,6 +84,16 @@ export function initSyncBar(officerId) {
   window.addEventListener('online', render);
   window.addEventListener('offline', render);
   render();
+}
+
+/** "Formulario: <title>, versión <version>" (the label comes translated in the page), or nothing. */
+function showForm(node, form) {
+  node.hidden = !form;
+  // Functions, not strings, as replacements: a "$&" in a title is text, not a pattern.
+  node.textContent = form
+    ? node.dataset.label.replace('%(title)s', () => form.title || '').replace('%(version)s', () => form.version || '')
+    : '';
+  node.dataset.versionId = form ? String(form.id) : '';
 }
 
 function appendLoginLink(node) {

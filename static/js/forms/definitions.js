@@ -1,6 +1,10 @@
 // Form definitions kept on the phone by id, so that a draft started in one version keeps rendering
-// that version after a new one is published (the page only embeds the current one).
-import { keepForm, keptForm } from '../store.js';
+// that version after a new one is published (the page only embeds the current one); and the current
+// version, asked for at every sync, so that a published one reaches the phone from whatever page syncs.
+import { getMeta, keepForm, keptForm, setMeta } from '../store.js';
+
+// {id, version, title, etag}: the version new visits start in, as the last sync heard it.
+const HELD = 'form:current';
 
 /** The definition embedded in the page as <script type="application/json" id="form-definition">. */
 export function embedded(doc = document) {
@@ -31,4 +35,38 @@ export async function find(id) {
   } catch {
     return null; // offline and never seen on this phone
   }
+}
+
+/** The current version as this phone last heard it ({id, version, title}), or null. */
+export const held = () => getMeta(HELD, null).catch(() => null);
+
+/**
+ * Ask the server for the current version and keep it, cheaply: the ETag of the one held goes as
+ * If-None-Match, so while nothing is published the answer is a 304 of a few bytes. Resolves with the
+ * version held afterwards (null when none is published), or undefined when the server could not say
+ * (offline, session ended): then nothing changes on the phone.
+ */
+export async function refreshCurrent() {
+  const before = await held();
+  let response;
+  try {
+    response = await fetch('/api/v1/forms/current', {
+      credentials: 'same-origin', cache: 'no-store', headers: before?.etag ? { 'If-None-Match': before.etag } : {},
+    });
+  } catch {
+    return undefined;
+  }
+  if (response.status === 304) return before;
+  if (response.status === 404) { // nothing published (any more): no version to show
+    if (before) await setMeta(HELD, null);
+    return null;
+  }
+  if (!response.ok) return undefined;
+  const definition = await response.json().catch(() => null);
+  if (!definition || !Array.isArray(definition.questions)) return undefined;
+  await remember(definition);
+  const { id, version, title } = definition;
+  const now = { id, version, title, etag: response.headers.get('ETag') };
+  await setMeta(HELD, now);
+  return now;
 }
