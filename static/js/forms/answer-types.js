@@ -151,6 +151,11 @@ export const TYPE_ERRORS = {
   today: shape(isCalendarDate, 'form_date'),
   username: shape((raw) => typeof raw === 'string' && characters(raw) <= MAX_USERNAME_CHARS, 'form_text'),
 };
+/** What a question's type says of an input that is none of its answers (a widget's unreadable input): a
+ * range's message names its bounds. */
+export const typeMessage = (question) => TYPE_ERRORS[question.type](undefined,
+  (question.choices || []).map((c) => c.name), question);
+
 /** The types an answer is kept for (notes only show text; calculates are computed; groups and repeats gather). */
 export const ANSWERED = new Set(Object.keys(TYPE_ERRORS));
 
