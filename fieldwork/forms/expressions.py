@@ -3,7 +3,9 @@
 The grammar (lark, LALR) accepts exactly what API.md lists. Parsing happens at upload; the AST ships
 to the phone with the form definition, so the browser never parses and both sides read the same tree.
 AST nodes are JSON arrays: ["num", 3.5], ["str", "a"], ["ref", "name"], ["self"], [op, left, right],
-["neg", x], ["call", "fname", arg, ...]. `evaluate` (in fieldwork.forms.xpath) gives them meaning.
+["neg", x], ["call", "fname", arg, ...], ["parent"] (`..`, only as position(..)'s argument) and, in a
+choice_filter (`parse(text, columns=True)`), ["col", "name"] for a bare name: a column of the choice being
+filtered. `evaluate` (in fieldwork.forms.xpath) gives them meaning.
 
     python -m fieldwork.forms.expressions '${age} >= 18'   # prints the AST as JSON
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -36,6 +38,8 @@ GRAMMAR = r"""
     | STRING -> string
     | REF -> ref
     | DOT -> self_value
+    | DOTDOT -> parent
+    | NAME -> column
     | NAME "(" [or_expr ("," or_expr)*] ")" -> call
     | "(" or_expr ")"
 
@@ -50,9 +54,10 @@ MINUS: "-"
 TIMES: "*"
 NUMBER.2: /[0-9]+(\.[0-9]*)?|\.[0-9]+/
 DOT: "."
+DOTDOT: ".."
 STRING: /'[^']*'|"[^"]*"/
 REF: /\$\{[^\W\d][\w.-]*\}/
-NAME: /([a-z]+:)?[a-z][a-z0-9-]*/
+NAME: /([^\W\d][\w-]*:)?[^\W\d][\w-]*/
 %ignore /\s+/
 """
 
@@ -118,6 +123,14 @@ class _ToAst(Transformer):
     def self_value(self, items):
         return ["self"]
 
+    def parent(self, items):
+        return ["parent"]
+
+    def column(self, items):
+        if ":" in items[0]:
+            raise ExpressionError(_("«%(word)s» no es una columna de la lista de opciones.", word=str(items[0])))
+        return ["col", str(items[0])]
+
     def neg(self, items):
         return ["neg", _tree(items[1])]
 
@@ -143,7 +156,42 @@ class _ToAst(Transformer):
             _check_pattern(arguments[1][1])
         if name == "jr:choice-name":
             arguments[1] = _choice_question(arguments[1])
+        if name in _ARGUMENT_RULES:
+            _ARGUMENT_RULES[name](arguments)
         return ["call", str(name), *arguments]
+
+
+def _position_argument(arguments: list) -> None:
+    if arguments != [["parent"]]:
+        raise ExpressionError(_("position() se escribe position(..): la posición de la repetición en que está "
+                                "la pregunta."))
+
+
+def _indexed_arguments(arguments: list) -> None:
+    if len(arguments) % 2 == 0 or any(arguments[at][0] != "ref" for at in (0, *range(1, len(arguments), 2))):
+        raise ExpressionError(_("indexed-repeat() se escribe indexed-repeat(${pregunta}, ${repetición}, número), "
+                                "con hasta tres pares ${repetición}, número."))
+
+
+def _nodeset_argument(name: str) -> Callable[[list], None]:
+    def check(arguments: list) -> None:
+        if arguments[0][0] != "ref":
+            raise ExpressionError(_("%(name)s() se aplica a una pregunta o a una repetición: escriba "
+                                    "%(name)s(${nombre}).", name=name))
+    return check
+
+
+def _pulldata_arguments(arguments: list) -> None:
+    if arguments[0][0] != "str":
+        raise ExpressionError(_("El primer argumento de pulldata() es el nombre del archivo CSV, entre comillas: "
+                                "pulldata('archivo', 'columna', 'columna_clave', ${clave})."))
+
+
+_ARGUMENT_RULES: dict[str, Callable[[list], None]] = {
+    "position": _position_argument, "indexed-repeat": _indexed_arguments, "count": _nodeset_argument("count"),
+    "sum": _nodeset_argument("sum"), "count-non-empty": _nodeset_argument("count-non-empty"),
+    "pulldata": _pulldata_arguments,
+}
 
 
 _QUOTED_REF = re.compile(r"\$\{([^\W\d][\w.-]*)\}")
@@ -163,8 +211,9 @@ def _choice_question(argument: list) -> list:
 _parser = Lark(GRAMMAR, parser="lalr", transformer=_ToAst(), maybe_placeholders=True)
 
 
-def parse(text: str) -> list:
-    """The AST of one expression, or ExpressionError with a Spanish reason."""
+def parse(text: str, columns: bool = False) -> list:
+    """The AST of one expression, or ExpressionError with a Spanish reason. With `columns` (a choice_filter)
+    a bare name is a column of the choice being filtered, ["col", name]; elsewhere it is refused."""
     if not isinstance(text, str) or not text.strip():
         raise ExpressionError(_("La expresión está vacía."))
     if len(text) > MAX_LENGTH:
@@ -173,7 +222,8 @@ def parse(text: str) -> list:
     if _nesting(text) > MAX_NESTING:
         raise ExpressionError(_("La expresión anida paréntesis o funciones a más de 50 niveles; divídala en "
                                 "varias preguntas calculate."))
-    _refuse_bare_names(text)
+    if not columns:
+        _refuse_bare_names(text)
     try:
         ast = _tree(_parser.parse(text))
     except UnexpectedEOF:
@@ -195,12 +245,29 @@ def parse(text: str) -> list:
     if _depth(ast) > MAX_TREE_DEPTH:
         raise ExpressionError(_("La expresión encadena demasiadas operaciones (más de %(limit)d niveles); "
                                 "divídala en varias preguntas calculate.", limit=MAX_TREE_DEPTH))
+    _check_placement(ast, columns)
     return ast
+
+
+def _check_placement(ast: list, columns: bool) -> None:
+    """`..` only as position(..)'s argument; a bare name only in a choice_filter (the keywords reach here)."""
+    for node in (ast, *_nodes(ast)):
+        children = [child for child in node[1:] if isinstance(child, list)]
+        if node[0] == "col" and not columns:
+            raise ExpressionError(_("«%(word)s» no es una función ni una pregunta; una pregunta se escribe "
+                                    "${%(word)s}.", word=node[1]))
+        if node == ["parent"] and node is ast or (["parent"] in children and node[:2] != ["call", "position"]):
+            raise ExpressionError(_("«..» solo se admite como argumento de position(..), dentro de una repetición."))
 
 
 def references(ast: list) -> set[str]:
     """Every question name the expression reads through ${name}."""
     return {node[1] for node in _nodes(ast) if node[0] == "ref"}
+
+
+def column_names(ast: list) -> set[str]:
+    """Every column of the choices a choice_filter reads through a bare name."""
+    return {node[1] for node in _nodes(ast) if node[0] == "col"}
 
 
 def size(ast: list) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 from fieldwork.forms import regex_dialect
 from fieldwork.forms import xpath_numbers as numbers
 from fieldwork.forms.xpath_dates import day_fraction, format_moment, iso_day, moment
+from fieldwork.forms.xpath_nodesets import NODESET_FUNCTIONS
 from fieldwork.forms.xpath_values import WHITESPACE, Value, to_boolean, to_number, to_string, tokens
 
 #: name → (fewest, most) arguments; None means any number.
@@ -32,11 +33,14 @@ ARITY: dict[str, tuple[int, int | None]] = {
     "not": (1, 1), "true": (0, 0), "false": (0, 0), "boolean": (1, 1), "boolean-from-string": (1, 1),
     "today": (0, 0), "now": (0, 0), "date": (1, 1), "decimal-date-time": (1, 1), "decimal-time": (1, 1),
     "format-date": (2, 2), "format-date-time": (2, 2),
+    "position": (1, 1), "indexed-repeat": (3, 7), "count": (1, 1), "sum": (1, 1), "count-non-empty": (1, 1),
+    "pulldata": (4, 4),
 }
 _ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _XML_SPACE = " \t\r\n"
 
-Evaluation = Any  # fieldwork.forms.xpath._Evaluation: run(node), self_value, today, now, language, labels, budget
+Evaluation = Any  # fieldwork.forms.xpath._Evaluation: run(node), self_value, today, now, language, labels, budget,
+#                   scope (reference, position, indexed, tables, lookups)
 
 
 def _number(e: Evaluation, node: list) -> float:
@@ -161,7 +165,6 @@ FUNCTIONS: dict[str, Callable[[Evaluation, list], Value]] = {
     "coalesce": _coalesce,
     "once": _once,
     "concat": _on_texts(lambda *parts: "".join(parts)),
-    "join": _on_texts(lambda separator, *parts: separator.join(parts)),
     "substr": _substr,
     "substring-before": _on_texts(_before),
     "substring-after": _on_texts(_after),
@@ -185,8 +188,6 @@ FUNCTIONS: dict[str, Callable[[Evaluation, list], Value]] = {
     "exp10": _on_numbers(lambda x: numbers.power(10.0, x)),
     **{name: _on_numbers(numbers.platform(getattr(math, name)))
        for name in ("log", "log10", "exp", "sin", "cos", "tan", "asin", "acos", "atan", "atan2")},
-    "max": _on_numbers(lambda *xs: numbers.extreme(list(xs), larger=True)),
-    "min": _on_numbers(lambda *xs: numbers.extreme(list(xs), larger=False)),
     "not": lambda e, a: not to_boolean(e.run(a[0])),
     "true": lambda e, a: True,
     "false": lambda e, a: False,
@@ -199,4 +200,5 @@ FUNCTIONS: dict[str, Callable[[Evaluation, list], Value]] = {
     "decimal-time": _on_texts(day_fraction),
     "format-date": _format,
     "format-date-time": _format,
+    **NODESET_FUNCTIONS,
 }

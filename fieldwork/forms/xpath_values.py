@@ -1,5 +1,6 @@
-"""XPath values (str, float, bool), their conversions and the evaluation budget, as the ODK XForms spec
-extends XPath 1.0: number() of a date or dateTime text is its days from 1970-01-01 (xpath_dates).
+"""XPath values (str, float, bool, and the node-sets a reference into repeats yields), their conversions and
+the evaluation budget, as the ODK XForms spec extends XPath 1.0: number() of a date or dateTime text is its
+days from 1970-01-01 (xpath_dates).
 
 static/js/forms/xpath-values.js does the same, case for case; every choice JavaScript would make differently
 by default (number parsing, string(n), -0) is spelled out here.
@@ -12,7 +13,16 @@ from decimal import Decimal
 
 from fieldwork.forms.xpath_dates import date_days
 
-Value = str | float | bool
+
+class Nodeset(tuple):
+    """The values of the nodes a reference reaches in document order ('' for an unanswered one): ${x} read
+    across repeat instances (forms-v3 §3). XPath 1.0 §4: string() and number() read its first node, boolean()
+    whether it has any."""
+
+    __slots__ = ()
+
+
+Value = str | float | bool | Nodeset
 
 #: XPath 1.0's Number production, matched whole, ASCII digits only, optional surrounding whitespace:
 #: no exponent, no '+', no 'Infinity' (all of which JavaScript's Number() would accept).
@@ -45,6 +55,9 @@ class Budget:
         self.steps -= 1
         if isinstance(value, str):
             self.chars -= len(value)  # code points, as the phone counts them
+        elif isinstance(value, Nodeset):  # a step and the characters of every node: 200 × 200 instances cost
+            self.steps -= len(value)
+            self.chars -= sum(len(node) for node in value if isinstance(node, str))
         if self.steps < 0 or self.chars < 0:
             raise EvaluationError("budget")
         return value
@@ -55,7 +68,21 @@ class Budget:
             raise EvaluationError("budget")
 
 
+def first(value: Value) -> Value:
+    """A node-set's first node ('' when empty); any other value as it is."""
+    if isinstance(value, Nodeset):
+        return value[0] if value else ""
+    return value
+
+
+def nodes(value: Value) -> tuple[Value, ...]:
+    """The nodes of a node-set, or the one value of anything else."""
+    return value if isinstance(value, Nodeset) else (value,)
+
+
 def to_number(value: Value) -> float:
+    if isinstance(value, Nodeset):
+        return to_number(value[0]) if value else NAN
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, float | int):
@@ -67,6 +94,7 @@ def to_number(value: Value) -> float:
 
 
 def to_string(value: Value) -> str:
+    value = first(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -82,6 +110,8 @@ def to_string(value: Value) -> str:
 
 
 def to_boolean(value: Value) -> bool:
+    if isinstance(value, Nodeset):
+        return len(value) > 0
     if isinstance(value, bool):
         return value
     if isinstance(value, str):

@@ -110,3 +110,65 @@ def test_the_regex_dialect_and_its_matches_are_the_same_on_both_sides(pairs):
     for (pattern, text), answer in zip(pairs, phone, strict=True):
         server = {"allowed": regex_dialect.refusal(pattern) is None, "match": regex_dialect.search(pattern, text)}
         assert answer == server, (pattern, text)
+
+
+#: A household with people (each with children) and products: the repeats' random documents share this shape.
+REPEAT_ITEMS = [{"type": "text", "name": "hogar"}, {"type": "begin_repeat", "name": "personas"},
+                {"type": "text", "name": "nombre"}, {"type": "integer", "name": "edad"},
+                {"type": "begin_repeat", "name": "hijos"}, {"type": "text", "name": "hijo"},
+                {"type": "end_repeat", "name": "hijos"}, {"type": "end_repeat", "name": "personas"}]
+REPEAT_REFS = ["${hogar}", "${nombre}", "${edad}", "${hijo}"]
+NODESET_CALLS = ["count(${personas})", "count(${hijos})", "count(${hijo})", "sum(${edad})", "count-non-empty(${nombre})",
+                 "max(${edad})", "min(${edad}, ${hijo})", "join(',', ${hijo})", "position(..)", "string(${personas})",
+                 "indexed-repeat(${nombre}, ${personas}, 2)", "indexed-repeat(${hijo}, ${personas}, 1, ${hijos}, 2)",
+                 "indexed-repeat(${edad}, ${personas}, position(..) - 1)"]
+REPEAT_ATOMS = st.one_of(st.sampled_from(REPEAT_REFS + NODESET_CALLS), st.integers(0, 40).map(str), TEXT.map(_quoted))
+REPEAT_EXPRESSIONS = st.recursive(REPEAT_ATOMS, _compound, max_leaves=6)
+
+
+@st.composite
+def _repeat_document(draw: st.DrawFn) -> dict[str, Any]:
+    counts, values = {"personas": draw(st.integers(0, 3))}, {"hogar": draw(VALUES)}
+    for person in range(1, counts["personas"] + 1):
+        at = f"personas[{person}]."
+        values[f"{at}nombre"], values[f"{at}edad"] = draw(VALUES), draw(VALUES)
+        counts[f"{at}hijos"] = draw(st.integers(0, 2))
+        for child in range(1, counts[f"{at}hijos"] + 1):
+            values[f"{at}hijos[{child}].hijo"] = draw(VALUES)
+    context = []
+    if counts["personas"] and draw(st.booleans()):
+        person = draw(st.integers(1, counts["personas"]))
+        context.append(["personas", person])
+        children = counts[f"personas[{person}].hijos"]
+        if children and draw(st.booleans()):
+            context.append(["hijos", draw(st.integers(1, children))])
+    return {"items": REPEAT_ITEMS, "counts": counts, "values": values, "context": context}
+
+
+def _python_in_document(ast: list, document: dict[str, Any]) -> Any:
+    from fieldwork.forms.xpath_document import Document
+
+    built = Document(document["items"])
+    built.counts.update(document["counts"])
+    built.values.update(document["values"])
+    try:
+        return evaluate(ast, {}, "", "2026-03-02", now=NOW,
+                        scope=built.scope(tuple((r, i) for r, i in document["context"])))
+    except EvaluationError as failed:
+        return {"error": failed.reason}
+
+
+@settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(REPEAT_EXPRESSIONS, _repeat_document()), min_size=80, max_size=120))
+def test_phone_and_server_evaluate_random_expressions_over_repeats_alike(cases):
+    parsed = []
+    for expr, document in cases:
+        try:
+            parsed.append((expr, parse(expr), document))
+        except ExpressionError:
+            continue
+    phone = run("evaluate", [{"ast": ast, "values": {}, "self": "", "today": "2026-03-02", "now": NOW,
+                              "document": document, "context": document["context"]} for _, ast, document in parsed])
+    for (expr, ast, document), answer in zip(parsed, phone, strict=True):
+        server = _python_in_document(ast, document)
+        assert same(as_python(answer), server), (expr, document, answer, server)

@@ -19,11 +19,12 @@ from tests.node.runner import as_python, run
 CASES = load_cases()
 SPEC = json.loads(Path(__file__).with_name("expression_cases_odk.json").read_text(encoding="utf-8"))["groups"]
 SPEC_CASES = [{**case, "spec": group["spec"]} for group in SPEC for case in group["cases"]]
+REPEATS = json.loads(Path(__file__).with_name("expression_cases_repeats.json").read_text(encoding="utf-8"))["groups"]
 
 
 def test_corpus_is_large_enough_and_covers_every_function_and_operator():
     assert len(CASES) >= 150 and len(SPEC_CASES) >= 250
-    text = " ".join(case["expr"] for case in CASES + SPEC_CASES)
+    text = " ".join(case["expr"] for case in CASES + SPEC_CASES + [c for g in REPEATS for c in g["cases"]])
     for word in [f"{name}(" for name in FUNCTIONS] + [" or ", " and ", " div ", " mod ", "!=", "<=", ">=", " < ",
                                                        " > ", " = ", " + ", " - ", " * ", "${", "."]:
         assert word in text, word
@@ -99,7 +100,7 @@ def test_references_lists_every_question_read():
 
 @pytest.mark.parametrize(("text", "reason"), [
     ("edad > 5", "«edad» no es una función ni una pregunta; una pregunta se escribe ${edad}."),
-    ("pulldata('a', 'b', 'c', 'd')", "Fieldwork no admite todavía la función pulldata()."),
+    ("instance('ciudades')", "Fieldwork no admite todavía la función instance()."),
     ("jr:itext('saludo')", "Fieldwork no admite todavía la función jr:itext()."),
     ("checklist(1, 2, ${a})", "Fieldwork no admite todavía la función checklist()."),
     ("if(1, 2)", "La función if() no admite 2 argumentos."),

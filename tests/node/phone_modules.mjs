@@ -10,13 +10,29 @@ const plainNumber = (value) => (Number.isFinite(value) ? value : String(value));
 
 const KINDS = {
   async evaluate(cases) {
-    const { evaluate } = await load('forms/xpath.js');
-    return cases.map(({ ast, values, self, today, now, language, labels }) => {
+    const { evaluate, Nodeset } = await load('forms/xpath.js');
+    const { Document } = await load('forms/xpath-document.js');
+    // A document (tests/forms/expression_cases_repeats.json): the form's items, counts and values by path.
+    const scopeOf = (document, context, tables) => {
+      if (!document) return undefined;
+      const built = new Document(document.items, tables);
+      for (const [path, count] of Object.entries(document.counts || {})) built.counts.set(path, count);
+      for (const [path, value] of Object.entries(document.values || {})) built.values.set(path, value);
+      return built.scope(context || []);
+    };
+    const answer = (value) => {
+      if (value instanceof Nodeset) return { nodes: value.nodes.map(answer) };
+      return typeof value === 'number' ? { number: plainNumber(value) } : { value };
+    };
+    return cases.map(({ ast, values, self, today, now, language, labels, tables, columns, document, context: at }) => {
       const known = new Map(Object.entries(values || {}));
-      const context = { value: (name) => (known.has(name) ? known.get(name) : ''), self, today, now, language, labels };
+      const value = (name) => {
+        const raw = known.has(name) ? known.get(name) : '';
+        return raw && typeof raw === 'object' && Array.isArray(raw.nodes) ? new Nodeset(raw.nodes) : raw;
+      };
+      const context = { value, self, today, now, language, labels, tables, columns, scope: scopeOf(document, at, tables) };
       try {
-        const value = evaluate(ast, context);
-        return typeof value === 'number' ? { number: plainNumber(value) } : { value };
+        return answer(evaluate(ast, context));
       } catch (error) {
         return { error: error.name === 'EvaluationError' ? error.reason : String(error) };
       }

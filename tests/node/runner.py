@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from fieldwork.forms.xpath_values import Nodeset
+
 SCRIPT = Path(__file__).with_name("phone_modules.mjs")
 NODE = shutil.which("node")
 
@@ -25,7 +27,10 @@ def run(kind: str, cases: list[dict[str, Any]]) -> list[Any]:
 
 
 def as_python(answer: dict[str, Any]) -> Any:
-    """An evaluate answer as the Python evaluator returns it: numbers as floats (NaN and infinities too)."""
+    """An evaluate answer as the Python evaluator returns it: numbers as floats (NaN and infinities too), a
+    node-set as a Nodeset."""
+    if "nodes" in answer:
+        return Nodeset(as_python(node) for node in answer["nodes"])
     if "number" in answer:
         number = answer["number"]
         return float(number.lower().replace("infinity", "inf")) if isinstance(number, str) else float(number)
@@ -36,4 +41,6 @@ def same(left: Any, right: Any) -> bool:
     """Equal values of the same XPath type (str, float, bool), NaN equal to NaN."""
     if isinstance(left, float) and isinstance(right, float) and math.isnan(left) and math.isnan(right):
         return True
+    if isinstance(left, Nodeset) and isinstance(right, Nodeset):
+        return len(left) == len(right) and all(same(a, b) for a, b in zip(left, right, strict=True))
     return type(left) is type(right) and left == right

@@ -5,7 +5,7 @@
 import { search } from './regex-dialect.js';
 import { dayFraction, formatMoment, isoDay, moment } from './xpath-dates.js';
 import { extreme, power, roundTo, significant, squareRoot } from './xpath-numbers.js';
-import { WHITESPACE, toBoolean, toNumber, toText, tokens } from './xpath-values.js';
+import { Nodeset, WHITESPACE, nodesOf, toBoolean, toNumber, toText, tokens } from './xpath-values.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const XML_SPACE_AROUND = /^[ \t\r\n]+|[ \t\r\n]+$/g;
@@ -78,6 +78,53 @@ function format(ev, nodes, context) {
   return when ? formatMoment(when, pattern, context.language ?? 'es') : '';
 }
 
+/** The arguments' values, a node-set's nodes each in its place (max(), min(), join(): spec, XPath 3.0). */
+const allNodes = (ev, nodes) => nodes.flatMap((node) => nodesOf(ev(node)));
+
+const extremeOf = (larger) => (ev, nodes) => {
+  const values = allNodes(ev, nodes).map(toNumber);
+  return values.length ? extreme(values, larger) : NaN; // of no nodes at all: NaN
+};
+
+function join(ev, [separator, ...parts]) {
+  const between = toText(ev(separator));
+  return allNodes(ev, parts).map(toText).join(between);
+}
+
+function sum(ev, [nodes]) {
+  let total = 0;
+  for (const node of nodesOf(ev(nodes))) total += toNumber(node); // left to right, as the server adds
+  return total;
+}
+
+/** indexed-repeat(${q}, ${repeat1}, n1, …): the references are names, not values; the indexes run left to right. */
+function indexedRepeat(ev, nodes, context) {
+  const pairs = [];
+  for (let at = 1; at < nodes.length; at += 2) pairs.push([nodes[at][1], toNumber(ev(nodes[at + 1]))]);
+  return context.scope.indexed(nodes[0][1], pairs);
+}
+
+const cell = (row, at) => (Array.isArray(row) && at < row.length && typeof row[at] === 'string' ? row[at] : '');
+
+/** pulldata('stem', 'column', 'key column', key): `column` of the first row whose key column is `key`. */
+function pulldata(ev, nodes, context) {
+  const [stem, column, keyColumn, key] = texts(ev, nodes);
+  const { tables, lookups } = context.scope;
+  const table = own(tables, stem);
+  if (!table || typeof table !== 'object' || Array.isArray(table)) return '';
+  const columns = Array.isArray(table.columns) ? table.columns : [];
+  if (!columns.includes(column) || !columns.includes(keyColumn)) return '';
+  const lookup = JSON.stringify([stem, keyColumn]);
+  if (!lookups.has(lookup)) { // indexed once per visit: a calculate in each of 200 instances reads it 200 times
+    const at = columns.indexOf(keyColumn);
+    const rows = new Map();
+    for (const row of Array.isArray(table.rows) ? table.rows : []) if (!rows.has(cell(row, at))) rows.set(cell(row, at), row);
+    lookups.set(lookup, rows);
+  }
+  const rows = lookups.get(lookup);
+  return rows.has(key) ? cell(rows.get(key), columns.indexOf(column)) : '';
+}
+
 function before(text, part) {
   const at = text.indexOf(part);
   return at >= 0 ? text.slice(0, at) : '';
@@ -110,7 +157,7 @@ export const FUNCTIONS = new Map(Object.entries({
   },
   once: (ev, [calculation], context) => (toText(context.self ?? '') === '' ? ev(calculation) : context.self),
   concat: onTexts((...parts) => parts.join('')),
-  join: onTexts((separator, ...parts) => parts.join(separator)),
+  join,
   substr,
   'substring-before': onTexts(before),
   'substring-after': onTexts(after),
@@ -138,8 +185,8 @@ export const FUNCTIONS = new Map(Object.entries({
   exp10: onNumbers((x) => power(10, x)),
   ...Object.fromEntries(['log', 'log10', 'exp', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2']
     .map((name) => [name, onNumbers((...xs) => significant(Math[name](...xs)))])),
-  max: onNumbers((...xs) => extreme(xs, true)),
-  min: onNumbers((...xs) => extreme(xs, false)),
+  max: extremeOf(true),
+  min: extremeOf(false),
   not: (ev, [a]) => !toBoolean(ev(a)),
   true: () => true,
   false: () => false,
@@ -155,4 +202,13 @@ export const FUNCTIONS = new Map(Object.entries({
   'decimal-time': onTexts(dayFraction),
   'format-date': format,
   'format-date-time': format,
+  position: (ev, nodes, context) => context.scope.position(), // position(..): the parser allows no other argument
+  'indexed-repeat': indexedRepeat,
+  count: (ev, [nodes]) => { // the parser lets only ${name} through: a question outside repeats is one node
+    const value = ev(nodes);
+    return value instanceof Nodeset ? value.nodes.length : 1;
+  },
+  'count-non-empty': (ev, [nodes]) => nodesOf(ev(nodes)).filter((node) => toText(node) !== '').length,
+  sum,
+  pulldata,
 }));

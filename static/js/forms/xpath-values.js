@@ -1,5 +1,6 @@
-// XPath values (strings, numbers with NaN, booleans), their conversions and the evaluation budget, as the
-// ODK XForms spec extends XPath 1.0: number() of a date or dateTime text is its days from 1970-01-01.
+// XPath values (strings, numbers with NaN, booleans, and the node-sets a reference into repeats yields), their
+// conversions and the evaluation budget, as the ODK XForms spec extends XPath 1.0: number() of a date or
+// dateTime text is its days from 1970-01-01.
 // fieldwork/forms/xpath_values.py is the same, case for case.
 import { dateDays } from './xpath-dates.js';
 
@@ -18,6 +19,23 @@ export class EvaluationError extends Error {
     this.reason = reason;
   }
 }
+
+/**
+ * The values of the nodes a reference reaches, in document order ('' for an unanswered one): ${x} read across
+ * repeat instances (forms-v3 §3). XPath 1.0 §4: string() and number() read the first node, boolean() whether
+ * there is any.
+ */
+export class Nodeset {
+  constructor(nodes) {
+    this.nodes = nodes;
+  }
+}
+
+/** A node-set's first node ('' when empty); any other value as it is. */
+export const first = (value) => (value instanceof Nodeset ? (value.nodes.length ? value.nodes[0] : '') : value);
+
+/** The nodes of a node-set, or the one value of anything else. */
+export const nodesOf = (value) => (value instanceof Nodeset ? value.nodes : [value]);
 
 /** Code points, as Python's len() counts them (a surrogate pair is one, a lone surrogate one too). */
 export function codePoints(text) {
@@ -41,6 +59,10 @@ export class Budget {
   charge(value) {
     this.steps -= 1;
     if (typeof value === 'string') this.chars -= codePoints(value);
+    else if (value instanceof Nodeset) { // a step and the characters of every node, as on the server
+      this.steps -= value.nodes.length;
+      for (const node of value.nodes) if (typeof node === 'string') this.chars -= codePoints(node);
+    }
     if (this.steps < 0 || this.chars < 0) throw new EvaluationError('budget');
     return value;
   }
@@ -54,6 +76,7 @@ export class Budget {
 /** number(x): '' and 'abc' are NaN, true is 1, a date its days from 1970-01-01. */
 export function toNumber(value) {
   if (typeof value === 'number') return value;
+  if (value instanceof Nodeset) return value.nodes.length ? toNumber(value.nodes[0]) : NaN;
   if (typeof value === 'boolean') return value ? 1 : 0;
   const text = String(value);
   if (NUMBER.test(text)) return Number(text.trim());
@@ -63,6 +86,7 @@ export function toNumber(value) {
 /** string(x): integral numbers without a decimal point, the shortest round-trip decimal otherwise. */
 export function toText(value) {
   if (typeof value === 'string') return value;
+  if (value instanceof Nodeset) return value.nodes.length ? toText(value.nodes[0]) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
@@ -81,6 +105,7 @@ function plainDecimal(text) {
 /** boolean(x): a non-empty string; a number other than 0 and NaN. */
 export function toBoolean(value) {
   if (typeof value === 'boolean') return value;
+  if (value instanceof Nodeset) return value.nodes.length > 0;
   if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
   return value !== '';
 }

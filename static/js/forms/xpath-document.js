@@ -1,0 +1,100 @@
+// A visit's answers as XPath reads them, repeats included (forms-v3 §3): the value at each path and the number
+// of instances of each repeat, and the scope an expression of one instance evaluates in. The same as
+// fieldwork/forms/xpath_document.py: paths `products[2].units`, contexts [['products', 2], ['sizes', 1]]; for
+// ${x} inside repeats R1..Rk the levels the context shares use its index and the deeper ones take every
+// instance, so ${x} is one value when all are shared and a Nodeset otherwise. Names are data: Maps throughout.
+import { Nodeset, toText } from './xpath-values.js';
+
+/** The path prefix of an instance: 'products[2].sizes[1].' ('' at the top). */
+export const prefix = (context) => context.map(([repeat, index]) => `${repeat}[${index}].`).join('');
+
+export class Document {
+  constructor(items, tables) {
+    this.ancestors = new Map();
+    this.children = new Map(); // a repeat's direct items (through its groups), in form order
+    const repeats = [];
+    for (const item of items) {
+      const { type, name } = item;
+      if (type === 'begin_group' || type === 'end_group') continue;
+      if (type === 'end_repeat') { repeats.pop(); continue; }
+      this.ancestors.set(name, [...repeats]);
+      if (repeats.length) this.children.get(repeats[repeats.length - 1]).push(name);
+      if (type === 'begin_repeat') {
+        this.children.set(name, []);
+        repeats.push(name);
+      }
+    }
+    this.values = new Map();
+    this.counts = new Map();
+    this.tables = tables && typeof tables === 'object' && !Array.isArray(tables) ? tables : {};
+    this.lookups = new Map(); // pulldata()'s indexes, built once per visit
+  }
+
+  scope(context) {
+    return {
+      reference: (name) => this.resolve(name, context),
+      // position(..): the index of the innermost instance holding the item (the root's 1 outside repeats)
+      position: () => (context.length ? context[context.length - 1][1] : 1),
+      indexed: (name, pairs) => this.indexed(name, pairs),
+      tables: this.tables,
+      lookups: this.lookups,
+    };
+  }
+
+  count(path) {
+    return this.counts.get(path) ?? 0;
+  }
+
+  value(path) {
+    return this.values.has(path) ? this.values.get(path) : '';
+  }
+
+  /** ${name} read from an item of instance `context`. */
+  resolve(name, context) {
+    const ancestors = this.ancestors.get(name);
+    if (!ancestors) return ''; // a name the form does not have (a hand-edited definition): unanswered
+    let prefixes = [''];
+    let shared = true;
+    ancestors.forEach((repeat, level) => {
+      if (shared && level < context.length && context[level][0] === repeat) {
+        prefixes = prefixes.map((p) => `${p}${repeat}[${context[level][1]}].`);
+      } else {
+        shared = false;
+        prefixes = prefixes.flatMap((p) => this.instances(p, repeat));
+      }
+    });
+    if (this.children.has(name)) { // ${repeat}: its instances, each read as the text of its nodes
+      return new Nodeset(prefixes.flatMap((p) => this.instances(p, name)).map((instance) => this.text(instance, name)));
+    }
+    if (shared) return this.value(prefixes[0] + name);
+    return new Nodeset(prefixes.map((p) => this.value(p + name)));
+  }
+
+  /** The prefixes of the instances of `repeat` under `at`. */
+  instances(at, repeat) {
+    return Array.from({ length: this.count(at + repeat) }, (_, i) => `${at}${repeat}[${i + 1}].`);
+  }
+
+  text(instance, repeat) {
+    return this.children.get(repeat).map((child) => (this.children.has(child)
+      ? this.instances(instance, child).map((nested) => this.text(nested, child)).join('')
+      : toText(this.value(instance + child)))).join('');
+  }
+
+  /**
+   * indexed-repeat(): ${name} in the instance the [repeat, index] pairs name from the top; '' when an index is
+   * not one of an existing instance, or a repeat is not one holding the question.
+   */
+  indexed(name, pairs) {
+    const ancestors = this.ancestors.get(name) || [];
+    if (pairs.length > ancestors.length || pairs.some(([repeat], level) => ancestors[level] !== repeat)) return '';
+    const context = [];
+    for (const [repeat, index] of pairs) {
+      if (!(Number.isInteger(index) && index >= 1 && index <= this.count(prefix(context) + repeat))) return '';
+      context.push([repeat, index]);
+    }
+    const value = this.resolve(name, context);
+    if (value instanceof Nodeset) return value.nodes.length ? value.nodes[0] : ''; // a single node value: the first
+    return value;
+  }
+}
