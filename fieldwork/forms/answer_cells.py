@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from fieldwork.forms.display import calculated_value
+from fieldwork.forms.display_values import calculated_value
 from fieldwork.forms.outline import Repeat, answered
 
 Cell = Callable[[dict[str, Any]], Any]
