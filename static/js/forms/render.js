@@ -1,22 +1,24 @@
 // The programme's questions drawn into a page, live: relevance shows and hides, calculates and notes
-// update, a failed constraint shows its message beside the field. The verdict comes from validate.js,
-// the same walk the server runs, so what this page lets through the server accepts.
+// update, a failed constraint shows its message beside the field, repeats are cards (repeat-cards.js). The
+// verdict comes from validate.js, the same walk the server runs, so what this page lets through the server
+// accepts. What is typed is held in a tree (repeat-state.js): an input writes its one question there, the
+// walk and the draft read the tree, and the page is touched only where the verdict changed.
 import { parseDecimal, parseInteger } from '../numbers.js';
 import { ANSWERED, isEmpty, message, walk } from './validate.js';
 import { toText } from './xpath.js';
+import { el, labelText, questionBlock, showError } from './question-blocks.js';
+import { repeatView } from './repeat-cards.js';
+import { METADATA, UNREADABLE, answersOf, flatQuestions, fromRaw, itemTree, toRaw } from './repeat-state.js';
 
-const fieldId = (name) => `q-${name}`;
 const listening = new WeakMap(); // container → the AbortController of its current form's listeners
-const el = (tag, props = {}, ...children) => {
-  const node = Object.assign(document.createElement(tag), props);
-  node.append(...children.filter((c) => c !== null && c !== undefined));
-  return node;
-};
 
 /** What the officer typed → the API value: {value}, or {error: true} when it does not read as its type.
- * Numbers are read as Colombia writes them, by the record's one parser (numbers.js). */
+ * Numbers are read as Colombia writes them, by the record's one parser (numbers.js); a widget's value is
+ * already the API's. */
 function parseRaw(question, raw) {
+  if (raw === UNREADABLE) return { error: true };
   if (question.type === 'select_multiple') return { value: Array.isArray(raw) ? [...raw] : [] };
+  if (raw !== null && typeof raw === 'object') return { value: raw };
   const text = raw == null ? '' : String(raw);
   if (text.trim() === '') return { value: null };
   const parser = { integer: parseInteger, decimal: parseDecimal }[question.type];
@@ -25,209 +27,209 @@ function parseRaw(question, raw) {
   return result.error ? { error: true } : { value: result.value };
 }
 
-/** "Total: ${total}" with the current values (a Map name → value; numbers as Colombia writes them; NaN,
- * a sum of unanswered questions, as a dash rather than a word the officer cannot act on). */
-function fill(template, values) {
-  return String(template || '').replace(/\$\{([^}]+)\}/g, (_, name) => {
-    const value = values.get(name.trim()) ?? '';
-    if (value === 'NaN' || Number.isNaN(value)) return '—';
-    const number = typeof value === 'number' ? value : (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null);
-    return number === null ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
-  });
-}
+const unreadableMessage = (question) => message(`form_${question.type.toLowerCase()}`);
 
-/** A label (or legend) whose text may name other answers; a required question gets its mark. */
-function labelText(question, tag, props) {
-  const text = el('span');
-  text.dataset.template = question.label || question.name;
-  const node = el(tag, props, text);
-  if (question.required) {
-    // Sighted people see the star (its title on hover); screen readers hear aria-required on the input.
-    const mark = el('abbr', { className: 'required-mark', title: message('form_required_mark'), textContent: '*' });
-    mark.setAttribute('aria-hidden', 'true');
-    node.append(' ', mark);
-  }
-  return node;
-}
-
-function choiceInputs(question, id, type) {
-  return el('div', { className: 'choice-list' }, ...(question.choices || []).map((choice, index) => el('label',
-    { className: 'check big-check' },
-    el('input', { type, name: `answers.${question.name}`, value: choice.name, id: `${id}-${index}` }),
-    ` ${choice.label}`)));
-}
-
-function input(question, id) {
-  const props = { id, name: `answers.${question.name}` };
-  if (question.type === 'integer') return el('input', { ...props, type: 'text', inputMode: 'numeric', autocomplete: 'off' });
-  if (question.type === 'decimal') return el('input', { ...props, type: 'text', inputMode: 'decimal', autocomplete: 'off' });
-  if (question.type === 'date') return el('input', { ...props, type: 'date' });
-  return el('input', { ...props, type: 'text' });
-}
-
-/** One question's block (label, hint, inputs); groups are drawn by draw(). */
-function questionBlock(question) {
-  const id = fieldId(question.name);
-  const hint = question.hint ? el('p', { className: 'hint', id: `${id}-hint` }) : null;
-  if (hint) hint.dataset.template = question.hint;
-  let block;
-  if (question.type === 'select_one' || question.type === 'select_multiple') {
-    block = el('fieldset', { className: 'field question' }, labelText(question, 'legend'), hint,
-      choiceInputs(question, id, question.type === 'select_one' ? 'radio' : 'checkbox'));
-  } else if (question.type === 'note') {
-    block = el('div', { className: 'field question note' }, labelText(question, 'p', { className: 'note-text' }), hint);
-  } else if (question.type === 'calculate') {
-    block = el('div', { className: 'field question calculated' }, labelText(question, 'span', { className: 'label', id: `${id}-label` }),
-      ' ', el('output', { id }));
-    block.querySelector('output').setAttribute('aria-labelledby', `${id}-label`);
-    if (!question.label) block.dataset.silent = 'true'; // a calculate without a label is only a value
-  } else {
-    block = el('div', { className: 'field question' }, labelText(question, 'label', { htmlFor: id }), hint, input(question, id));
-  }
-  block.dataset.question = question.name;
-  for (const node of block.querySelectorAll('input')) {
-    if (hint) node.setAttribute('aria-describedby', hint.id);
-    if (question.required) node.setAttribute('aria-required', 'true');
-  }
-  return block;
-}
-
-/** Draw the questions into `container`; groups become headed sections (fieldset + legend). */
-function draw(container, definition) {
-  const stack = [container];
-  for (const question of definition.questions || []) {
-    const parent = stack[stack.length - 1];
-    if (question.type === 'begin_group') {
-      const section = el('fieldset', { className: 'form-group' }, labelText(question, 'legend'));
-      section.dataset.group = question.name;
-      parent.append(section);
-      stack.push(section);
-    } else if (question.type === 'end_group') {
-      if (stack.length > 1) stack.pop();
-    } else {
-      parent.append(questionBlock(question));
-    }
-  }
-}
-
-/** A question's `default` as the officer would type it (the workbook writes 2.5, Colombia 2,5). */
-function defaultRaw(question) {
-  const value = question.default ?? '';
-  return question.type === 'decimal' ? String(value).replace('.', ',') : value;
-}
-
-function writeRaw(container, question, raw) {
-  const inputs = container.querySelectorAll(`[name="answers.${CSS.escape(question.name)}"]`);
-  if (question.type === 'select_multiple' || question.type === 'select_one') {
-    const chosen = new Set(Array.isArray(raw) ? raw : String(raw ?? '').split(' ').filter(Boolean));
-    for (const box of inputs) box.checked = chosen.has(box.value);
-  } else if (inputs[0]) {
-    inputs[0].value = raw ?? '';
-  }
-}
-
-function readRaw(container, question) {
-  const inputs = [...container.querySelectorAll(`[name="answers.${CSS.escape(question.name)}"]`)];
-  if (question.type === 'select_multiple') return inputs.filter((i) => i.checked).map((i) => i.value);
-  if (question.type === 'select_one') return inputs.find((i) => i.checked)?.value ?? '';
-  return inputs[0]?.value ?? '';
-}
-
-/** Show `text` (or nothing) beside question `name`, tied to its inputs for screen readers. */
-function showError(block, name, text) {
-  const errorId = `answers.${name}-error`; // the id form-widgets.js gives a server's error too
-  block.querySelector(`#${CSS.escape(errorId)}`)?.remove();
-  block.classList.toggle('has-error', Boolean(text));
-  const hintId = block.querySelector('.hint')?.id;
-  for (const node of block.querySelectorAll('input')) {
-    if (text) node.setAttribute('aria-invalid', 'true');
-    else node.removeAttribute('aria-invalid');
-    const described = [hintId, text ? errorId : null].filter(Boolean).join(' ');
-    if (described) node.setAttribute('aria-describedby', described);
-    else node.removeAttribute('aria-describedby');
-  }
-  if (text) block.append(el('p', { className: 'error', id: errorId, textContent: text }));
-}
-
-/** Errors no answer field carries (the whole visit's size; a calculate or group whose expression could not
- * be computed) go above the questions: the save is refused for them too, so the officer must see them. */
-function showFormErrors(container, definition, errors) {
-  const answered = new Set((definition.questions || []).filter((q) => ANSWERED.has(q.type)).map((q) => `answers.${q.name}`));
-  const texts = Object.entries(errors).filter(([key]) => !answered.has(key)).flatMap(([, list]) => list);
-  container.querySelector(':scope > [data-form-errors]')?.remove();
-  if (!texts.length) return;
-  const box = el('div', { className: 'error', tabIndex: -1, role: 'alert' }, ...texts.map((text) => el('p', { textContent: text })));
-  box.dataset.formErrors = 'true';
-  container.prepend(box);
+/** A number as Colombia writes it; NaN (a sum of unanswered questions) as a dash, not a word to act on. */
+function shown(value) {
+  if (value === 'NaN' || Number.isNaN(value)) return '—';
+  const number = typeof value === 'number' ? value : (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null);
+  return number === null ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
 }
 
 /**
- * Render `definition` into `container`. `raw` is what a draft kept (name → typed text), `today()`
- * the visit's day and `now()` its moment (what now() means in an expression, as on the server).
- * Returns the controller the officer's form and the preview use.
+ * Render `definition` into `container`. `raw` is what a draft kept (name → typed text; a repeat → a list of
+ * such objects), `today()` the visit's day and `now()` its moment (what now() means in an expression, as on
+ * the server), `metadata` what the phone fills for the form's metadata items ({start, end(), username}),
+ * `widgetFor(question, props)` the widget of a newer type (forms/widgets.js). Returns the controller the
+ * officer's form and the preview use.
  */
-export function renderForm(container, definition, { raw = {}, today, now = () => '' }) {
+export function renderForm(container, source, { raw = {}, today, now = () => '', metadata = {}, widgetFor = null }) {
   listening.get(container)?.abort(); // a container shows one form at a time (a new draft redraws it)
   const listener = new AbortController();
   listening.set(container, listener);
+  const definition = { ...source, questions: flatQuestions(source.questions) };
+  const tree = itemTree(definition.questions);
+  const values = fromRaw(tree, raw);
+  const entries = new Map(); // path → {question, block, read, write, holder, output?}
+  const groups = new Map(); // path → the group's fieldset
+  const views = new Map(); // path → the repeat's view
+  const contexts = new WeakMap(); // a repeat card → its instance steps [[repeat, number], ...]
+  const chains = new Map(); // name → the repeats it sits in, outermost first (how ${name} finds its instance)
+  const seen = new Set(); // paths whose live errors the officer has been shown
+  const language = definition.language || 'es';
+
+  (function chain(nodes, repeats) {
+    for (const node of nodes) {
+      chains.set(node.item.name, repeats);
+      if (node.children) chain(node.children, node.kind === 'repeat' ? [...repeats, node.item.name] : repeats);
+    }
+  }(tree, []));
+
+  function forget(prefix) {
+    for (const map of [entries, groups, views, seen]) {
+      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+    }
+  }
+
+  function drawLevel(parent, nodes, prefix, holder, steps) {
+    for (const node of nodes) {
+      const { name, type } = node.item;
+      const path = prefix + name;
+      if (node.kind === 'group') {
+        const section = el('fieldset', { className: 'form-group' }, labelText(node.item, 'legend'));
+        section.dataset.group = name;
+        groups.set(path, section);
+        parent.append(section);
+        drawLevel(section, node.children, prefix, holder, steps);
+      } else if (node.kind === 'repeat') {
+        if (!Array.isArray(holder[name])) holder[name] = [];
+        views.set(path, repeatView(parent, node, path, holder[name], {
+          drawLevel(body, children, innerPrefix, innerHolder, number) {
+            const innerSteps = [...steps, [name, number]];
+            contexts.set(body.parentElement, innerSteps);
+            drawLevel(body, children, innerPrefix, innerHolder, innerSteps);
+          },
+          forget,
+          changed(section) {
+            refresh();
+            // A button is no answer: this says the list changed, so the officer's form saves the draft.
+            section.dispatchEvent(new CustomEvent('change', { bubbles: true, detail: { repeat: path } }));
+          },
+        }));
+      } else if (!METADATA.has(type)) {
+        const entry = { ...questionBlock(node.item, path, { widgetFor, language }), question: node.item, holder };
+        entry.output = entry.block.querySelector('output');
+        if (Object.hasOwn(holder, name) && holder[name] !== UNREADABLE) {
+          if (!entry.widget || !isEmpty(holder[name])) entry.write(holder[name]);
+        }
+        entries.set(path, entry);
+        parent.append(entry.block);
+      }
+    }
+  }
+
+  /** The path ${name} reads from the instance `steps` (shared repeats: the same instance; deeper: the first). */
+  function pathOf(name, steps) {
+    const repeats = chains.get(name) || [];
+    const at = repeats.map((repeat, i) => `${repeat}[${steps[i]?.[0] === repeat ? steps[i][1] : 1}].`);
+    return at.join('') + name;
+  }
+
+  /** "Total: ${total}" with the current values, read from the instance the text sits in. */
+  function fill(template, steps, result) {
+    return String(template || '').replace(/\$\{([^}]+)\}/g, (_, name) => shown(result.values.get(pathOf(name.trim(), steps)) ?? ''));
+  }
+
+  /** What the phone fills itself: the form's metadata items (top level), by their names. */
+  function metadataAnswers() {
+    const filled = { start: metadata.start, end: metadata.end?.(), today: today(), username: metadata.username };
+    const out = {};
+    for (const node of tree) {
+      const value = node.kind === 'question' && METADATA.has(node.item.type) ? filled[node.item.type] : null;
+      if (!isEmpty(value)) out[node.item.name] = value;
+    }
+    return out;
+  }
+
+  /** The walk over what is held now; typing that does not read as its type is a type error. */
+  function verdict() {
+    const { answers, unreadable } = answersOf(tree, values, {
+      parse: parseRaw, shownCount: (path, list) => views.get(path)?.shownCount() ?? list.length,
+    });
+    const result = walk(definition, Object.assign(answers, metadataAnswers()), today(), now());
+    for (const [path, question] of unreadable) {
+      if (result.relevant.get(path)) result.errors[`answers.${path}`] = [unreadableMessage(question)];
+    }
+    return result;
+  }
+
+  /** The walk, again while a repeat_count's cards change (a count may read answers inside its repeat). */
+  function settled() {
+    let result = verdict();
+    for (let round = 0; round < 3; round += 1) {
+      let moved = false;
+      for (const view of [...views.values()]) {
+        if (view.counted && result.counts?.has(view.path)) moved = view.setCount(result.counts.get(view.path)) || moved;
+      }
+      if (!moved) break;
+      result = verdict();
+    }
+    return result;
+  }
+
+  const setHidden = (node, hidden) => { if (node.hidden !== hidden) node.hidden = hidden; };
+  const setText = (node, text) => { if (node.textContent !== text) node.textContent = text; };
+
+  /** Show a choice_filter's choices (the walk's for this path); a chosen one outside them stays, refused. */
+  function filterChoices(entry, path, result) {
+    const allowed = result.choices?.get(path);
+    const chosen = [].concat(entry.holder[entry.question.name] ?? []);
+    for (const label of entry.block.querySelectorAll('[data-choice]')) {
+      const name = label.dataset.choice;
+      setHidden(label, Boolean(allowed) && !allowed.includes(name) && !chosen.includes(name));
+    }
+  }
+
+  /** Touch the page only where the verdict changed; errors only for questions answered (or after a save try). */
+  function refresh({ all = false } = {}) {
+    const result = settled();
+    const relevant = (path) => result.relevant.get(path) !== false;
+    for (const [path, block] of groups) setHidden(block, !relevant(path));
+    for (const [path, view] of views) {
+      setHidden(view.section, !relevant(path));
+      view.showError((result.errors[`answers.${path}`] || []).join(' '));
+    }
+    for (const card of container.querySelectorAll('.repeat-card')) setHidden(card, !relevant(card.dataset.instance));
+    for (const node of container.querySelectorAll('[data-template]')) {
+      setText(node, fill(node.dataset.template, contexts.get(node.closest('.repeat-card')) || [], result));
+    }
+    for (const [path, entry] of entries) {
+      const { question, block } = entry;
+      setHidden(block, !relevant(path) || block.dataset.silent === 'true');
+      if (entry.output) setText(entry.output, shown(result.values.get(path) ?? ''));
+      if (question.choice_filter) filterChoices(entry, path, result);
+      if (!ANSWERED.has(question.type)) continue;
+      if (all || !isEmpty(entry.holder[question.name])) seen.add(path);
+      const messages = seen.has(path) ? result.errors[`answers.${path}`] : null;
+      showError(block, path, messages ? messages.join(' ') : '');
+    }
+    showFormErrors(result.errors);
+    return result;
+  }
+
+  /** Errors no field carries (the visit's size; an expression that could not be computed) go above the
+   * questions: the save is refused for them too, so the officer must see them. */
+  function showFormErrors(errors) {
+    const placed = (key) => key.startsWith('answers.') && (entries.has(key.slice(8)) || views.has(key.slice(8)));
+    const texts = Object.entries(errors).filter(([key]) => !placed(key)).flatMap(([, list]) => list);
+    const old = container.querySelector(':scope > [data-form-errors]');
+    if (old && old.textContent === texts.join('')) return;
+    old?.remove();
+    if (!texts.length) return;
+    const box = el('div', { className: 'error', tabIndex: -1, role: 'alert' }, ...texts.map((text) => el('p', { textContent: text })));
+    box.dataset.formErrors = 'true';
+    container.prepend(box);
+  }
+
+  /** One answer changed: it goes into the tree (read from its own inputs only) and the page follows. */
+  function onAnswer(event) {
+    const entry = entries.get(event.target.closest?.('[data-path]')?.dataset.path);
+    if (!entry || !ANSWERED.has(entry.question.type)) return;
+    const read = entry.read();
+    entry.holder[entry.question.name] = entry.widget ? (read.error ? UNREADABLE : read.value) : read;
+    refresh();
+  }
+
   container.replaceChildren();
   if (definition.title) container.append(el('h2', { textContent: definition.title }));
-  draw(container, definition);
-  const questions = (definition.questions || []).filter((q) => ANSWERED.has(q.type));
-  for (const q of questions) writeRaw(container, q, Object.hasOwn(raw, q.name) ? raw[q.name] : defaultRaw(q));
-  const shown = new Set(); // questions whose live errors the officer has been shown
-
-  function read() {
-    return Object.fromEntries(questions.map((q) => [q.name, readRaw(container, q)]));
-  }
-
-  /** The walk over what is typed now; typing that does not read as its type is a type error. */
-  function verdict() {
-    const typed = Object.create(null); // question names are data: 'constructor' is one like any other
-    const unreadable = new Map();
-    const current = read();
-    for (const q of questions) {
-      const parsed = parseRaw(q, current[q.name]);
-      if (parsed.error) unreadable.set(q.name, message(q.type === 'integer' ? 'form_integer' : 'form_decimal'));
-      else if (!isEmpty(parsed.value)) typed[q.name] = parsed.value;
-    }
-    const result = walk(definition, typed, today(), now());
-    for (const [name, text] of unreadable) {
-      if (result.relevant.get(name)) result.errors[`answers.${name}`] = [text];
-    }
-    return result;
-  }
-
-  /** Redraw what depends on the answers; errors only for questions answered (or after a save try). */
-  function refresh({ all = false } = {}) {
-    const result = verdict();
-    const current = read();
-    for (const block of container.querySelectorAll('[data-question], [data-group]')) {
-      const name = block.dataset.question || block.dataset.group;
-      block.hidden = result.relevant.get(name) === false || block.dataset.silent === 'true';
-    }
-    for (const node of container.querySelectorAll('[data-template]')) {
-      node.textContent = fill(node.dataset.template, result.values);
-    }
-    for (const q of definition.questions || []) {
-      if (q.type === 'calculate') container.querySelector(`#${CSS.escape(fieldId(q.name))}`).value = fill(`\${${q.name}}`, result.values);
-    }
-    for (const q of questions) {
-      if (all || !isEmpty(current[q.name])) shown.add(q.name);
-      const block = container.querySelector(`[data-question="${CSS.escape(q.name)}"]`);
-      const messages = shown.has(q.name) ? result.errors[`answers.${q.name}`] : null;
-      showError(block, q.name, messages ? messages.join(' ') : '');
-    }
-    showFormErrors(container, definition, result.errors);
-    return result;
-  }
-
-  container.addEventListener('input', () => refresh(), { signal: listener.signal });
-  container.addEventListener('change', () => refresh(), { signal: listener.signal });
+  drawLevel(container, tree, '', values, []);
+  container.addEventListener('input', onAnswer, { signal: listener.signal });
+  container.addEventListener('change', onAnswer, { signal: listener.signal });
   refresh();
   return {
-    definition,
-    read,
+    definition: source,
+    /** What is typed, as a draft keeps it (repeats as lists, instances kept by a repeat_count included). */
+    read: () => toRaw(values),
     refresh,
     /** {answers, errors} as the server would judge them now; shows every error beside its field. */
     check() { return refresh({ all: true }); },

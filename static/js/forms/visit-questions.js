@@ -33,8 +33,18 @@ export function visitMoment(localValue, zone) {
   return `${wall}.${millis}${minutes < 0 ? '-' : '+'}${pad(minutes / 60)}:${pad(minutes % 60)}`;
 }
 
+/** A moment as a dateTime answer (start, end): to the second, with the zone's offset. */
+const moment = (zone) => visitMoment('', zone).replace(/\.\d{3}(?=[+-])/, '');
+
 /** The language the page shows the labels in: expressions read it (validate.js walk), as the server does. */
 export const pageLanguage = () => (typeof document !== 'undefined' && document.documentElement.lang.startsWith('en') ? 'en' : 'es');
+
+/** A returned visit's own `start` (its answers came back from the server with it). */
+const sentStart = (definition, answers) => {
+  const item = (definition?.questions || []).find((q) => q.type === 'start');
+  const value = item && answers && Object.hasOwn(answers, item.name) ? answers[item.name] : '';
+  return typeof value === 'string' ? value : '';
+};
 
 /** Wire the questions into `form`; returns {read, write, errors, payload} for visit-form.js. */
 export function attachQuestions(form) {
@@ -44,6 +54,7 @@ export function attachQuestions(form) {
   const today = () => visitDay(form.elements.visited_at?.value, zone);
   const now = () => visitMoment(form.elements.visited_at?.value, zone);
   let controller = null;
+  let started = ''; // when this draft was first opened: the form's `start`, kept with the draft
   if (container) remember(current).catch(() => {}); // no storage: the current version still renders
   form?.elements.visited_at?.addEventListener('input', () => controller?.refresh());
   form?.elements.visited_at?.addEventListener('change', () => controller?.refresh());
@@ -56,16 +67,19 @@ export function attachQuestions(form) {
   return {
     /** The draft's part: the version shown and what is typed in it. */
     read() {
-      return controller ? { form_version_id: controller.definition.id, answers: controller.read() } : {};
+      if (!controller) return {};
+      return { form_version_id: controller.definition.id, answers: controller.read(), form_started_at: started };
     },
     /** Show the draft's own version with its typed answers. */
     async write(fields) {
       if (!container) return;
       const definition = await definitionFor(fields.form_version_id);
       container.hidden = !definition;
-      controller = definition
-        ? renderForm(container, { ...definition, language: pageLanguage() }, { raw: fields.answers || {}, today, now })
-        : null;
+      started = fields.form_started_at || sentStart(definition, fields.answers) || moment(zone);
+      const metadata = { start: started, end: () => moment(zone), username: container.dataset.username };
+      controller = definition ? renderForm(container, { ...definition, language: pageLanguage() }, {
+        raw: fields.answers || {}, today, now, metadata,
+      }) : null;
     },
     /** Errors that keep the visit from being saved (shown beside their questions). */
     errors: () => (controller ? controller.check().errors : {}),
