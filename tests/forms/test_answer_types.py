@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
+from fieldwork.forms.answer_limits import LIMIT_MESSAGES
 from fieldwork.forms.answer_types import ANSWERED_TYPES, typed, xpath_value
+from fieldwork.forms.messages import ANSWER_MESSAGES
 from fieldwork.visits.form_messages import form_js_messages
 from tests.node.runner import NODE
 
@@ -21,7 +23,7 @@ FILL = {"start": "1", "end": "5", "step": "2"}
 #: Judges a batch of {question, raw} read from stdin: {error} (null when kept) and, when kept, {xpath}.
 PHONE = f"""
 import {{ readFileSync }} from 'node:fs';
-import {{ ANSWERED, TYPE_ERRORS, message, xpathValue }} from {json.dumps(MODULE.as_uri())};
+import {{ ANSWERED, TYPE_ERRORS, message, typeMessage, xpathValue }} from {json.dumps(MODULE.as_uri())};
 const FILL = {json.dumps(FILL)};
 const {{ cases, keys }} = JSON.parse(readFileSync(0, 'utf8'));
 const verdicts = cases.map(({{ question, raw }}) => {{
@@ -29,7 +31,8 @@ const verdicts = cases.map(({{ question, raw }}) => {{
   return error === null ? {{ error, xpath: xpathValue(question, raw) }} : {{ error }};
 }});
 const messages = Object.fromEntries(keys.map((key) => [key, message(key, FILL)]));
-process.stdout.write(JSON.stringify({{ verdicts, messages, answered: [...ANSWERED] }}));
+const unreadable = cases.map(({{ question }}) => typeMessage(question));
+process.stdout.write(JSON.stringify({{ verdicts, messages, unreadable, answered: [...ANSWERED] }}));
 """
 
 
@@ -70,7 +73,9 @@ def phone(keys: list[str]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def spanish() -> dict[str, str]:
-    return form_js_messages()  # no request: the source language
+    """The walk's messages as the page's table has them (no request: the source language)."""
+    table = form_js_messages()
+    return {key: table[key] for key in (f"form_{code}" for code in [*ANSWER_MESSAGES, *LIMIT_MESSAGES])}
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +100,11 @@ def test_the_phone_keeps_or_refuses_every_case_in_the_servers_words(spanish, on_
              for c, v in zip(CASES, on_phone["verdicts"], strict=True)
              if v["error"] != expected_message(c, spanish) or ("xpath" in c and v["xpath"] != c["xpath"])]
     assert wrong == [], "\n".join(f"{t} {r!r}: expected {e!r} / {x!r}, node said {v!r}" for t, r, e, x, v in wrong[:20])
+
+
+def test_a_widgets_unreadable_input_gets_the_servers_refusal_of_its_type(on_phone):
+    """The phone says of what a widget cannot read what the server says of a wrong answer (a range's bounds too)."""
+    assert on_phone["unreadable"] == [typed(question(c), None)[1] for c in CASES]
 
 
 def test_numbers_are_read_as_numbers_and_whole_ranges_kept_as_integers():

@@ -58,7 +58,7 @@ const MESSAGES = {
  * %(name)s placeholders filled from `vars` as i18n.js's t() fills them. */
 export function message(key, vars = {}) {
   const text = t(key, vars);
-  return text === key ? MESSAGES[key].replace(/%\((\w+)\)s/g, (_, name) => String(vars[name] ?? '')) : text;
+  return text === key ? (MESSAGES[key] ?? key).replace(/%\((\w+)\)s/g, (_, name) => String(vars[name] ?? '')) : text;
 }
 
 export const isEmpty = (value) => value === undefined || value === null || value === '' ||
