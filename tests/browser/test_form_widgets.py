@@ -218,6 +218,7 @@ def test_image_on_the_preview_is_shrunk_and_shown_and_nothing_is_stored(live_ser
     shot(page, "image")
     page.get_by_role("button", name="Quitar").click()
     assert read(page, "foto") == {"value": None}
+    assert page.locator(".widget-thumb").is_hidden()  # no empty frame where the photo was
     assert page.get_by_role("button", name="Tomar foto").is_visible()
     assert page.evaluate("indexedDB.databases().then((all) => all.map((d) => d.name))") == []
 
@@ -309,6 +310,7 @@ def test_rank_orders_with_the_keyboard_and_answers_once_confirmed(live_server, p
         assert box["width"] >= 48 and box["height"] >= 48
     write(page, "orden", ["precio", "cercania", "calidad"])
     assert page.locator(".widget-rank-label").all_inner_texts() == ["Precio", "Cercanía", "Calidad"]
+    assert page.locator(".widget-rank-n").all_inner_texts() == ["1.", "2.", "3."]
 
 
 def test_every_widget_fits_a_phone_and_its_targets_are_48px(live_server, page):

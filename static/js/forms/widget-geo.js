@@ -155,7 +155,7 @@ export function pointsWidget(question, { id, name }) {
         update();
         (list.querySelectorAll('button')[Math.min(index, points.length - 1)] || here).focus();
       });
-      return el('li', {}, el('span', { textContent: pointText(point) }), remove);
+      return el('li', {}, el('span', { textContent: `${index + 1}. ${pointText(point)}` }), remove);
     }));
     count.textContent = points.length === 1 ? say('widget_points_one') : say('widget_points', { count: points.length });
     const full = points.length >= MAX_POINTS;
@@ -168,6 +168,7 @@ export function pointsWidget(question, { id, name }) {
     changed(node);
   }
   here.addEventListener('click', () => {
+    if (points.length >= MAX_POINTS) return; // the button is re-enabled with the form after read-only
     const shown = points;
     state.textContent = say('widget_geo_waiting');
     here.disabled = true;
@@ -185,6 +186,7 @@ export function pointsWidget(question, { id, name }) {
   });
   addTyped.addEventListener('click', () => {
     const typed = fields.read();
+    if (points.length >= MAX_POINTS) return;
     if (typed.error || typed.value === null) {
       fields.explain(typed.value === null ? { error: true, message: say('widget_coord_missing') } : typed);
       fields.lat.focus();

@@ -10,7 +10,8 @@ export function rangeWidget(question, { id, name }) {
   // The slider counts steps (0 … count) and the answer is the step's value: a range from 10 down to 0, or with
   // a step that does not divide it, keeps start's steps (the browser's own step would count from the minimum).
   const slider = el('input', { type: 'range', id, name, min: 0, max: steps.count, step: 1, value: 0 });
-  const value = el('output', { className: 'widget-range-value', htmlFor: id });
+  // A span, not an <output>: render.js writes a calculate's value into a question block's <output>.
+  const value = el('span', { className: 'widget-range-value' });
   const less = button('−', 'secondary widget-step');
   const more = button('+', 'secondary widget-step');
   less.setAttribute('aria-label', say('widget_less'));

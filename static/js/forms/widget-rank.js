@@ -24,7 +24,10 @@ export function rankWidget(question, { id, name }) {
       down.setAttribute('aria-label', say('widget_rank_down', { label }));
       up.addEventListener('click', () => move(index, -1));
       down.addEventListener('click', () => move(index, 1));
-      const item = el('li', {}, el('span', { className: 'widget-rank-label', textContent: label }), up, down);
+      // The position is drawn by hand: a flex row loses the list's own numbers (screen readers still count the items).
+      const position = el('span', { className: 'widget-rank-n', textContent: `${index + 1}.` });
+      position.setAttribute('aria-hidden', 'true');
+      const item = el('li', {}, position, el('span', { className: 'widget-rank-label', textContent: label }), up, down);
       item.dataset.choice = choice;
       return item;
     }));
@@ -34,6 +37,7 @@ export function rankWidget(question, { id, name }) {
   }
   function move(index, by) {
     const to = index + by;
+    if (to < 0 || to >= order.length) return; // an end's arrow, re-enabled when a read-only form is enabled again
     [order[index], order[to]] = [order[to], order[index]];
     draw();
     // The focus follows the choice moved, on the same arrow while it can still go that way.
