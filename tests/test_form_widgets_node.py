@@ -74,6 +74,10 @@ def test_range_steps_count_from_start_towards_end_without_float_noise():
     assert call("(() => { const r = v.rangeSteps({start: 10, end: 0, step: 3}); "
                 "return [[0, 1, 2, 3].map(r.valueAt), r.indexOf(4), r.indexOf(0)]; })()") == [[10, 7, 4, 1], 2, -1]
     assert call("(() => { const r = v.rangeSteps({}); return [r.start, r.valueAt(r.count)]; })()") == [1, 10]
+    # As the answers' check reads the parameters: a step of 0 is a range of one value, a text is no number.
+    assert call("(() => { const r = v.rangeSteps({start: 5, end: 9, step: 0}); "
+                "return [r.count, r.indexOf(5), r.indexOf(6)]; })()") == [0, 0, -1]
+    assert call("(() => { const r = v.rangeSteps({start: '5'}); return r.start; })()") == 1
 
 
 def test_a_shape_is_closed_on_its_first_corner_and_a_line_needs_two_points():

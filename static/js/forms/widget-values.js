@@ -121,21 +121,21 @@ const decimals = (number) => {
  * start ± i·step towards end, rounded to the decimals of start and step (0.1·3 is 0.3, not 0.30000000000000004).
  */
 export function rangeSteps(parameters = {}) {
-  const number = (value, fallback) => (value === undefined || value === null || value === '' || !Number.isFinite(Number(value))
-    ? fallback : Number(value));
+  // As answer-types.js rangeParameters reads them: a parameter that is no number takes ODK's default.
+  const number = (value, fallback) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
   const start = number(parameters.start, 1);
   const end = number(parameters.end, 10);
-  const step = Math.abs(number(parameters.step, 1)) || 1;
+  const step = Math.abs(number(parameters.step, 1));
   const direction = end >= start ? 1 : -1;
   const places = Math.max(decimals(start), decimals(step));
-  const count = Math.floor(Math.abs(end - start) / step + 1e-9); // the last step index
+  const count = step ? Math.floor(Math.abs(end - start) / step + 1e-9) : 0; // the last step index; step 0: start only
   const valueAt = (index) => Number((start + direction * index * step).toFixed(places));
   return {
     start, end, step, count, valueAt,
     /** The step index of `value`, or -1 when it is not on a step. */
     indexOf(value) {
       if (typeof value !== 'number' || !Number.isFinite(value)) return -1;
-      const index = Math.round(((value - start) * direction) / step);
+      const index = step ? Math.round(((value - start) * direction) / step) : 0;
       return index >= 0 && index <= count && Math.abs(valueAt(index) - value) < 1e-9 ? index : -1;
     },
   };
