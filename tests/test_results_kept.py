@@ -30,6 +30,7 @@ from fieldwork.results import definitions as d
 from fieldwork.results import kept, queries
 from fieldwork.results.catalogue import BY_CODE, CODES
 from fieldwork.results.service import ResultFilters, programme_results
+from fieldwork.results.tables import FOLLOW_UPS, MONTHLY_SALES
 from fieldwork.visits.sync_service import sync_and_commit
 from fieldwork.web.device import is_verified_answer
 from tests.builders import load_migration, make_mipyme, make_user, make_visit, store_visits, visit_payload
@@ -168,6 +169,35 @@ def reference_results(as_of: date) -> dict[str, Any]:
     }
 
 
+def reference_follow_ups() -> dict[str, tuple[Any, ...]]:
+    """Each counting visit with a follow-up: its Mipyme, when, the day due, and its Mipyme's next
+    counting visit (None: none yet)."""
+    counted = [v for v in db.session.scalars(select(Visit)) if d.counts(v)]
+    return {v.id: (v.mipyme_id, v.visited_at, v.follow_up_due,
+                   min((w.visited_at for w in counted if w.mipyme_id == v.mipyme_id and w.visited_at > v.visited_at),
+                       default=None)) for v in counted if v.follow_up_due is not None}
+
+
+def kept_follow_ups() -> dict[str, tuple[Any, ...]]:
+    return {r.visit_id: (r.mipyme_id, r.visited_at, r.due, r.next_counting_at)
+            for r in db.session.execute(select(FOLLOW_UPS))}
+
+
+def reference_monthly_sales() -> dict[tuple[int, date], tuple[Any, ...]]:
+    """Each Mipyme's latest counting visit that reports sales, per month of the programme zone."""
+    feeds, zone, found = _feeds(), programme_zone(), {}
+    for v in sorted(db.session.scalars(select(Visit)), key=lambda v: (v.visited_at, v.id)):
+        value = d.value_of("sales_month_cop", v, feeds.get(v.form_version_id, {}))
+        if d.counts(v) and value is not None:
+            found[(v.mipyme_id, v.visited_at.astimezone(zone).date().replace(day=1))] = (v.id, v.visited_at, value)
+    return found
+
+
+def kept_monthly_sales() -> dict[tuple[int, date], tuple[Any, ...]]:
+    return {(r.mipyme_id, r.month): (r.visit_id, r.visited_at, r.value)
+            for r in db.session.execute(select(MONTHLY_SALES))}
+
+
 def _comparable(results: dict[str, Any]) -> dict[str, Any]:
     businesses = results["businesses"]
     return {"businesses": {k: businesses[k] for k in ("enrolled", "visited", "with_change")},
@@ -201,8 +231,8 @@ def kept_verification() -> dict[int, tuple[int, int, int, int]]:
 def test_kept_rows_and_results_equal_the_definitions_over_the_visits(app, steps):
     app.config["FIELDWORK_CLOCK"] = lambda: NOW
     with app.test_request_context():
-        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeResultRow, MipymeSummaryRow, OfficerAnswerRow,
-                      Visit, FormVersion):
+        for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeResultRow, FOLLOW_UPS, MONTHLY_SALES,
+                      MipymeSummaryRow, OfficerAnswerRow, Visit, FormVersion):
             db.session.execute(delete(model))
         db.session.commit()
         world = ResultsWorld()
@@ -210,11 +240,17 @@ def test_kept_rows_and_results_equal_the_definitions_over_the_visits(app, steps)
             world.apply(step)
             assert kept_ends() == reference_ends(FOREVER), step
             assert kept_verification() == reference_verification(), step
+            assert kept_follow_ups() == reference_follow_ups(), step
+            assert kept_monthly_sales() == reference_monthly_sales(), step
         today = NOW.astimezone(programme_zone()).date()
-        for as_of in (today, today - timedelta(days=10)):
+        # The day before today splits March (the kept month and kept latest come after it); 40 days back is
+        # a visit's own day.
+        for as_of in (today, today - timedelta(days=1), today - timedelta(days=10), today - timedelta(days=40)):
             assert _comparable(programme_results(ResultFilters(as_of=as_of))) == reference_results(as_of), as_of
         assert kept.rebuild(db.session.connection()) == len(kept_ends())
         assert kept_ends() == reference_ends(FOREVER)
+        assert kept_follow_ups() == reference_follow_ups()
+        assert kept_monthly_sales() == reference_monthly_sales()
 
 
 def _edit_statements(app, history: int) -> list[str]:

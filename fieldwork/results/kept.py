@@ -20,12 +20,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, delete, func, insert, literal, select, union_all
+from sqlalchemy import String, bindparam, case, delete, false, func, insert, literal, null, select, union_all
 
 from fieldwork.clock import programme_zone, start_of_day
 from fieldwork.models import Mipyme, Visit
 from fieldwork.models.programme import MipymeResultRow
-from fieldwork.results import queries
+from fieldwork.results import follow_ups, monthly, queries
 from fieldwork.results.catalogue import CODES
 
 CHUNK = 500
@@ -34,7 +34,8 @@ COLUMNS = tuple(c.name for c in ROWS.columns)
 
 
 def refresh(connection: Any, mipyme_ids: Iterable[int]) -> None:
-    """Delete and insert again the rows of these Mipymes, in the current transaction."""
+    """Delete and insert again the rows of these Mipymes (their follow-ups' and monthly sales' too), in
+    the current transaction."""
     ids = sorted({int(i) for i in mipyme_ids if i is not None})
     if not ids:
         return
@@ -44,6 +45,8 @@ def refresh(connection: Any, mipyme_ids: Iterable[int]) -> None:
         chunk = {"ids": ids[start:start + CHUNK]}
         connection.execute(delete_rows, chunk)
         connection.execute(insert_rows, chunk)
+        follow_ups.refresh(connection, chunk["ids"])
+        monthly.refresh(connection, chunk["ids"])
 
 
 def _feeds_key(feeds: dict[int, dict[str, Any]]) -> tuple[Any, ...]:
@@ -94,7 +97,41 @@ def window_rows(connection: Any, until: date | None = None, mipymes: Any = None)
 
 
 def rebuild(connection: Any) -> int:
-    """Every row recomputed from the visits; returns how many rows there are."""
+    """Every row recomputed from the visits (the follow-ups' and the monthly sales' too); returns how
+    many results rows there are."""
     connection.execute(delete(ROWS))
     connection.execute(insert(ROWS).from_select(COLUMNS, window_rows(connection)))
+    follow_ups.rebuild(connection)
+    monthly.rebuild(connection)
     return connection.execute(select(func.count()).select_from(ROWS)).scalar_one()
+
+
+def ends_on(connection: Any, as_of: date, mipymes: Any) -> Any:
+    """The rows on a past day `as_of`, for the Mipymes whose ids `mipymes` gives (a select or a list),
+    from the kept rows: a Mipyme's baseline up to `as_of` is its kept baseline when that came by then
+    (else it has none yet); its latest is the kept latest when that came by then too, else its latest
+    counting visit that answers the code up to `as_of`, one search of the (mipyme_id, visited_at) index
+    backwards from that day, which stops at the kept baseline at the latest."""
+    end = start_of_day(as_of + timedelta(days=1), programme_zone())
+    feeds, dialect, k = queries.feeds_by_version(connection), connection.dialect.name, ROWS
+    parts = []
+    for code in CODES:
+        v, last = Visit.__table__.alias("v"), Visit.__table__.alias("last")
+        value = queries.value_expression(code, feeds, v, dialect)
+        if value is None:
+            continue
+        search = (select(v.c.id).where(v.c.mipyme_id == k.c.mipyme_id, v.c.visited_at < end, queries.counting(v),
+                                      value.is_not(None))
+                  .order_by(v.c.visited_at.desc(), v.c.id.desc()).limit(1).correlate(k).scalar_subquery())
+        kept_rows = select(k, case((k.c.latest_at < end, null()), else_=search).label("found")).where(
+            k.c.code == code, k.c.mipyme_id.in_(mipymes), k.c.baseline_at < end).subquery("kept")
+        r = kept_rows.c
+        parts.append(select(
+            r.mipyme_id, r.code, r.baseline_visit_id, r.baseline_at, r.baseline_value,
+            func.coalesce(last.c.id, r.latest_visit_id).label("latest_visit_id"),
+            func.coalesce(last.c.visited_at, r.latest_at).label("latest_at"),
+            func.coalesce(queries.value_expression(code, feeds, last, dialect), r.latest_value).label("latest_value"),
+        ).select_from(kept_rows.outerjoin(last, last.c.id == r.found)))
+    if not parts:
+        return select(ROWS).where(false())
+    return union_all(*parts)

@@ -20,7 +20,7 @@ from fieldwork.clock import programme_zone, start_of_day, today
 from fieldwork.extensions import db
 from fieldwork.models import Mipyme, MipymeSummaryRow, User, Visit
 from fieldwork.models.programme import MIPYME_STATUSES
-from fieldwork.results import definitions, kept, queries, sizes
+from fieldwork.results import definitions, follow_ups, kept, queries, sizes
 from fieldwork.results.catalogue import BY_CODE, CODES, INDICATORS
 from fieldwork.web.device import independent_confirmation
 
@@ -66,7 +66,7 @@ def ends(as_of: date, mipyme_ids: Any) -> Any:
     if as_of >= today(programme_zone()):
         rows = kept.ROWS
         return select(rows).where(rows.c.mipyme_id.in_(mipyme_ids)).subquery("ends")
-    return kept.window_rows(db.session.connection(), until=as_of, mipymes=mipyme_ids).subquery("ends")
+    return kept.ends_on(db.session.connection(), as_of, mipyme_ids).subquery("ends")
 
 
 def programme_results(filters: ResultFilters) -> dict[str, Any]:
@@ -141,19 +141,18 @@ def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
     """The counting visits up to `as_of` of those Mipymes, by the owner's answer, and their visits whose
     owner's dispute is still open (they do not count until a supervisor resolves it); and how many
     Mipymes have a counting visit. Today or later, from the kept summary rows (every stored visit is on
-    or before today); on a past day, from the visits up to that day."""
+    or before today); on a past day, from the visits up to that day. Follow-ups kept on time from their
+    kept rows (follow_ups.py), any day."""
     def total(column: Any) -> Any:
         return func.coalesce(func.sum(column), 0)
 
-    v, due = Visit.__table__, and_(_counted(ids, as_of), Visit.__table__.c.follow_up_due <= as_of)
+    v = Visit.__table__
     if as_of >= today(programme_zone()):
         s = MipymeSummaryRow.__table__
         counts = select(total(case((s.c.counting_visits > 0, 1), else_=0)), total(s.c.counting_visits),
                         total(s.c.counting_confirmed), total(s.c.counting_independent),
-                        total(s.c.counting_disputed), total(s.c.open_disputes),
-                        select(func.min(v.c.follow_up_due)).where(due).scalar_subquery()
-                        ).where(s.c.mipyme_id.in_(ids))
-    else:  # the visits are read anyway: the first follow-up due comes with the counts
+                        total(s.c.counting_disputed), total(s.c.open_disputes)).where(s.c.mipyme_id.in_(ids))
+    else:
         counting = queries.counting(v)
 
         def among_counting(condition: Any) -> Any:
@@ -164,42 +163,18 @@ def _verification(ids: Any, as_of: date) -> tuple[dict[str, Any], int]:
                         among_counting(independent_confirmation()),
                         among_counting(v.c.owner_confirmation == "disputed"),
                         total(case((and_(v.c.owner_confirmation == "disputed", v.c.dispute_resolved_at.is_(None)),
-                                    1), else_=0)),
-                        func.min(case((and_(counting, v.c.follow_up_due <= as_of), v.c.follow_up_due)))
-                        ).where(_up_to(ids, as_of))
-    visited, visits, confirmed, independent, disputed, still_open, first = db.session.execute(counts).one()
+                                    1), else_=0))).where(_up_to(ids, as_of))
+    visited, visits, confirmed, independent, disputed, still_open = db.session.execute(counts).one()
     return {"counting_visits": int(visits), "owner_confirmed": int(confirmed),
             "independent_confirmations": int(independent), "disputed": int(disputed),
             "open_disputes": int(still_open),
-            "follow_ups_on_time_pct": _follow_ups_on_time(due, first, as_of)}, int(visited)
+            "follow_ups_on_time_pct": follow_ups.on_time_pct(db.session.connection(), ids, as_of)}, int(visited)
 
 
 def _up_to(ids: Any, as_of: date) -> Any:
     """The visits of those Mipymes up to the end of `as_of`."""
     end = start_of_day(as_of + timedelta(days=1), programme_zone())
     return and_(Visit.__table__.c.mipyme_id.in_(ids), Visit.__table__.c.visited_at < end)
-
-
-def _counted(ids: Any, as_of: date) -> Any:
-    """The counting visits of those Mipymes up to the end of `as_of`."""
-    return and_(_up_to(ids, as_of), queries.counting(Visit.__table__))
-
-
-def _follow_ups_on_time(due: Any, first: date | None, as_of: date) -> float | None:
-    """Of the counting visits' follow-ups due by `as_of` (`due`, the first of them due on `first`), the
-    share (%) met by a later counting visit of the same Mipyme on or before the day due. Not kept:
-    whether a follow-up was met depends on the Mipyme's other visits, and which are due on the day
-    asked; it reads the visits with a follow-up due by then alone."""
-    if first is None:
-        return None
-    zone, v = programme_zone(), Visit.__table__
-    days = queries.day_starts(first, as_of, zone)
-    later = Visit.__table__.alias("later")
-    met = select(later.c.id).where(later.c.mipyme_id == v.c.mipyme_id, later.c.visited_at > v.c.visited_at,
-                                   later.c.visited_at < days.c.ends, queries.counting(later)).exists()
-    count, on_time = db.session.execute(select(func.count(), func.coalesce(func.sum(case((met, 1), else_=0)), 0))
-                                        .select_from(v).join(days, days.c.day == v.c.follow_up_due).where(due)).one()
-    return round(100 * on_time / count, 1) if count else None
 
 
 def mipyme_rows(filters: ResultFilters, after_id: int | None = None,

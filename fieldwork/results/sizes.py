@@ -7,45 +7,18 @@ up to that visit holds that visit alone: no counting visit that reports sales co
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, literal, null, select
+from sqlalchemy import func, literal, null, select
 
-from fieldwork.clock import programme_zone, start_of_day
+from fieldwork.clock import programme_zone
 from fieldwork.extensions import db
-from fieldwork.models import Mipyme, Visit
-from fieldwork.results import definitions, queries
+from fieldwork.models import Mipyme
+from fieldwork.results import definitions, monthly, queries
 
 SALES = "sales_month_cop"
 KNOWN = (*definitions.BANDS, "grande")
-
-
-def _month_starts(as_of: date) -> list[date]:
-    first = definitions.window_start(as_of).replace(day=1)
-    months = []
-    while first <= as_of:
-        months.append(first)
-        first = (first + timedelta(days=32)).replace(day=1)
-    return months
-
-
-def latest_revenue(mipyme_ids: Any, as_of: date) -> Any:
-    """(mipyme_id, revenue): 12 × the mean of each month's latest sales in the 365 days up to `as_of`."""
-    zone = programme_zone()
-    v = Visit.__table__
-    value = queries.value_expression(SALES, queries.feeds_by_version(), v)
-    starts = [start_of_day(month, zone) for month in _month_starts(as_of)]
-    month = case(*((v.c.visited_at >= start, index) for index, start in reversed(list(enumerate(starts)))),
-                 else_=-1)
-    latest_first = (v.c.visited_at.desc(), v.c.id.desc())
-    rows = select(v.c.mipyme_id, value.label("value"), func.row_number().over(
-        partition_by=(v.c.mipyme_id, month), order_by=latest_first).label("rn")).where(
-        v.c.mipyme_id.in_(mipyme_ids), queries.counting(v), value.is_not(None),
-        v.c.visited_at >= start_of_day(definitions.window_start(as_of), zone),
-        v.c.visited_at < start_of_day(as_of + timedelta(days=1), zone)).subquery("monthly")
-    return select(rows.c.mipyme_id, (12 * func.sum(rows.c.value) / func.count()).label("revenue")).where(
-        rows.c.rn == 1).group_by(rows.c.mipyme_id).subquery("revenue")
 
 
 def _exact(value: float | None) -> int | float | None:
@@ -57,7 +30,7 @@ def latest_bands(mipyme_ids: list[int], as_of: date, uvt: dict[int, int] | None 
     if not mipyme_ids:
         return {}
     m = Mipyme.__table__
-    revenue = latest_revenue(mipyme_ids, as_of)
+    revenue = monthly.revenue(mipyme_ids, as_of)
     uvt = queries.uvt_table() if uvt is None else uvt
     rows = db.session.execute(select(m.c.id, queries.macro_sector_expression(m.c.ciiu), revenue.c.revenue)
                               .outerjoin(revenue, revenue.c.mipyme_id == m.c.id).where(m.c.id.in_(mipyme_ids)))
@@ -86,7 +59,7 @@ def band_pairs(mipyme_ids: Any, ends: Any, as_of: date) -> Any:
     uvt = queries.uvt_table()
     year = definitions.uvt_year(uvt, as_of.year)
     macro = queries.macro_sector_expression(m.c.ciiu)
-    revenue = latest_revenue(mipyme_ids, as_of)
+    revenue = monthly.revenue(mipyme_ids, as_of)
     sales = select(ends.c.mipyme_id, ends.c.baseline_value, ends.c.baseline_at).where(ends.c.code == SALES).subquery()
     bands = select(
         queries.band_expression(macro, 12 * sales.c.baseline_value,
