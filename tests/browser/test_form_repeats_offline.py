@@ -1,0 +1,102 @@
+"""A form with a repeat on the officer's phone with no network: the products typed as cards, moved and taken
+out by mistake, come back as they were after a reload (the draft keeps the list and its version), and the
+visit reaches the server with the list of objects (forms-v3-spec §2)."""
+from __future__ import annotations
+
+import pytest
+
+from fieldwork.extensions import db
+from fieldwork.forms.expressions import parse
+from fieldwork.forms.services import publish_form
+from fieldwork.models import FormVersion
+from tests.browser.conftest import screenshot
+from tests.browser.offline_helpers import (
+    fill_visit,
+    log_in_and_get_ready,
+    network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
+    open_form,
+    server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
+)
+from tests.builders import make_mipyme, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def text(es: str) -> dict[str, str]:
+    return {"es": es, "en": es}
+
+
+def stored_question(name: str, type_: str, label: str, **extra) -> dict:
+    found = {"name": name, "type": type_, "label": text(label), "required": extra.pop("required", False), **extra}
+    ast = {key: parse(found[key]) for key in ("relevant", "constraint") if key in found}
+    return {**found, "ast": ast} if ast else found
+
+
+PRODUCTS = [
+    stored_question("negocio", "text", "Nombre del negocio"),
+    {"type": "begin_repeat", "name": "productos", "label": text("Producto")},
+    stored_question("nombre", "text", "Nombre del producto", required=True),
+    stored_question("unidades", "integer", "Unidades al mes", constraint=". > 0",
+                    constraint_message=text("Escriba más de cero.")),
+    {"type": "end_repeat", "name": "productos"},
+]
+
+
+@pytest.fixture
+def published(app):
+    """An officer with a Mipyme, and a published form that asks for each product."""
+    officer = make_user("officer", username="lucia", name="Lucía Ramos")
+    mipyme = make_mipyme(officer, name="Calzado Vallenato")
+    supervisor = make_user("supervisor", username="sara")
+    version = FormVersion(form_id="productos", version="1", title="Productos", filename="productos.xlsx",
+                          original_file=b"", uploaded_by_id=supervisor.id,
+                          definition={"form_id": "productos", "version": "1", "title": "Productos",
+                                      "questions": PRODUCTS})
+    db.session.add(version)
+    db.session.flush()
+    publish_form(supervisor, version)
+    db.session.commit()
+    return mipyme, version
+
+
+def field(path: str) -> str:
+    return f"[name='answers.{path}']"
+
+
+def tool(page, path: str, name: str):
+    return page.locator(f".repeat-card[data-instance='{path}'] > .repeat-head").get_by_role("button", name=name)
+
+
+def saved_after(page, action) -> None:
+    """Do `action` and wait until the draft holding its result is stored."""
+    before = page.get_attribute("form[data-visit-form]", "data-draft-saved")
+    action()
+    page.wait_for_function("(before) => document.querySelector('form[data-visit-form]').dataset.draftSaved !== before",
+                           arg=before)
+
+
+def names(page, count: int) -> list[str]:
+    return [page.input_value(field(f"productos[{n}].nombre")) for n in range(1, count + 1)]
+
+
+def test_products_moved_and_taken_out_by_mistake_survive_a_reload_offline(server, network, page, published):
+    mipyme, _ = published
+    log_in_and_get_ready(page, server.url, "lucia")
+    network.off()
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    page.fill(field("productos[1].nombre"), "Sandalias")
+    page.get_by_role("button", name="Agregar Producto").click()
+    page.fill(field("productos[2].nombre"), "Botas")
+    page.fill(field("productos[2].unidades"), "40")
+    saved_after(page, lambda: tool(page, "productos[2]", "Subir").click())
+    saved_after(page, lambda: tool(page, "productos[1]", "Quitar").click())  # the wrong one: Botas
+    assert names(page, 1) == ["Sandalias"]
+    saved_after(page, lambda: page.get_by_role("button", name="Deshacer").click())
+    screenshot(page, "repeat-offline-draft")
+
+    page.reload()  # offline: the page from the phone's cache, the draft from its storage
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert names(page, 2) == ["Botas", "Sandalias"]
+    assert page.input_value(field("productos[1].unidades")) == "40"
+    assert page.locator(".repeat-card").count() == 2
