@@ -15,20 +15,39 @@ from fieldwork.text import schema_messages  # noqa: F401  (Spanish messages befo
 class ChoiceSchema(Schema):
     name = fields.String()
     label = fields.String()
+    columns = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "Las demás columnas de la opción en su lista (hoja choices o CSV), solo en una pregunta con "
+                       "choice_filter, que las lee."})
 
 
 class QuestionAstSchema(Schema):
     relevant = fields.Raw(metadata={"description": "El AST JSON de la expresión (ver el contrato de formularios)."})
     constraint = fields.Raw()
     calculation = fields.Raw()
+    repeat_count = fields.Raw()
+    choice_filter = fields.Raw()
+
+
+class RangeSchema(Schema):
+    """Numbers as stored: whole ones stay integers (a range of integers answers integers)."""
+
+    start = fields.Raw(metadata={"type": "number"})
+    end = fields.Raw(metadata={"type": "number"})
+    step = fields.Raw(metadata={"type": "number"})
+
+
+#: Every type a version's questions can have (forms contract v3).
+QUESTION_TYPES = ["text", "integer", "decimal", "date", "time", "dateTime", "select_one", "select_multiple", "rank",
+                  "note", "calculate", "geopoint", "geotrace", "geoshape", "image", "acknowledge", "range", "start",
+                  "end", "today", "username", "deviceid", "audit", "begin_group", "end_group", "repeat"]
 
 
 class QuestionSchema(Schema):
-    """A question, or a group's begin_group / end_group marker, in the request's language."""
+    """A question, a group's begin_group / end_group marker, or a repeat with its own items as `children`, in the
+    request's language."""
 
     name = fields.String()
-    type = fields.String(metadata={"enum": ["text", "integer", "decimal", "date", "select_one", "select_multiple",
-                                            "note", "calculate", "begin_group", "end_group"]})
+    type = fields.String(metadata={"enum": QUESTION_TYPES})
     label = fields.String()
     hint = fields.String()
     required = fields.Boolean()
@@ -39,6 +58,12 @@ class QuestionSchema(Schema):
     calculation = fields.String()
     default = fields.String()
     choices = fields.List(fields.Nested(ChoiceSchema))
+    choice_filter = fields.String(metadata={"description": "La condición que filtra las opciones (cascada)."})
+    file = fields.String(metadata={"description": "El CSV subido con el formulario del que salen las opciones."})
+    parameters = fields.Nested(RangeSchema, metadata={"description": "Los límites y el paso de una pregunta range."})
+    repeat_count = fields.String(metadata={"description": "Cuántas veces se repite (una expresión)."})
+    children = fields.List(fields.Nested("QuestionSchema"), metadata={
+        "description": "Las preguntas, grupos y repeticiones dentro de una repetición."})
     indicator = fields.String(metadata={
         "enum": list(CODES),
         "description": "El indicador del programa que alimenta (columna indicator del XLSForm; ver Resultados)."})
@@ -69,6 +94,13 @@ class FormVersionSchema(Schema):
     replaced_figures = fields.List(fields.String(metadata={"enum": list(BUILTIN_FEEDS)}), metadata={
         "description": "Las cifras fijas de la visita que esta versión pregunta ella misma (una pregunta alimenta "
                        "su indicador): la página de la visita no las pide."})
+    instance_name = fields.String(metadata={"description": "El título de cada visita (settings instance_name)."})
+    instance_name_ast = fields.Raw()
+    tables = fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={
+        "description": "Los CSV subidos con el formulario, por nombre sin extensión, que pulldata() lee: "
+                       "{\"columns\": [...], \"rows\": [[...]]}."})
+    warnings = fields.List(fields.String(), metadata={
+        "description": "Lo que la subida ignoró (ajustes y columnas que Fieldwork no usa), en español."})
     changes = fields.Nested(ChangesSchema, allow_none=True, metadata={
         "description": "Lo que cambia frente a la versión actual (todas las preguntas nuevas si no hay ninguna "
                        "publicada); null en la versión actual."})

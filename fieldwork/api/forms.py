@@ -41,17 +41,24 @@ def upload_form() -> Any:
               type: object
               required: [file]
               properties:
-                file: {type: string, format: binary, description: "Un XLSForm .xlsx o .xls."}
+                file: {type: string, format: binary, description: "Un XLSForm .xlsx, .xlsm o .xls."}
+                media:
+                  type: array
+                  items: {type: string, format: binary}
+                  description: >-
+                    Los archivos CSV que el formulario lee (select_one_from_file, select_multiple_from_file,
+                    pulldata()): hasta 20, de 1 MB cada uno y 10.000 filas entre todos; UTF-8 o Windows-1252.
       responses:
         201: {description: La versión guardada., content: {application/json: {schema: FormVersionSchema}}}
     """
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ValidationError({"file": [_("Adjunte el XLSForm (.xlsx o .xls) en el campo «file».")]})
+        raise ValidationError({"file": [_("Adjunte el XLSForm (.xlsx, .xlsm o .xls) en el campo «file».")]})
     try:
         content = upload.read()  # read once: a retry runs the upload again on the same bytes
-        version = commit_with_retry(lambda: services.upload_form(current_user, content, upload.filename, via="api"),
-                                    "form upload")
+        media = services.read_parts(request.files.getlist("media"))
+        version = commit_with_retry(lambda: services.upload_form(current_user, content, upload.filename, via="api",
+                                                                 media=media), "form upload")
     except ServiceError as error:
         return service_error_response(error)
     return jsonify(_dump(version, services.current_version())), 201

@@ -16,6 +16,8 @@ class FormRefused(ValueError):
 
 
 SHEET_ORDER = {"survey": 1, "choices": 2, "settings": 3}
+#: Media files (CSV) come after the workbook's sheets.
+FILE_ORDER = 9
 
 
 class Refusals:
@@ -28,12 +30,16 @@ class Refusals:
     def messages(self) -> list[str]:
         return [message for _where, message in sorted(self._found, key=lambda found: found[0])]
 
-    def fail(self, message: str, sheet: str = "", row: int | None = None) -> None:
+    def fail(self, message: str, sheet: str = "", row: int | None = None, order: int | None = None) -> None:
         if len(self._found) < MAX_REASONS:
-            self._found.append(((SHEET_ORDER.get(sheet, 0), row or 0), message))
+            self._found.append(((SHEET_ORDER.get(sheet, 0) if order is None else order, row or 0), message))
 
     def at(self, sheet: str, row: int | None, column: str | None = None) -> _Place:
         return _Place(self, sheet, row, column)
+
+    def in_file(self, filename: str, row: int | None = None) -> _FilePlace:
+        """A media file uploaded with the form (a CSV), named as the author named it."""
+        return _FilePlace(self, filename, row)
 
     def raise_if_any(self) -> None:
         if self._found:
@@ -53,3 +59,28 @@ class _Place:
         else:
             place = _("Hoja %(sheet)s, fila %(row)d", sheet=self.sheet, row=self.row)
         self.refusals.fail(f"{place}: {reason}", self.sheet, self.row)
+
+
+class _FilePlace:
+    def __init__(self, refusals: Refusals, filename: str, row: int | None):
+        self.refusals, self.filename, self.row = refusals, filename, row
+
+    def fail(self, reason: str) -> None:
+        place = (_("Archivo %(file)s", file=self.filename) if self.row is None
+                 else _("Archivo %(file)s, fila %(row)d", file=self.filename, row=self.row))
+        self.refusals.fail(f"{place}: {reason}", row=self.row, order=FILE_ORDER)
+
+
+class Warnings:
+    """What the upload ignored (settings, columns), each said once, in the order found (API.md: `warnings`)."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def ignored(self, sheet: str, column: str, reason: str | None = None) -> None:
+        message = (_("Hoja %(sheet)s, columna %(column)s: %(reason)s; se ignoró.", sheet=sheet, column=column,
+                     reason=reason) if reason else
+                   _("Hoja %(sheet)s, columna %(column)s: Fieldwork no usa esta columna; se ignoró.",
+                     sheet=sheet, column=column))
+        if message not in self.messages:
+            self.messages.append(message)

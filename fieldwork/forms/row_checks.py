@@ -13,13 +13,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pyxform.parsing.sheet_headers import to_snake_case
 
-from fieldwork.forms.refusals import Refusals
+from fieldwork.forms.refusals import Refusals, Warnings
 from fieldwork.forms.subset import (
     BIND_KEYS,
     CONTROL_KEYS,
+    EXTERNAL_APP,
+    FILE_SELECT_TYPE,
+    IGNORED_COLUMNS,
     MAX_TEXT,
+    METADATA_TYPES,
     REFUSED_COLUMNS,
+    REFUSED_SETTINGS,
     REFUSED_TYPES,
+    REQUIRED_VALUES,
     SELECT_TYPE,
     SETTINGS,
     SETTINGS_ALIASES,
@@ -35,8 +41,9 @@ INDICATOR_COLUMN = "indicator"
 _COLUMN_NAMES = {"jr:constraintMsg": "constraint_message", "jr:requiredMsg": "required_message"}
 
 
-def check_columns(raw: dict[str, Any], where) -> None:
-    """Every column of a survey row is one the subset reads (or bookkeeping that it ignores)."""
+def check_columns(raw: dict[str, Any], where, warnings: Warnings) -> None:
+    """A survey row's columns: those that would change what a question does and Fieldwork does not do are
+    refused; the rest it does not read (comments, looks, another tool's columns) are ignored with a warning."""
     for column, value in raw.items():
         # $kuid, $autoname…: KoboToolbox's bookkeeping; `indicator` is read by check_indicator
         if column in SURVEY_KEYS or column == INDICATOR_COLUMN or column.startswith("$"):
@@ -46,9 +53,17 @@ def check_columns(raw: dict[str, Any], where) -> None:
         for key in (value if grouped else [column]):
             if grouped and key in allowed:
                 continue
-            reason = REFUSED_COLUMNS.get(key)
-            where.fail(_("%(reason)s.", reason=reason) if reason
-                       else _("la columna «%(column)s» no está admitida.", column=key))
+            if key in REFUSED_COLUMNS:
+                where.fail(_("%(reason)s.", reason=REFUSED_COLUMNS[key]))
+            elif grouped:
+                warnings.ignored("survey", f"{column}::{key}")
+            else:
+                warnings.ignored("survey", _column_title(key, value), IGNORED_COLUMNS.get(key))
+
+
+def _column_title(column: str, value: Any) -> str:
+    """`media` as written (`media::image`), other columns by their name."""
+    return f"{column}::{next(iter(value))}" if isinstance(value, dict) and value else column
 
 
 def check_texts(raw: dict[str, Any], sheet: str, row: int, refusals: Refusals) -> None:
@@ -78,29 +93,30 @@ def _by_language(column: str, value: Any) -> Iterator[tuple[str, str]]:
 
 
 def question_type(raw_type: str, where) -> str | None:
-    """The subset's type for a row, or None after recording why it is refused."""
+    """The definition's type for a row (selects by kind: select_one, select_multiple, rank), or None after
+    recording why it is refused."""
     text = re.sub(r"\s+", " ", raw_type.strip())
     lowered = text.lower()
     if not text:
         where.fail(_("falta el tipo de pregunta (columna type)."))
         return None
-    if lowered in SIMPLE_TYPES:
-        return SIMPLE_TYPES[lowered]
-    select = SELECT_TYPE.match(text)
-    if select and select.group(3):
-        where.fail(_("«or_other» no está admitido; añada una opción «otro» y una pregunta de texto relevante."))
-        return None
+    if lowered in SIMPLE_TYPES or lowered in METADATA_TYPES:
+        return SIMPLE_TYPES.get(lowered) or METADATA_TYPES[lowered]
+    select = SELECT_TYPE.match(text) or FILE_SELECT_TYPE.match(text)
     if select:
-        return "select_one" if "one" in select.group(1) else "select_multiple"
-    reason = REFUSED_TYPES.get(lowered) or (
-        _("las listas de opciones desde un archivo no están admitidas") if "from_file" in lowered
-        or "external" in lowered else _("el tipo «%(type)s» no está admitido", type=text))
+        kind = select.group(1).lower()
+        return "rank" if kind == "rank" else "select_one" if "one" in kind else "select_multiple"
+    if lowered.startswith("ex:"):
+        reason = EXTERNAL_APP % {"type": text}
+    else:
+        reason = REFUSED_TYPES.get(lowered) or _("el tipo «%(type)s» no está admitido", type=text)
     where.fail(_("%(reason)s.", reason=reason))
     return None
 
 
-def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> None:
-    """Choice rows need a list and a name without spaces (select_multiple answers are space-separated)."""
+def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals, allow_duplicates: bool) -> None:
+    """Choice rows need a list and a name without spaces (select_multiple answers are space-separated), one
+    name once per list unless the settings allow duplicates (allow_choice_duplicates)."""
     rows: dict[tuple[str, str], int] = {}
     for index, original in enumerate(raw_rows):
         raw = {to_snake_case(key): value for key, value in original.items()}
@@ -114,24 +130,31 @@ def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals) -> None:
         elif " " in name:
             where.fail(_("el nombre de opción «%(name)s» tiene espacios; las respuestas de selección múltiple "
                          "se separan con espacios.", name=name))
-        elif (list_name, name) in rows:
+        elif (list_name, name) in rows and not allow_duplicates:
             where.fail(_("la opción «%(name)s» ya está en la lista «%(list)s» (fila %(other)d).",
                          name=name, list=list_name, other=rows[(list_name, name)]))
         else:
             rows[(list_name, name)] = index + 2
 
 
-def check_settings(raw_rows: list[dict[str, str]], refusals: Refusals) -> dict[str, str]:
+def check_settings(raw_rows: list[dict[str, str]], refusals: Refusals, warnings: Warnings) -> dict[str, str]:
+    """The settings Fieldwork reads; public_key is refused, any other setting ignored with a warning."""
     settings: dict[str, str] = {}
     where = refusals.at("settings", 2)
     for column, value in (raw_rows[0] if raw_rows else {}).items():
         key = to_snake_case(column)
         key = SETTINGS_ALIASES.get(key, key)
-        if key not in SETTINGS:
-            where.fail(_("el ajuste «%(column)s» no está admitido (solo form_title, form_id, version y "
-                         "default_language).", column=column))
-        settings[key] = str(value).strip()
+        if key in REFUSED_SETTINGS:
+            where.fail(_("%(reason)s.", reason=REFUSED_SETTINGS[key]))
+        elif key not in SETTINGS:
+            warnings.ignored("settings", column)
+        else:
+            settings[key] = str(value).strip()
     return settings
+
+
+def allows_duplicates(settings: dict[str, str]) -> bool:
+    return bool(REQUIRED_VALUES.get(settings.get("allow_choice_duplicates", "").lower(), False))
 
 
 #: What each indicator kind asks of its question's type, as the author reads it.

@@ -19,6 +19,7 @@ from fieldwork.database import lock_for_writing
 from fieldwork.extensions import db
 from fieldwork.forms.definition import build_definition, localized, replaced_figures
 from fieldwork.forms.downloads import safe_filename
+from fieldwork.forms.media import MAX_FILE_BYTES
 from fieldwork.forms.refusals import FormRefused
 from fieldwork.forms.xlsform import read_xlsform
 from fieldwork.models import FormPublication, FormVersion, User, Visit
@@ -27,13 +28,14 @@ from fieldwork.services import ServiceError
 MANAGERS = ("supervisor", "admin")
 
 
-def upload_form(user: User, content: bytes, filename: str, via: str = "web",
-                now: datetime | None = None) -> FormVersion:
-    """Store a new, unpublished version read from an XLSForm; ServiceError under `file` if it is refused."""
+def upload_form(user: User, content: bytes, filename: str, via: str = "web", *, now: datetime | None = None,
+                media: list[tuple[str, bytes]] | None = None) -> FormVersion:
+    """Store a new, unpublished version read from an XLSForm and the CSV files uploaded with it (`media`, as
+    (file name, bytes)); ServiceError under `file` if it is refused."""
     _require_manager(user)
     filename = safe_filename(filename)
     try:
-        survey, rows = read_xlsform(content, filename)
+        survey, rows = read_xlsform(content, filename, media)
         stored = build_definition(survey, rows, fallback_id=PurePath(filename).stem or "formulario")
     except FormRefused as refused:
         raise ServiceError({"file": refused.messages}) from None
@@ -43,8 +45,15 @@ def upload_form(user: User, content: bytes, filename: str, via: str = "web",
     _check_identity(stored, automatic)
     version = _insert(stored, automatic, now, filename=filename, original_file=content, uploaded_by_id=user.id)
     audit.record(user, "form.uploaded", "form_version", version.id, via=via,
-                 form_id=version.form_id, version=version.version, filename=filename)
+                 form_id=version.form_id, version=version.version, filename=filename,
+                 media=sorted(stored.get("tables", {})))
     return version
+
+
+def read_parts(parts: list[Any]) -> list[tuple[str, bytes]]:
+    """The media files of a request as (file name, bytes), each read at most one byte past its limit: a larger
+    file is refused by its size without being held whole."""
+    return [(part.filename or "", part.read(MAX_FILE_BYTES + 1)) for part in parts if part.filename]
 
 
 def publish_form(user: User, version: FormVersion, via: str = "web", now: datetime | None = None) -> FormVersion:
@@ -122,11 +131,15 @@ def version_or_404(version_id: int, viewer: User) -> FormVersion:
 
 
 def definition(version: FormVersion, locale: str, current_id: int | None = None) -> dict[str, Any]:
-    """The contract's definition of `version` with its texts in `locale`."""
+    """The contract's definition of `version` with its texts in `locale`, and what the phone's walk needs beside
+    the questions: the visit's title (instance_name) and the CSV tables pulldata() reads."""
     if current_id is None:
         current = current_version()
         current_id = current.id if current else None
+    stored = version.definition
+    extras = {key: stored[key] for key in ("instance_name", "instance_name_ast", "tables") if key in stored}
     return {
+        **extras,
         "id": version.id,
         "form_id": version.form_id,
         "version": version.version,
@@ -135,6 +148,7 @@ def definition(version: FormVersion, locale: str, current_id: int | None = None)
         "current": version.id == current_id,
         "questions": localized(version.definition, locale),
         "replaced_figures": replaced_figures(version.definition),
+        "warnings": stored.get("warnings", []),
     }
 
 

@@ -1,4 +1,4 @@
-"""The XLSForm subset Fieldwork supports (API.md, "Forms"), and why the rest is refused."""
+"""What Fieldwork reads of an XLSForm (API.md, "Forms", contract v3), what it ignores, and why the rest is refused."""
 from __future__ import annotations
 
 import re
@@ -6,56 +6,81 @@ import re
 from flask_babel import lazy_gettext as _l
 from pyxform import aliases
 
+#: A written type (lowercased, spaces collapsed) → the definition's type.
 SIMPLE_TYPES = {
     "text": "text", "string": "text", "integer": "integer", "int": "integer", "decimal": "decimal",
-    "date": "date", "note": "note", "calculate": "calculate",
+    "date": "date", "time": "time", "datetime": "dateTime", "date time": "dateTime", "date_time": "dateTime",
+    "note": "note", "calculate": "calculate",
+    "geopoint": "geopoint", "location": "geopoint", "gps": "geopoint", "geotrace": "geotrace", "geoshape": "geoshape",
+    "image": "image", "photo": "image", "acknowledge": "acknowledge", "trigger": "acknowledge", "range": "range",
     "begin_group": "begin_group", "begin group": "begin_group", "end_group": "end_group", "end group": "end_group",
+    "begin_repeat": "begin_repeat", "begin repeat": "begin_repeat", "end_repeat": "end_repeat",
+    "end repeat": "end_repeat",
+}
+#: Metadata rows (no label, never drawn): the phone fills start, end, today and username; the others are ignored.
+METADATA_TYPES = {"start": "start", "end": "end", "today": "today", "deviceid": "deviceid", "device id": "deviceid",
+                  "username": "username", "audit": "audit"}
+#: pyxform's JSON survey type → the definition's type (pyxform keeps some written aliases as they were).
+PYXFORM_TYPES = {
+    **{kind: kind for kind in ("text", "integer", "decimal", "date", "time", "dateTime", "note", "calculate",
+                               "geopoint", "geotrace", "geoshape", "image", "acknowledge", "range", "rank",
+                               "start", "end", "today", "deviceid", "username", "audit")},
+    "string": "text", "int": "integer", "datetime": "dateTime", "date time": "dateTime", "photo": "image",
+    "trigger": "acknowledge", "location": "geopoint", "gps": "geopoint", "device id": "deviceid",
+    "select one": "select_one", "select_one": "select_one", "select all that apply": "select_multiple",
+    "select_multiple": "select_multiple", "group": "group", "repeat": "repeat",
 }
 SELECT_TYPE = re.compile(r"^(select_one|select one|select one from|select_multiple|select all that apply|"
-                         r"select all that apply from|select multiple from)\s+(\S+)(\s+or_other|\s+or specify other)?$")
-#: Why a type is refused, for the types a real form is likely to carry (others get the general reason).
+                         r"select all that apply from|select multiple from|rank)\s+(\S+)"
+                         r"(\s+or_other|\s+or specify other)?$", re.IGNORECASE)
+FILE_SELECT_TYPE = re.compile(r"^(select_one_from_file|select_multiple_from_file)\s+(\S+)$", re.IGNORECASE)
+#: Why a type stays refused (API.md: encryption, audio, video, file, barcode, external apps, entities).
 REFUSED_TYPES = {
-    "begin_repeat": _l("las repeticiones (begin_repeat) no están admitidas"),
-    "begin repeat": _l("las repeticiones (begin_repeat) no están admitidas"),
-    "end_repeat": _l("las repeticiones (end_repeat) no están admitidas"),
-    "end repeat": _l("las repeticiones (end_repeat) no están admitidas"),
-    "geopoint": _l("las preguntas de ubicación (geopoint) no están admitidas; la visita ya guarda su ubicación"),
-    "geotrace": _l("las preguntas de ubicación (geotrace) no están admitidas"),
-    "geoshape": _l("las preguntas de ubicación (geoshape) no están admitidas"),
-    "image": _l("las preguntas de imagen no están admitidas; use las fotos de la visita"),
-    "photo": _l("las preguntas de imagen no están admitidas; use las fotos de la visita"),
+    "audio": _l("las preguntas de audio no están admitidas"),
+    "background-audio": _l("la grabación de audio de fondo no está admitida"),
+    "video": _l("las preguntas de video no están admitidas"),
+    "file": _l("las preguntas de archivo (file) no están admitidas; use una pregunta image para fotos"),
     "barcode": _l("las preguntas de código de barras (barcode) no están admitidas"),
-    "time": _l("las preguntas de hora (time) no están admitidas; use date"),
-    "datetime": _l("las preguntas de fecha y hora (dateTime) no están admitidas; use date"),
-    "date time": _l("las preguntas de fecha y hora (dateTime) no están admitidas; use date"),
+    "osm": _l("las preguntas osm abren otra aplicación (OpenMapKit); las aplicaciones externas no están admitidas"),
     "include": _l("incluir otro formulario (include) no está admitido"),
-    "start": _l("Fieldwork registra por sí mismo cuándo se hizo la visita; borre esta fila"),
-    "end": _l("Fieldwork registra por sí mismo cuándo se hizo la visita; borre esta fila"),
-    "today": _l("Fieldwork registra por sí mismo cuándo se hizo la visita; borre esta fila"),
-    "deviceid": _l("Fieldwork registra por sí mismo quién hizo la visita; borre esta fila"),
-    "username": _l("Fieldwork registra por sí mismo quién hizo la visita; borre esta fila"),
+    "start-geopoint": _l("el metadato start-geopoint no está admitido; use una pregunta geopoint"),
+    "background-geopoint": _l("el metadato background-geopoint no está admitido; use una pregunta geopoint"),
+    "xml-external": _l("los datos externos XML (xml-external) no están admitidos; suba un CSV y use pulldata()"),
+    "csv-external": _l("csv-external no está admitido; suba el CSV con el formulario y use pulldata()"),
 }
+#: Refused for the external app an `ex:` prefix opens (ODK's "external app" widgets).
+EXTERNAL_APP = _l("«%(type)s» abre otra aplicación (ex:); las aplicaciones externas no están admitidas")
 #: The keys of a survey row as pyxform reads it (headers de-aliased: `relevance` is `bind.relevant`,
-#: `label::en` is `label: {"en": ...}`) that the subset accepts.
-SURVEY_KEYS = {"type", "name", "label", "hint", "default", "__row"}
+#: `label::en` is `label: {"en": ...}`) that Fieldwork reads.
+SURVEY_KEYS = {"type", "name", "label", "hint", "default", "__row", "choice_filter", "parameters"}
 BIND_KEYS = {"relevant", "constraint", "calculate", "required", "jr:constraintMsg", "jr:requiredMsg"}
-CONTROL_KEYS = {"appearance"}  # read, and ignored: the officer's form has one look
+#: `appearance` is read and ignored (the officer's form has one look); `jr:count` is a repeat's repeat_count.
+CONTROL_KEYS = {"appearance", "jr:count"}
+#: Columns that would change what a question does, which Fieldwork does not do: ignoring them would mislead.
 REFUSED_COLUMNS = {
-    "choice_filter": _l("filtrar opciones (choice_filter) no está admitido"),
-    "jr:count": _l("las repeticiones (repeat_count) no están admitidas"),
     "readonly": _l("las preguntas de solo lectura (read_only) no están admitidas; use calculate"),
-    "trigger": _l("los disparadores (trigger) no están admitidos"),
-    "parameters": _l("los parámetros de pregunta (parameters) no están admitidos"),
-    "media": _l("las imágenes, audios y videos en las preguntas (media) no están admitidos"),
-    "guidance_hint": _l("guidance_hint no está admitido; use hint"),
+    "trigger": _l("la columna trigger (recalcular cuando cambia otra pregunta) no está admitida"),
+    "entities:saveto": _l("guardar en entidades (save_to) no está admitido"),
 }
-SETTINGS = {"form_title", "form_id", "version", "default_language"}
-SETTINGS_ALIASES = {"set_form_title": "form_title", "set_form_id": "form_id"}
+#: Columns pyxform reads that change only how a question looks or is helped: ignored, with this warning
+#: (any other column pyxform does not know is ignored with a general one).
+IGNORED_COLUMNS = {
+    "media": _l("las imágenes, audios y videos de las etiquetas (media) no se muestran; el teléfono muestra el texto"),
+    "guidance_hint": _l("guidance_hint no se muestra; use hint para lo que el funcionario debe leer"),
+}
+#: Settings Fieldwork reads; `style` and `submission_url` are accepted and have no effect (one look; visits
+#: go to this server). pyxform's own names: `id_string` is form_id, `title` is form_title.
+SETTINGS = {"form_title", "form_id", "version", "default_language", "instance_name", "style",
+            "allow_choice_duplicates", "submission_url"}
+SETTINGS_ALIASES = {"set_form_title": "form_title", "title": "form_title", "set_form_id": "form_id",
+                    "id_string": "form_id"}
+REFUSED_SETTINGS = {"public_key": _l("el cifrado de visitas (public_key) no está admitido; Fieldwork guarda las "
+                                     "visitas en su propio servidor")}
 REQUIRED_VALUES = {**aliases.yes_no, "1": True, "0": False}
 
 #: API.md's limit for a label, and here for every text of a row (hints, messages, defaults, choice labels).
 MAX_TEXT = 2000
-#: Groups are walked recursively (here, on the visit pages and on the phone); real forms nest a few.
+#: Groups and repeats are walked recursively (here, on the visit pages and on the phone); real forms nest a few.
 MAX_GROUP_DEPTH = 30
 #: An answer's key is at most 200 characters (fieldwork.visits.schemas): a longer name could never be answered.
 MAX_NAME = 200

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -54,8 +54,10 @@ def upload() -> Any:
         return _list_page(form, 400)
     upload = form.file.data
     content = upload.read()  # read once: a retry runs the upload again on the same bytes
+    media = services.read_parts(request.files.getlist("media"))
     try:
-        version = commit_with_retry(lambda: services.upload_form(current_user, content, upload.filename), "form upload")
+        version = commit_with_retry(lambda: services.upload_form(current_user, content, upload.filename, media=media),
+                                    "form upload")
     except ServiceError as error:
         errors = error.errors or {"file": [_("No se pudo guardar el formulario.")]}
         show_service_errors(form, errors, leftover=form.file)

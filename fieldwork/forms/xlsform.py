@@ -9,7 +9,7 @@ parsing every expression with our grammar.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import PurePath
 from typing import Any
@@ -23,43 +23,41 @@ from pyxform.xls2json import dealias_types, workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from fieldwork.forms import row_checks
-from fieldwork.forms.expressions import ExpressionError, parse, references, size
-from fieldwork.forms.refusals import FormRefused, Refusals
-from fieldwork.forms.subset import (
-    MAX_GROUP_DEPTH,
-    MAX_NAME,
-    OBJECT_PROPERTIES,
-    REQUIRED_VALUES,
-)
+from fieldwork.forms.media import read_media
+from fieldwork.forms.refusals import FormRefused, Refusals, Warnings
+from fieldwork.forms.subset import FILE_SELECT_TYPE, MAX_GROUP_DEPTH, MAX_NAME, OBJECT_PROPERTIES, REQUIRED_VALUES
+from fieldwork.forms.survey_expressions import FormNames, Parsed, check_expressions
 from fieldwork.forms.workbook_limits import check_workbook
-from fieldwork.forms.xpath import MAX_STEPS
 
-EXTENSIONS = (".xlsx", ".xls")
+#: `.xlsm` is an .xlsx that may carry macros: read as one, the macros never run.
+EXTENSIONS = {".xlsx": ".xlsx", ".xls": ".xls", ".xlsm": ".xlsx"}
 
 _NAME = re.compile(r"^[^\W\d][\w.-]*$")
-
-
-#: Definition key → where pyxform puts that column of a survey row.
-EXPRESSION_COLUMNS = {"relevant": "relevant", "constraint": "constraint", "calculation": "calculate"}
-_TEXT_REFERENCE = re.compile(r"\$\{([^}]*)\}")
+#: Types whose `parameters` Fieldwork reads; on any other type they only tune a widget, and are ignored.
+_PARAMETER_TYPES = re.compile(r"^(range|select_one_from_file|select_multiple_from_file)\b", re.IGNORECASE)
 
 
 @dataclass
 class SurveyRows:
-    """What the raw pass learnt: each name's row, the settings and the parsed expressions."""
+    """What the raw pass learnt: each name's row, the settings, the parsed expressions, the uploaded CSV
+    files' tables by file name, and what was ignored (warnings)."""
 
     rows: dict[str, int]
     settings: dict[str, str]
-    #: (question name, column) → (the expression as written, its AST)
-    expressions: dict[tuple[str, str], tuple[str, list]]
+    #: (question name, key) → (the expression as written, its AST); instance_name under ("", "instance_name")
+    expressions: Parsed
+    tables: dict[str, dict] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
-def read_xlsform(content: bytes, filename: str) -> tuple[dict[str, Any], SurveyRows]:
-    """pyxform's JSON survey of the workbook, or FormRefused with every reason found."""
-    refusals = Refusals()
-    extension = PurePath(filename or "").suffix.lower()
-    if extension not in EXTENSIONS:
-        refusals.fail(_("El archivo debe ser un XLSForm .xlsx o .xls."))
+def read_xlsform(content: bytes, filename: str, media: list[tuple[str, bytes]] | None = None
+                 ) -> tuple[dict[str, Any], SurveyRows]:
+    """pyxform's JSON survey of the workbook, or FormRefused with every reason found; `media` are the CSV
+    files uploaded with it as (file name, bytes)."""
+    refusals, warnings = Refusals(), Warnings()
+    extension = EXTENSIONS.get(PurePath(filename or "").suffix.lower())
+    if extension is None:
+        refusals.fail(_("El archivo debe ser un XLSForm .xlsx, .xlsm o .xls."))
     refusals.raise_if_any()
     check_workbook(content, extension)  # before openpyxl or xlrd: what reading it would cost is bounded
     try:
@@ -68,20 +66,24 @@ def read_xlsform(content: bytes, filename: str) -> tuple[dict[str, Any], SurveyR
         raise FormRefused([_("El archivo no se puede leer como hoja de cálculo .xlsx o .xls.")]) from None
     if not workbook.survey:
         raise FormRefused([_("El libro no tiene una hoja «survey» con preguntas.")])
-    settings = row_checks.check_settings(workbook.settings or [], refusals)
+    if workbook.entities:
+        refusals.at("entities", None).fail(_("las entidades de ODK (hoja entities) no están admitidas; las "
+                                             "visitas de Fieldwork ya se guardan por Mipyme."))
+    tables = read_media(media or [], refusals)
+    settings = row_checks.check_settings(workbook.settings or [], refusals, warnings)
     try:
         survey_rows = _survey_rows(workbook, settings.get("default_language"))
     except PyXFormError as error:
         raise FormRefused([_pyxform_message(str(error))]) from None
-    rows, kinds = _check_survey(survey_rows, refusals)
-    expressions = _check_expressions(survey_rows, kinds, refusals)
-    row_checks.check_choices(workbook.choices or [], refusals)
+    rows, names = _check_survey(survey_rows, tables, refusals, warnings)
+    expressions = check_expressions(survey_rows, names, settings, tables, refusals)
+    row_checks.check_choices(workbook.choices or [], refusals, row_checks.allows_duplicates(settings))
     refusals.raise_if_any()
     try:
         survey = workbook_to_json(workbook, fallback_form_name=PurePath(filename).stem)
     except PyXFormError as error:
         raise FormRefused([_pyxform_message(str(error))]) from None
-    return survey, SurveyRows(rows, settings, expressions)
+    return survey, SurveyRows(rows, settings, expressions, tables, warnings.messages)
 
 
 def _survey_rows(workbook: DefinitionData, default_language: str | None) -> list[dict[str, Any]]:
@@ -93,111 +95,83 @@ def _survey_rows(workbook: DefinitionData, default_language: str | None) -> list
     return dealias_types(dict_array=list(sheet.data))
 
 
-def _check_survey(survey_rows: list[dict[str, Any]], refusals: Refusals) -> tuple[dict[str, int], dict[str, str]]:
+def _check_survey(survey_rows: list[dict[str, Any]], tables: dict[str, dict], refusals: Refusals,
+                  warnings: Warnings) -> tuple[dict[str, int], FormNames]:
     rows: dict[str, int] = {}
-    kinds: dict[str, str] = {}
+    names = FormNames()
     fed: dict[str, int] = {}  # indicator code → the row that feeds it
-    depth = repeats = 0
+    open_: list[tuple[str, str]] = []  # the groups and repeats this row is inside: (kind, name)
     for raw in survey_rows:
         if len(raw) == 1:
             continue  # an empty row: only its number
         row = raw["__row"]
         where = refusals.at("survey", row)
-        row_checks.check_columns(raw, where)
+        row_checks.check_columns(raw, where, warnings)
         row_checks.check_texts(raw, "survey", row, refusals)
         kind = row_checks.question_type(str(raw.get("type", "")), where)
-        depth = max(depth + {"begin_group": 1, "end_group": -1}.get(kind or "", 0), 0)
-        # By the written type: a repeat's rows are known to be in one whether or not repeats are read.
-        repeats = max(repeats + _REPEAT_STEP.get(_written_type(raw), 0), 0)
-        row_checks.check_indicator(raw, kind, repeats > 0, fed, where)
-        if kind == "begin_group" and depth > MAX_GROUP_DEPTH:
-            where.fail(_("los grupos se anidan a más de %(limit)d niveles; saque este grupo de los que lo "
-                         "contienen.", limit=MAX_GROUP_DEPTH))
-        if kind in (None, "end_group"):
+        _check_row_parts(raw, kind, tables, where, warnings)
+        if kind in ("end_group", "end_repeat"):
+            if open_ and open_[-1][0] == kind.replace("end", "begin"):
+                open_.pop()
+            continue  # a mismatched end: pyxform names it
+        repeats = tuple(name for opened, name in open_ if opened == "begin_repeat")
+        row_checks.check_indicator(raw, kind, bool(repeats), fed, where)
+        if kind is None:
             continue
         name = str(raw.get("name", "")).strip()
-        if not name:
-            where.fail(_("falta el nombre (columna name)."))
-        elif len(name) > MAX_NAME:
-            where.fail(_("el nombre tiene %(length)d caracteres; el máximo es 200.", length=len(name)))
-        elif not _NAME.match(name):
-            where.fail(_("el nombre «%(name)s» no sirve: empiece por una letra y use letras, números, _ . o -.",
-                         name=name))
-        elif name in OBJECT_PROPERTIES:
-            where.fail(_("el nombre «%(name)s» está reservado: el teléfono lo confundiría con una propiedad "
-                         "propia de JavaScript. Use otro, por ejemplo «%(name)s_1».", name=name))
-        elif name in rows:
-            where.fail(_("el nombre «%(name)s» ya se usa en la fila %(other)d; cada pregunta y grupo necesita "
-                         "un nombre propio en todo el formulario.", name=name, other=rows[name]))
-        else:
-            rows[name], kinds[name] = row, kind
+        if kind in ("begin_group", "begin_repeat"):
+            if len(open_) >= MAX_GROUP_DEPTH:
+                where.fail(_("los grupos y repeticiones se anidan a más de %(limit)d niveles; saque este de los que "
+                             "lo contienen.", limit=MAX_GROUP_DEPTH))
+            open_.append((kind, name))
+        if _check_name(name, rows, where):
+            rows[name], names.kinds[name] = row, kind
+            names.repeats[name] = repeats + ((name,) if kind == "begin_repeat" else ())
         required = str(raw.get("bind", {}).get("required", "")).strip()
         if required and required not in REQUIRED_VALUES:
             where.fail(_("required debe ser yes o no; las condiciones en required no están admitidas "
                          "(use relevant)."))
-    return rows, kinds
+    return rows, names
 
 
-_REPEAT_STEP = {"begin_repeat": 1, "end_repeat": -1}
+def _check_name(name: str, rows: dict[str, int], where) -> bool:
+    if not name:
+        where.fail(_("falta el nombre (columna name)."))
+    elif len(name) > MAX_NAME:
+        where.fail(_("el nombre tiene %(length)d caracteres; el máximo es 200.", length=len(name)))
+    elif not _NAME.match(name):
+        where.fail(_("el nombre «%(name)s» no sirve: empiece por una letra y use letras, números, _ . o -.",
+                     name=name))
+    elif name in OBJECT_PROPERTIES:
+        where.fail(_("el nombre «%(name)s» está reservado: el teléfono lo confundiría con una propiedad "
+                     "propia de JavaScript. Use otro, por ejemplo «%(name)s_1».", name=name))
+    elif name in rows:
+        where.fail(_("el nombre «%(name)s» ya se usa en la fila %(other)d; cada pregunta y grupo necesita "
+                     "un nombre propio en todo el formulario.", name=name, other=rows[name]))
+    else:
+        return True
+    return False
 
 
-def _written_type(raw: dict[str, Any]) -> str:
-    return re.sub(r"\s+", "_", str(raw.get("type", "")).strip().lower())
-
-
-def _check_expressions(survey_rows: list[dict[str, Any]], kinds: dict[str, str], refusals: Refusals
-                       ) -> dict[tuple[str, str], tuple[str, list]]:
-    """Parse every expression with our grammar and check that each ${name} is a question of the form."""
-    parsed: dict[tuple[str, str], tuple[str, list]] = {}
-    sizes: list[tuple[int, int, str]] = []  # (nodes, row, column) of each expression
-    for raw in survey_rows:
-        name = str(raw.get("name", "")).strip()
-        bind = raw.get("bind", {})
-        for key, column in EXPRESSION_COLUMNS.items():
-            if column not in bind:
-                continue
-            where = refusals.at("survey", raw["__row"], key)
-            try:
-                ast = parse(str(bind[column]))
-            except ExpressionError as error:
-                where.fail(str(error))
-                continue
-            parsed[(name, key)] = (str(bind[column]), ast)
-            sizes.append((size(ast), raw["__row"], key))
-            _check_references(references(ast), kinds, where)
-        for column in ("label", "hint"):
-            texts = raw.get(column, "")
-            text = " ".join(map(str, texts.values())) if isinstance(texts, dict) else str(texts)
-            _check_references(set(_TEXT_REFERENCE.findall(text)), kinds, refusals.at("survey", raw["__row"], column))
-    _check_total_size(sizes, refusals)
-    return parsed
-
-
-def _check_total_size(sizes: list[tuple[int, int, str]], refusals: Refusals) -> None:
-    """A visit runs each expression at most once and the server's budget is MAX_STEPS nodes per visit: a form
-    whose expressions total more could have a visit refused for it, one within it never can."""
-    total = sum(nodes for nodes, _row, _column in sizes)
-    if total <= MAX_STEPS:
-        return
-    largest, row, column = max(sizes, key=lambda found: found[0])  # the first of the largest
-    refusals.at("survey", None).fail(_(
-        "las expresiones (relevant, constraint y calculation) suman %(total)s operaciones y el máximo por "
-        "formulario es %(limit)s: con más, una visita podría pasar de lo que el servidor evalúa por visita y ser "
-        "rechazada. Simplifique las expresiones o reparta las preguntas en dos formularios; la más grande está en "
-        "la fila %(row)d, columna %(column)s, con %(largest)s operaciones.",
-        total=_thousands(total), limit=_thousands(MAX_STEPS), row=row, column=column, largest=_thousands(largest)))
-
-
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
-def _check_references(names: set[str], kinds: dict[str, str], where) -> None:
-    for target in sorted(names):
-        if target not in kinds:
-            where.fail(_("${%(name)s} no es ninguna pregunta del formulario.", name=target))
-        elif kinds[target] == "begin_group":
-            where.fail(_("${%(name)s} es un grupo, no una pregunta.", name=target))
+def _check_row_parts(raw: dict[str, Any], kind: str | None, tables: dict[str, dict], where,
+                     warnings: Warnings) -> None:
+    """The columns that belong to some types only: a file a select reads, repeat_count, choice_filter,
+    parameters."""
+    written = re.sub(r"\s+", " ", str(raw.get("type", "")).strip())
+    from_file = FILE_SELECT_TYPE.match(written)
+    if from_file and PurePath(from_file.group(2)).suffix.lower() != ".csv":
+        where.fail(_("las listas desde un archivo se leen de un CSV (.csv); «%(file)s» no lo es.",
+                     file=from_file.group(2)))
+    elif from_file and from_file.group(2) not in tables:
+        where.fail(_("la lista se lee del archivo «%(file)s», que no se subió con el formulario; súbalo junto al "
+                     "XLSForm.", file=from_file.group(2)))
+    if raw.get("control", {}).get("jr:count") and kind != "begin_repeat":
+        where.fail(_("repeat_count solo va en una fila begin_repeat."))
+    if raw.get("choice_filter") and kind not in ("select_one", "select_multiple", "rank"):
+        where.fail(_("choice_filter solo va en una pregunta de selección."))
+    if raw.get("parameters") and kind is not None and not _PARAMETER_TYPES.match(written):
+        warnings.ignored("survey", "parameters", _("en «%(type)s» solo ajusta cómo se ve la pregunta",
+                                                   type=written))
 
 
 _PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]\s*")

@@ -44,7 +44,7 @@ def test_upload_answers_the_unpublished_version_in_the_contract_shape(supervisor
 
 
 def test_a_refused_upload_answers_400_with_sheet_and_row_and_stores_nothing(supervisor_client):
-    response = _upload(supervisor_client, xlsform([question("text", "a", "A"), question("geopoint", "g", "G")]))
+    response = _upload(supervisor_client, xlsform([question("text", "a", "A"), question("audio", "g", "G")]))
     assert response.status_code == 400
     assert response.get_json()["errors"]["file"][0].startswith("Hoja survey, fila 3:")
     assert _count() == 0
@@ -109,14 +109,14 @@ def _page_token(client, path="/supervision/forms/"):
 
 
 def test_page_upload_shows_every_refusal_beside_the_field_and_stores_nothing(supervisor_client):
-    content = xlsform([question("text", "a", "A"), question("geopoint", "g", "G"), question("time", "t", "T")])
+    content = xlsform([question("text", "a", "A"), question("audio", "g", "G"), question("barcode", "t", "T")])
     response = supervisor_client.post("/supervision/forms/", data={
         "csrf_token": _page_token(supervisor_client), "file": (io.BytesIO(content), "malo.xlsx")})
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert 'id="file-error"' in html
-    assert "Hoja survey, fila 3: las preguntas de ubicación (geopoint)" in html
-    assert "Hoja survey, fila 4: las preguntas de hora (time)" in html
+    assert "Hoja survey, fila 3: las preguntas de audio no están admitidas." in html
+    assert "Hoja survey, fila 4: las preguntas de código de barras (barcode)" in html
     assert _count() == 0
 
 

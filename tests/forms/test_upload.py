@@ -129,28 +129,27 @@ def _survey(*rows, choices=None):
 
 
 REFUSALS = [
-    (_survey(question("begin_repeat", "hijos", "Hijos"), question("text", "h", "H"), question("end_repeat", "")),
-     "Hoja survey, fila 3", "repeticiones"),
-    (_survey(question("geopoint", "lugar", "Lugar")), "Hoja survey, fila 3", "geopoint"),
-    (_survey(question("image", "foto", "Foto")), "Hoja survey, fila 3", "imagen"),
+    (_survey(question("audio", "voz", "Voz")), "Hoja survey, fila 3", "audio"),
+    (_survey(question("video", "clip", "Clip")), "Hoja survey, fila 3", "video"),
+    (_survey(question("file", "adjunto", "Adjunto")), "Hoja survey, fila 3", "archivo (file)"),
     (_survey(question("barcode", "codigo", "Código")), "Hoja survey, fila 3", "barcode"),
-    (_survey(question("time", "hora", "Hora")), "Hoja survey, fila 3", "time"),
-    (_survey(question("dateTime", "cuando", "Cuándo")), "Hoja survey, fila 3", "dateTime"),
-    (_survey(question("start", "inicio")), "Hoja survey, fila 3", "registra por sí mismo"),
-    (_survey(question("range", "escala", "Escala")), "Hoja survey, fila 3", "«range» no está admitido"),
+    (_survey(question("osm", "mapa", "Mapa")), "Hoja survey, fila 3", "aplicaciones externas"),
+    (_survey(question("ex:org.example.app", "app", "App")), "Hoja survey, fila 3", "aplicaciones externas"),
     (_survey(question("select_one_from_file barrios.csv", "barrio", "Barrio")), "Hoja survey, fila 3",
-     "desde un archivo"),
-    (_survey(question("select_one si_no or_other", "s", "S")), "Hoja survey, fila 3", "or_other"),
+     "«barrios.csv», que no se subió"),
+    (_survey(question("select_one_from_file barrios.xml", "barrio", "Barrio")), "Hoja survey, fila 3",
+     "CSV (.csv)"),
     (_survey(question("include", "otro_formulario", "Otro")), "Hoja survey, fila 3", "include"),
-    (_survey(question("select_one si_no", "s", "S", choice_filter="name = 'si'")), "Hoja survey, fila 3",
-     "choice_filter"),
+    (_survey(question("text", "t", "T", choice_filter="name = 'si'")), "Hoja survey, fila 3",
+     "choice_filter solo va"),
     (_survey(question("text", "t", "T", read_only="yes")), "Hoja survey, fila 3", "solo lectura"),
-    (_survey(question("text", "t", "T", **{"media::image": "a.png"})), "Hoja survey, fila 3", "media"),
-    (_survey(question("text", "t", "T", color="rojo")), "Hoja survey, fila 3", "«color» no está admitida"),
+    (_survey(question("text", "t", "T", trigger="${nombre}")), "Hoja survey, fila 3", "trigger"),
+    (_survey(question("text", "t", "T", save_to="nombre")), "Hoja survey, fila 3", "entidades (save_to)"),
+    (_survey(question("text", "t", "T", repeat_count="3")), "Hoja survey, fila 3", "repeat_count solo va"),
     (_survey(question("calculate", "c", calculation="pulldata('precios', 'valor', 'id', ${nombre})")),
      "Hoja survey, fila 3, columna calculation", "pulldata()"),
-    (_survey(question("integer", "n", "N", constraint="sum(.) > 1")), "Hoja survey, fila 3, columna constraint",
-     "sum()"),
+    (_survey(question("integer", "n", "N", constraint="jr:itext('x') = 1")),
+     "Hoja survey, fila 3, columna constraint", "jr:itext()"),
     (_survey(question("integer", "n", "N", relevant="${nombre} = = 'x'")), "Hoja survey, fila 3, columna relevant",
      "no se esperaba"),
     (_survey(question("integer", "n", "N", relevant="${nadie} = 'x'")), "Hoja survey, fila 3, columna relevant",
@@ -172,8 +171,12 @@ REFUSALS = [
      "es un grupo"),
     (_survey(choices=[*YES_NO, choice("si_no", "si", "Otra vez")]), "Hoja choices, fila 4", "ya está en la lista"),
     (_survey(choices=[*YES_NO, choice("canales", "tienda propia", "Tienda")]), "Hoja choices, fila 4", "espacios"),
-    (xlsform([question("text", "a", "A")], settings={"form_id": "x", "instance_name": "concat('a')"}),
-     "Hoja settings, fila 2", "instance_name"),
+    (xlsform([question("text", "a", "A")], settings={"form_id": "x", "public_key": "MIIBIjANBgkq"}),
+     "Hoja settings, fila 2", "public_key"),
+    (xlsform([question("text", "a", "A")], settings={"form_id": "x", "instance_name": "concat(${nadie})"}),
+     "Hoja settings, fila 2, columna instance_name", "${nadie} no es ninguna pregunta"),
+    (xlsform([question("text", "a", "A")], extra_sheets={"entities": [{"list_name": "casas", "label": "${a}"}]}),
+     "Hoja entities", "entidades"),
 ]
 
 
@@ -185,20 +188,18 @@ def test_unsupported_forms_are_refused_naming_sheet_and_row(supervisor, content,
 
 
 def test_empty_rows_keep_the_row_numbers_people_see(supervisor):
-    content = xlsform([question("text", "a", "A"), {}, {}, question("geopoint", "g", "G")])
-    assert _refusal(supervisor, content) == [
-        "Hoja survey, fila 5: las preguntas de ubicación (geopoint) no están admitidas; "
-        "la visita ya guarda su ubicación."]
+    content = xlsform([question("text", "a", "A"), {}, {}, question("audio", "g", "G")])
+    assert _refusal(supervisor, content) == ["Hoja survey, fila 5: las preguntas de audio no están admitidas."]
 
 
 def test_every_problem_of_a_form_is_listed_at_once(supervisor):
-    content = _survey(question("geopoint", "g", "G"), question("time", "t", "T"))
+    content = _survey(question("audio", "g", "G"), question("video", "t", "T"))
     messages = _refusal(supervisor, content)
     assert [m.split(":")[0] for m in messages] == ["Hoja survey, fila 3", "Hoja survey, fila 4"]
 
 
 @pytest.mark.parametrize(("content", "filename", "reason"), [
-    (b"type,name,label\ntext,a,A\n", "f.csv", ".xlsx o .xls"),
+    (b"type,name,label\ntext,a,A\n", "f.csv", ".xlsx, .xlsm o .xls"),
     (b"no soy una hoja", "f.xlsx", "no se puede leer"),
     (b"\xd0\xcf\x11\xe0 roto", "f.xls", "no se puede leer"),
     (xlsform([]), "f.xlsx", "survey"),
@@ -236,7 +237,7 @@ def test_forms_written_the_way_real_spreadsheets_are_written_are_read(supervisor
 
 
 def test_refusals_are_listed_in_row_order_whatever_check_found_them(supervisor):
-    content = _survey(question("integer", "n", "N", relevant="${nadie} = 1"), question("geopoint", "g", "G"))
+    content = _survey(question("integer", "n", "N", relevant="${nadie} = 1"), question("barcode", "g", "G"))
     assert [m.split(":")[0] for m in _refusal(supervisor, content)] == [
         "Hoja survey, fila 3, columna relevant", "Hoja survey, fila 4"]
 
@@ -245,12 +246,11 @@ def test_a_legacy_xls_workbook_is_read_like_an_xlsx(supervisor):
     content = legacy_xls({
         "survey": [question("select_one si_no", "formal", "¿Tiene RUT?"),
                    question("integer", "empleados", "Empleados", relevant="${formal} = 'si'"), {},
-                   question("geopoint", "lugar", "Lugar")],
+                   question("video", "clip", "Clip")],
         "choices": YES_NO,
     })
     assert _refusal(supervisor, content, "viejo.xls") == [
-        "Hoja survey, fila 5: las preguntas de ubicación (geopoint) no están admitidas; "
-        "la visita ya guarda su ubicación."]
+        "Hoja survey, fila 5: las preguntas de video no están admitidas."]
     content = legacy_xls({"survey": [question("select_one si_no", "formal", "¿Tiene RUT?"),
                                      question("integer", "empleados", "Empleados", relevant="${formal} = 'si'")],
                           "choices": YES_NO, "settings": [{"form_id": "viejo", "version": "3"}]})

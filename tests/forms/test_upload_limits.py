@@ -169,8 +169,8 @@ def test_groups_nested_past_30_levels_are_refused_not_a_recursion_error(supervis
     """600 nested groups made pyxform and the definition's walk recurse past Python's limit: a 500."""
     rows = [question("begin_group", f"g{n}", f"G{n}") for n in range(600)] + [question("text", "t", "T")]
     messages, _peak = _refused(supervisor, xlsform(rows + [question("end_group", "")] * 600))
-    assert messages[0] == ("Hoja survey, fila 32: los grupos se anidan a más de 30 niveles; saque este grupo de los "
-                           "que lo contienen.")
+    assert messages[0] == ("Hoja survey, fila 32: los grupos y repeticiones se anidan a más de 30 niveles; saque "
+                           "este de los que lo contienen.")
     nested_30 = [question("begin_group", f"g{n}", f"G{n}") for n in range(30)] + [question("text", "t", "T")]
     version = upload_form(supervisor, xlsform(nested_30 + [question("end_group", "")] * 30), "f.xlsx")
     assert len(version.definition["questions"]) == 61
