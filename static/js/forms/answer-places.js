@@ -27,9 +27,11 @@ const isLine = (raw, least) => Array.isArray(raw) && raw.length >= least && raw.
 export const isTrace = (raw) => isLine(raw, 2);
 
 /** At least 4 points, the last back on the first (ODK closes an area so; altitude and accuracy may differ). */
-export const isShape = (raw) => isLine(raw, 4) && raw[0].lat === raw.at(-1).lat && raw[0].lon === raw.at(-1).lon;
+export const isShape = (raw) => isLine(raw, 4) && raw[0].lat === raw[raw.length - 1].lat
+  && raw[0].lon === raw[raw.length - 1].lon;
 
 /** ODK's geopoint text "lat lon altitude accuracy" (0 for what the reading lacks). */
-export const pointText = (point) => ['lat', 'lon', 'altitude', 'accuracy_m'].map((key) => String(point[key] ?? 0)).join(' ');
+export const pointText = (point) => ['lat', 'lon', 'altitude', 'accuracy_m']
+  .map((key) => String(point[key] ?? 0)).join(' ');
 
 export const lineText = (points) => points.map(pointText).join(';');

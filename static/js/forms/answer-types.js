@@ -132,7 +132,8 @@ export const TYPE_ERRORS = {
   time: shape(isTime, 'form_time'),
   dateTime: shape(isDateTime, 'form_datetime'),
   select_one: (raw, names) => (typeof raw === 'string' && names.includes(raw) ? null : message('form_choice')),
-  select_multiple: (raw, names) => (isNames(raw) && raw.every((v) => names.includes(v)) ? null : message('form_choice')),
+  select_multiple: (raw, names) => (isNames(raw) && raw.every((v) => names.includes(v))
+    ? null : message('form_choice')),
   // Every choice exactly once, in the officer's order.
   rank: (raw, names) => (isNames(raw) && new Set(raw).size === raw.length && raw.every((v) => names.includes(v))
     && names.every((v) => raw.includes(v)) ? null : message('form_rank')),
