@@ -68,10 +68,10 @@ def _statements(feeds_key: tuple[Any, ...], dialect: str) -> tuple[Any, Any]:
         if value is None:
             continue  # nothing feeds it: no rows
 
-        def end(ascending: bool, v: Any = v, value: Any = value) -> Any:
+        def end(ascending: bool, v: Any = v, value: Any = value, code: str = code) -> Any:
             order = (v.c.visited_at, v.c.id) if ascending else (v.c.visited_at.desc(), v.c.id.desc())
-            return (select(v.c.id).where(v.c.mipyme_id == mipymes.c.mipyme_id, queries.counting(v),
-                                         value.is_not(None))
+            return (select(v.c.id).where(v.c.mipyme_id == mipymes.c.mipyme_id, queries.answerable(code, feeds, v),
+                                         queries.counting(v), value.is_not(None))
                     .order_by(*order).limit(1).correlate(mipymes).scalar_subquery())
 
         ends = select(mipymes.c.mipyme_id, end(True).label("baseline"), end(False).label("latest")).subquery()
@@ -120,8 +120,8 @@ def ends_on(connection: Any, as_of: date, mipymes: Any) -> Any:
         value = queries.value_expression(code, feeds, v, dialect)
         if value is None:
             continue
-        search = (select(v.c.id).where(v.c.mipyme_id == k.c.mipyme_id, v.c.visited_at < end, queries.counting(v),
-                                      value.is_not(None))
+        search = (select(v.c.id).where(v.c.mipyme_id == k.c.mipyme_id, queries.answerable(code, feeds, v),
+                                      v.c.visited_at < end, queries.counting(v), value.is_not(None))
                   .order_by(v.c.visited_at.desc(), v.c.id.desc()).limit(1).correlate(k).scalar_subquery())
         kept_rows = select(k, case((k.c.latest_at < end, null()), else_=search).label("found")).where(
             k.c.code == code, k.c.mipyme_id.in_(mipymes), k.c.baseline_at < end).subquery("kept")

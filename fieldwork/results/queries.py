@@ -23,6 +23,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
     union_all,
     values,
 )
@@ -93,6 +94,17 @@ def value_expression(code: str, feeds: Mapping[int, Mapping[str, definitions.Fee
     if not whens:
         return fallback if indicator.builtin else None
     return case(*whens, else_=fallback)
+
+
+def answerable(code: str, feeds: Mapping[int, Mapping[str, definitions.Feed]], v: Any) -> ColumnElement[bool]:
+    """A condition every visit of `v` that answers `code` meets, that an index can serve: for a code
+    without a built-in figure, its form version is one whose question feeds the code (so a search for
+    the code's first or last answer reads only the visits that could answer it, through the
+    (mipyme_id, form_version_id, visited_at, id) index); for the others, any visit may."""
+    if BY_CODE[code].builtin is not None:
+        return true()
+    return v.c.form_version_id.in_(sorted(version_id for version_id, version_feeds in feeds.items()
+                                          if code in version_feeds))
 
 
 def day_starts(first: date, last: date, zone: ZoneInfo, name: str = "days") -> FromClause:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Column, Date, Float, ForeignKey, Index, Integer, String, Table
 
 from fieldwork.extensions import db
+from fieldwork.models import Visit
 from fieldwork.models.types import UTCDateTime
 
 #: Each counting visit with a follow-up due, and the instant of its Mipyme's next counting visit (NULL:
@@ -37,3 +38,9 @@ MONTHLY_SALES = Table(
     Column("value", Float, nullable=False),
 )
 
+
+#: A Mipyme's visits of each form version in order: the ends' searches for a code no built-in figure
+#: feeds read only the visits of the versions whose question feeds it (queries.answerable), so a Mipyme
+#: never visited with such a version costs one index probe, not a walk through its whole history.
+VISITS_BY_VERSION = Index("ix_visits_mipyme_version_visited", Visit.__table__.c.mipyme_id,
+                          Visit.__table__.c.form_version_id, Visit.__table__.c.visited_at, Visit.__table__.c.id)

@@ -1,5 +1,7 @@
 """The programme results' follow-ups and monthly sales kept per Mipyme (fieldwork/results/tables.py), so
-that the results of any day read them instead of the visits; filled for the visits already stored.
+that the results of any day read them instead of the visits; filled for the visits already stored. The
+visits' (mipyme_id, form_version_id, visited_at, id) index, for the searches of an indicator only form
+questions feed.
 
 Revision ID: 0016_results_upkeep
 Revises: 0015_summary_verification
@@ -47,6 +49,7 @@ def upgrade() -> None:
         sa.Column("visited_at", sa.DateTime(), nullable=False),
         sa.Column("value", sa.Float(), nullable=False),
     )
+    op.create_index("ix_visits_mipyme_version_visited", "visits", ["mipyme_id", "form_version_id", "visited_at", "id"])
     op.execute(FILL_FOLLOW_UPS)
     # A month's sales figure is a form question's answer or the built-in figure, by each form version's
     # feeds (parsed by fieldwork/results/definitions.py), in calendar months of the programme's zone (the
@@ -57,5 +60,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_visits_mipyme_version_visited", "visits")
     op.drop_table("result_monthly_sales")
     op.drop_table("result_follow_ups")
