@@ -44,7 +44,7 @@ def _kept_if(fits: Callable[[Any], bool], code: str) -> Callable[[Any, dict[str,
 
 
 def is_calendar_date(text: Any) -> bool:
-    """"YYYY-MM-DD", a day that exists (year 1 to 9999, as both sides' calendars hold)."""
+    """A "YYYY-MM-DD" that is a day of the calendar, from year 1 (both sides' calendars hold year 1 to 9999)."""
     match = isinstance(text, str) and _DATE.fullmatch(text)
     if not match:
         return False
@@ -60,6 +60,11 @@ def is_date_time(raw: Any) -> bool:
     """ISO 8601 with seconds and an offset: a moment anyone can place, wherever the phone was."""
     match = isinstance(raw, str) and _DATE_TIME.fullmatch(raw)
     return bool(match) and is_calendar_date(match.group(1))
+
+
+def is_photo_id(raw: Any) -> bool:
+    """A photo's id as the API writes it (a UUID, lowercase): the photo itself comes with the visit's photos."""
+    return isinstance(raw, str) and _PHOTO_ID.fullmatch(raw) is not None
 
 
 def _integer(raw: Any, question: dict[str, Any]) -> Answer:
@@ -136,8 +141,7 @@ CONVERSIONS: dict[str, Callable[[Any, dict[str, Any]], Answer]] = {
     "dateTime": _kept_if(is_date_time, "datetime"),
     "select_one": _select_one, "select_multiple": _select_multiple, "rank": _rank, "text": _text,
     "geopoint": _kept_if(answer_places.is_point, "geopoint"), "geotrace": _kept_if(answer_places.is_trace, "geotrace"),
-    "geoshape": _kept_if(answer_places.is_shape, "geoshape"), "image": _kept_if(
-        lambda raw: isinstance(raw, str) and _PHOTO_ID.fullmatch(raw) is not None, "image"),
+    "geoshape": _kept_if(answer_places.is_shape, "geoshape"), "image": _kept_if(is_photo_id, "image"),
     "acknowledge": _kept_if(lambda raw: raw == "OK", "acknowledge"),
     # Metadata the phone fills (start, end, today, username); deviceid and audit are not answered: dropped.
     "start": _kept_if(is_date_time, "datetime"), "end": _kept_if(is_date_time, "datetime"),
