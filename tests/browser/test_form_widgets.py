@@ -32,7 +32,7 @@ QUESTIONS = {
 
 # Mounts widgets the way render.js does: a block per question, its label, the widget's node, in a form whose
 # questions' container names the programme's zone. `window.events` records what the form hears.
-MOUNT = """async ([questions, host]) => {
+MOUNT = """async ([questions, host, labelsOnly]) => {
   const main = document.querySelector('main');
   main.innerHTML = `<form class="visit-form"><section class="form-questions" data-form-questions
     data-zone="America/Bogota"></section>${host ? `<fieldset data-photos hidden><input type="file"
@@ -53,7 +53,7 @@ MOUNT = """async ([questions, host]) => {
   }
   for (const q of questions) {
     const made = widget(q, { id: `q-${q.name}`, name: `answers.${q.name}`, language: 'es' });
-    const grouped = GROUPED.has(q.type);
+    const grouped = GROUPED.has(q.type) && !labelsOnly;
     const block = document.createElement(grouped ? 'fieldset' : 'div');
     block.className = 'field question';
     const label = document.createElement(grouped ? 'legend' : 'label');
@@ -66,11 +66,11 @@ MOUNT = """async ([questions, host]) => {
 }"""
 
 
-def mount(page: Any, base_url: str, *names: str, host: bool = False) -> Any:
+def mount(page: Any, base_url: str, *names: str, host: bool = False, labels_only: bool = False) -> Any:
     page.goto(base_url + "/offline", wait_until="domcontentloaded")
     page.add_style_tag(url="/static/css/forms.css")
     page.add_style_tag(url="/static/css/form-widgets.css")
-    page.evaluate(MOUNT, [[QUESTIONS[n] for n in names], host])
+    page.evaluate(MOUNT, [[QUESTIONS[n] for n in names], host, labels_only])
     return page
 
 
@@ -322,3 +322,13 @@ def test_every_widget_fits_a_phone_and_its_targets_are_48px(live_server, page):
       .filter(([, r]) => r.height < 48).map(([name]) => name)""")
     assert small == []
     shot(page, "all")
+
+
+def test_a_question_label_for_its_id_never_renames_a_widgets_buttons(live_server, page):
+    """Drawn with <label for=id> even where a legend is asked for, each button keeps its own words."""
+    mount(page, live_server.url, *QUESTIONS, labels_only=True)
+    for name in ("Tomar ubicación", "Tomar foto", "Confirmar orden", "Más"):
+        assert page.get_by_role("button", name=name, exact=True).count() == 1
+    assert page.get_by_role("button", name="Agregar ubicación actual").count() == 2
+    assert page.get_by_label("Hora de apertura").get_attribute("type") == "time"
+    assert page.get_by_label("Satisfacción").get_attribute("type") == "range"

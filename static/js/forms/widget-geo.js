@@ -72,7 +72,7 @@ function manualPart(fields, id) {
 }
 
 export function geopointWidget(question, { id, name }) {
-  const take = button(say('widget_geo_take'), 'secondary', { id });
+  const take = button(say('widget_geo_take'), 'secondary');
   const state = status();
   const fields = coordinateFields(id, name);
   const manual = manualPart(fields.box, id);
@@ -116,7 +116,7 @@ export function geopointWidget(question, { id, name }) {
     changed(fields.lat);
     take.focus();
   });
-  const node = el('div', { className: 'widget widget-geopoint' },
+  const node = el('fieldset', { className: 'widget widget-geopoint', id },
     el('div', { className: 'widget-actions' }, take, clear), state, manual.toggle, manual.region);
   return {
     node,
@@ -140,7 +140,7 @@ export function pointsWidget(question, { id, name }) {
   const list = el('ol', { className: 'widget-points' });
   const count = el('span', { className: 'widget-count', id: `${id}-count` });
   const rule = el('p', { className: 'hint', textContent: say(type === 'geotrace' ? 'widget_trace_min' : 'widget_shape_min') });
-  const here = button(say('widget_point_here'), 'secondary', { id });
+  const here = button(say('widget_point_here'), 'secondary');
   const state = status();
   const fields = coordinateFields(`${id}-typed`, null);
   const addTyped = button(say('widget_point_typed'), 'secondary');
@@ -200,7 +200,7 @@ export function pointsWidget(question, { id, name }) {
   });
   draw();
   // A fieldset carries the answer's name: the form's listeners know which answer changed, a server's error finds it.
-  const node = el('fieldset', { className: `widget widget-${type}`, name }, rule, list, el('p', { className: 'widget-summary' }, count),
+  const node = el('fieldset', { className: `widget widget-${type}`, name, id }, rule, list, el('p', { className: 'widget-summary' }, count),
     el('div', { className: 'widget-actions' }, here), state, manual.toggle, manual.region);
   return {
     node,

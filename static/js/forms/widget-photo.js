@@ -31,7 +31,7 @@ const pageHost = {
 export function photoWidget(question, { id, name }) {
   const file = el('input', { type: 'file', accept: 'image/*', hidden: true, tabIndex: -1 });
   file.setAttribute('capture', 'environment');
-  const take = button(say('widget_photo_take'), 'secondary', { id });
+  const take = button(say('widget_photo_take'), 'secondary');
   const remove = button(say('widget_photo_remove'), 'danger', { hidden: true });
   const thumb = el('img', { className: 'widget-thumb', alt: say('widget_photo_alt'), width: 160, height: 160, hidden: true });
   const state = status();
@@ -79,7 +79,7 @@ export function photoWidget(question, { id, name }) {
   });
 
   // A fieldset carries the answer's name: the form's listeners know which answer changed, a server's error finds it.
-  const node = el('fieldset', { className: 'widget widget-image', name }, thumb, state,
+  const node = el('fieldset', { className: 'widget widget-image', name, id }, thumb, state,
     el('div', { className: 'widget-actions' }, take, remove), file);
   return {
     node,

@@ -10,7 +10,7 @@ export function rankWidget(question, { id, name }) {
   let order = rankOrder(choices, null);
   let confirmed = false;
   const list = el('ol', { className: 'widget-rank-list' });
-  const confirm = button(say('widget_rank_confirm'), 'secondary', { id });
+  const confirm = button(say('widget_rank_confirm'), 'secondary');
   const clear = button(say('widget_clear'), 'small danger', { hidden: true });
   const state = status();
   const guide = el('p', { className: 'hint', textContent: say('widget_rank_pending') });
@@ -62,7 +62,7 @@ export function rankWidget(question, { id, name }) {
     confirm.focus();
   });
   // A fieldset carries the answer's name: the form's listeners know which answer changed, a server's error finds it.
-  const node = el('fieldset', { className: 'widget widget-rank', name }, guide, list, state,
+  const node = el('fieldset', { className: 'widget widget-rank', name, id }, guide, list, state,
     el('div', { className: 'widget-actions' }, confirm, clear));
   draw();
   return {

@@ -11,8 +11,10 @@
 //   - node dispatches a bubbling 'input' or 'change' event whenever the answer changes, from an element whose
 //     name attribute is `name` (answers.<path>): render.js listens on the form, visit-form.js autosaves.
 //   - focus() moves the focus to the widget's first control (the first field with an error, after a save try).
-//   - `id` is the first control's id. Types in GROUPED have several controls: draw them as a fieldset with the
-//     question's label as legend (as the selects); the others are one control that <label for=id> names.
+//   - `id`: types in GROUPED have several controls, each named by its own words ("Tomar ubicación"): their
+//     node, a fieldset, carries the id (a <label for=id> there would rename a button), and render.js should draw
+//     them as a fieldset with the question's label as legend, as the selects. Any other type is one control
+//     (input) with that id, named by <label for=id>.
 //   - `language` ('es' or 'en') is the page's; the words come from the page's message table (widget-common.js).
 import { el, say } from './widget-common.js';
 import { geopointWidget, pointsWidget } from './widget-geo.js';
