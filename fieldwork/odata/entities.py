@@ -4,9 +4,11 @@
 version, named as the question (`form_<name>` when a visit field has that name; characters OData names
 cannot hold become `_`). Answers from older versions fill the column of the same name while the value
 fits its type (a question whose type changed starts a new series, as in the exports); a select_multiple
-is its choice names separated by spaces, as ODK Central gives it. When forms have repeats (issue 18),
-each repeat becomes the set `Visits_<repeat name>` with the columns `visit_id`, `index` (from 1) and its
-questions, like its sheet in the XLSX export.
+or a rank is its choice names separated by spaces, as ODK Central gives it; a geopoint is four columns
+(`<name>_latitude`, `_longitude`, `_altitude`, `_accuracy`, as the exports split it), a trace or shape its
+points' text, a dateTime an Edm.DateTimeOffset, a time or an image (its photo_id) text. Each repeat of the
+current version is the set `Visits_<repeat name>` (fieldwork/odata/repeats.py) with the columns `id`,
+`visit_id`, `index` (from 1) and its questions, like its sheet in the XLSX export.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.sql.elements import ColumnElement
 
+from fieldwork.forms.answer_cells import point_text
+from fieldwork.forms.outline import answered, level
 from fieldwork.forms.services import current_version
 from fieldwork.models import FormVersion, Mipyme, MipymeSummaryRow, User, Visit
 from fieldwork.registry.services import visible_mipymes
@@ -27,8 +31,11 @@ from fieldwork.visits.access import visible_visits
 
 #: OData's SimpleIdentifier: a letter or underscore, then letters, digits or underscores (128 at most).
 _NOT_IDENTIFIER = re.compile(r"[^\w]", re.ASCII)
-_ANSWER_TYPES = {"integer": "Edm.Int64", "decimal": "Edm.Double", "date": "Edm.Date"}
-_ANSWERED = ("text", "integer", "decimal", "date", "select_one", "select_multiple", "calculate")
+_ANSWER_TYPES = {"integer": "Edm.Int64", "decimal": "Edm.Double", "range": "Edm.Double", "date": "Edm.Date",
+                 "today": "Edm.Date", "dateTime": "Edm.DateTimeOffset", "start": "Edm.DateTimeOffset",
+                 "end": "Edm.DateTimeOffset"}
+#: A geopoint as four columns, as in the exports: (column suffix, key of the stored point).
+GEO_PARTS = (("latitude", "lat"), ("longitude", "lon"), ("altitude", "altitude"), ("accuracy", "accuracy_m"))
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Column:
     question: str | None = None
     #: $filter and $orderby take plain SQL columns only (not answers, not lists such as `topics`).
     sortable: bool = True
+    #: For an answer split over several columns (a geopoint): the key of the stored object this one shows.
+    part: str | None = None
 
     @property
     def filterable(self) -> bool:
@@ -122,18 +131,26 @@ ANSWERS = "__answers"
 
 
 def answer_columns(stored: dict[str, Any] | None, taken: set[str]) -> list[Column]:
-    """One column per answered question of a version's definition, in form order."""
+    """One column per answered question of a version's definition at the visit's level (a repeat's
+    questions are its own set's), in form order; a geopoint gives four."""
+    return level_columns(level((stored or {}).get("questions", [])), taken)
+
+
+def level_columns(items: list[Any], taken: set[str]) -> list[Column]:
+    """The answer columns of one level of a definition (`fieldwork.forms.outline.level`)."""
     columns: list[Column] = []
-    for question in (stored or {}).get("questions", []):
-        if question.get("type") not in _ANSWERED:
-            continue
-        name = _identifier(question["name"])
-        if name in taken:
-            name = _identifier("form_" + name)
-        if name in taken:
-            continue  # two question names that become one identifier: the first keeps it
-        taken.add(name)
-        columns.append(Column(name, _ANSWER_TYPES.get(question["type"], "Edm.String"), question=question["name"]))
+    for question in answered(items):
+        kind = question["type"]
+        parts = [(f"{question['name']}_{suffix}", "Edm.Double", key) for suffix, key in GEO_PARTS] \
+            if kind == "geopoint" else [(question["name"], _ANSWER_TYPES.get(kind, "Edm.String"), None)]
+        for wanted, edm, part in parts:
+            name = _identifier(wanted)
+            if name in taken:
+                name = _identifier("form_" + name)
+            if name in taken:
+                continue  # two question names that become one identifier: the first keeps it
+            taken.add(name)
+            columns.append(Column(name, edm, question=question["name"], part=part))
     return columns
 
 
@@ -157,7 +174,9 @@ def visits() -> EntitySet:
 
 def answer_value(column: Column, answers: dict[str, Any] | None) -> Any:
     """An answer as its column's type, or None when absent or of another type (an older version's)."""
-    value = (answers or {}).get(column.question or "")
+    value = (answers if isinstance(answers, dict) else {}).get(column.question or "")
+    if column.part is not None:
+        value = value.get(column.part) if isinstance(value, dict) else None
     if value is None or value == "":
         return None
     return _CONVERT.get(column.edm, _text)(value)
@@ -178,13 +197,27 @@ def _day(value: Any) -> str | None:
         return None
 
 
+def _moment(value: Any) -> str | None:
+    """A dateTime answer with its offset, as OData writes one; anything else (an older version's) None."""
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed.isoformat().replace("+00:00", "Z") if parsed.tzinfo is not None else None
+
+
 def _text(value: Any) -> str:
+    """Text as stored; a list as its items separated by spaces (select_multiple, rank: ODK Central's way), a
+    trace's points as ODK writes them ("lat lon altitude accuracy;…")."""
     if isinstance(value, list):
+        if value and all(isinstance(item, dict) for item in value):
+            return ";".join(point_text(item) for item in value)
         return " ".join(str(item) for item in value)
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-_CONVERT: dict[str, Callable[[Any], Any]] = {"Edm.Int64": _whole, "Edm.Double": _real, "Edm.Date": _day}
+_CONVERT: dict[str, Callable[[Any], Any]] = {"Edm.Int64": _whole, "Edm.Double": _real, "Edm.Date": _day,
+                                             "Edm.DateTimeOffset": _moment}
 
 
 def json_value(edm: str, value: Any) -> Any:

@@ -7,6 +7,7 @@ from flask import Response, current_app, json, request, stream_with_context, url
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from fieldwork.forms.services import current_version
 from fieldwork.odata import bp, results
 from fieldwork.odata.access import feed_reader, reader
 from fieldwork.odata.csdl import metadata_document
@@ -14,9 +15,20 @@ from fieldwork.odata.entities import EntitySet, mipymes, visits
 from fieldwork.odata.errors import JSON_TYPE, ODataError, error_body, with_odata_headers
 from fieldwork.odata.options import read_options
 from fieldwork.odata.pages import collection_body, count_rows, filtered, link, read_page
+from fieldwork.odata.repeats import PREFIX, repeat_sets
 
 #: Entity set name -> how to build it (Visits reads the current form version, so it is built per request).
 SETS = {"Mipymes": mipymes, "Visits": visits, "MipymeResults": results.mipyme_results}
+
+
+def _repeats() -> list[EntitySet]:
+    """The current form's repeats, each its own set (`Visits_<repeat name>`, fieldwork/odata/repeats.py)."""
+    version = current_version()
+    return repeat_sets(version.definition if version else None)
+
+
+def _all_sets() -> list[EntitySet]:
+    return [build() for build in SETS.values()] + _repeats()
 
 
 def _root() -> str:
@@ -28,9 +40,12 @@ def _root() -> str:
 def _entity_set(name: str) -> EntitySet:
     if "(" in name:
         raise ODataError(501, "NotImplemented", _("El feed no sirve entidades sueltas por su clave: use $filter."))
-    if name not in SETS:
+    if name in SETS:
+        return SETS[name]()
+    found = next((s for s in _repeats() if s.name == name), None) if name.startswith(PREFIX) else None
+    if found is None:
         raise ODataError(404, "NotFound", _("El feed no tiene el conjunto «%(name)s».", name=name[:128]))
-    return SETS[name]()
+    return found
 
 
 @bp.errorhandler(ODataError)
@@ -58,7 +73,8 @@ def service_document() -> Any:
     """The entity sets of the feed (what Excel and Power BI list to choose from)."""
     root = _root()
     body = {"@odata.context": root + "$metadata",
-            "value": [{"name": name, "kind": "EntitySet", "url": name} for name in SETS]}
+            "value": [{"name": name, "kind": "EntitySet", "url": name}
+                      for name in [*SETS, *(s.name for s in _repeats())]]}
     return Response(json.dumps(body), mimetype=JSON_TYPE)
 
 
@@ -66,7 +82,7 @@ def service_document() -> Any:
 @feed_reader
 def metadata() -> Any:
     """The entity model as CSDL XML (OData 4.0)."""
-    return Response(metadata_document([build() for build in SETS.values()]), mimetype="application/xml")
+    return Response(metadata_document(_all_sets()), mimetype="application/xml")
 
 
 @bp.get("/<name>")
