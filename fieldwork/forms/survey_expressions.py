@@ -108,6 +108,11 @@ class _Checker:
                              file=source[1], column=argument[1], columns=", ".join(table["columns"])))
 
 
+def read_columns(ast: list) -> set[str]:
+    """The choices' columns a choice_filter reads (its bare names)."""
+    return {node[1] for node in _nodes(ast) if node[0] == "col"} if ast else set()
+
+
 def _nodes(ast: list) -> Iterator[list]:
     """Every node, without recursion (a tree may be as deep as the grammar allows)."""
     stack = [ast]
