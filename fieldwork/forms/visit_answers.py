@@ -51,5 +51,8 @@ def _published_definition(version_id: Any) -> dict[str, Any] | None:
             return None
         # One language for the labels and for expressions (jr:choice-name(), format-date()): the officer's
         # chosen one, which the page showed the phone's walk too (templates/base.html's <html lang>).
-        held[(version_id, locale)] = {"questions": localized(version.definition, locale), "language": locale}
+        # pulldata()'s tables and the title's expression travel with the questions, as in the phone's definition.
+        stored = version.definition
+        held[(version_id, locale)] = {"questions": localized(stored, locale), "language": locale,
+                                      **{key: stored[key] for key in ("tables", "instance_name_ast") if key in stored}}
     return held[(version_id, locale)]

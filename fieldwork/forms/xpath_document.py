@@ -11,12 +11,59 @@ outside, the absolute path reaches every instance). static/js/forms/xpath-docume
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from fieldwork.forms.xpath_values import Nodeset, Value, to_string
 
 Context = tuple[tuple[str, int], ...]
+
+
+class Node:
+    """An item of the form; a repeat holds its items (a group's markers stay items of the level they open)."""
+
+    __slots__ = ("children", "item", "kind")
+
+    def __init__(self, item: dict[str, Any], kind: str):
+        self.item, self.kind, self.children = item, kind, []
+
+
+def outline(items: list[dict[str, Any]]) -> list[Node]:
+    """The flat list with each repeat made one node holding its items, from begin_repeat/end_repeat markers (the
+    stored definition) or from a repeat item's `children` (the API's, which the phone and the sync read). Group
+    markers stay as they are: a group only gathers, relevance is all it passes on."""
+    root: list[Node] = []
+    pending = [(items, root)]
+    while pending:
+        source, into = pending.pop()
+        levels = [into]
+        for item in source:
+            kind = item.get("type")
+            if kind == "end_repeat":
+                if len(levels) > 1:
+                    levels.pop()
+                continue
+            node = Node(item, "repeat" if kind == "begin_repeat" else kind)
+            levels[-1].append(node)
+            if kind == "begin_repeat":
+                levels.append(node.children)
+            elif kind == "repeat":
+                pending.append((item.get("children") or [], node.children))
+    return root
+
+
+def in_order(nodes: list[Node]) -> Iterator[tuple[Node, tuple[str, ...]]]:
+    """Every node in form order (depth first) with the names of the repeats that hold it; no recursion."""
+    stack = [(iter(nodes), ())]
+    while stack:
+        nodes_left, repeats = stack[-1]
+        node = next(nodes_left, None)
+        if node is None:
+            stack.pop()
+            continue
+        yield node, repeats
+        if node.children:
+            stack.append((iter(node.children), (*repeats, node.item.get("name")) if node.kind == "repeat" else repeats))
 
 
 def prefix(context: Iterable[tuple[str, int]]) -> str:
@@ -30,20 +77,15 @@ class Document:
     def __init__(self, items: list[dict[str, Any]], tables: Mapping[str, Any] | None = None):
         self.ancestors: dict[str, tuple[str, ...]] = {}
         self.children: dict[str, list[str]] = {}  # a repeat's direct items (through its groups), in form order
-        repeats: list[str] = []
-        for item in items:
-            kind, name = item.get("type"), item.get("name")
-            if kind in ("begin_group", "end_group"):
+        for node, repeats in in_order(outline(items)):
+            name = node.item.get("name")
+            if node.kind in ("begin_group", "end_group"):
                 continue
-            if kind == "end_repeat":
-                repeats.pop()
-                continue
-            self.ancestors[name] = tuple(repeats)
+            self.ancestors[name] = repeats
             if repeats:
                 self.children[repeats[-1]].append(name)
-            if kind == "begin_repeat":
+            if node.kind == "repeat":
                 self.children[name] = []
-                repeats.append(name)
         self.values: dict[str, Value] = {}
         self.counts: dict[str, int] = {}
         self.tables = tables if isinstance(tables, Mapping) else {}

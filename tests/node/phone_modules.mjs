@@ -49,6 +49,15 @@ const KINDS = {
     return cases.map(({ definition, answers, today, visited_at: visitedAt, zone }) => validateAnswers(
       definition, answers, today, visitedAt ? visitMoment(visitedAt, zone) : ''));
   },
+  async walk(cases) {
+    const { walk } = await load('forms/validate.js');
+    // Everything the walk returns, its Maps as [key, value] lists (tests/forms/test_answers_repeats.py).
+    return cases.map(({ definition, answers, today, now }) => {
+      const result = walk(definition, answers, today, now || '');
+      return { answers: result.answers, errors: result.errors, relevant: [...result.relevant],
+        choices: [...result.choices], counts: [...result.counts], title: result.title };
+    });
+  },
   async fold(cases) {
     const { fold } = await load('fold.js');
     return cases.map(({ text }) => fold(text));

@@ -8,21 +8,58 @@ import { Nodeset, toText } from './xpath-values.js';
 /** The path prefix of an instance: 'products[2].sizes[1].' ('' at the top). */
 export const prefix = (context) => context.map(([repeat, index]) => `${repeat}[${index}].`).join('');
 
+/**
+ * The flat list with each repeat made one node {item, kind: 'repeat', children} from begin_repeat/end_repeat
+ * markers (the stored definition) or from a repeat item's `children` (the API's); other items are nodes of
+ * kind = their type, group markers included (a group only passes its relevance on).
+ */
+export function outline(items) {
+  const root = [];
+  const pending = [[items, root]];
+  while (pending.length) {
+    const [source, into] = pending.pop();
+    const levels = [into];
+    for (const item of source) {
+      const type = item.type;
+      if (type === 'end_repeat') {
+        if (levels.length > 1) levels.pop();
+        continue;
+      }
+      const node = { item, kind: type === 'begin_repeat' ? 'repeat' : type, children: [] };
+      levels[levels.length - 1].push(node);
+      if (type === 'begin_repeat') levels.push(node.children);
+      else if (type === 'repeat') pending.push([item.children || [], node.children]);
+    }
+  }
+  return root;
+}
+
+/** Every node in form order (depth first) with the names of the repeats that hold it; no recursion. */
+export function* inOrder(nodes) {
+  const stack = [{ left: nodes[Symbol.iterator](), repeats: [] }];
+  while (stack.length) {
+    const { left, repeats } = stack[stack.length - 1];
+    const next = left.next();
+    if (next.done) { stack.pop(); continue; }
+    const node = next.value;
+    yield [node, repeats];
+    if (node.children.length) {
+      stack.push({ left: node.children[Symbol.iterator](),
+        repeats: node.kind === 'repeat' ? [...repeats, node.item.name] : repeats });
+    }
+  }
+}
+
 export class Document {
   constructor(items, tables) {
     this.ancestors = new Map();
     this.children = new Map(); // a repeat's direct items (through its groups), in form order
-    const repeats = [];
-    for (const item of items) {
-      const { type, name } = item;
-      if (type === 'begin_group' || type === 'end_group') continue;
-      if (type === 'end_repeat') { repeats.pop(); continue; }
-      this.ancestors.set(name, [...repeats]);
+    for (const [node, repeats] of inOrder(outline(items))) {
+      if (node.kind === 'begin_group' || node.kind === 'end_group') continue;
+      const { name } = node.item;
+      this.ancestors.set(name, repeats);
       if (repeats.length) this.children.get(repeats[repeats.length - 1]).push(name);
-      if (type === 'begin_repeat') {
-        this.children.set(name, []);
-        repeats.push(name);
-      }
+      if (node.kind === 'repeat') this.children.set(name, []);
     }
     this.values = new Map();
     this.counts = new Map();
