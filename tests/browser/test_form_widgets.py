@@ -332,3 +332,20 @@ def test_a_question_label_for_its_id_never_renames_a_widgets_buttons(live_server
     assert page.get_by_role("button", name="Agregar ubicación actual").count() == 2
     assert page.get_by_label("Hora de apertura").get_attribute("type") == "time"
     assert page.get_by_label("Satisfacción").get_attribute("type") == "range"
+
+
+def test_a_moment_written_before_the_widget_is_in_the_page_shows_on_its_programmes_clock(live_server, page):
+    """render.js writes a draft's answer before it places the block: the zone is known only then."""
+    mount(page, live_server.url)
+    shown = page.evaluate("""async () => {
+      const { widget } = await import('/static/js/forms/widgets.js');
+      const made = widget({ name: 'cita', type: 'dateTime' }, { id: 'q-cita', name: 'answers.cita' });
+      made.write('2026-03-02T14:00:00Z');
+      const place = Object.assign(document.createElement('section'), { className: 'form-questions' });
+      place.dataset.zone = 'Europe/Madrid';
+      place.append(made.node);
+      document.querySelector('main').append(place);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return [document.getElementById('q-cita').value, made.read()];
+    }""")
+    assert shown == ["2026-03-02T15:00", {"value": "2026-03-02T15:00:00+01:00"}]

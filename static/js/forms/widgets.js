@@ -64,17 +64,27 @@ function dateTimeWidget({ id, name }) {
   const input = el('input', { type: 'datetime-local', id, name, step: 60 });
   const note = el('p', { className: 'hint widget-zone', id: `${id}-zone` });
   input.setAttribute('aria-describedby', note.id);
+  const shownIn = (value, zone) => {
+    const shown = momentToInput(value, zone);
+    input.step = shown.length > 16 ? 1 : 60;
+    return shown;
+  };
+  // The zone is the page's (its container says it), known once the widget is in the page: a stored moment
+  // written before that is shown again on the zone's clock, unless the officer has changed it meanwhile.
+  const showZone = () => { note.textContent = say('widget_zone', { offset: offsetText(zoneOffset(Date.now(), zoneOf(result.node))) }); };
   const result = nativeWidget(input, {
     read: (raw) => readMoment(raw, zoneOf(result.node)),
-    toInput: (value) => {
-      const shown = momentToInput(value, zoneOf(result.node));
-      input.step = shown.length > 16 ? 1 : 60;
-      return shown;
-    },
+    toInput: (value) => shownIn(value, zoneOf(result.node)),
     extra: note,
+    onWrite(value) {
+      if (result.node.isConnected || value == null) return;
+      const first = input.value;
+      setTimeout(() => {
+        if (input.value === first) input.value = shownIn(value, zoneOf(result.node));
+        showZone();
+      }, 0);
+    },
   });
-  // The offset shown is the zone's now; it is filled once the widget is in the page (its container says the zone).
-  const showZone = () => { note.textContent = say('widget_zone', { offset: offsetText(zoneOffset(Date.now(), zoneOf(result.node))) }); };
   input.addEventListener('focus', showZone);
   setTimeout(showZone, 0);
   return result;
@@ -104,10 +114,18 @@ const BUILDERS = {
   rank: rankWidget,
 };
 
+/** The widgets' stylesheet, for a page whose template does not link it (the template's hashed link is the one
+ * the offline app has cached; this plain one is a fallback). */
+function linkStyles() {
+  if (document.querySelector('link[href*="css/form-widgets"]')) return;
+  document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/static/css/form-widgets.css' }));
+}
+
 /** The widget of `question` (its type one of WIDGET_TYPES); see the header for the interface. */
 export function widget(question, { id, name, language = 'es' }) {
   const build = BUILDERS[question.type];
   if (!build) throw new Error(`no widget for ${question.type}`);
+  linkStyles();
   const made = build(question, { id, name, language });
   made.node.dataset.widget = question.type;
   return made;
