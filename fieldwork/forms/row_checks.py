@@ -114,14 +114,19 @@ def question_type(raw_type: str, where) -> str | None:
     return None
 
 
-def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals, allow_duplicates: bool) -> None:
+def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals, warnings: Warnings, *,
+                  allow_duplicates: bool) -> None:
     """Choice rows need a list and a name without spaces (select_multiple answers are space-separated), one
-    name once per list unless the settings allow duplicates (allow_choice_duplicates)."""
+    name once per list unless the settings allow duplicates (allow_choice_duplicates). Their other columns are
+    kept for choice_filter, but the choices' images and sounds are not shown."""
     rows: dict[tuple[str, str], int] = {}
     for index, original in enumerate(raw_rows):
         raw = {to_snake_case(key): value for key, value in original.items()}
         if not raw:
             continue
+        for column in original:
+            if to_snake_case(column).split("::")[0] in _CHOICE_MEDIA:
+                warnings.ignored("choices", column, IGNORED_COLUMNS["media"])
         where = refusals.at("choices", index + 2)
         check_texts(raw, "choices", index + 2, refusals)
         list_name, name = str(raw.get("list_name", "")).strip(), str(raw.get("name", "")).strip()
@@ -135,6 +140,10 @@ def check_choices(raw_rows: list[dict[str, str]], refusals: Refusals, allow_dupl
                          name=name, list=list_name, other=rows[(list_name, name)]))
         else:
             rows[(list_name, name)] = index + 2
+
+
+#: The choices sheet's media columns (pyxform's aliases of `media::…`).
+_CHOICE_MEDIA = {"media", "image", "big-image", "audio", "video"}
 
 
 def check_settings(raw_rows: list[dict[str, str]], refusals: Refusals, warnings: Warnings) -> dict[str, str]:

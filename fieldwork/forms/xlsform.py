@@ -77,7 +77,8 @@ def read_xlsform(content: bytes, filename: str, media: list[tuple[str, bytes]] |
         raise FormRefused([_pyxform_message(str(error))]) from None
     rows, names = _check_survey(survey_rows, tables, refusals, warnings)
     expressions = check_expressions(survey_rows, names, settings, tables, refusals)
-    row_checks.check_choices(workbook.choices or [], refusals, row_checks.allows_duplicates(settings))
+    row_checks.check_choices(workbook.choices or [], refusals, warnings,
+                             allow_duplicates=row_checks.allows_duplicates(settings))
     refusals.raise_if_any()
     try:
         survey = workbook_to_json(workbook, fallback_form_name=PurePath(filename).stem)
