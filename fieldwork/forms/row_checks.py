@@ -108,6 +108,9 @@ def question_type(raw_type: str, where) -> str | None:
         return "rank" if kind == "rank" else "select_one" if "one" in kind else "select_multiple"
     if lowered.startswith("ex:"):
         reason = EXTERNAL_APP % {"type": text}
+    elif lowered.startswith(("select_one_external", "select_multiple_external", "select one external")):
+        reason = _("las listas de la hoja external_choices no están admitidas; ponga las opciones en la hoja "
+                   "choices y filtre con choice_filter, o súbalas en un CSV con select_one_from_file")
     else:
         reason = REFUSED_TYPES.get(lowered) or _("el tipo «%(type)s» no está admitido", type=text)
     where.fail(_("%(reason)s.", reason=reason))

@@ -140,6 +140,7 @@ REFUSALS = [
     (_survey(question("select_one_from_file barrios.xml", "barrio", "Barrio")), "Hoja survey, fila 3",
      "CSV (.csv)"),
     (_survey(question("include", "otro_formulario", "Otro")), "Hoja survey, fila 3", "include"),
+    (_survey(question("select_one_external barrios", "b", "B")), "Hoja survey, fila 3", "external_choices"),
     (_survey(question("text", "t", "T", choice_filter="name = 'si'")), "Hoja survey, fila 3",
      "choice_filter solo va"),
     (_survey(question("text", "t", "T", read_only="yes")), "Hoja survey, fila 3", "solo lectura"),
