@@ -9,6 +9,8 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fieldwork.forms.answers import MAX_INSTANCES, validate_answers, visit_title
 from fieldwork.forms.expressions import parse
@@ -209,3 +211,38 @@ def test_a_failing_expression_inside_a_repeat_stops_the_walk_under_its_path():
     clean, errors = both_sides({"filas": [{"x": "a"}] * 60}, form)
     assert clean == {} and list(errors) == ["answers.filas[51].largo"]
     assert visit_title({**form, "instance_name_ast": ["str", "t"]}, {"filas": [{"x": "a"}] * 60}, DAY) == ""
+
+
+ODD = st.one_of(st.sampled_from(["", "Ana", "b2", "c1", "c2", "b1", "b3", "x", "si", "no", "2026-03-02T08:00:00Z"]),
+                st.integers(-3, 130), st.sampled_from([None, 2.5, True, [], ["a"], {"k": 1}]))
+
+
+def _instance(keys: list[str], inner: st.SearchStrategy | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    values = ODD if inner is None else st.one_of(ODD, inner)
+    return st.dictionaries(st.sampled_from(keys), values, max_size=len(keys))
+
+
+def _list_of(instance: st.SearchStrategy) -> st.SearchStrategy[Any]:
+    return st.one_of(st.lists(instance, max_size=4), ODD, st.lists(st.one_of(instance, ODD), min_size=1, max_size=2))
+
+
+HIJOS = _list_of(_instance(["hijo", "hijo_edad", "otro"]))
+ANSWER_SETS = st.fixed_dictionaries({}, optional={
+    "n_personas": st.one_of(st.integers(0, 4), ODD), "tiene_productos": st.sampled_from(["si", "no", "x"]),
+    "personas": _list_of(_instance(["nombre", "edad", "oficio", "etiqueta", "apodo", "hijos"], HIJOS)),
+    "productos": _list_of(_instance(["comuna", "barrio", "codigo", "precio"])),
+    "inicio": ODD, "usuario": ODD, "equipo": ODD, "nota": ODD, "total_edades": ODD})
+
+
+@settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(ANSWER_SETS, min_size=60, max_size=80))
+def test_phone_and_server_walk_random_repeat_answers_alike(answer_sets):
+    definitions = (HOGAR, stored(HOGAR))
+    phone = run("walk", [{"definition": d, "answers": a, "today": DAY.isoformat(), "now": NOW}
+                         for a in answer_sets for d in definitions])
+    for at, answers in enumerate(answer_sets):
+        server = validate_answers(HOGAR, answers, DAY, NOW)
+        title = visit_title(HOGAR, answers, DAY, NOW)
+        for verdict in phone[2 * at: 2 * at + 2]:
+            assert (verdict["answers"], verdict["errors"]) == server, answers
+            assert verdict["title"] == title, answers
