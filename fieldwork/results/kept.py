@@ -44,9 +44,12 @@ def refresh(connection: Any, mipyme_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = {"ids": ids[start:start + CHUNK]}
         connection.execute(delete_rows, chunk)
-        connection.execute(insert_rows, chunk)
+        # The sales rows' ends are the span of months the monthly sales cover (no statement to ask it).
+        sales = [(row.baseline_at, row.latest_at) for row in connection.execute(insert_rows, chunk)
+                 if row.code == monthly.SALES]
         follow_ups.refresh(connection, chunk["ids"])
-        monthly.refresh(connection, chunk["ids"])
+        span = (min(b for b, _ in sales), max(latest for _, latest in sales)) if sales else None
+        monthly.refresh(connection, chunk["ids"], feeds, span)
 
 
 def _feeds_key(feeds: dict[int, dict[str, Any]]) -> tuple[Any, ...]:
@@ -81,7 +84,8 @@ def _statements(feeds_key: tuple[Any, ...], dialect: str) -> tuple[Any, Any]:
                             last.c.id, last.c.visited_at, queries.value_expression(code, feeds, last, dialect))
                      .join_from(ends, first, first.c.id == ends.c.baseline).join(last, last.c.id == ends.c.latest))
     return (delete(ROWS).where(ROWS.c.mipyme_id.in_(ids)),
-            insert(ROWS).from_select(COLUMNS, union_all(*parts)))
+            insert(ROWS).from_select(COLUMNS, union_all(*parts)).returning(ROWS.c.code, ROWS.c.baseline_at,
+                                                                          ROWS.c.latest_at))
 
 
 def window_rows(connection: Any, until: date | None = None, mipymes: Any = None) -> Any:

@@ -35,35 +35,40 @@ def _months(first: datetime, last: datetime) -> list[date]:
     return months
 
 
-def rebuild_rows(connection: Any, where: Any) -> None:
-    """Insert the rows of the visits matching `where` (the caller deleted the old ones): two statements,
-    the span of months those visits cover, then one window over them."""
+def _insert(connection: Any, where: Any, feeds: Any, span: tuple[datetime, datetime]) -> None:
+    """Insert the rows of the counting visits matching `where` that report sales, all within `span`
+    (the first and the last of them): one window over them, months told apart by a CASE over the
+    instants they begin."""
     v = Visit.__table__
-    value = queries.value_expression(SALES, queries.feeds_by_version(connection), v, connection.dialect.name)
-    answered = (where, queries.counting(v), value.is_not(None))
-    first, last = connection.execute(select(func.min(v.c.visited_at), func.max(v.c.visited_at)).where(*answered)).one()
-    if first is None:
-        return
+    value = queries.value_expression(SALES, feeds, v, connection.dialect.name)
     zone = programme_zone()
     month = case(*((v.c.visited_at >= start_of_day(m, zone), literal(m, Date))
-                   for m in reversed(_months(first, last))), else_=null())
+                   for m in reversed(_months(*span))), else_=null())
     ranked = select(v.c.mipyme_id, month.label("month"), v.c.id, v.c.visited_at, value.label("value"),
                     func.row_number().over(partition_by=(v.c.mipyme_id, month),
                                            order_by=(v.c.visited_at.desc(), v.c.id.desc())).label("rn")
-                    ).where(*answered).subquery("ranked")
+                    ).where(where, queries.counting(v), value.is_not(None)).subquery("ranked")
     r = ranked.c
     connection.execute(insert(MONTHLY_SALES).from_select(
         COLUMNS, select(r.mipyme_id, r.month, r.id, r.visited_at, r.value).where(r.rn == 1)))
 
 
-def refresh(connection: Any, mipyme_ids: list[int]) -> None:
+def refresh(connection: Any, mipyme_ids: list[int], feeds: Any, span: tuple[datetime, datetime] | None) -> None:
+    """The rows of these Mipymes again; `span`: their first and last counting visits that report sales
+    (their kept sales ends), None when none does."""
     connection.execute(delete(MONTHLY_SALES).where(MONTHLY_SALES.c.mipyme_id.in_(mipyme_ids)))
-    rebuild_rows(connection, Visit.__table__.c.mipyme_id.in_(mipyme_ids))
+    if span is not None:
+        _insert(connection, Visit.__table__.c.mipyme_id.in_(mipyme_ids), feeds, span)
 
 
 def rebuild(connection: Any) -> None:
     connection.execute(delete(MONTHLY_SALES))
-    rebuild_rows(connection, Visit.__table__.c.id.is_not(None))
+    feeds, v = queries.feeds_by_version(connection), Visit.__table__
+    value = queries.value_expression(SALES, feeds, v, connection.dialect.name)
+    span = tuple(connection.execute(select(func.min(v.c.visited_at), func.max(v.c.visited_at)).where(
+        queries.counting(v), value.is_not(None))).one())
+    if span[0] is not None:
+        _insert(connection, v.c.id.is_not(None), feeds, span)
 
 
 def revenue(mipyme_ids: Any, as_of: date) -> Any:
