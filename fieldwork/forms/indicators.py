@@ -2,7 +2,12 @@
 dashboard. Both are counted by the database (JSON extraction), never by looping over visits in Python.
 
 Questions come from the current version (its labels and choices); answers are read by question name,
-so visits filled in an earlier version that asked the same question count too.
+so visits filled in an earlier version that asked the same question count too. A question inside a repeat
+(one level deep) is read across the visit's instances, as a supervisor reads "what this business makes":
+a number is the visit's sum over its instances (the units of all its products), a choice counts each visit
+once for every option chosen in any of its instances; each chart says so. Questions in a repeat inside a
+repeat, and types that are no figure or choice (places, photos, times, ranks), are not charted (the exports
+have them).
 """
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import String, case, func, literal, select, true, union_all
 
@@ -18,7 +23,10 @@ from fieldwork.clock import local_date, programme_zone, start_of_day
 from fieldwork.database import json_kind_is
 from fieldwork.extensions import db
 from fieldwork.forms.answer_limits import MAX_NUMBER
-from fieldwork.forms.definition import localized
+from fieldwork.forms.display import request_locale
+from fieldwork.forms.display_values import text_in
+from fieldwork.forms.outline import Repeat, answered, level
+from fieldwork.forms.repeat_sql import Instances
 from fieldwork.forms.services import current_version
 from fieldwork.mipymes.flags import FlagDay
 from fieldwork.mipymes.timeline import TREND_VISITS  # as many visits as the fixed figures' charts beside them
@@ -27,15 +35,33 @@ from fieldwork.text.i18n import number
 from fieldwork.web import charts
 
 CHOICE_WEEKS = 12
-NUMERIC = ("integer", "decimal")
+NUMERIC = ("integer", "decimal", "range")
 SELECTS = ("select_one", "select_multiple")
 
 
 def _current_questions(types: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The current version's questions of `types` in form order, labels in the page's language, each with
+    `repeat` (the name of the repeat it is in, or None) and `repeat_label`."""
     version = current_version()
     if version is None:
         return []
-    return [q for q in localized(version.definition, str(get_locale() or "es")) if q["type"] in types]
+    locale = request_locale()
+    found = []
+    for item in level(version.definition.get("questions", [])):
+        if isinstance(item, Repeat):
+            label = text_in(item.marker.get("label"), locale) or item.name
+            found += [_localized(q, locale, item.name, label) for q in answered(item.level()) if q["type"] in types]
+        elif item.get("type") in types and item.get("name"):
+            found.append(_localized(item, locale, None, ""))
+    return found
+
+
+def _localized(question: dict[str, Any], locale: str, repeat: str | None, repeat_label: str) -> dict[str, Any]:
+    return {"name": question["name"], "type": question["type"], "indicator": question.get("indicator"),
+            "label": text_in(question.get("label"), locale) or question["name"],
+            "choices": [{"name": c["name"], "label": text_in(c.get("label"), locale) or c["name"]}
+                        for c in question.get("choices", [])],
+            "repeat": repeat, "repeat_label": repeat_label}
 
 
 def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
@@ -44,7 +70,8 @@ def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
     questions = _current_questions(NUMERIC)
     if not questions:
         return []
-    columns = [_stored_number(q["name"]) for q in questions]
+    dialect = db.session.get_bind().dialect.name
+    columns = [_summed(q, dialect) if q["repeat"] else _stored_number(q["name"]) for q in questions]
     rows = db.session.execute(
         select(Visit.visited_at, Visit.form_version_id, *columns)
         .where(Visit.mipyme_id == mipyme_id, Visit.answers.is_not(None))
@@ -57,10 +84,13 @@ def numeric_trends(mipyme_id: int) -> list[dict[str, Any]]:
         # A figure beyond the answers' bound was stored before it: the chart (and babel) cannot draw it.
         points = [(format_date(local_date(row[0], zone), "d MMM yy"), _plain(row[index])) for row in rows
                   if row[1] in series.versions and row[index] is not None and abs(row[index]) <= MAX_NUMBER]
-        svg = charts.line(points, title=question["label"], fmt=number, desc=_(
+        title = question["label"] if not question["repeat"] else _(
+            "%(question)s (suma de las filas de «%(repeat)s»)", question=question["label"],
+            repeat=question["repeat_label"])
+        svg = charts.line(points, title=title, fmt=number, desc=_(
             "Respuesta registrada en cada una de las últimas %(n)d visitas, de la más antigua a la más reciente.",
             n=TREND_VISITS))
-        trends.append({"name": question["name"], "title": question["label"], "svg": svg, "points": points,
+        trends.append({"name": question["name"], "title": title, "svg": svg, "points": points,
                        "fmt": number, "indicator": question.get("indicator"), "type_changed_in": series.changed_in})
     return trends
 
@@ -69,6 +99,13 @@ def _stored_number(name: str) -> Any:
     """The answer as a float when it is stored as a JSON number, else NULL (database.json_kind_is)."""
     dialect = db.session.get_bind().dialect.name
     return case((json_kind_is(Visit.answers[name], "number", dialect), Visit.answers[name].as_float()))
+
+
+def _summed(question: dict[str, Any], dialect: str) -> Any:
+    """A repeat's question as the visit's sum over its instances (NULL when no instance holds a number)."""
+    instances = Instances(Visit.answers, question["repeat"], dialect, f"sum_{question['name']}")
+    return (select(func.sum(instances.number(question["name"]))).select_from(instances.table)
+            .scalar_subquery())
 
 
 def _plain(value: float) -> float | int:
@@ -89,7 +126,8 @@ def choice_counts(day: FlagDay) -> list[dict[str, Any]]:
     for index, q in enumerate(questions):
         series[q["name"]] = _series(q, types)
         if series[q["name"]].versions:
-            parts += _counted(index, q["name"], q["type"] == "select_multiple", since, series[q["name"]].versions)
+            counted_by = _counted_in_repeat if q["repeat"] else _counted
+            parts += counted_by(index, q, since, series[q["name"]].versions)
     counted = {(name, value): (businesses, visits) for name, value, visits, businesses in
                db.session.execute(union_all(*parts))} if parts else {}
     result = []
@@ -107,6 +145,7 @@ def choice_counts(day: FlagDay) -> list[dict[str, Any]]:
                        "rows": [(label, visits) for label, (_b, visits) in zip(labels, counts, strict=True)],
                        "by_business": by_business, "multiple": question["type"] == "select_multiple",
                        "businesses": answered_businesses, "visits": answered_visits,
+                       "repeat_label": question["repeat_label"],
                        "type_changed_in": series[name].changed_in})
     return result
 
@@ -138,12 +177,16 @@ def _series(question: dict[str, Any], types: dict[int, tuple[str, dict[str, str]
     return _Series(versions, types[start][0] if other else None)
 
 
-def _counted(index: int, name: str, multiple: bool, since: Any, versions: tuple[int, ...]) -> list[Any]:
+def _latest_first() -> Any:
+    return func.row_number().over(partition_by=Visit.mipyme_id, order_by=(Visit.visited_at.desc(), Visit.id.desc()))
+
+
+def _counted(index: int, question: dict[str, Any], since: Any, versions: tuple[int, ...]) -> list[Any]:
     """(question, choice, visits, businesses) rows for one question, and its (question, NULL, …) total of
     answers: each business's latest answer in the window is the one whose rank is 1."""
+    name, multiple = question["name"], question["type"] == "select_multiple"
     recent = (Visit.visited_at >= since, Visit.form_version_id.in_(versions))
-    latest_first = func.row_number().over(partition_by=Visit.mipyme_id,
-                                          order_by=(Visit.visited_at.desc(), Visit.id.desc()))
+    latest_first = _latest_first()
     postgres = db.session.get_bind().dialect.name == "postgresql"
     if multiple:
         answered = json_kind_is(Visit.answers[name], "array", "postgresql" if postgres else "sqlite")
@@ -163,3 +206,26 @@ def _counted(index: int, name: str, multiple: bool, since: Any, versions: tuple[
         chosen = func.json_each(ranked.c.answers, f'$."{name}"').table_valued("value").alias(f"chosen_{name}")
     return [total, select(literal(name), chosen.c.value, func.count(), is_latest).select_from(ranked)
             .join(chosen, true()).group_by(chosen.c.value)]
+
+
+def _counted_in_repeat(index: int, question: dict[str, Any], since: Any, versions: tuple[int, ...]) -> list[Any]:
+    """The same rows for a question inside a repeat: a visit counts once per option chosen in any of its
+    instances (DISTINCT visits), and its total is the visits where some instance answered the question."""
+    name, dialect = question["name"], db.session.get_bind().dialect.name
+    ranked = select(Visit.id.label("id"), Visit.answers.label("answers"), _latest_first().label("rank")) \
+        .where(Visit.visited_at >= since, Visit.form_version_id.in_(versions),
+               json_kind_is(Visit.answers[question["repeat"]], "array", dialect)).cte(f"ranked_{index}")
+    instances = Instances(ranked.c.answers, question["repeat"], dialect, f"instance_{index}")
+    if question["type"] == "select_multiple":
+        items, choice = instances.chosen(name, f"chosen_{index}")
+        within = select(ranked.c.id, ranked.c.rank, choice.label("choice")).select_from(ranked) \
+            .join(instances.table, true()).join(items, true())
+    else:
+        within = select(ranked.c.id, ranked.c.rank, instances.text(name).label("choice")).select_from(ranked) \
+            .join(instances.table, true())
+    chosen = within.subquery(f"chosen_in_{index}")
+    is_latest = func.count(func.distinct(case((chosen.c.rank == 1, chosen.c.id))))
+    visits = func.count(func.distinct(chosen.c.id))
+    answered_only = chosen.c.choice.is_not(None)
+    return [select(literal(name), literal(None, String), visits, is_latest).where(answered_only),
+            select(literal(name), chosen.c.choice, visits, is_latest).where(answered_only).group_by(chosen.c.choice)]
