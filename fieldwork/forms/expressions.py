@@ -14,14 +14,15 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
-from fieldwork.forms import regex_dialect
+from fieldwork.forms import expression_rules as rules
+from fieldwork.forms.expression_rules import ExpressionError
 from fieldwork.forms.xpath import evaluate  # noqa: F401  (re-exported: parse and evaluate travel together)
 from fieldwork.forms.xpath_library import ARITY
 
@@ -77,10 +78,6 @@ _PARENTHESES = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}|[()]")
 #: A word that is no function call nor part of one's prefixed name (`jr:choice-name(`).
 _BARE_WORD = re.compile(r"(?<![\w.:-])([^\W\d][\w-]*)(?![\w:-])(?!\s*\()")
 _KEYWORDS = {"and", "or", "div", "mod"}
-
-
-class ExpressionError(ValueError):
-    """An expression outside the supported subset; the message is Spanish and says why."""
 
 
 class _Chain:
@@ -152,60 +149,7 @@ class _ToAst(Transformer):
         if len(arguments) < fewest or (most is not None and len(arguments) > most):
             raise ExpressionError(_("La función %(name)s() no admite %(count)d argumentos.",
                                     name=name, count=len(arguments)))
-        if name == "regex" and arguments[1][0] == "str":
-            _check_pattern(arguments[1][1])
-        if name == "jr:choice-name":
-            arguments[1] = _choice_question(arguments[1])
-        if name in _ARGUMENT_RULES:
-            _ARGUMENT_RULES[name](arguments)
-        return ["call", str(name), *arguments]
-
-
-def _position_argument(arguments: list) -> None:
-    if arguments != [["parent"]]:
-        raise ExpressionError(_("position() se escribe position(..): la posición de la repetición en que está "
-                                "la pregunta."))
-
-
-def _indexed_arguments(arguments: list) -> None:
-    if len(arguments) % 2 == 0 or any(arguments[at][0] != "ref" for at in (0, *range(1, len(arguments), 2))):
-        raise ExpressionError(_("indexed-repeat() se escribe indexed-repeat(${pregunta}, ${repetición}, número), "
-                                "con hasta tres pares ${repetición}, número."))
-
-
-def _nodeset_argument(name: str) -> Callable[[list], None]:
-    def check(arguments: list) -> None:
-        if arguments[0][0] != "ref":
-            raise ExpressionError(_("%(name)s() se aplica a una pregunta o a una repetición: escriba "
-                                    "%(name)s(${nombre}).", name=name))
-    return check
-
-
-def _pulldata_arguments(arguments: list) -> None:
-    if arguments[0][0] != "str":
-        raise ExpressionError(_("El primer argumento de pulldata() es el nombre del archivo CSV, entre comillas: "
-                                "pulldata('archivo', 'columna', 'columna_clave', ${clave})."))
-
-
-_ARGUMENT_RULES: dict[str, Callable[[list], None]] = {
-    "position": _position_argument, "indexed-repeat": _indexed_arguments, "count": _nodeset_argument("count"),
-    "sum": _nodeset_argument("sum"), "count-non-empty": _nodeset_argument("count-non-empty"),
-    "pulldata": _pulldata_arguments,
-}
-
-
-_QUOTED_REF = re.compile(r"\$\{([^\W\d][\w.-]*)\}")
-
-
-def _choice_question(argument: list) -> list:
-    """jr:choice-name(value, '${question}'): the spec's order, as XLSForms write it (JavaRosa reads the
-    quoted path as the select question). The quoted name becomes a reference, so upload checks the question
-    exists like any ${name}; the evaluators read its name, not its value."""
-    quoted = _QUOTED_REF.fullmatch(argument[1].strip()) if argument[0] == "str" else None
-    if quoted is None:
-        raise ExpressionError(_("El segundo argumento de jr:choice-name() es la pregunta de selección cuyas "
-                                "opciones nombra, entre comillas: jr:choice-name(${pregunta}, '${pregunta}')."))
-    return ["ref", quoted[1]]
+        return ["call", str(name), *rules.checked_arguments(str(name), arguments)]
 
 
 _parser = Lark(GRAMMAR, parser="lalr", transformer=_ToAst(), maybe_placeholders=True)
@@ -245,19 +189,8 @@ def parse(text: str, columns: bool = False) -> list:
     if _depth(ast) > MAX_TREE_DEPTH:
         raise ExpressionError(_("La expresión encadena demasiadas operaciones (más de %(limit)d niveles); "
                                 "divídala en varias preguntas calculate.", limit=MAX_TREE_DEPTH))
-    _check_placement(ast, columns)
+    rules.check_placement(ast, columns)
     return ast
-
-
-def _check_placement(ast: list, columns: bool) -> None:
-    """`..` only as position(..)'s argument; a bare name only in a choice_filter (the keywords reach here)."""
-    for node in (ast, *_nodes(ast)):
-        children = [child for child in node[1:] if isinstance(child, list)]
-        if node[0] == "col" and not columns:
-            raise ExpressionError(_("«%(word)s» no es una función ni una pregunta; una pregunta se escribe "
-                                    "${%(word)s}.", word=node[1]))
-        if node == ["parent"] and node is ast or (["parent"] in children and node[:2] != ["call", "position"]):
-            raise ExpressionError(_("«..» solo se admite como argumento de position(..), dentro de una repetición."))
 
 
 def references(ast: list) -> set[str]:
@@ -314,13 +247,6 @@ def _refuse_bare_names(text: str) -> None:
         if word.split("-")[0] not in _KEYWORDS:  # `3 div-1` is an operator and a minus
             raise ExpressionError(
                 _("«%(word)s» no es una función ni una pregunta; una pregunta se escribe ${%(word)s}.", word=word))
-
-
-def _check_pattern(pattern: str) -> None:
-    """Only the dialect both engines read alike (and RE2 runs in linear time) is stored."""
-    reason = regex_dialect.refusal(pattern)
-    if reason is not None:
-        raise ExpressionError(_("El patrón de regex() no se admite: %(reason)s", reason=reason))
 
 
 def _shortened(text: str) -> str:
