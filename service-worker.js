@@ -65,10 +65,11 @@ self.addEventListener('message', (event) => {
 const FORM_PAGE = '/visits/new';
 const EMBEDDED_FORM = /<script type="application\/json" id="form-definition">([^<]*)<\/script>/;
 
-/** The id of the form version the cached visit form embeds (null: none, or no page cached). */
+/** The id of the form version the cached visit form embeds (null: none; undefined: no page cached). */
 async function cachedFormId() {
   const page = await matchFor(PAGES_PREFIX, FORM_PAGE);
-  const found = page && EMBEDDED_FORM.exec(await page.text());
+  if (!page) return undefined;
+  const found = EMBEDDED_FORM.exec(await page.text());
   try {
     return found ? JSON.parse(found[1]).id : null;
   } catch {
@@ -77,9 +78,11 @@ async function cachedFormId() {
 }
 
 /** A new version was published: the officer's pages are fetched again, so that the visit form opens on
- * version `id` with no network (the embedded definition is the page's). Already so: nothing is fetched. */
+ * version `id` with no network (the embedded definition is the page's). Already so: nothing is fetched;
+ * not cached yet: that is WARM's work (after login), not fetched twice. */
 async function pagesForForm(id) {
-  if ((await cachedFormId()) === id) return { ok: true, id };
+  const cached = await cachedFormId();
+  if (cached === id || cached === undefined) return { ok: cached === id, id: cached ?? null };
   await cachePages(PRECACHE_PAGES, { onlyMissing: false });
   const now = await cachedFormId();
   return { ok: now === id, id: now };

@@ -56,6 +56,7 @@ export async function refreshCurrent() {
   } catch {
     return undefined;
   }
+  if (!response.ok) await response.text().catch(() => {}); // unread, Chromium holds the request open
   if (response.status === 304) return before;
   if (response.status === 404) { // nothing published (any more): no version to show
     if (before) await setMeta(HELD, null);
