@@ -21,6 +21,9 @@ from fieldwork.forms.xpath_document import Context, Document, Node, in_order, ou
 
 #: At most this many instances in one repeat's list (forms-v3 §2); a repeat_count is capped there too.
 MAX_INSTANCES = 200
+#: Repeats nested deeper than this are not walked (the walk recurses once per level, as the phone's does):
+#: answers inside one stop the walk as an expression that cannot be computed would.
+MAX_DEPTH = 30
 _MARKERS = ("begin_group", "end_group")
 
 
@@ -80,6 +83,8 @@ class Walk:
                 self.errors[f"answers.{path}"] = [answer_message("unknown")]
             elif node.kind == "repeat":
                 instances, problem = _instances(raw)
+                if len(context) >= MAX_DEPTH and instances:
+                    instances, problem = [], "too_deep"
                 self.lists[path] = (instances, problem)
                 self.document.counts[path] = len(instances)
                 for index, instance in enumerate(instances, 1):
@@ -147,6 +152,8 @@ class Walk:
         if not relevant:
             self.document.counts[path] = 0
             return []
+        if problem == "too_deep":
+            raise Stopped(path, "invalid")
         if problem is not None:
             self.errors[f"answers.{path}"] = [answer_message(problem)]
         ast = node.item.get("ast") or {}

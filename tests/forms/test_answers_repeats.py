@@ -246,3 +246,20 @@ def test_phone_and_server_walk_random_repeat_answers_alike(answer_sets):
         for verdict in phone[2 * at: 2 * at + 2]:
             assert (verdict["answers"], verdict["errors"]) == server, answers
             assert verdict["title"] == title, answers
+
+
+def test_answers_in_repeats_nested_deeper_than_the_walk_goes_stop_it_alike():
+    from fieldwork.forms.answers_walk import MAX_DEPTH
+
+    inner: dict[str, Any] = q("text", "x")
+    answers: dict[str, Any] = {"x": "fondo"}
+    for level in range(MAX_DEPTH + 1, 0, -1):
+        inner = q("repeat", f"r{level}", children=[inner])
+        answers = {f"r{level}": [answers]}
+    form = {"questions": [inner]}
+    clean, errors = both_sides(answers, form)
+    deepest = "".join(f"r{level}[1]." for level in range(1, MAX_DEPTH + 1)) + f"r{MAX_DEPTH + 1}"
+    assert clean == {} and errors == {f"answers.{deepest}": [
+        "Esta parte del formulario no se puede calcular con estas respuestas: revise lo que escribió o avise a su "
+        "supervisor."]}
+    assert both_sides({"r1": [{"r2": [{"r3": [{}]}]}]}, form) == ({"r1": [{"r2": [{"r3": [{}]}]}]}, {})

@@ -13,6 +13,9 @@ export { ANSWERED, isEmpty, message };
 
 /** At most this many instances in one repeat's list (forms-v3 §2); a repeat_count is capped there too. */
 export const MAX_INSTANCES = 200;
+/** Repeats nested deeper than this are not walked (the server's walk recurses once per level): answers inside
+ * one stop the walk as an expression that cannot be computed would. */
+export const MAX_DEPTH = 30;
 
 /** An expression of the item at `path` failed: the walk ends with `reason` under answers.<path>. */
 class Stopped extends Error {
@@ -124,7 +127,8 @@ class Walk {
       const path = prefix(context) + name;
       if (!node || node.kind === 'note') this.errors[`answers.${path}`] = [message('form_unknown')];
       else if (node.kind === 'repeat') {
-        const list = instancesOf(raw);
+        let list = instancesOf(raw);
+        if (context.length >= MAX_DEPTH && list.instances.length) list = { instances: [], problem: 'too_deep' };
         this.lists.set(path, list);
         this.document.counts.set(path, list.instances.length);
         list.instances.forEach((instance, i) => this.load(node.children, instance, [...context, [name, i + 1]]));
@@ -194,6 +198,7 @@ class Walk {
       instances.forEach((_, i) => this.relevant.set(instancePath(i), false));
       return [];
     }
+    if (problem === 'too_deep') throw new Stopped(path, 'invalid');
     if (problem) this.errors[`answers.${path}`] = [message(problem)];
     const ast = node.item.ast || {};
     if (ast.repeat_count) {
