@@ -15,7 +15,10 @@ from tests.browser.offline_helpers import (
     log_in_and_get_ready,
     network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
     open_form,
+    save_visit,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
+    stored_visits,
+    wait_until_all_sent,
 )
 from tests.builders import make_mipyme, make_user
 
@@ -100,3 +103,31 @@ def test_products_moved_and_taken_out_by_mistake_survive_a_reload_offline(server
     assert names(page, 2) == ["Botas", "Sandalias"]
     assert page.input_value(field("productos[1].unidades")) == "40"
     assert page.locator(".repeat-card").count() == 2
+
+
+def test_each_product_is_checked_on_its_own_and_the_list_reaches_the_server(server, network, page, published):
+    mipyme, version = published
+    log_in_and_get_ready(page, server.url, "lucia")
+    network.off()
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    page.fill(field("productos[1].nombre"), "Sandalias")
+    page.fill(field("productos[1].unidades"), "12")
+    page.get_by_role("button", name="Agregar Producto").click()
+    page.fill(field("productos[2].nombre"), "Botas")
+    page.fill(field("productos[2].unidades"), "0")
+    error = page.locator("[data-path='productos[2].unidades'] .error")
+    assert error.inner_text() == "Escriba más de cero."  # the second product's constraint, beside its field
+    assert page.locator("[data-path='productos[1].unidades'] .error").count() == 0
+    page.click("button[type=submit]")
+    assert page.get_attribute("form[data-visit-form]", "data-last-queued") is None
+    screenshot(page, "repeat-offline-constraint")
+
+    page.fill(field("productos[2].unidades"), "1.200")
+    save_visit(page)
+    network.on()
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert visit.form_version_id == version.id
+    assert visit.answers["productos"] == [{"nombre": "Sandalias", "unidades": 12},
+                                          {"nombre": "Botas", "unidades": 1200}]
