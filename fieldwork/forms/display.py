@@ -18,19 +18,9 @@ from sqlalchemy import select
 
 from fieldwork.extensions import db
 from fieldwork.forms.definition import LOCALES
-from fieldwork.forms.display_values import (
-    Formatted,
-    PhotoShown,
-    calculated_value,
-    formatted,
-    is_empty,
-    text_in,
-)
+from fieldwork.forms.display_values import Formatted, PhotoShown, formatted, is_empty, text_in
 from fieldwork.forms.outline import METADATA, Repeat, answered, instances, level
 from fieldwork.models import FormVersion, Photo, Visit
-
-__all__ = ["AnswerRow", "RepeatTable", "answer_rows", "answers_by_visit", "calculated_value", "request_locale",
-           "versions_of"]
 
 _REFERENCE = re.compile(r"\$\{([^}]+)\}")
 
