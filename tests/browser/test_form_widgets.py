@@ -34,8 +34,8 @@ QUESTIONS = {
 # questions' container names the programme's zone. `window.events` records what the form hears.
 MOUNT = """async ([questions, host, labelsOnly]) => {
   const main = document.querySelector('main');
-  main.innerHTML = `<form class="visit-form"><section class="form-questions" data-form-questions
-    data-zone="America/Bogota"></section>${host ? `<fieldset data-photos hidden><input type="file"
+  main.innerHTML = `<form class="visit-form"><p data-form-error hidden></p><section class="form-questions"
+    data-form-questions data-zone="America/Bogota"></section>${host ? `<fieldset data-photos hidden><input type="file"
     data-photo-input><p data-photo-status></p><ul class="photo-list" data-photo-list></ul></fieldset>` : ''}</form>`;
   const form = main.querySelector('form');
   form.addEventListener('submit', (event) => event.preventDefault());
@@ -166,6 +166,12 @@ def test_geopoint_refused_by_the_phone_is_typed_by_hand_and_ambiguous_numbers_ar
     assert read(page, "sitio") == {"value": {"lat": 4.711, "lon": -74.0721}}
     assert heard(page, "sitio")
     shot(page, "geopoint-denied")
+    # The visit form clears its errors when it shows another draft: the widget still explains the next time.
+    page.evaluate("() => import('/static/js/form-widgets.js')"
+                  ".then((m) => m.clearErrors(document.querySelector('form')))")
+    latitude.fill("4,711.5")
+    latitude.blur()
+    assert problem.is_visible()
 
 
 def test_geotrace_collects_gps_and_typed_points_and_a_point_can_go(live_server, context, page):

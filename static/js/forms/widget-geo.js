@@ -28,7 +28,8 @@ function coordinateFields(base, name) {
   const lon = input('lon');
   if (name) { lat.name = name; lon.name = name; }
   const hint = el('p', { className: 'hint', id: `${base}-coord-hint`, textContent: say('widget_coord_hint') });
-  const problem = el('p', { className: 'error widget-problem', id: `${base}-problem`, hidden: true });
+  // Not class "error": the visit form clears every .error when it shows another draft (form-widgets.js clearErrors).
+  const problem = el('p', { className: 'widget-problem', id: `${base}-problem`, hidden: true });
   const pair = (field, key) => el('div', { className: 'widget-coord' }, el('label', { htmlFor: field.id, textContent: say(key) }), field);
   const box = el('div', { className: 'widget-coords' }, hint, el('div', { className: 'widget-coord-pair' }, pair(lat, 'widget_lat'), pair(lon, 'widget_lon')), problem);
   for (const field of [lat, lon]) field.setAttribute('aria-describedby', `${hint.id} ${problem.id}`);

@@ -128,5 +128,7 @@ export function widget(question, { id, name, language = 'es' }) {
   linkStyles();
   const made = build(question, { id, name, language });
   made.node.dataset.widget = question.type;
+  // The visit form moves the focus to a server's error by the answer's name: a group can take it (not by Tab).
+  if (GROUPED.has(question.type)) made.node.tabIndex = -1;
   return made;
 }
