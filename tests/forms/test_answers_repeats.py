@@ -263,3 +263,12 @@ def test_answers_in_repeats_nested_deeper_than_the_walk_goes_stop_it_alike():
         "Esta parte del formulario no se puede calcular con estas respuestas: revise lo que escribió o avise a su "
         "supervisor."]}
     assert both_sides({"r1": [{"r2": [{"r3": [{}]}]}]}, form) == ({"r1": [{"r2": [{"r3": [{}]}]}]}, {})
+
+
+def test_a_calculate_too_long_inside_an_instance_stops_the_walk_under_its_path():
+    form = {"questions": [q("repeat", "filas", children=[
+        q("text", "x"), q("calculate", "copia", calculation="concat(${x}, ${x})")])]}
+    clean, errors = both_sides({"filas": [{"x": "a"}, {"x": "b" * 5001}]}, form)
+    assert clean == {} and errors == {"answers.filas[2].copia": [
+        "El cálculo de esta pregunta da un texto de más de 10.000 caracteres: acorte las respuestas de las que "
+        "depende."]}
