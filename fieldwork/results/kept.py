@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, case, delete, false, func, insert, literal, null, select, union_all
+from sqlalchemy import String, bindparam, delete, false, func, insert, literal, select, union_all
 
 from fieldwork.clock import programme_zone, start_of_day
 from fieldwork.models import Mipyme, Visit
@@ -114,8 +114,10 @@ def ends_on(connection: Any, as_of: date, mipymes: Any) -> Any:
     """The rows on a past day `as_of`, for the Mipymes whose ids `mipymes` gives (a select or a list),
     from the kept rows: a Mipyme's baseline up to `as_of` is its kept baseline when that came by then
     (else it has none yet); its latest is the kept latest when that came by then too, else its latest
-    counting visit that answers the code up to `as_of`, one search of the (mipyme_id, visited_at) index
-    backwards from that day, which stops at the kept baseline at the latest."""
+    counting visit that answers the code up to `as_of`: one search of the (mipyme_id, visited_at) index
+    backwards from that day, which stops at the kept baseline at the latest, then that visit by its key.
+    (A join to the visits for those rows let PostgreSQL hash every visit; OFFSET 0 keeps the search
+    from being run once per column that reads it.)"""
     end = start_of_day(as_of + timedelta(days=1), programme_zone())
     feeds, dialect, k = queries.feeds_by_version(connection), connection.dialect.name, ROWS
     parts = []
@@ -124,18 +126,21 @@ def ends_on(connection: Any, as_of: date, mipymes: Any) -> Any:
         value = queries.value_expression(code, feeds, v, dialect)
         if value is None:
             continue
+        known = (k.c.code == code, k.c.mipyme_id.in_(mipymes), k.c.baseline_at < end)
+        parts.append(select(k).where(*known, k.c.latest_at < end))
         search = (select(v.c.id).where(v.c.mipyme_id == k.c.mipyme_id, queries.answerable(code, feeds, v),
                                       v.c.visited_at < end, queries.counting(v), value.is_not(None))
                   .order_by(v.c.visited_at.desc(), v.c.id.desc()).limit(1).correlate(k).scalar_subquery())
-        kept_rows = select(k, case((k.c.latest_at < end, null()), else_=search).label("found")).where(
-            k.c.code == code, k.c.mipyme_id.in_(mipymes), k.c.baseline_at < end).subquery("kept")
-        r = kept_rows.c
-        parts.append(select(
-            r.mipyme_id, r.code, r.baseline_visit_id, r.baseline_at, r.baseline_value,
-            func.coalesce(last.c.id, r.latest_visit_id).label("latest_visit_id"),
-            func.coalesce(last.c.visited_at, r.latest_at).label("latest_at"),
-            func.coalesce(queries.value_expression(code, feeds, last, dialect), r.latest_value).label("latest_value"),
-        ).select_from(kept_rows.outerjoin(last, last.c.id == r.found)))
+        found = select(k.c.mipyme_id, k.c.code, k.c.baseline_visit_id, k.c.baseline_at, k.c.baseline_value,
+                       search.label("found")).where(*known, k.c.latest_at >= end).offset(0).subquery("found")
+
+        def of_found(column: Any, last: Any = last, found: Any = found) -> Any:
+            return select(column).where(last.c.id == found.c.found).scalar_subquery()
+
+        r = found.c
+        parts.append(select(r.mipyme_id, r.code, r.baseline_visit_id, r.baseline_at, r.baseline_value,
+                            r.found.label("latest_visit_id"), of_found(last.c.visited_at).label("latest_at"),
+                            of_found(queries.value_expression(code, feeds, last, dialect)).label("latest_value")))
     if not parts:
         return select(ROWS).where(false())
     return union_all(*parts)
