@@ -28,7 +28,9 @@ export function rankWidget(question, { id, name }) {
       const position = el('span', { className: 'widget-rank-n', textContent: `${index + 1}.` });
       position.setAttribute('aria-hidden', 'true');
       const item = el('li', {}, position, el('span', { className: 'widget-rank-label', textContent: label }), up, down);
-      item.dataset.choice = choice;
+      // Not data-choice: render.js hides a select's [data-choice] that a choice_filter leaves out, and a rank's
+      // answer holds every choice (answer-types.js), so every one stays in sight.
+      item.dataset.rankChoice = choice;
       return item;
     }));
     confirm.hidden = confirmed;
