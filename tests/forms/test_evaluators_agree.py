@@ -119,7 +119,8 @@ REPEAT_ITEMS = [{"type": "text", "name": "hogar"}, {"type": "begin_repeat", "nam
                 {"type": "end_repeat", "name": "hijos"}, {"type": "end_repeat", "name": "personas"}]
 REPEAT_REFS = ["${hogar}", "${nombre}", "${edad}", "${hijo}"]
 NODESET_CALLS = ["count(${personas})", "count(${hijos})", "count(${hijo})", "sum(${edad})",
-                 "count-non-empty(${nombre})", "max(${edad})", "min(${edad}, ${hijo})", "join(',', ${hijo})", "position(..)", "string(${personas})",
+                 "count-non-empty(${nombre})", "max(${edad})", "min(${edad}, ${hijo})", "join(',', ${hijo})",
+                 "position(..)", "string(${personas})",
                  "indexed-repeat(${nombre}, ${personas}, 2)", "indexed-repeat(${hijo}, ${personas}, 1, ${hijos}, 2)",
                  "indexed-repeat(${edad}, ${personas}, position(..) - 1)"]
 REPEAT_ATOMS = st.one_of(st.sampled_from(REPEAT_REFS + NODESET_CALLS), st.integers(0, 40).map(str), TEXT.map(_quoted))
