@@ -10,7 +10,7 @@ from fieldwork.models import FormVersion
 from fieldwork.services import ServiceError
 from tests.builders import make_user
 from tests.forms.fixtures import YES_NO
-from tests.forms.xlsform import choice, question, xlsform
+from tests.forms.xlsform import choice, question, rewritten, xlsform
 
 RANKED = [choice("canales", "tienda", "Tienda", label__en="Shop"), choice("canales", "feria", "Feria")]
 
@@ -81,9 +81,14 @@ def test_or_other_is_pyxforms_expansion_in_both_languages(supervisor):
     assert shown["canal_other"]["label"] == "Especifique otro."
 
 
-def test_an_xlsm_workbook_is_read_as_an_xlsx(supervisor):
-    questions = _stored(supervisor, [question("time", "hora", "Hora")], filename="con_macros.xlsm")
-    assert questions["hora"]["type"] == "time"
+def test_an_xlsm_workbook_is_read_as_an_xlsx_and_its_macros_never_run(supervisor):
+    """Excel's macro-enabled workbook: its own content type and a vbaProject.bin part, which nothing opens."""
+    content = rewritten(xlsform([question("time", "hora", "Hora")]), "[Content_Types].xml", lambda xml: xml.replace(
+        "spreadsheetml.sheet.main+xml", "ms-excel.sheet.macroEnabled.main+xml").replace(
+        "application/vnd.openxmlformats-officedocument.ms-excel", "application/vnd.ms-excel"))
+    content = rewritten(content, "xl/vbaProject.bin", data=b"\xd0\xcf\x11\xe0 not a real macro")
+    version = upload_form(supervisor, content, "con_macros.xlsm")
+    assert version.definition["questions"][0]["type"] == "time"
 
 
 @pytest.mark.parametrize(("row", "expected"), [
