@@ -292,6 +292,10 @@ def test_range_is_unanswered_until_touched_and_steps_with_big_buttons(live_serve
     assert shown.inner_text() == "4"
     write(page, "nota", None)
     assert read(page, "nota") == {"value": None}
+    box = slider.bounding_box()
+    page.mouse.click(box["x"] + 8, box["y"] + box["height"] / 2)  # on the thumb, at the start: still an answer
+    assert read(page, "nota") == {"value": 0}
+    assert heard(page, "nota")
 
 
 def test_rank_orders_with_the_keyboard_and_answers_once_confirmed(live_server, page):

@@ -34,7 +34,9 @@ export function rangeWidget(question, { id, name }) {
     show();
     slider.dispatchEvent(new Event('input', { bubbles: true }));
   }
-  slider.addEventListener('input', () => { if (!touched) { touched = true; } show(); });
+  slider.addEventListener('input', () => { touched = true; show(); });
+  // A tap on the thumb where it sits (the start) moves nothing, so no input event: it answers all the same.
+  slider.addEventListener('pointerup', () => { if (!touched) moveTo(Number(slider.value)); });
   // From "sin responder", a press answers one step from where the slider sits (its start).
   less.addEventListener('click', () => moveTo(Number(slider.value) - (touched ? 1 : 0)));
   more.addEventListener('click', () => moveTo(Number(slider.value) + 1));
