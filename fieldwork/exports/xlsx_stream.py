@@ -123,8 +123,9 @@ def sheet_name(name: str) -> str:
 
 def unique_sheet_names(names: Sequence[str]) -> list[str]:
     """Each name as Excel accepts it (`sheet_name`), unique as Excel compares them (ignoring case): a
-    name already taken gets " (2)", " (3)", … within the 31 characters."""
-    taken: set[str] = set()
+    name already taken gets " (2)", " (3)", … within the 31 characters. "History" is Excel's own (its
+    change-tracking sheet): a sheet of that name is refused, so it counts as taken."""
+    taken: set[str] = {"history"}
     out = []
     for name in names:
         base = candidate = sheet_name(name)

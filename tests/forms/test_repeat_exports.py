@@ -126,12 +126,15 @@ def test_sheet_names_follow_excels_rules(client, app):
         {"type": "begin_repeat", "name": "visitas", "label": {"es": "V"}},
         {"type": "integer", "name": "c", "label": {"es": "C"}},
         {"type": "end_repeat", "name": "visitas"},
+        {"type": "begin_repeat", "name": "History", "label": {"es": "H"}},
+        {"type": "integer", "name": "d", "label": {"es": "D"}},
+        {"type": "end_repeat", "name": "History"},
     ]}
     store_version(definition, supervisor)
     login(client, supervisor)
     names = load_workbook(io.BytesIO(client.get("/supervision/visits.xlsx").get_data())).sheetnames
     assert names == ["Visitas", "productos_fabricados_en_el_tall", "productos_fabricados_en_el_ (2)", "visitas (2)",
-                     "Preguntas"]
+                     "History (2)", "Preguntas"]
     assert all(len(name) <= 31 for name in names)
 
 
