@@ -2,6 +2,8 @@
 what a repeat's expressions may say, and what stays refused inside one."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,6 +12,7 @@ from fieldwork.forms.services import definition, upload_form
 from fieldwork.models import FormVersion
 from fieldwork.services import ServiceError
 from tests.builders import make_user
+from tests.conftest import login
 from tests.forms.xlsform import question, xlsform
 
 
@@ -111,3 +114,16 @@ def test_what_a_repeat_may_not_say_is_refused_with_sheet_row_and_column(supervis
 def test_a_repeat_left_open_is_refused_with_pyxforms_reason(supervisor):
     messages = _refused(supervisor, xlsform([question("begin_repeat", "r", "R"), question("text", "t", "T")]))
     assert messages[0].startswith("Hoja survey, fila 2: el XLSForm no es válido (pyxform:"), messages
+
+
+def test_the_upload_answer_carries_the_repeat_with_its_children_and_their_expressions(client):
+    login(client, make_user("supervisor"))
+    response = client.post("/api/v1/forms", data={"file": (io.BytesIO(xlsform(_products())), "taller.xlsx")})
+    assert response.status_code == 201
+    repeat = response.get_json()["questions"][1]
+    assert repeat["type"] == "repeat" and repeat["ast"]["repeat_count"] == ["ref", "productos"]
+    unidades = repeat["children"][2]
+    assert unidades["name"] == "unidades" and unidades["constraint"] == "position(..) <= ${productos}"
+    assert unidades["ast"]["constraint"][1] == ["call", "position", ["parent"]]
+    assert repeat["children"][4]["children"] == [{"name": "precio", "type": "decimal", "label": "Precio",
+                                                  "required": False}]
