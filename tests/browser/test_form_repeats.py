@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldwork.forms.expressions import parse
 from tests.browser.conftest import screenshot
 from tests.browser.forms_helpers import definition, mount, question
 
@@ -123,3 +124,101 @@ def test_buttons_are_big_enough_to_tap_and_fit_the_phone(products):
         box = button.bounding_box()
         assert box["height"] >= 48 and box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert products.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def parsed(item: dict, **expressions: str) -> dict:
+    """A marker or question with the AST of its repeat_count or choice_filter, as the server stores it."""
+    ast = {key: parse(text, columns=key == "choice_filter") for key, text in expressions.items()}
+    return {**item, **expressions, "ast": {**item.get("ast", {}), **ast}}
+
+
+def test_relevance_and_constraints_are_judged_in_each_card(live_server, page):
+    mount(page, live_server.url, definition([
+        {"type": "begin_repeat", "name": "productos", "label": "Producto"},
+        question("exporta", "select_one", "¿Se exporta?", choices=[{"name": "si", "label": "Sí"},
+                                                                  {"name": "no", "label": "No"}]),
+        question("pais", "text", "País de destino", relevant="${exporta} = 'si'", required=True),
+        question("unidades", "integer", "Unidades", constraint=". <= 100 * position(..)",
+                 constraint_message="Demasiadas unidades para este producto."),
+        {"type": "end_repeat", "name": "productos"},
+    ]))
+    page.get_by_role("button", name="Agregar Producto").click()
+    page.check(f"{field('productos[2].exporta')}[value=si]")
+    assert page.locator("[data-path='productos[2].pais']").is_visible()
+    assert page.locator("[data-path='productos[1].pais']").is_hidden()  # the first product does not export
+    page.fill(field("productos[1].unidades"), "150")
+    page.fill(field("productos[2].unidades"), "150")  # 100 × position(..) = 200 for the second card
+    assert page.locator("[data-path='productos[1].unidades'] .error").inner_text() == (
+        "Demasiadas unidades para este producto.")
+    assert page.locator("[data-path='productos[2].unidades'] .error").count() == 0
+    errors = page.evaluate("window.questions.check().errors")
+    assert errors == {"answers.productos[1].unidades": ["Demasiadas unidades para este producto."],
+                      "answers.productos[2].pais": ["Esta pregunta es obligatoria."]}
+    screenshot(page, "repeat-per-card-verdicts")
+
+
+def test_a_counted_repeat_has_the_counts_cards_and_keeps_what_a_lower_count_leaves_out(live_server, page):
+    mount(page, live_server.url, definition([
+        question("socios", "integer", "¿Cuántos socios tiene?"),
+        parsed({"type": "begin_repeat", "name": "socio", "label": "Socio"}, repeat_count="${socios}"),
+        question("nombre", "text", "Nombre del socio"),
+        {"type": "end_repeat", "name": "socio"},
+    ]))
+    assert page.locator(".repeat-card").count() == 0
+    page.fill(field("socios"), "3")
+    assert titles(page, "socio") == ["Socio 1", "Socio 2", "Socio 3"]
+    assert page.get_by_role("button", name="Agregar Socio").count() == 0  # the count decides, not the officer
+    assert page.get_by_role("button", name="Quitar").count() == 0
+    for n, name in ((1, "Ana"), (3, "Carla")):
+        page.fill(field(f"socio[{n}].nombre"), name)
+    page.fill(field("socios"), "2")  # a mistake: Carla's name is not thrown away
+    assert titles(page, "socio") == ["Socio 1", "Socio 2"]
+    kept = page.locator("[data-repeat=socio] > .repeat-kept")
+    assert "lo escrito en 1 más queda guardado en el borrador" in kept.inner_text()
+    assert [i["nombre"] for i in typed(page)["socio"]] == ["Ana", "", "Carla"]  # the draft keeps it
+    assert page.evaluate("window.questions.check()")["answers"]["socio"] == [{"nombre": "Ana"}, {}]
+    screenshot(page, "repeat-count-kept")
+    page.fill(field("socios"), "3")
+    assert page.input_value(field("socio[3].nombre")) == "Carla"
+    page.fill(field("socios"), "1")
+    kept.get_by_role("button", name="Borrar lo que ya no se pide").click()
+    assert [i["nombre"] for i in typed(page)["socio"]] == ["Ana"]
+    assert kept.is_hidden()
+
+
+def test_a_filtered_list_shows_the_choices_of_the_answer_it_depends_on(live_server, page):
+    places = [{"name": "med", "label": "Medellín", "columns": {"dpto": "ant"}},
+              {"name": "env", "label": "Envigado", "columns": {"dpto": "ant"}},
+              {"name": "cali", "label": "Cali", "columns": {"dpto": "valle"}}]
+    mount(page, live_server.url, definition([
+        question("dpto", "select_one", "Departamento", choices=[{"name": "ant", "label": "Antioquia"},
+                                                               {"name": "valle", "label": "Valle"}]),
+        parsed(question("municipio", "select_one", "Municipio", choices=places), choice_filter="dpto = ${dpto}"),
+    ]))
+    shown = page.locator("[data-question=municipio] [data-choice]:visible")
+    page.check(f"{field('dpto')}[value=ant]")
+    assert shown.all_inner_texts() == ["Medellín", "Envigado"]
+    page.check(f"{field('municipio')}[value=env]")
+    page.check(f"{field('dpto')}[value=valle]")  # Envigado is not in Valle: kept, shown, and refused aloud
+    assert shown.all_inner_texts() == ["Envigado", "Cali"]
+    assert page.is_checked(f"{field('municipio')}[value=env]")
+    assert page.locator("[data-question=municipio] .error").inner_text() == "Elija una de las opciones de la lista."
+
+
+def test_metadata_is_never_drawn_and_the_phone_fills_it(live_server, page):
+    page.goto(live_server.url + "/offline", wait_until="domcontentloaded")
+    form = definition([{"type": "start", "name": "inicio"}, {"type": "end", "name": "fin"},
+                       {"type": "today", "name": "hoy"}, {"type": "username", "name": "usuario"},
+                       {"type": "deviceid", "name": "equipo"}, question("nota", "text", "Nota")])
+    answers = page.evaluate("""async (form) => {
+      document.querySelector('main').innerHTML = '<section data-form-questions></section>';
+      const { renderForm } = await import('/static/js/forms/render.js');
+      const container = document.querySelector('[data-form-questions]');
+      const metadata = { start: '2026-03-02T09:15:00-05:00', end: () => '2026-03-02T09:40:00-05:00',
+                         username: 'lucia' };
+      const form_ = renderForm(container, form, { today: () => '2026-03-02', metadata });
+      return { drawn: container.querySelectorAll('[data-question]').length, answers: form_.check().answers };
+    }""", form)
+    assert answers == {"drawn": 1, "answers": {
+        "inicio": "2026-03-02T09:15:00-05:00", "fin": "2026-03-02T09:40:00-05:00", "hoy": "2026-03-02",
+        "usuario": "lucia"}}

@@ -2,6 +2,7 @@
 // inside a repeat is drawn once per instance: its inputs are named `answers.<path>` (`answers.productos[2].unidades`),
 // so each instance's radio buttons are a group of their own and a server's error finds its field.
 import { message } from './validate.js';
+import { GROUPED, WIDGET_TYPES, widget as newWidget } from './widgets.js';
 
 export const fieldId = (path) => `q-${path}`;
 
@@ -63,19 +64,22 @@ function plainIO(question, inputs) {
 }
 
 /**
- * Question `question` at `path`: {block, read(), write(raw), focus(), widget?}. `widgetFor(question, props)`
- * (forms/widgets.js) draws the types it knows; read() then gives its {value} or {error: true}.
+ * Question `question` at `path`: {block, read(), write(raw), focus(), widget?}. The newer types are drawn by
+ * forms/widgets.js; their read() gives {value} or {error: true}, their write() takes the API's value.
  */
-export function questionBlock(question, path, { widgetFor = null, language = 'es' } = {}) {
+export function questionBlock(question, path, { language = 'es' } = {}) {
   const id = fieldId(path);
   const name = `answers.${path}`;
   const hint = question.hint ? el('p', { className: 'hint', id: `${id}-hint` }) : null;
   if (hint) hint.dataset.template = question.hint;
   let block;
   let io = null;
-  const widget = widgetFor?.(question, { id, name, language });
-  if (widget) {
-    block = el('div', { className: 'field question' }, labelText(question, 'label', { htmlFor: id }), hint, widget.node);
+  if (WIDGET_TYPES.has(question.type)) {
+    const widget = newWidget(question, { id, name, language });
+    // A widget of several controls is named by its legend (as a select); one control by <label for>.
+    block = GROUPED.has(question.type)
+      ? el('fieldset', { className: 'field question' }, labelText(question, 'legend'), hint, widget.node)
+      : el('div', { className: 'field question' }, labelText(question, 'label', { htmlFor: id }), hint, widget.node);
     io = { read: () => widget.read(), write: (value) => widget.write(value), focus: () => widget.focus(), widget: true };
   } else if (question.type === 'select_one' || question.type === 'select_multiple') {
     block = el('fieldset', { className: 'field question' }, labelText(question, 'legend'), hint,

@@ -39,11 +39,10 @@ function shown(value) {
 /**
  * Render `definition` into `container`. `raw` is what a draft kept (name → typed text; a repeat → a list of
  * such objects), `today()` the visit's day and `now()` its moment (what now() means in an expression, as on
- * the server), `metadata` what the phone fills for the form's metadata items ({start, end(), username}),
- * `widgetFor(question, props)` the widget of a newer type (forms/widgets.js). Returns the controller the
- * officer's form and the preview use.
+ * the server), `metadata` what the phone fills for the form's metadata items ({start, end(), username}).
+ * Returns the controller the officer's form and the preview use.
  */
-export function renderForm(container, source, { raw = {}, today, now = () => '', metadata = {}, widgetFor = null }) {
+export function renderForm(container, source, { raw = {}, today, now = () => '', metadata = {} }) {
   listening.get(container)?.abort(); // a container shows one form at a time (a new draft redraws it)
   const listener = new AbortController();
   listening.set(container, listener);
@@ -97,7 +96,7 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
           },
         }));
       } else if (!METADATA.has(type)) {
-        const entry = { ...questionBlock(node.item, path, { widgetFor, language }), question: node.item, holder };
+        const entry = { ...questionBlock(node.item, path, { language }), question: node.item, holder };
         entry.output = entry.block.querySelector('output');
         if (Object.hasOwn(holder, name) && holder[name] !== UNREADABLE) {
           if (!entry.widget || !isEmpty(holder[name])) entry.write(holder[name]);
@@ -138,7 +137,8 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     });
     const result = walk(definition, Object.assign(answers, metadataAnswers()), today(), now());
     for (const [path, question] of unreadable) {
-      if (result.relevant.get(path)) result.errors[`answers.${path}`] = [unreadableMessage(question)];
+      const said = entries.get(path)?.problem; // a widget's own reason (a coordinate written two ways)
+      if (result.relevant.get(path)) result.errors[`answers.${path}`] = [said || unreadableMessage(question)];
     }
     return result;
   }
@@ -216,6 +216,7 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     const entry = entries.get(event.target.closest?.('[data-path]')?.dataset.path);
     if (!entry || !ANSWERED.has(entry.question.type)) return;
     const read = entry.read();
+    entry.problem = entry.widget && read.error ? read.message : null;
     entry.holder[entry.question.name] = entry.widget ? (read.error ? UNREADABLE : read.value) : read;
     refresh();
   }
