@@ -79,3 +79,67 @@ def publish(content: bytes | None = None, supervisor=None, filename: str = "segu
     services.publish_form(supervisor, version)
     db.session.commit()
     return version
+
+
+#: The CSV uploaded with kobo_form(): the neighbourhoods of two comunas, with the code pulldata() looks up.
+BARRIOS_CSV = (b"codigo,nombre,comuna,estrato\n101,Centro,1,3\n102,Novalito,1,2\n"
+               b"201,Los Mayales,2,4\n202,Villa Castro,2,2\n")
+
+
+def kobo_form(version: str = "v3-1") -> tuple[bytes, list[tuple[str, bytes]]]:
+    """The Kobo-style production form of issue 18, bilingual, as its partners write it: a repeat per product
+    (units, price, sales, a nested repeat of sizes), a place, a photo, a time, cascading comuna → barrio
+    (choice_filter), a barrio from a CSV with pulldata(), or_other, range, rank, acknowledge, metadata rows and
+    instance_name. Returns the workbook and its `media` files."""
+    def q(type_, name, es=None, en=None, **columns):
+        texts = {"label__es": es, "label__en": en} if es is not None else {}
+        return question(type_, name, **{k: v for k, v in texts.items() if v is not None}, **columns)
+
+    survey = [
+        q("start", "start"), q("end", "end"), q("today", "today"), q("username", "username"),
+        q("deviceid", "deviceid"),
+        q("text", "negocio", "Nombre del negocio", "Business name", required="yes"),
+        q("select_one comunas", "comuna", "Comuna", "Comuna"),
+        q("select_one barrios", "barrio", "Barrio", "Neighbourhood", choice_filter="comuna = ${comuna}"),
+        q("select_one_from_file barrios.csv", "barrio_csv", "Barrio (lista oficial)", "Neighbourhood (official)",
+          parameters="value=codigo label=nombre"),
+        q("calculate", "estrato", calculation="pulldata('barrios', 'estrato', 'codigo', ${barrio_csv})"),
+        q("geopoint", "lugar", "Ubicación del taller", "Workshop location"),
+        q("image", "foto", "Foto del producto principal", "Photo of the main product"),
+        q("time", "hora_apertura", "Hora de apertura", "Opening time"),
+        q("dateTime", "ultima_venta", "Última venta", "Last sale"),
+        q("integer", "num_productos", "¿Cuántos productos fabrica?", "How many products?",
+          constraint=". >= 0 and . <= 20"),
+        q("begin_repeat", "producto", "Producto", "Product", repeat_count="${num_productos}"),
+        q("text", "nombre_producto", "Nombre del producto", "Product name", required="yes"),
+        q("integer", "unidades", "Unidades al mes", "Units a month", constraint=". >= 0"),
+        q("decimal", "precio", "Precio unitario (COP)", "Unit price (COP)", constraint=". > 0"),
+        q("calculate", "ventas", calculation="${unidades} * ${precio}"),
+        q("begin_repeat", "talla", "Talla", "Size"),
+        q("select_one tallas", "talla_nombre", "Talla", "Size"),
+        q("end_repeat", "talla"),
+        q("note", "orden", "Producto número ${posicion}", "Product number ${posicion}"),
+        q("calculate", "posicion", calculation="position(..)"),
+        q("end_repeat", "producto"),
+        q("calculate", "ventas_total", calculation="sum(${ventas})"),
+        q("select_one canales or_other", "canal", "Canal principal", "Main channel"),
+        q("rank canales", "prioridad", "Ordene los canales", "Rank the channels"),
+        q("range", "satisfaccion", "Satisfacción con el programa", "Satisfaction", parameters="start=1 end=5 step=1"),
+        q("acknowledge", "consentimiento", "El propietario acepta la visita", "The owner agrees to the visit"),
+    ]
+    choices = [
+        choice("comunas", "1", "Comuna 1", label__en="Comuna 1"),
+        choice("comunas", "2", "Comuna 2", label__en="Comuna 2"),
+        choice("barrios", "centro", "Centro", label__en="Centre", comuna="1"),
+        choice("barrios", "novalito", "Novalito", label__en="Novalito", comuna="1"),
+        choice("barrios", "mayales", "Los Mayales", label__en="Los Mayales", comuna="2"),
+        choice("tallas", "s", "Pequeña", label__en="Small"), choice("tallas", "l", "Grande", label__en="Large"),
+        choice("canales", "tienda", "Tienda propia", label__en="Own shop"),
+        choice("canales", "feria", "Ferias", label__en="Fairs"),
+        choice("canales", "redes", "Redes sociales", label__en="Social media"),
+    ]
+    for row in choices:
+        row["label::es"] = row.pop("label")
+    settings = {"form_title": "Producción del taller", "id_string": "produccion_taller", "version": version,
+                "default_language": "es", "instance_name": "concat(${negocio}, ' – ', ${today})", "style": "pages"}
+    return xlsform(survey, choices, settings), [("barrios.csv", BARRIOS_CSV)]
