@@ -1,13 +1,18 @@
 """The kept per-Mipyme results rows (`mipyme_results`): each Mipyme's baseline and latest value of each
 indicator over its counting visits up to now, so that the results of today read one row per Mipyme and
-indicator instead of every visit.
+indicator instead of every visit, and those of a past day search the visits only for the Mipymes whose
+latest came after it (`ends_on`).
 
 fieldwork/mipymes/projection.py calls `refresh` just before every commit that wrote visits (or
 touched Mipymes), for the Mipymes touched: per chunk of Mipymes two statements (a DELETE, an
-INSERT … SELECT), where each end is a correlated `ORDER BY visited_at LIMIT 1` over the
-(mipyme_id, visited_at) index, so the cost does not grow with a Mipyme's history. The statements are
-built once per set of form versions' feeds (and so compiled once by SQLAlchemy's cache). `rebuild`
-recomputes every row with one window over the visits (`flask summary rebuild`).
+INSERT … SELECT), where each end is a correlated `ORDER BY visited_at LIMIT 1` over the visits'
+index, so its cost does not grow with a Mipyme's history when the Mipyme answers the indicator; for an
+indicator no built-in figure feeds, the search reads only the visits of the form versions that feed it
+(queries.answerable). The same refresh writes the chunk's follow-ups (follow_ups.py: one search per
+follow-up) and monthly sales (monthly.py: a window over its visits that report sales), which do grow
+with the history, in four more statements. The statements are built once per set of form versions'
+feeds (and so compiled once by SQLAlchemy's cache). `rebuild` recomputes every row with one window over
+the visits (`flask summary rebuild`).
 
 definitions.ends also drops visits before the Mipyme's `enrolled_on`; the SQL here need not, because
 none is ever stored: sync refuses a visit dated before it and the registry refuses moving it past the

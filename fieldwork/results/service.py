@@ -1,11 +1,11 @@
 """Programme results, as the API, the results page, the exports and OData ask for them (API.md,
 "Programme results"). The rules are fieldwork/results/definitions.py; their SQL is queries.py.
 
-Every number is a SQL aggregate. Each Mipyme's ends (baseline and latest per indicator) come from the
-kept rows (kept.py) when the day asked is today or later, else from one window over the visits up to
-that day; so do the verification counts (the kept summary rows, fieldwork/mipymes/summary.py, or the
-counting visits up to that day). Follow-ups on time read the visits with a follow-up due, and size
-bands the counting visits of the last 365 days, of the filtered Mipymes.
+Every number is a SQL aggregate over kept rows (kept.py, follow_ups.py, monthly.py; the verification
+counts in the summary rows, fieldwork/mipymes/summary.py), none over every visit, except on a past day:
+there each Mipyme's ends are its kept ones unless its kept latest came after that day, when one index
+search finds its latest up to then (kept.ends_on), and the verification counts read the visits up to
+that day. Follow-ups kept on time and size bands read their kept rows, any day.
 """
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def filtered(filters: ResultFilters) -> Any:
 
 
 def ends(as_of: date, mipyme_ids: Any) -> Any:
-    """(mipyme_id, code, baseline_*, latest_*) of those Mipymes on `as_of`: kept rows, or a window."""
+    """(mipyme_id, code, baseline_*, latest_*) of those Mipymes on `as_of`: the kept rows, or on a past
+    day what they say of it."""
     if as_of >= today(programme_zone()):
         rows = kept.ROWS
         return select(rows).where(rows.c.mipyme_id.in_(mipyme_ids)).subquery("ends")

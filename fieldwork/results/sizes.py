@@ -1,7 +1,7 @@
 """Size bands of Decreto 957 de 2019 in SQL (the rule: definitions.annual_revenue, definitions.band).
 
 A Mipyme's band on a day reads its counting visits' sales of the 365 days up to that day, the latest of
-each calendar month (months told apart by a CASE over the instants they begin in the programme zone).
+each calendar month, from the kept monthly rows (monthly.py).
 Its band at its baseline is the band of its baseline sales figure on the baseline visit's day (the window
 up to that visit holds that visit alone: no counting visit that reports sales comes before it).
 """
