@@ -1,7 +1,9 @@
 // The functions a form's expressions may call: the ODK XForms spec's library for one form, the same table
 // as fieldwork/forms/xpath_library.py (the server's ARITY is what the upload accepts). Each function gets
 // `ev` (evaluates one argument node, charging the budget), its argument nodes and the context; arguments
-// are evaluated left to right, and only those the spec needs, so both sides spend the same steps.
+// are evaluated left to right, and only those the spec needs, so both sides spend the same steps. The node-set
+// functions (count, sum, max, min, join, …; fieldwork/forms/xpath_nodesets.py) read a Nodeset's every node, and
+// position(..), indexed-repeat() and pulldata() ask the context's scope (xpath-document.js).
 import { search } from './regex-dialect.js';
 import { dayFraction, formatMoment, isoDay, moment } from './xpath-dates.js';
 import { extreme, power, roundTo, significant, squareRoot } from './xpath-numbers.js';

@@ -31,9 +31,6 @@ export class Nodeset {
   }
 }
 
-/** A node-set's first node ('' when empty); any other value as it is. */
-export const first = (value) => (value instanceof Nodeset ? (value.nodes.length ? value.nodes[0] : '') : value);
-
 /** The nodes of a node-set, or the one value of anything else. */
 export const nodesOf = (value) => (value instanceof Nodeset ? value.nodes : [value]);
 
