@@ -48,6 +48,8 @@ def file_choices_of(table: Table, filename: str, parameters: dict[str, Any], *, 
                      columns=", ".join(table["columns"])))
         return []
     choices = file_choices(table, value, label)
+    if not choices:
+        where.fail(_("el archivo «%(file)s» no tiene ninguna opción (solo la fila de encabezado).", file=filename))
     check_file_choices(choices, filename, refusals, allow_duplicates)
     return choices
 

@@ -25,12 +25,14 @@ MAX_COLUMNS = 256
 Table = dict[str, Any]
 
 
-def read_media(files: list[tuple[str, bytes]], refusals: Refusals) -> dict[str, Table]:
-    """The tables of the uploaded files by file name (`barrios.csv`); each problem goes to `refusals`."""
+def read_media(files: list[tuple[str, bytes]], refusals: Refusals) -> tuple[dict[str, Table], set[str]]:
+    """The tables of the uploaded files by file name (`barrios.csv`), and the names of every file received
+    (a refused one included: the survey then need not say it is missing); each problem goes to `refusals`."""
+    received = {PurePath((original or "").replace("\\", "/")).name for original, _content in files}
     if len(files) > MAX_FILES:
         refusals.fail(_("Se subieron %(count)d archivos con el formulario; el máximo es %(limit)d.",
                         count=len(files), limit=MAX_FILES))
-        return {}
+        return {}, received
     tables: dict[str, Table] = {}
     stems: dict[str, str] = {}
     rows = 0
@@ -55,7 +57,7 @@ def read_media(files: list[tuple[str, bytes]], refusals: Refusals) -> dict[str, 
     if rows > MAX_ROWS:
         refusals.fail(_("Los archivos CSV suman %(count)s filas; el máximo es %(limit)s (todas viajan a cada "
                         "teléfono con el formulario).", count=_dotted(rows), limit=_dotted(MAX_ROWS)))
-    return tables
+    return tables, received
 
 
 def _dotted(number: int) -> str:
@@ -82,7 +84,7 @@ def _table(content: bytes, filename: str, refusals: Refusals) -> Table | None:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        lines = [row for row in csv.reader(StringIO(text, newline=""), delimiter=delimiter)
+        lines = [row for row in csv.reader(StringIO(text, newline=""), delimiter=delimiter, strict=True)
                  if any(c.strip() for c in row)]
     except csv.Error:  # a quote never closed, a cell past csv's field limit
         where.fail(_("no se puede leer como CSV; revise las comillas o guárdelo de nuevo como CSV."))

@@ -48,7 +48,11 @@ def check_columns(raw: dict[str, Any], where, warnings: Warnings) -> None:
         # $kuid, $autoname…: KoboToolbox's bookkeeping; `indicator` is read by check_indicator
         if column in SURVEY_KEYS or column == INDICATOR_COLUMN or column.startswith("$"):
             continue
-        grouped = column in ("bind", "control") and isinstance(value, dict)
+        if column in _GROUPS and not isinstance(value, dict):
+            where.fail(_("«%(column)s» es el nombre que pyxform da a sus propias columnas; cambie el de esta.",
+                         column=_GROUPS[column]))
+            continue
+        grouped = column in ("bind", "control")
         allowed = BIND_KEYS if column == "bind" else CONTROL_KEYS
         for key in (value if grouped else [column]):
             if grouped and key in allowed:
@@ -59,6 +63,17 @@ def check_columns(raw: dict[str, Any], where, warnings: Warnings) -> None:
                 warnings.ignored("survey", f"{column}::{key}")
             else:
                 warnings.ignored("survey", _column_title(key, value), IGNORED_COLUMNS.get(key))
+
+
+#: The keys pyxform groups written columns under (`bind::x`, `body::x`, `media::x`, `instance::x`), by the
+#: header that yields them: a column written as just that name holds a text where pyxform expects a group.
+_GROUPS = {"bind": "bind", "control": "body", "media": "media", "instance": "instance"}
+
+
+def grouped(raw: dict[str, Any], key: str) -> dict[str, Any]:
+    """A row's `bind` or `control` columns (empty when the row has none, or when it was written as one column)."""
+    value = raw.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _column_title(column: str, value: Any) -> str:

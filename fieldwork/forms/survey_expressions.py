@@ -39,7 +39,8 @@ class FormNames:
 
 def check_expressions(survey_rows: list[dict[str, Any]], names: FormNames, settings: dict[str, str],
                       tables: dict[str, dict], refusals: Refusals) -> Parsed:
-    """(question name, definition key) → (the expression as written, its AST), every problem to `refusals`."""
+    """(question name, definition key) → (the expression as written, its AST), every problem to `refusals`.
+    `tables` has None for a file received but refused (its own refusal says why)."""
     checker = _Checker(names, {PurePath(f).stem: t for f, t in tables.items()}, refusals)
     for raw in survey_rows:
         name = str(raw.get("name", "")).strip()
@@ -58,7 +59,7 @@ def check_expressions(survey_rows: list[dict[str, Any]], names: FormNames, setti
 
 
 class _Checker:
-    def __init__(self, names: FormNames, stems: dict[str, dict], refusals: Refusals):
+    def __init__(self, names: FormNames, stems: dict[str, dict | None], refusals: Refusals):
         self.names, self.stems, self.refusals = names, stems, refusals
         self.parsed: Parsed = {}
         self.sizes: list[tuple[int, int, str]] = []  # (nodes, row, column) of each expression
@@ -97,12 +98,12 @@ class _Checker:
     def check_pulldata(self, node: list, where) -> None:
         """pulldata('stem', 'column', 'key column', key): the file and, when written literally, its columns."""
         source = node[2]  # a quoted name: the grammar refuses any other
-        table = self.stems.get(source[1])
-        if table is None:
+        if source[1] not in self.stems:
             where.fail(_("pulldata() lee el archivo «%(file)s.csv», que no se subió con el formulario; súbalo "
                          "junto al XLSForm.", file=source[1]))
             return
-        for argument in node[3:5]:
+        table = self.stems[source[1]]
+        for argument in node[3:5] if table else ():
             if argument[0] == "str" and argument[1] not in table["columns"]:
                 where.fail(_("el archivo «%(file)s.csv» no tiene la columna «%(column)s» (tiene: %(columns)s).",
                              file=source[1], column=argument[1], columns=", ".join(table["columns"])))

@@ -69,14 +69,14 @@ def read_xlsform(content: bytes, filename: str, media: list[tuple[str, bytes]] |
     if workbook.entities:
         refusals.at("entities", None).fail(_("las entidades de ODK (hoja entities) no están admitidas; las "
                                              "visitas de Fieldwork ya se guardan por Mipyme."))
-    tables = read_media(media or [], refusals)
+    tables, received = read_media(media or [], refusals)
     settings = row_checks.check_settings(workbook.settings or [], refusals, warnings)
     try:
         survey_rows = _survey_rows(workbook, settings.get("default_language"))
     except PyXFormError as error:
         raise FormRefused([_pyxform_message(str(error))]) from None
-    rows, names = _check_survey(survey_rows, tables, refusals, warnings)
-    expressions = check_expressions(survey_rows, names, settings, tables, refusals)
+    rows, names = _check_survey(survey_rows, received, refusals, warnings)
+    expressions = check_expressions(survey_rows, names, settings, {**dict.fromkeys(received), **tables}, refusals)
     row_checks.check_choices(workbook.choices or [], refusals, warnings,
                              allow_duplicates=row_checks.allows_duplicates(settings))
     refusals.raise_if_any()
@@ -96,7 +96,7 @@ def _survey_rows(workbook: DefinitionData, default_language: str | None) -> list
     return dealias_types(dict_array=list(sheet.data))
 
 
-def _check_survey(survey_rows: list[dict[str, Any]], tables: dict[str, dict], refusals: Refusals,
+def _check_survey(survey_rows: list[dict[str, Any]], received: set[str], refusals: Refusals,
                   warnings: Warnings) -> tuple[dict[str, int], FormNames]:
     rows: dict[str, int] = {}
     names = FormNames()
@@ -110,7 +110,7 @@ def _check_survey(survey_rows: list[dict[str, Any]], tables: dict[str, dict], re
         row_checks.check_columns(raw, where, warnings)
         row_checks.check_texts(raw, "survey", row, refusals)
         kind = row_checks.question_type(str(raw.get("type", "")), where)
-        _check_row_parts(raw, kind, tables, where, warnings)
+        _check_row_parts(raw, kind, received, where, warnings)
         if kind in ("end_group", "end_repeat"):
             if open_ and open_[-1][0] == kind.replace("end", "begin"):
                 open_.pop()
@@ -128,7 +128,7 @@ def _check_survey(survey_rows: list[dict[str, Any]], tables: dict[str, dict], re
         if _check_name(name, rows, where):
             rows[name], names.kinds[name] = row, kind
             names.repeats[name] = repeats + ((name,) if kind == "begin_repeat" else ())
-        required = str(raw.get("bind", {}).get("required", "")).strip()
+        required = str(row_checks.grouped(raw, "bind").get("required", "")).strip()
         if required and required not in REQUIRED_VALUES:
             where.fail(_("required debe ser yes o no; las condiciones en required no están admitidas "
                          "(use relevant)."))
@@ -154,7 +154,7 @@ def _check_name(name: str, rows: dict[str, int], where) -> bool:
     return False
 
 
-def _check_row_parts(raw: dict[str, Any], kind: str | None, tables: dict[str, dict], where,
+def _check_row_parts(raw: dict[str, Any], kind: str | None, received: set[str], where,
                      warnings: Warnings) -> None:
     """The columns that belong to some types only: a file a select reads, repeat_count, choice_filter,
     parameters."""
@@ -163,10 +163,10 @@ def _check_row_parts(raw: dict[str, Any], kind: str | None, tables: dict[str, di
     if from_file and PurePath(from_file.group(2)).suffix.lower() != ".csv":
         where.fail(_("las listas desde un archivo se leen de un CSV (.csv); «%(file)s» no lo es.",
                      file=from_file.group(2)))
-    elif from_file and from_file.group(2) not in tables:
+    elif from_file and from_file.group(2) not in received:
         where.fail(_("la lista se lee del archivo «%(file)s», que no se subió con el formulario; súbalo junto al "
                      "XLSForm.", file=from_file.group(2)))
-    if raw.get("control", {}).get("jr:count") and kind != "begin_repeat":
+    if row_checks.grouped(raw, "control").get("jr:count") and kind != "begin_repeat":
         where.fail(_("repeat_count solo va en una fila begin_repeat."))
     if raw.get("choice_filter") and kind not in ("select_one", "select_multiple", "rank"):
         where.fail(_("choice_filter solo va en una pregunta de selección."))

@@ -145,6 +145,7 @@ REFUSALS = [
      "choice_filter solo va"),
     (_survey(question("text", "t", "T", read_only="yes")), "Hoja survey, fila 3", "solo lectura"),
     (_survey(question("text", "t", "T", trigger="${nombre}")), "Hoja survey, fila 3", "trigger"),
+    (_survey(question("text", "t", "T", bind="x")), "Hoja survey, fila 3", "«bind» es el nombre que pyxform da"),
     (_survey(question("text", "t", "T", save_to="nombre")), "Hoja survey, fila 3", "entidades (save_to)"),
     (_survey(question("text", "t", "T", repeat_count="3")), "Hoja survey, fila 3", "repeat_count solo va"),
     (_survey(question("calculate", "c", calculation="pulldata('precios', 'valor', 'id', ${nombre})")),

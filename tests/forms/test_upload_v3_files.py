@@ -114,6 +114,19 @@ def test_cascades_and_files_that_cannot_work_are_refused_naming_where(supervisor
     assert any(message.startswith(expected) for message in _refused(supervisor, content, media)), expected
 
 
+@pytest.mark.parametrize(("csv", "expected"), [
+    (b"name,label\n", ["Hoja survey, fila 2: el archivo «b.csv» no tiene ninguna opción (solo la fila de "
+                       "encabezado)."]),
+    (b'name,label\n"x,1\n', ["Archivo b.csv: no se puede leer como CSV; revise las comillas o guárdelo de nuevo "
+                             "como CSV."]),
+    (b"", ["Archivo b.csv: está vacío; la primera fila lleva los nombres de las columnas."]),
+])
+def test_a_file_that_came_but_cannot_be_read_is_named_once_never_called_missing(supervisor, csv, expected):
+    content = xlsform([question("select_one_from_file b.csv", "b", "B"),
+                       question("calculate", "c", calculation="pulldata('b', 'label', 'name', ${b})")])
+    assert _refused(supervisor, content, [("b.csv", csv)]) == expected
+
+
 def test_duplicate_choices_are_accepted_when_the_settings_allow_them(supervisor):
     choices = [choice("l", "a", "A"), choice("l", "a", "Otra A")]
     content = xlsform([question("select_one l", "s", "S")], choices, {"allow_choice_duplicates": "yes"})
