@@ -128,7 +128,7 @@ REPEAT_EXPRESSIONS = st.recursive(REPEAT_ATOMS, _compound, max_leaves=6)
 
 
 @st.composite
-def _repeat_document(draw: st.DrawFn) -> dict[str, Any]:
+def repeat_documents(draw: st.DrawFn) -> dict[str, Any]:
     counts, values = {"personas": draw(st.integers(0, 3))}, {"hogar": draw(VALUES)}
     for person in range(1, counts["personas"] + 1):
         at = f"personas[{person}]."
@@ -146,7 +146,7 @@ def _repeat_document(draw: st.DrawFn) -> dict[str, Any]:
     return {"items": REPEAT_ITEMS, "counts": counts, "values": values, "context": context}
 
 
-def _python_in_document(ast: list, document: dict[str, Any]) -> Any:
+def python_in_document(ast: list, document: dict[str, Any]) -> Any:
     from fieldwork.forms.xpath_document import Document
 
     built = Document(document["items"])
@@ -160,7 +160,7 @@ def _python_in_document(ast: list, document: dict[str, Any]) -> Any:
 
 
 @settings(max_examples=5, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.tuples(REPEAT_EXPRESSIONS, _repeat_document()), min_size=80, max_size=120))
+@given(st.lists(st.tuples(REPEAT_EXPRESSIONS, repeat_documents()), min_size=80, max_size=120))
 def test_phone_and_server_evaluate_random_expressions_over_repeats_alike(cases):
     parsed = []
     for expr, document in cases:
@@ -171,5 +171,5 @@ def test_phone_and_server_evaluate_random_expressions_over_repeats_alike(cases):
     phone = run("evaluate", [{"ast": ast, "values": {}, "self": "", "today": "2026-03-02", "now": NOW,
                               "document": document, "context": document["context"]} for _, ast, document in parsed])
     for (expr, ast, document), answer in zip(parsed, phone, strict=True):
-        server = _python_in_document(ast, document)
+        server = python_in_document(ast, document)
         assert same(as_python(answer), server), (expr, document, answer, server)
