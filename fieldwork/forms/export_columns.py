@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, g, has_request_context, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -158,7 +158,16 @@ def _photo_link() -> Callable[[str], str] | None:
     return lambda photo_id: template.replace(_PHOTO_PLACEHOLDER, photo_id)
 
 
-def answer_columns(locale: str | None = None) -> list[tuple[str, Getter]]:
+def form_export() -> FormExport:
+    """This request's FormExport (the visit columns and the repeats' tables read the versions once)."""
+    if not has_request_context():
+        return FormExport()
+    if "form_export" not in g:
+        g.form_export = FormExport()
+    return g.form_export
+
+
+def answer_columns() -> list[tuple[str, Getter]]:
     """(title, cell of a visit row) for every form column of the visit log export, in form order."""
-    return FormExport(locale).visit_columns()
+    return form_export().visit_columns()
 

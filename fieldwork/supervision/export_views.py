@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest
 
 from fieldwork.clock import today
 from fieldwork.exports import csv_response, stream_rows, xlsx_response
-from fieldwork.forms.export_columns import FormExport
+from fieldwork.forms.export_columns import form_export
 from fieldwork.mipymes.aggregates import summarise_all
 from fieldwork.mipymes.flags import flag_day
 from fieldwork.models import Visit
@@ -57,7 +57,7 @@ def export_visits(fmt: str) -> Any:
     if fmt not in FORMATS:
         abort(404)
     _form, filters = visit_log_args()
-    form = FormExport()
+    form = form_export()
     if fmt == "csv" and "repeat" in request.args:
         table = form.repeat(request.args["repeat"])
         if table is None:

@@ -153,3 +153,23 @@ def test_dates_in_repeats_and_today_are_date_cells(client, app):
     visits = [list(r) for r in book["Visitas"].iter_rows(values_only=True)]
     assert dict(zip(*visits, strict=True))["today"].date() == date(2026, 2, 10)
     assert [list(r) for r in book["pagos"].iter_rows(values_only=True)][1][2].date() == date(2026, 1, 5)
+
+
+def test_the_workbooks_cost_grows_with_the_repeats_not_the_visits(client, world):
+    """Each repeat's sheet is one more streamed pass over the filtered visits: as many statements for three
+    visits as for thirteen (the session's reload of the logged-in user aside)."""
+    from tests.test_query_count import counting_statements
+
+    login(client, world["supervisor"])
+
+    def statements() -> int:
+        with counting_statements() as sent:
+            assert client.get("/supervision/visits.xlsx").get_data()
+        return len([statement for statement in sent if not statement.startswith("SELECT users.")])
+
+    statements()  # what is loaded once per process
+    few = statements()
+    for day in range(10):
+        make_visit(world["mipyme"], visited_at=datetime(2026, 1, 1 + day, 14, tzinfo=UTC),
+                   form_version_id=world["full"].form_version_id, answers=production_answers())
+    assert statements() == few
