@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     from fieldwork.auth.session import configure_login
     from fieldwork.extensions import babel, csrf, db, limiter, migrate
     from fieldwork.text.i18n import select_locale, select_timezone
+    from fieldwork.web import compression
     from fieldwork.web.throttle import register_honest_retry_after
 
     db.init_app(app)
@@ -68,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     register_honest_retry_after(app)  # before the limiter, so that it runs after it
     limiter.init_app(app)
     configure_login(app)
+    compression.init_app(app)
 
 
 def register_input_guards(app: Flask) -> None:

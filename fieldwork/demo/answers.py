@@ -37,6 +37,17 @@ OTHER_CHANNELS = ("whatsapp", "redes_sociales", "ferias", "tienda_en_linea", "pu
 ONLINE = {"whatsapp", "redes_sociales", "tienda_en_linea"}
 SOURCES = ("banco", "cooperativa", "fondo_publico", "familiar", "otro")
 SOURCE_WEIGHTS = (30, 25, 20, 20, 5)
+#: What each trade makes or sells most, with a plausible price per unit in pesos (the products repeat).
+PRODUCTS = {
+    "agroindustria": (("Queso costeño (kg)", 18_000), ("Suero costeño (litro)", 9_000), ("Panela (kg)", 6_000),
+                      ("Ají en conserva (frasco)", 12_000)),
+    "alimentos": (("Arepa de queso", 3_500), ("Bollo limpio", 2_000), ("Almuerzo corriente", 14_000),
+                  ("Jugo natural", 4_000)),
+    "artesanias": (("Mochila arhuaca", 350_000), ("Mochila wayuu", 180_000), ("Sombrero vueltiao", 120_000),
+                   ("Talla en madera", 60_000)),
+    "comercio": (("Canasta de víveres", 45_000), ("Recarga de celular", 10_000), ("Gaseosa 1,5 litros", 5_500)),
+    "confecciones": (("Camisa de lino", 85_000), ("Uniforme escolar", 70_000), ("Guayabera", 120_000)),
+}
 #: Trades where most of the people working are women (mochilas, sewing, kitchens).
 WOMEN_LED = ("artesanias", "confecciones", "alimentos")
 
@@ -104,11 +115,28 @@ def demo_answers(rng: random.Random, business: Business, profile: _Profile, visi
         "mujeres_trabajando": min(employees, round(employees * min(1.0, profile.women_share + profile.women_drift
                                                                      * months))),
     }
+    products = _products(business, visit.get("production_units"))
+    if products:
+        answers["productos"] = products
     if financed:
         amount = business.sales_m * rng.uniform(0.3, 2.5) * 1_000_000
         answers["monto_financiacion"] = max(100_000, round(amount / 100_000) * 100_000)
         answers["fuente_financiacion"] = rng.choices(SOURCES, weights=SOURCE_WEIGHTS)[0]
     return answers
+
+
+def _products(business: Business, units: int | None) -> list[dict[str, Any]]:
+    """The visit's products: the trade's main ones (always the same for a business), sharing its units.
+
+    Their own random stream, seeded by the business, so the rest of the demo draws what it drew before."""
+    catalogue = PRODUCTS.get(business.sector)
+    if not catalogue or not units:
+        return []
+    rng = random.Random(f"productos:{business.name}")  # noqa: S311 - demo data
+    chosen = rng.sample(catalogue, rng.randint(1, min(3, len(catalogue))))
+    shares = [rng.uniform(1, 3) for _ in chosen]
+    return [{"producto": name, "unidades_producto": max(1, round(units * share / sum(shares))),
+             "precio_producto": price} for (name, price), share in zip(chosen, shares, strict=True)]
 
 
 def publish_demo_form(supervisor: User, when: datetime) -> FormVersion:
