@@ -3,6 +3,8 @@ out by mistake, come back as they were after a reload (the draft keeps the list 
 visit reaches the server with the list of objects (forms-v3-spec §2)."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from fieldwork.extensions import db
@@ -131,3 +133,66 @@ def test_each_product_is_checked_on_its_own_and_the_list_reaches_the_server(serv
     assert visit.form_version_id == version.id
     assert visit.answers["productos"] == [{"nombre": "Sandalias", "unidades": 12},
                                           {"nombre": "Botas", "unidades": 1200}]
+
+
+NEWER = [
+    {"type": "start", "name": "inicio"}, {"type": "end", "name": "fin"}, {"type": "today", "name": "hoy"},
+    {"type": "username", "name": "usuario"},
+    stored_question("apertura", "time", "Hora de apertura"),
+    stored_question("acepta", "acknowledge", "Leí el acuerdo con la Mipyme"),
+    stored_question("satisfaccion", "range", "Satisfacción", parameters={"start": 1, "end": 5, "step": 1}),
+    {"type": "begin_repeat", "name": "entregas", "label": text("Entrega")},
+    stored_question("hora", "time", "Hora de la entrega"),
+    {"type": "end_repeat", "name": "entregas"},
+]
+
+
+@pytest.fixture
+def newer(app):
+    officer = make_user("officer", username="lucia", name="Lucía Ramos")
+    mipyme = make_mipyme(officer, name="Calzado Vallenato")
+    supervisor = make_user("supervisor", username="sara")
+    version = FormVersion(form_id="nuevos", version="1", title="Tipos nuevos", filename="nuevos.xlsx",
+                          original_file=b"", uploaded_by_id=supervisor.id,
+                          definition={"form_id": "nuevos", "version": "1", "title": "Tipos nuevos",
+                                      "questions": NEWER})
+    db.session.add(version)
+    db.session.flush()
+    publish_form(supervisor, version)
+    db.session.commit()
+    return mipyme, version
+
+
+def test_newer_types_in_a_draft_survive_a_reload_offline_and_the_phone_fills_the_metadata(server, network, page, newer):
+    mipyme, version = newer
+    log_in_and_get_ready(page, server.url, "lucia")
+    network.off()
+    open_form(page, server.url)
+    fill_visit(page, mipyme.id)
+    assert page.locator("[data-question=inicio], [data-question=usuario]").count() == 0  # never drawn
+    page.fill(field("apertura"), "08:30")
+    page.check(field("acepta"))
+    page.locator("[data-question=satisfaccion]").get_by_role("button", name="Más").click()
+    page.fill(field("entregas[1].hora"), "10:00")
+    page.get_by_role("button", name="Agregar Entrega").click()
+    saved_after(page, lambda: page.fill(field("entregas[2].hora"), "14:15"))
+    screenshot(page, "repeat-newer-types")
+
+    page.reload()
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert page.input_value(field("apertura")) == "08:30"
+    assert page.is_checked(field("acepta"))
+    assert page.locator("[data-question=satisfaccion] .widget-range-value").inner_text() == "2"
+    assert page.input_value(field("entregas[2].hora")) == "14:15"
+    save_visit(page)
+    network.on()
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert visit.form_version_id == version.id
+    answers = visit.answers
+    assert {key: answers[key] for key in ("apertura", "acepta", "satisfaccion", "entregas")} == {
+        "apertura": "08:30:00", "acepta": "OK", "satisfaccion": 2,
+        "entregas": [{"hora": "10:00:00"}, {"hora": "14:15:00"}]}
+    day = visit.visited_at.astimezone(ZoneInfo("America/Bogota")).date().isoformat()
+    assert answers["hoy"] == day
+    assert answers["inicio"] <= answers["fin"] and answers["inicio"][:4] == day[:4]

@@ -8,6 +8,7 @@ import { ANSWERED, isEmpty, message, walk } from './validate.js';
 import { toText } from './xpath.js';
 import { el, labelText, questionBlock, showError } from './question-blocks.js';
 import { repeatView } from './repeat-cards.js';
+import { WIDGET_TYPES } from './widgets.js';
 import { METADATA, UNREADABLE, answersOf, flatQuestions, fromRaw, itemTree, toRaw } from './repeat-state.js';
 
 const listening = new WeakMap(); // container → the AbortController of its current form's listeners
@@ -17,8 +18,8 @@ const listening = new WeakMap(); // container → the AbortController of its cur
  * already the API's. */
 function parseRaw(question, raw) {
   if (raw === UNREADABLE) return { error: true };
+  if (WIDGET_TYPES.has(question.type)) return { value: raw ?? null };
   if (question.type === 'select_multiple') return { value: Array.isArray(raw) ? [...raw] : [] };
-  if (raw !== null && typeof raw === 'object') return { value: raw };
   const text = raw == null ? '' : String(raw);
   if (text.trim() === '') return { value: null };
   const parser = { integer: parseInteger, decimal: parseDecimal }[question.type];

@@ -27,7 +27,7 @@ export function say(key, vars = {}) {
 
 const button = (text, className, action) => {
   const node = el('button', { type: 'button', className: `button secondary small ${className}`, textContent: text });
-  node.dataset.action = action;
+  node.dataset.repeatAction = action;
   return node;
 };
 
@@ -63,7 +63,7 @@ export function repeatView(parent, node, path, list, hooks) {
       ...(counted ? [] : [button(say('form_repeat_remove'), 'danger repeat-remove', 'remove')]));
     for (const tool of tools.children) {
       tool.setAttribute('aria-describedby', heading.id); // "Quitar" says which card
-      const edge = (tool.dataset.action === 'up' && index === 0) || (tool.dataset.action === 'down' && index === shown - 1);
+      const edge = (tool.dataset.repeatAction === 'up' && index === 0) || (tool.dataset.repeatAction === 'down' && index === shown - 1);
       if (edge) tool.setAttribute('aria-disabled', 'true');
     }
     const body = el('div', { className: 'repeat-body' });
@@ -133,14 +133,14 @@ export function repeatView(parent, node, path, list, hooks) {
     if (to < 0 || to >= shown) return;
     list.splice(to, 0, list.splice(from, 1)[0]);
     removed = null;
-    after(() => cardAt(to)?.querySelector(`[data-action=${action}]:not([aria-disabled])`) || cardAt(to)?.querySelector('.repeat-title'));
+    after(() => cardAt(to)?.querySelector(`[data-repeat-action=${action}]:not([aria-disabled])`) || cardAt(to)?.querySelector('.repeat-title'));
   }
 
   section.addEventListener('click', (event) => {
-    const tool = event.target.closest('button[data-action]');
+    const tool = event.target.closest('button[data-repeat-action]');
     if (!tool || tool.closest('[data-repeat]') !== section || tool.getAttribute('aria-disabled') === 'true') return;
     const index = [...cards.children].indexOf(tool.closest('.repeat-card'));
-    actions[tool.dataset.action]?.(index);
+    actions[tool.dataset.repeatAction]?.(index);
   });
   redraw();
 

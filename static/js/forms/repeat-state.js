@@ -2,7 +2,7 @@
 // list of instances, each with its own answers (and nested repeats). The page's inputs write into it one
 // question at a time, drafts are read from it (never from the DOM), and the walk's answers are built from it
 // (forms-v3-spec §2: a repeat's answer is a list of objects, one per instance, in order).
-import { formatNumber } from '../numbers.js';
+import { formatNumber, parseDecimal } from '../numbers.js';
 
 /** Items never drawn: the phone fills them itself (spec §1, metadata). */
 export const METADATA = new Set(['start', 'end', 'today', 'username', 'deviceid', 'audit']);
@@ -52,9 +52,15 @@ export function defaultRaw(question) {
   return question.type === 'decimal' ? String(value).replace('.', ',') : value;
 }
 
-/** A returned visit's number inside a repeat (its stored answers) as the officer would type it: 35.5 → "35,5". */
-const typedNumber = (question, value) => (typeof value === 'number' && (question.type === 'integer' || question.type === 'decimal')
-  ? formatNumber(value) : value);
+/** A returned visit's stored answer as the page holds it: a number inside a repeat as the officer would type
+ * it (35.5 → "35,5"; answer-values.js does so for the top level), a range's written number back to the number
+ * its widget takes. */
+function typedNumber(question, value) {
+  if (typeof value === 'number' && (question.type === 'integer' || question.type === 'decimal')) return formatNumber(value);
+  if (question.type !== 'range' || typeof value !== 'string' || value.trim() === '') return value;
+  const read = parseDecimal(value, { allowNegative: true });
+  return read.error ? value : read.value;
+}
 
 let nextKey = 1; // instances keep a key of their own, so an undo or a move finds the same one
 
