@@ -418,8 +418,6 @@ def test_photo_answer_taken_offline_reaches_the_server_with_its_visit(server, ne
     assert photo.visit_id == visit_id and max(photo.width, photo.height) == 1600
 
 
-@pytest.mark.xfail(strict=True, reason="templates/visits/new.html does not link css/form-widgets.css yet: offline, "
-                                       "widgets.js's fallback link (a plain URL) is not in the worker's cache")
 def test_widgets_are_styled_on_the_phone_offline(server, network, page, photo_form):
     log_in_and_get_ready(page, server.url, "lucia")
     network.off()

@@ -114,18 +114,10 @@ const BUILDERS = {
   rank: rankWidget,
 };
 
-/** The widgets' stylesheet, for a page whose template does not link it (the template's hashed link is the one
- * the offline app has cached; this plain one is a fallback). */
-function linkStyles() {
-  if (document.querySelector('link[href*="css/form-widgets"]')) return;
-  document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/static/css/form-widgets.css' }));
-}
-
 /** The widget of `question` (its type one of WIDGET_TYPES); see the header for the interface. */
 export function widget(question, { id, name, language = 'es' }) {
   const build = BUILDERS[question.type];
   if (!build) throw new Error(`no widget for ${question.type}`);
-  linkStyles();
   const made = build(question, { id, name, language });
   made.node.dataset.widget = question.type;
   // The visit form moves the focus to a server's error by the answer's name: a group can take it (not by Tab).
