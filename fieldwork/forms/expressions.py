@@ -76,6 +76,7 @@ MAX_NUMBER = 10**15
 _QUOTED_OR_REF = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}")
 _PARENTHESES = re.compile(r"'[^']*'|\"[^\"]*\"|\$\{[^}]*\}|[()]")
 #: A word that is no function call nor part of one's prefixed name (`jr:choice-name(`).
+_OTHER_INSTANCE = re.compile(r"(?<![\w.:-])instance\s*\([^)]*\)\s*/")
 _BARE_WORD = re.compile(r"(?<![\w.:-])([^\W\d][\w-]*)(?![\w:-])(?!\s*\()")
 _KEYWORDS = {"and", "or", "div", "mod"}
 
@@ -242,6 +243,12 @@ def _nesting(text: str) -> int:
 def _refuse_bare_names(text: str) -> None:
     """XPath paths such as `age` or `/data/age` are outside the subset; say how to write a reference."""
     outside_quotes = _QUOTED_OR_REF.sub(" ", text)
+    if _OTHER_INSTANCE.search(outside_quotes):
+        # A Kobo form reads a list's labels as instance('list')/root/item[…]/label: naming `root` as a
+        # question the author forgot to wrap in ${} would send them the wrong way.
+        raise ExpressionError(_("instance() lee otra lista del formulario con una ruta XPath, que Fieldwork no "
+                                "admite: para la etiqueta de una opción use jr:choice-name(), para listas en "
+                                "cascada la columna choice_filter y para un dato de un CSV pulldata()."))
     for match in _BARE_WORD.finditer(outside_quotes):
         word = match.group(1)
         if word.split("-")[0] not in _KEYWORDS:  # `3 div-1` is an operator and a minus

@@ -101,6 +101,10 @@ def test_references_lists_every_question_read():
 @pytest.mark.parametrize(("text", "reason"), [
     ("edad > 5", "«edad» no es una función ni una pregunta; una pregunta se escribe ${edad}."),
     ("instance('ciudades')", "Fieldwork no admite todavía la función instance()."),
+    ("instance('barrios')/root/item[name = ${barrio}]/label",
+     "instance() lee otra lista del formulario con una ruta XPath, que Fieldwork no admite: para la etiqueta de "
+     "una opción use jr:choice-name(), para listas en cascada la columna choice_filter y para un dato de un CSV "
+     "pulldata()."),
     ("jr:itext('saludo')", "Fieldwork no admite todavía la función jr:itext()."),
     ("checklist(1, 2, ${a})", "Fieldwork no admite todavía la función checklist()."),
     ("if(1, 2)", "La función if() no admite 2 argumentos."),
