@@ -27,7 +27,7 @@ def range_parameters(parameters: dict[str, Any], where) -> dict[str, int | float
         except InvalidOperation:
             value = Decimal("NaN")
         if not value.is_finite() or abs(value) > MAX_NUMBER:
-            where.fail(_("el parámetro %(key)s de range debe ser un número (está «%(value)s»).", key=key, value=text))
+            where.fail(_("el parámetro %(key)s de range debe ser un número (dice «%(value)s»).", key=key, value=text))
             out[key] = default
         else:
             out[key] = int(value) if value == value.to_integral_value() else float(value)

@@ -104,7 +104,7 @@ def _table(content: bytes, filename: str, refusals: Refusals) -> Table | None:
     rows = []
     for number, row in enumerate(lines[1:], start=2):
         if len(row) > len(columns) and any(cell.strip() for cell in row[len(columns):]):
-            refusals.in_file(filename, number).fail(_("tiene más valores que columnas el encabezado."))
+            refusals.in_file(filename, number).fail(_("tiene más valores que columnas hay en el encabezado."))
         rows.append([cell.strip() for cell in row[:len(columns)]] + [""] * (len(columns) - len(row)))
     return {"columns": columns, "rows": rows} if len(refusals.messages) == problems else None
 
