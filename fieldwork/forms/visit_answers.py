@@ -1,4 +1,5 @@
-"""The sync's one hook into forms: a visit's `form_version_id` and `answers`, checked and made ready to store."""
+"""The sync's one hook into forms: a visit's `form_version_id` and `answers`, checked and made ready to store,
+with the visit's title (the form's instance_name) computed from the same walk."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,14 +10,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from fieldwork.clock import local_date
-from fieldwork.forms.answers import validate_answers
+from fieldwork.forms.answers import judge_answers
 from fieldwork.forms.definition import localized
 from fieldwork.forms.services import published_version
+from fieldwork.models.visit import TITLE_MAX_CHARS
 
 
 def answer_errors(data: dict[str, Any], zone: ZoneInfo) -> dict[str, list[str]]:
-    """Errors per field; on success `data["answers"]` holds what is kept (None for a visit without a form)."""
+    """Errors per field; on success `data["answers"]` holds what is kept and `data["title"]` the visit's title
+    (both None for a visit without a form; the title None too when the form has none or it is empty). The
+    title is always the server's: a phone's is never read (VisitInputSchema drops it)."""
     version_id, answers = data.get("form_version_id"), data.get("answers")
+    data["title"] = None
     if version_id is None:
         data["answers"] = None
         if answers:
@@ -29,9 +34,18 @@ def answer_errors(data: dict[str, Any], zone: ZoneInfo) -> dict[str, list[str]]:
     # now() is its visited_at there, as the phone's walk reads it (visit-questions.js visitMoment).
     visited_at = data["visited_at"]
     now = visited_at.astimezone(zone).isoformat(timespec="milliseconds")
-    clean, errors = validate_answers(definition, answers, local_date(visited_at, zone), now)
-    data["answers"] = clean
-    return errors
+    judged = judge_answers(definition, answers, local_date(visited_at, zone), now)
+    data["answers"], data["title"] = judged.kept, list_title(judged.title)
+    return judged.errors
+
+
+def list_title(text: str) -> str | None:
+    """A title as lists show it: one line (an answer's line breaks and runs of spaces become one space),
+    at most TITLE_MAX_CHARS with "…" when cut; None when nothing is left."""
+    line = " ".join(text.split())
+    if len(line) > TITLE_MAX_CHARS:
+        line = line[:TITLE_MAX_CHARS - 1].rstrip() + "…"
+    return line or None
 
 
 def _published_definition(version_id: Any) -> dict[str, Any] | None:

@@ -17,6 +17,8 @@ REVIEW_STATES = ("submitted", "approved", "returned")
 CONFIRMATION_STATES = ("pending", "confirmed", "disputed")
 #: fieldwork.mipymes.summary.open_dispute_condition() as an index predicate (a partial index needs literal SQL).
 OPEN_DISPUTE_SQL = "owner_confirmation = 'disputed' AND dispute_resolved_at IS NULL"
+#: A visit's title is cut to this many characters ("…" last): a line in a list, not a document.
+TITLE_MAX_CHARS = 200
 
 
 class Visit(db.Model):
@@ -54,6 +56,9 @@ class Visit(db.Model):
     # The form version the officer filled, and the answers the server kept (None on visits before forms).
     form_version_id: Mapped[int | None] = mapped_column(ForeignKey("form_versions.id"), index=True)
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # The form's instance_name over those answers, computed by the server when it keeps them
+    # (fieldwork/forms/visit_answers.py) and stored so that lists read it (None: no title).
+    title: Mapped[str | None] = mapped_column(String(TITLE_MAX_CHARS))
     # SHA-256 of the canonical JSON of the officer's fields: equal hash means a harmless replay.
     content_hash: Mapped[str] = mapped_column(String(64))
 

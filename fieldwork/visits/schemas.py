@@ -57,6 +57,8 @@ class VisitSchema(Schema):
     photos = fields.List(fields.Nested(PhotoRefSchema))
     form_version_id = fields.Integer(allow_none=True)
     answers = fields.Dict(keys=fields.String(), values=fields.Raw(), allow_none=True)
+    # The form's instance_name over the answers, computed by the server (a server field: dropped on input).
+    title = fields.String(allow_none=True)
 
 
 #: What owners' answers leave out (API.md): the supervisor's word to the officer is not for the owner, nor is

@@ -253,7 +253,9 @@ def _model_fields(loaded: dict[str, Any]) -> dict[str, Any]:
 
 
 def _content(data: dict[str, Any]) -> dict[str, Any]:
-    return {name: data.get(name) for name in CONTENT_FIELDS + FORM_FIELDS}
+    """What a creation or an edit writes: the officer's fields, and the title the server computed from the
+    answers (answer_errors), which is no part of the content hash."""
+    return {**{name: data.get(name) for name in CONTENT_FIELDS + FORM_FIELDS}, "title": data.get("title")}
 
 
 def _raw_id(raw: Any) -> str | None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldwork.forms.answers import MAX_INSTANCES, validate_answers, visit_title
+from fieldwork.forms.answers import MAX_INSTANCES, judge_answers, validate_answers
 from fieldwork.forms.expressions import parse
 from tests.node.runner import run
 
@@ -197,11 +197,11 @@ def test_the_walk_gives_relevance_by_path_for_instances_and_their_items():
 
 
 def test_the_title_is_instance_name_over_the_answers_on_both_sides():
-    assert visit_title(HOGAR, GOOD, DAY, NOW) == "Ana y 1 más"
-    assert visit_title(stored(HOGAR), GOOD, DAY, NOW) == "Ana y 1 más"
+    assert judge_answers(HOGAR, GOOD, DAY, NOW).title == "Ana y 1 más"
+    assert judge_answers(stored(HOGAR), GOOD, DAY, NOW).title == "Ana y 1 más"
     walks = run("walk", [{"definition": HOGAR, "answers": a, "today": DAY.isoformat()} for a in (GOOD, {}, [])])
     assert [w["title"] for w in walks] == ["Ana y 1 más", " y -1 más", ""]
-    assert visit_title(HOGAR, [], DAY) == "" and visit_title({"questions": []}, GOOD, DAY) == ""
+    assert judge_answers(HOGAR, [], DAY).title == "" and judge_answers({"questions": []}, GOOD, DAY).title == ""
 
 
 def test_a_failing_expression_inside_a_repeat_stops_the_walk_under_its_path():
@@ -210,7 +210,7 @@ def test_a_failing_expression_inside_a_repeat_stops_the_walk_under_its_path():
         q("text", "x"), {"type": "calculate", "name": "largo", "ast": {"calculation": wide}}])]}
     clean, errors = both_sides({"filas": [{"x": "a"}] * 60}, form)
     assert clean == {} and list(errors) == ["answers.filas[51].largo"]
-    assert visit_title({**form, "instance_name_ast": ["str", "t"]}, {"filas": [{"x": "a"}] * 60}, DAY) == ""
+    assert judge_answers({**form, "instance_name_ast": ["str", "t"]}, {"filas": [{"x": "a"}] * 60}, DAY).title == ""
 
 
 ODD = st.one_of(st.sampled_from(["", "Ana", "b2", "c1", "c2", "b1", "b3", "x", "si", "no", "2026-03-02T08:00:00Z"]),
@@ -242,7 +242,7 @@ def test_phone_and_server_walk_random_repeat_answers_alike(answer_sets):
                          for a in answer_sets for d in definitions])
     for at, answers in enumerate(answer_sets):
         server = validate_answers(HOGAR, answers, DAY, NOW)
-        title = visit_title(HOGAR, answers, DAY, NOW)
+        title = judge_answers(HOGAR, answers, DAY, NOW).title
         for verdict in phone[2 * at: 2 * at + 2]:
             assert (verdict["answers"], verdict["errors"]) == server, answers
             assert verdict["title"] == title, answers

@@ -8,7 +8,7 @@ import pytest
 
 from fieldwork.extensions import db
 from fieldwork.forms import services
-from fieldwork.forms.answers import visit_title
+from fieldwork.forms.answers import judge_answers
 from fieldwork.forms.definition import localized
 from fieldwork.models import Visit
 from tests.builders import make_mipyme, make_user, visit_payload
@@ -98,6 +98,6 @@ def test_a_wrong_instance_is_refused_under_its_path_as_the_phone_says(phone, ver
 def test_the_visit_title_is_the_forms_instance_name_on_both_sides(app, version):
     stored = {"questions": localized(version.definition, "es"), **{k: version.definition[k] for k in (
         "tables", "instance_name_ast")}}
-    assert visit_title(stored, GOOD, date(2026, 3, 2)) == "Hogar de Ana"
+    assert judge_answers(stored, GOOD, date(2026, 3, 2)).title == "Hogar de Ana"
     [walk] = run("walk", [{"definition": services.definition(version, "es"), "answers": GOOD, "today": "2026-03-02"}])
     assert walk["title"] == "Hogar de Ana"
