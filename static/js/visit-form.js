@@ -29,6 +29,7 @@ let draft = null; // {id, officer_id, mipyme_id, fields, revision, kind, errors,
 let persisted = false; // stored as a draft (only once the officer typed something)
 let owned = true; // this tab holds the draft (draft-lock.js); a tab that does not only shows it
 let saving = Promise.resolve();
+let queued = 0; // a save typing asked for, not started yet (its requestAnimationFrame id)
 let showLocation = () => {};
 let updateCounter = () => {};
 let photos = null;
@@ -85,6 +86,24 @@ function saveDraft() {
   return saving;
 }
 
+/**
+ * Typing saves after the keystroke is painted, not in its frame: reading the answers and storing them
+ * (IndexedDB clones the whole draft) would otherwise delay every letter of a long form. Keystrokes within
+ * one frame share one save. Whatever needs the stored draft (choosing a Mipyme, saving the visit,
+ * discarding, leaving or hiding the page) calls flushSave() first, so a letter typed is never left behind.
+ */
+function saveSoon() {
+  if (!queued) queued = requestAnimationFrame(() => setTimeout(flushSave, 0));
+}
+
+/** The save typing asked for, now (none queued: the last save's promise). */
+function flushSave() {
+  if (!queued) return saving;
+  cancelAnimationFrame(queued);
+  queued = 0;
+  return saveDraft();
+}
+
 /** A photo's draft must exist before the photo points at it (the one on screen, or one left meanwhile). */
 const keepDraft = (owner) => (owner === draft ? saveDraft() : store.getDraft(owner.id).then((d) => d || store.saveDraft(owner)));
 
@@ -99,7 +118,7 @@ function onEdit(event) {
     if (event.type === 'change') chooseMipyme(event.target.value);
   } else {
     withdrawMove(); // this visit has content of its own now: the draft left behind stays where it is
-    saveDraft();
+    saveSoon();
   }
 }
 
@@ -110,7 +129,7 @@ function onEdit(event) {
  * content or no Mipyme yet takes the choice. Choosing alone never creates a draft.
  */
 async function chooseMipyme(id) {
-  await saving;
+  await flushSave();
   const before = draft.fields.mipyme_id || '';
   if (id === before) return;
   if (draft.kind !== 'new') { saveDraft(); return; } // a returned or rejected visit: its Mipyme is one of its fields
@@ -136,7 +155,7 @@ async function chooseMipyme(id) {
 /** "Este borrador era para otro negocio": the draft left with `from` becomes the visit of `to` (the one on
  * screen, still untouched), photos included; nothing moves if either changed meanwhile. */
 async function moveDraft(id, from, to) {
-  await saving;
+  await flushSave();
   const kept = await store.getDraft(id);
   if (persisted || draft.fields.mipyme_id !== to || String(kept?.fields.mipyme_id) !== from) return;
   await show({ ...kept, fields: { ...kept.fields, mipyme_id: to } }, t('draft_moved', { name: nameOf(to) }));
@@ -156,6 +175,7 @@ const reopenWhenFree = (shown) => whenFree(slotOf(officerId, shown), async () =>
 });
 
 async function show(next, message = '') {
+  await flushSave(); // what was typed in the draft on screen is stored before another takes its place
   stopWaiting();
   withdrawMove();
   draft = next;
@@ -201,7 +221,7 @@ async function submit(event) {
     first?.focus();
     return;
   }
-  await saving;
+  await flushSave();
   const payload = collectPayload(fields);
   try {
     await store.queueVisit({ ...draft, fields, mipyme_name: chosenName() }, payload);
@@ -231,7 +251,7 @@ async function reportSent(visitId) {
 async function discard() {
   if (!owned || !window.confirm(t('discard_confirm'))) return;
   await photos.idle();
-  await saving;
+  await flushSave();
   await store.discardDraft(draft.id);
   changed();
   await show(newDraft(), '');
@@ -254,6 +274,9 @@ if (form && officerId) {
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
   form.addEventListener('submit', submit);
+  // A phone may close the page (or the officer switch apps) a moment after a letter: that save goes now.
+  window.addEventListener('pagehide', flushSave);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushSave(); });
   discardButton.addEventListener('click', discard);
   notice.tabIndex = -1;
   open().then(() => { form.dataset.ready = 'true'; }, () => say(t('storage_unavailable'), 'error'));
