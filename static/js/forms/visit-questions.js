@@ -5,13 +5,25 @@
 import { embedded, find, remember } from './definitions.js';
 import { renderForm } from './render.js';
 
+// A formatter per zone and shape, made once: building one costs more than the walk an answer runs (both
+// are asked on every answer, for today() and now()).
+const formatters = new Map();
+function formatter(zone, withTime) {
+  const key = `${zone} ${withTime}`;
+  if (!formatters.has(key)) {
+    formatters.set(key, new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+      ...(withTime ? { hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' } : {}),
+    }));
+  }
+  return formatters.get(key);
+}
+
 /** The calendar day (YYYY-MM-DD) in `zone` of a datetime-local value typed on this phone. */
 export function visitDay(localValue, zone) {
   const moment = localValue ? new Date(localValue) : new Date();
   const date = Number.isNaN(moment.getTime()) ? new Date() : moment;
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(formatter(zone, false).formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
@@ -22,10 +34,7 @@ export function visitDay(localValue, zone) {
 export function visitMoment(localValue, zone) {
   const moment = localValue ? new Date(localValue) : new Date();
   const date = Number.isNaN(moment.getTime()) ? new Date() : moment;
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(date).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(formatter(zone, true).formatToParts(date).map((p) => [p.type, p.value]));
   const wall = `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
   const millis = String(date.getMilliseconds()).padStart(3, '0');
   const minutes = Math.round((Date.parse(`${wall}.${millis}Z`) - date.getTime()) / 60000); // the zone's offset
