@@ -56,6 +56,7 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
   const contexts = new WeakMap(); // a repeat card → its instance steps [[repeat, number], ...]
   const chains = new Map(); // name → the repeats it sits in, outermost first (how ${name} finds its instance)
   const seen = new Set(); // paths whose live errors the officer has been shown
+  let templates = null; // the texts that name answers: [{node, template, steps}], found again after a redraw
   const language = definition.language || 'es';
 
   (function chain(nodes, repeats) {
@@ -72,6 +73,7 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
   }
 
   function drawLevel(parent, nodes, prefix, holder, steps) {
+    templates = null;
     for (const node of nodes) {
       const { name, type } = node.item;
       const path = prefix + name;
@@ -171,7 +173,37 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     }
   }
 
-  /** Touch the page only where the verdict changed; errors only for questions answered (or after a save try). */
+  /** The labels, hints and titles that name answers; the others are written once, here (after a redraw). */
+  function liveTemplates() {
+    if (templates) return templates;
+    templates = [];
+    for (const node of container.querySelectorAll('[data-template]')) {
+      const { template } = node.dataset;
+      if (template.includes('${')) templates.push({ node, template, steps: contexts.get(node.closest('.repeat-card')) || [] });
+      else setText(node, template);
+    }
+    return templates;
+  }
+
+  /** The questions whose error must be drawn again though the verdict kept it: someone else's error
+   * (the server's, a draft's) sits in their block, or their own was cleared (visit-form.js clearErrors). */
+  function errorsToRedraw() {
+    const redraw = new Set();
+    const intact = new Set();
+    for (const node of container.querySelectorAll('.error')) {
+      const path = node.closest('[data-path]')?.dataset.path;
+      const entry = path !== undefined && entries.get(path);
+      if (!entry) continue;
+      if (node.id === `answers.${path}-error` && node.textContent === entry.shownError) intact.add(path);
+      else redraw.add(path);
+    }
+    for (const [path, entry] of entries) if (entry.shownError && !intact.has(path)) redraw.add(path);
+    return redraw;
+  }
+
+  /** Touch the page only where the verdict changed; errors only for questions answered (or after a save try).
+   * The DOM is read and written only for what changed: with 150 questions, asking every block about its
+   * error on each letter took longer than the walk itself. */
   function refresh({ all = false } = {}) {
     const result = settled();
     const relevant = (path) => result.relevant.get(path) !== false;
@@ -181,9 +213,8 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
       view.showError((result.errors[`answers.${path}`] || []).join(' '));
     }
     for (const card of container.querySelectorAll('.repeat-card')) setHidden(card, !relevant(card.dataset.instance));
-    for (const node of container.querySelectorAll('[data-template]')) {
-      setText(node, fill(node.dataset.template, contexts.get(node.closest('.repeat-card')) || [], result));
-    }
+    for (const { node, template, steps } of liveTemplates()) setText(node, fill(template, steps, result));
+    const redraw = errorsToRedraw();
     for (const [path, entry] of entries) {
       const { question, block } = entry;
       setHidden(block, !relevant(path) || block.dataset.silent === 'true');
@@ -192,7 +223,10 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
       if (!ANSWERED.has(question.type)) continue;
       if (all || !isEmpty(entry.holder[question.name])) seen.add(path);
       const messages = seen.has(path) ? result.errors[`answers.${path}`] : null;
-      showError(block, path, messages ? messages.join(' ') : '');
+      const text = messages ? messages.join(' ') : '';
+      if (text === entry.shownError && !redraw.has(path)) continue;
+      showError(block, path, text);
+      entry.shownError = text;
     }
     showFormErrors(result.errors);
     return result;
