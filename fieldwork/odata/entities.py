@@ -114,7 +114,7 @@ _VISIT_FIELDS = [
     ("latitude", "Edm.Double", Visit.latitude, True), ("longitude", "Edm.Double", Visit.longitude, True),
     ("accuracy_m", "Edm.Double", Visit.accuracy_m, True), ("revision", "Edm.Int32", Visit.revision, False),
     ("form_version_id", "Edm.Int32", Visit.form_version_id, True),
-    ("form_version", "Edm.String", FormVersion.version, True),
+    ("form_version", "Edm.String", FormVersion.version, True), ("title", "Edm.String", Visit.title, True),
     ("received_at", "Edm.DateTimeOffset", Visit.received_at, False),
     ("updated_at", "Edm.DateTimeOffset", Visit.updated_at, False),
     ("review_status", "Edm.String", Visit.review_status, False),

@@ -154,6 +154,7 @@ def visit_columns() -> list[tuple[str, Callable[[Any], Any]]]:
         (_("Mipyme"), lambda r: r.mipyme_name),
         (_("Id Mipyme"), lambda r: r.mipyme_id),
         (_("Funcionario"), lambda r: r.officer_name),
+        (_("Título"), lambda r: r.title),  # the form's instance_name, computed when the answers were kept
         (_("Temas"), lambda r: ", ".join(label("topic", t) for t in sorted(r.topics, key=_topic_order))),
         (_("Unidades producidas"), lambda r: r.production_units),
         (_("Ventas mensuales (COP)"), lambda r: r.monthly_sales_cop),

@@ -67,13 +67,13 @@ class VisitPage:
 
 def my_visits_page(officer: User, query: str = "", page: int = 1) -> VisitPage:
     """One page of the officer's visits, newest first, those matching `query` (Mipyme, neighbourhood,
-    needs, notes, follow-up reason) when it is given."""
+    needs, notes, follow-up reason, the visit's title) when it is given."""
     base = visible_visits(officer)
     wanted = fold(query).strip()
     if wanted:
         rows = db.session.execute(
             base.with_only_columns(Visit.id, Mipyme.name, Mipyme.neighborhood, Visit.needs, Visit.notes,
-                                   Visit.follow_up_reason)
+                                   Visit.follow_up_reason, Visit.title)
             .join(Mipyme, Visit.mipyme_id == Mipyme.id)
             .order_by(Visit.visited_at.desc(), Visit.id)
         ).all()
