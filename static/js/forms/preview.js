@@ -1,7 +1,7 @@
 // The supervisor's preview of a version (templates/forms/, by forms-core): the form as the officer will
 // see it, live and read-write, but nothing is saved anywhere. today() is the real day in the zone.
 import { embedded } from './definitions.js';
-import { renderForm } from './render.js';
+import { prepareForm, renderForm } from './render.js';
 import { pageLanguage, visitDay, visitMoment } from './visit-questions.js';
 
 const container = document.getElementById('form-preview');
@@ -12,6 +12,7 @@ if (container && definition) {
     document.head.append(Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/static/css/forms.css' }));
   }
   const zone = container.dataset.zone || 'America/Bogota';
+  await prepareForm(definition);
   // now() is this moment, as it is for a visit typed now; labels and date names in the page's language.
   const preview = renderForm(container, { ...definition, language: pageLanguage() }, {
     today: () => visitDay('', zone), now: () => visitMoment('', zone),

@@ -2,7 +2,15 @@
 // inside a repeat is drawn once per instance: its inputs are named `answers.<path>` (`answers.productos[2].unidades`),
 // so each instance's radio buttons are a group of their own and a server's error finds its field.
 import { message } from './validate.js';
-import { GROUPED, WIDGET_TYPES, widget as newWidget } from './widgets.js';
+import { GROUPED, WIDGET_TYPES } from './widget-types.js';
+
+let widgets = null; // forms/widgets.js once loadWidgets() fetched it
+
+/** Fetch forms/widgets.js (and its geopoint, rank, range… modules) if `questions` (flat) have a widget type:
+ * questionBlock() then draws them. Fetched once; the service worker holds it offline like every module. */
+export async function loadWidgets(questions) {
+  if (!widgets && questions.some((q) => WIDGET_TYPES.has(q.type))) widgets = await import('./widgets.js');
+}
 
 export const fieldId = (path) => `q-${path}`;
 
@@ -75,7 +83,8 @@ export function questionBlock(question, path, { language = 'es' } = {}) {
   let block;
   let io = null;
   if (WIDGET_TYPES.has(question.type)) {
-    const widget = newWidget(question, { id, name, language });
+    if (!widgets) throw new Error(`loadWidgets() before drawing a ${question.type} question`);
+    const widget = widgets.widget(question, { id, name, language });
     // A widget of several controls is named by its legend (as a select); one control by <label for>.
     block = GROUPED.has(question.type)
       ? el('fieldset', { className: 'field question' }, labelText(question, 'legend'), hint, widget.node)

@@ -6,9 +6,9 @@
 import { parseDecimal, parseInteger } from '../numbers.js';
 import { ANSWERED, isEmpty, message, walk } from './validate.js';
 import { toText } from './xpath.js';
-import { el, labelText, questionBlock, showError } from './question-blocks.js';
+import { el, labelText, loadWidgets, questionBlock, showError } from './question-blocks.js';
 import { repeatView } from './repeat-cards.js';
-import { WIDGET_TYPES } from './widgets.js';
+import { WIDGET_TYPES } from './widget-types.js';
 import { METADATA, UNREADABLE, answersOf, flatQuestions, fromRaw, itemTree, toRaw } from './repeat-state.js';
 
 const listening = new WeakMap(); // container → the AbortController of its current form's listeners
@@ -36,6 +36,9 @@ function shown(value) {
   const number = typeof value === 'number' ? value : (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null);
   return number === null ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
 }
+
+/** Await before renderForm(): fetches the modules `source` needs beyond the plain questions' (the widgets). */
+export const prepareForm = (source) => loadWidgets(flatQuestions(source.questions));
 
 /**
  * Render `definition` into `container`. `raw` is what a draft kept (name → typed text; a repeat → a list of

@@ -3,7 +3,7 @@
 // the definitions live on the phone by id (definitions.js), so a version published while a draft is
 // open changes neither the draft nor what it sends.
 import { embedded, find, remember } from './definitions.js';
-import { renderForm } from './render.js';
+import { prepareForm, renderForm } from './render.js';
 
 // A formatter per zone and shape, made once: building one costs more than the walk an answer runs (both
 // are asked on every answer, for today() and now()).
@@ -86,6 +86,7 @@ export function attachQuestions(form) {
       container.hidden = !definition;
       started = fields.form_started_at || sentStart(definition, fields.answers) || moment(zone);
       const metadata = { start: started, end: () => moment(zone), username: container.dataset.username };
+      if (definition) await prepareForm(definition);
       controller = definition ? renderForm(container, { ...definition, language: pageLanguage() }, {
         raw: fields.answers || {}, today, now, metadata,
       }) : null;

@@ -21,10 +21,11 @@ import { geopointWidget, pointsWidget } from './widget-geo.js';
 import { photoWidget } from './widget-photo.js';
 import { rangeWidget } from './widget-range.js';
 import { rankWidget } from './widget-rank.js';
+import { GROUPED, WIDGET_TYPES } from './widget-types.js';
 import { momentToInput, offsetText, readMoment, readTime, timeToInput, zoneOffset } from './widget-values.js';
 
-export const WIDGET_TYPES = new Set(['time', 'dateTime', 'geopoint', 'geotrace', 'geoshape', 'image', 'acknowledge', 'range', 'rank']);
-export const GROUPED = new Set(['geopoint', 'geotrace', 'geoshape', 'image', 'rank']);
+export { GROUPED, WIDGET_TYPES }; // the interface above; widget-types.js holds them for pages that load no widget
+
 const DEFAULT_ZONE = 'America/Bogota';
 
 /** A native input whose value is the answer once converted; `toInput` shows a stored answer in it. */
