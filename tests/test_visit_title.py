@@ -9,8 +9,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
-from fieldwork.forms.visit_answers import list_title
+from fieldwork.extensions import db
+from fieldwork.forms.visit_answers import fill_titles, list_title
+from fieldwork.models import Visit
 from fieldwork.models.visit import TITLE_MAX_CHARS
 from tests.builders import make_mipyme, make_user, visit_payload
 from tests.conftest import login
@@ -115,6 +118,17 @@ def test_a_long_title_is_cut_with_an_ellipsis_to_what_the_column_holds(world):
     visit = send(world, version, {"producto": "Mochila arhuaca tejida a mano " * 10, "unidades": 3})
     title = world["office"].get(f"/api/v1/visits/{visit['id']}").get_json()["title"]
     assert len(title) == TITLE_MAX_CHARS and title.endswith("…") and title.startswith("Mochila arhuaca tejida")
+
+
+def test_the_migration_titles_the_visits_stored_before_titles_were(world):
+    titled = send(world, publish(product_form()), {"producto": "Mochilas", "unidades": 12})
+    plain = send(world, publish(product_form(instance_name=None, form_id="otro")), {"producto": "Arepas"})
+    db.session.execute(update(Visit).values(title=None))  # as 0017's ADD COLUMN finds them
+    fill_titles(db.session.connection())  # what migrations/versions/0017_visit_title.py runs
+    db.session.commit()
+    api = "/api/v1/visits/{}"
+    assert world["office"].get(api.format(titled["id"])).get_json()["title"] == "Mochilas – 12"
+    assert world["office"].get(api.format(plain["id"])).get_json()["title"] is None
 
 
 @pytest.mark.parametrize(("computed", "shown"), [
