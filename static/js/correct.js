@@ -61,7 +61,8 @@ if (me) {
     if (!button) return;
     const visit = JSON.parse(button.dataset.reopen);
     const card = button.closest('[data-search-item], [data-returned-visit]');
-    visit.mipyme_name ||= card?.querySelector('.card-title')?.textContent.trim() || null;
+    // The card's heading may be the visit's title (the form's instance_name): the Mipyme is named apart.
+    visit.mipyme_name ||= card?.dataset.mipymeName || null;
     visit.reviewer_name ||= card?.dataset.reviewerName || null; // the card names who returned it
     reopen(visit, me.content, button);
   });
