@@ -46,22 +46,23 @@ def _refusals(supervisor, content) -> list[str]:
     ([question("integer", "a", "A", indicator="ventas_mes")],
      "Hoja survey, fila 2: «ventas_mes» no es un indicador del programa"),
     ([question("text", "a", "A"), question("text", "ventas", "Ventas", indicator="sales_month_cop")],
-     "Hoja survey, fila 3: el indicador «sales_month_cop» necesita una pregunta integer o decimal; esta es text."),
+     "Hoja survey, fila 3: el indicador «sales_month_cop» necesita una pregunta integer, decimal o calculate; "
+     "esta es text."),
     ([question("decimal", "a", "A", indicator="jobs_formal")],
-     "Hoja survey, fila 2: el indicador «jobs_formal» necesita una pregunta integer; esta es decimal."),
+     "Hoja survey, fila 2: el indicador «jobs_formal» necesita una pregunta integer o calculate; esta es decimal."),
     ([question("integer", "a", "A", indicator="has_rut")],
      "Hoja survey, fila 2: el indicador «has_rut» necesita una pregunta select_one (sí/no) o acknowledge"),
     ([question("select_multiple si_no", "a", "A", indicator="sells_online")],
      "Hoja survey, fila 2: el indicador «sells_online» necesita una pregunta select_one"),
     ([question("integer", "a", "A", indicator="jobs_women"), question("integer", "b", "B", indicator="jobs_women")],
      "Hoja survey, fila 3: el indicador «jobs_women» ya lo alimenta la fila 2"),
-    ([question("integer", "a", "A"), question("calculate", "c", calculation="${a} * 2", indicator="units_month")],
-     "Hoja survey, fila 3: un grupo, una nota o un calculate no alimenta indicadores"),
+    ([question("select_one si_no", "a", "A"), question("calculate", "c", calculation="${a}", indicator="has_rut")],
+     "Hoja survey, fila 3: un calculate da un número o un texto, no una respuesta de sí o no"),
     ([question("integer", "a", "A"), question("note", "n", "Nota", indicator="units_month")],
-     "Hoja survey, fila 3: un grupo, una nota o un calculate no alimenta indicadores"),
+     "Hoja survey, fila 3: un grupo o una nota no alimenta indicadores"),
     ([question("begin_group", "g", "Grupo", indicator="jobs_total"), question("integer", "a", "A"),
       question("end_group", "")],
-     "Hoja survey, fila 2: un grupo, una nota o un calculate no alimenta indicadores"),
+     "Hoja survey, fila 2: un grupo o una nota no alimenta indicadores"),
 ])
 def test_a_misused_indicator_is_refused_with_its_sheet_and_row(supervisor, rows, expected):
     messages = _refusals(supervisor, _form(*rows))
@@ -72,8 +73,9 @@ def test_an_indicator_inside_a_repeat_is_refused_with_its_row(supervisor):
     rows = [question("text", "a", "A"), question("begin_repeat", "socios", "Socios"),
             question("integer", "edad", "Edad", indicator="jobs_women"), question("end_repeat", "")]
     messages = _refusals(supervisor, _form(*rows))
-    assert any(m.startswith("Hoja survey, fila 4: una pregunta dentro de una repetición todavía no puede "
-                            "alimentar el indicador «jobs_women»") for m in messages), messages
+    assert any(m.startswith("Hoja survey, fila 4: una pregunta dentro de una repetición se responde una vez por "
+                            "fila y no alimenta el indicador «jobs_women»; póngalo en un calculate fuera de la "
+                            "repetición que la resuma, por ejemplo sum(${edad}).") for m in messages), messages
 
 
 def test_a_yes_no_indicator_needs_a_choice_that_means_yes(supervisor):

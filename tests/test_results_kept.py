@@ -43,9 +43,17 @@ DEFINITION = {"questions": [
     {"name": "rut", "type": "select_one", "indicator": "has_rut", "label": {"es": "RUT", "en": "RUT"},
      "required": False, "choices": [{"name": "Sí", "label": {}}, {"name": "no", "label": {}}]},
     {"name": "ventas", "type": "decimal", "indicator": "sales_month_cop", "label": {}, "required": False},
+    {"name": "unidades", "type": "calculate", "indicator": "units_month", "label": {}, "required": False},
+    {"name": "formales", "type": "calculate", "indicator": "jobs_formal", "label": {}, "required": False},
 ]}
+#: What a calculate may have stored: numbers as XPath writes them, and strings that read as no figure (empty,
+#: NaN, text, an exponent, spaces, leading zeros, past the bound, a fraction of a whole indicator, not a string).
+calculated = st.sampled_from(["7800000", "12.5", "-3", "0", "12.0", "0.30000000000000004", "1000000000000000",
+                              "", "NaN", "Infinity", "doce", "1e5", " 12", "12\n", "007", "1000000000000001",
+                              "99999999999999999", "0." + "0" * 300 + "1", 4])
 form_answers = st.fixed_dictionaries({}, optional={"rut": st.sampled_from(["Sí", "no"]),
-                                                   "ventas": st.sampled_from([0, 1.5, 2_000_000, 10**9])})
+                                                   "ventas": st.sampled_from([0, 1.5, 2_000_000, 10**9]),
+                                                   "unidades": calculated, "formales": calculated})
 new_visit = st.one_of(st.tuples(st.just("sync"), content, st.sampled_from(PHONES)),
                       st.tuples(st.just("form"), content, form_answers))
 # Mostly new visits (several businesses with a change make medians of odd and even counts), then what
@@ -62,7 +70,8 @@ results_operations = st.lists(st.one_of(
 
 class ResultsWorld(World):
     """test_summary's programme, its Mipymes in three macro-sectors, with a form version that feeds
-    has_rut and sales_month_cop (its visits stored by hand, as a restored backup would hold them)."""
+    has_rut and sales_month_cop from questions, units_month and jobs_formal from calculates (its visits
+    stored by hand, as a restored backup would hold them)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,5 +1,5 @@
 """One value per programme indicator on a Mipyme's page: its baseline and its latest, each saying where it
-came from (the form question that fed it, or the visit's own figure).
+came from (the form question or calculate that fed it, or the visit's own figure).
 
 The values are the kept per-Mipyme results rows (`mipyme_results`, fieldwork/results), so the page reads at
 most one row per indicator and the two visits behind it: its cost does not grow with the Mipyme's history.
@@ -23,7 +23,7 @@ from fieldwork.forms.definition import LOCALES
 from fieldwork.models import FormVersion, Visit
 from fieldwork.models.programme import MipymeResultRow
 from fieldwork.results.catalogue import INDICATORS, Indicator
-from fieldwork.results.definitions import feeds_of
+from fieldwork.results.definitions import Feed, feeds_of
 from fieldwork.text.i18n import cop, number
 
 
@@ -64,9 +64,8 @@ def mipyme_indicators(mipyme_id: int) -> list[IndicatorValue]:
     zone = programme_zone()
 
     def end(indicator: Indicator, visit_id: str, at: Any, value: float) -> End:
-        label = feeds.get(version_of.get(visit_id), {}).get(indicator.code)
-        source = _("pregunta «%(label)s» del formulario", label=label[locale]) if label else _("cifra de la visita")
-        return End(_shown(indicator, value), local_date(at, zone), source)
+        fed = feeds.get(version_of.get(visit_id), {}).get(indicator.code)
+        return End(_shown(indicator, value), local_date(at, zone), _source(fed, locale))
 
     values = []
     for indicator in INDICATORS:
@@ -82,11 +81,22 @@ def mipyme_indicators(mipyme_id: int) -> list[IndicatorValue]:
     return values
 
 
-def _feeding_labels(definition: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Indicator code → the label (per language) of the version's question that feeds it, by results' rule."""
+def _feeding_labels(definition: dict[str, Any]) -> dict[str, tuple[Feed, dict[str, str]]]:
+    """Indicator code → the version's question that feeds it, by results' rule, and its label per language."""
     labels = {q["name"]: q["label"] for q in definition.get("questions", []) if "label" in q}
-    return {code: labels.get(feed.name) or dict.fromkeys(LOCALES, feed.name)
-            for code, feed in feeds_of(definition).items()}
+    return {code: (feed, labels.get(feed.name) or {}) for code, feed in feeds_of(definition).items()}
+
+
+def _source(fed: tuple[Feed, dict[str, str]] | None, locale: str) -> str:
+    """Where a value came from: the visit's own figure, or the form's question or calculate (which has no
+    label unless the author gave it one to show it: then its name)."""
+    if fed is None:
+        return _("cifra de la visita")
+    feed, labels = fed
+    label = labels.get(locale) or feed.name
+    if feed.type == "calculate":
+        return _("cálculo «%(label)s» del formulario", label=label)
+    return _("pregunta «%(label)s» del formulario", label=label)
 
 
 def _plain(value: float) -> float | int:

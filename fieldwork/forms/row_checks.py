@@ -185,10 +185,11 @@ def allows_duplicates(settings: dict[str, str]) -> bool:
 
 
 #: What each indicator kind asks of its question's type, as the author reads it.
-_KIND_TYPES = {"number": _l("integer o decimal"), "integer": _l("integer"),
+_KIND_TYPES = {"number": _l("integer, decimal o calculate"), "integer": _l("integer o calculate"),
                "yes_no": _l("select_one (sí/no) o acknowledge")}
-#: Rows that hold no answer of their own: an indicator needs the question the officer answers.
-_UNANSWERED = ("begin_group", "note", "calculate")
+#: Rows that hold no answer of their own: an indicator needs the question the officer answers (or a
+#: calculate, whose value the server computes from the answers).
+_UNANSWERED = ("begin_group", "note")
 
 
 def check_indicator(raw: dict[str, Any], kind: str | None, in_repeat: bool, fed: dict[str, int], where) -> None:
@@ -202,11 +203,17 @@ def check_indicator(raw: dict[str, Any], kind: str | None, in_repeat: bool, fed:
         where.fail(_("«%(code)s» no es un indicador del programa; use uno de estos: %(codes)s.",
                      code=code, codes=", ".join(CODES)))
     elif kind in _UNANSWERED:
-        where.fail(_("un grupo, una nota o un calculate no alimenta indicadores; ponga «%(code)s» en la "
-                     "pregunta que el funcionario responde.", code=code))
+        where.fail(_("un grupo o una nota no alimenta indicadores; ponga «%(code)s» en la pregunta que el "
+                     "funcionario responde.", code=code))
+    elif kind == "calculate" and indicator.kind == "yes_no":
+        where.fail(_("un calculate da un número o un texto, no una respuesta de sí o no: el indicador «%(code)s» "
+                     "necesita una pregunta select_one (sí/no) o acknowledge que el funcionario responda.",
+                     code=code))
     elif in_repeat:
-        where.fail(_("una pregunta dentro de una repetición todavía no puede alimentar el indicador «%(code)s»; "
-                     "pregúntelo fuera de la repetición.", code=code))
+        # Answered once per instance: the figure is their total, or some other aggregate, written outside.
+        where.fail(_("una pregunta dentro de una repetición se responde una vez por fila y no alimenta el "
+                     "indicador «%(code)s»; póngalo en un calculate fuera de la repetición que la resuma, por "
+                     "ejemplo sum(${%(name)s}).", code=code, name=str(raw.get("name", "")).strip()))
     elif kind not in indicator.question_types:
         where.fail(_("el indicador «%(code)s» necesita una pregunta %(types)s; esta es %(type)s.",
                      code=code, types=_KIND_TYPES[indicator.kind], type=kind))

@@ -21,8 +21,9 @@ class Indicator:
 
     @property
     def question_types(self) -> tuple[str, ...]:
-        """The XLSForm types a question feeding this indicator may have (checked at upload)."""
-        return {"number": ("integer", "decimal"), "integer": ("integer",),
+        """The XLSForm types a question feeding this indicator may have (checked at upload): a figure may
+        come from a calculate (the sum of a repeat's units), read as the number it writes."""
+        return {"number": ("integer", "decimal", "calculate"), "integer": ("integer", "calculate"),
                 "yes_no": ("select_one", "acknowledge")}[self.kind]
 
 

@@ -6,6 +6,7 @@ to them on random programmes. A visit is anything with Visit's attribute names.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +26,15 @@ BAND_LIMITS_UVT = {
 }
 #: The answer of an `acknowledge` question (it means yes).
 ACKNOWLEDGED = "OK"
+#: A figure's bound: the answers' own (fieldwork/forms/answer_limits.MAX_NUMBER, which results cannot import).
+MAX_FIGURE = 10**15
+#: A calculate's stored string that reads as a figure, per indicator kind: a number as XPath writes one (no
+#: exponent, sign only for minus, no spaces, no leading zeros: JSON's grammar too, which SQLite reads exactly
+#: where its CAST does not), whole for an integer indicator. Digits are bounded so that no database's cast
+#: overflows or underflows before MAX_FIGURE is checked (PostgreSQL's regular expressions repeat at most 255
+#: times). queries.py matches the same patterns in SQL, so both read one string alike.
+NUMERALS = {"number": r"\A-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,255})?\Z",
+            "integer": r"\A-?(0|[1-9][0-9]{0,15})(\.0{1,255})?\Z"}
 
 
 # --- Which visits count, and what they say -------------------------------------------------------------
@@ -64,7 +74,8 @@ def feeds_of(definition: Mapping[str, Any] | None) -> dict[str, Feed]:
 
 def value_of(code: str, visit: Any, feeds: Mapping[str, Feed]) -> Number | None:
     """The visit's value of the indicator, given its form version's feeds: the feeding question's answer
-    (yes/no as 1 or 0), else the built-in figure when the version has no question for the code."""
+    (yes/no as 1 or 0; a calculate's string as the number it writes), else the built-in figure when the
+    version has no question for the code."""
     indicator = BY_CODE[code]
     feed = feeds.get(code)
     if feed is None:
@@ -72,13 +83,30 @@ def value_of(code: str, visit: Any, feeds: Mapping[str, Feed]) -> Number | None:
     answer = (visit.answers or {}).get(feed.name)
     if answer is None or isinstance(answer, bool):
         return None
+    if feed.type == "calculate":
+        return plain(figure_of(answer, indicator.kind), code)
     if indicator.kind == "yes_no":
-        if feed.type == "acknowledge":
-            return 1 if answer == ACKNOWLEDGED else None
-        return 1 if isinstance(answer, str) and answer in feed.yes else 0 if isinstance(answer, str) else None
+        return _yes_no(answer, feed)
     if not isinstance(answer, int | float):
         return None  # a type changed between versions, or an answer stored before today's checks
     return plain(answer, code)
+
+
+def _yes_no(answer: Any, feed: Feed) -> int | None:
+    """A yes/no question's answer as 1 or 0; None when it is no choice (nor, for acknowledge, "OK")."""
+    if feed.type == "acknowledge":
+        return 1 if answer == ACKNOWLEDGED else None
+    return (1 if answer in feed.yes else 0) if isinstance(answer, str) else None
+
+
+def figure_of(calculated: Any, kind: str) -> float | None:
+    """A calculate's stored answer as a figure of an indicator of `kind`: the number its string writes when
+    that is a number (NUMERALS) within ±MAX_FIGURE; None, as if unanswered, for "", "NaN", any other text,
+    a fraction where the indicator counts whole things, or anything not a string."""
+    if not isinstance(calculated, str) or not re.search(NUMERALS[kind], calculated):
+        return None
+    value = float(calculated)
+    return value if abs(value) <= MAX_FIGURE else None
 
 
 def plain(value: Number | None, code: str) -> Number | None:

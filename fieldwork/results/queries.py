@@ -24,6 +24,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    type_coerce,
     union_all,
     values,
 )
@@ -67,6 +68,8 @@ def counting(v: Any = None) -> ColumnElement[bool]:
 def _answer_value(v: Any, feed: definitions.Feed, kind: str, dialect: str) -> ColumnElement[Any]:
     """The stored answer as definitions.value_of reads it (NULL when it says nothing usable)."""
     answer = v.c.answers[feed.name]
+    if feed.type == "calculate":
+        return _figure(answer, kind, dialect)
     if kind == "yes_no":
         is_text = json_kind_is(answer, "string", dialect)
         text = answer.as_string()
@@ -75,6 +78,18 @@ def _answer_value(v: Any, feed: definitions.Feed, kind: str, dialect: str) -> Co
         said_yes = text.in_(sorted(feed.yes)) if feed.yes else literal(False)
         return case((and_(is_text, said_yes), literal(1.0)), (is_text, literal(0.0)), else_=null())
     return case((json_kind_is(answer, "number", dialect), answer.as_float()), else_=null())
+
+
+def _figure(answer: Any, kind: str, dialect: str) -> ColumnElement[Any]:
+    """definitions.figure_of in SQL: a calculate's string matched against the same pattern before it is read
+    as a number, each step in its own CASE since PostgreSQL's AND may run its cast first and fail on text."""
+    text = answer.as_string()
+    # SQLite's CAST rounds some 17-digit numbers off by one unit; its JSON reader (as the answers' numbers
+    # are read) agrees with Python's float() and PostgreSQL's cast, and the pattern is JSON's grammar.
+    number = cast(text, Float) if dialect == "postgresql" else type_coerce(func.json_extract(text, "$"), Float)
+    bounded = case((func.abs(number) <= definitions.MAX_FIGURE, number), else_=null())
+    numeral = case((text.regexp_match(definitions.NUMERALS[kind]), bounded), else_=null())
+    return case((json_kind_is(answer, "string", dialect), numeral), else_=null())
 
 
 def value_expression(code: str, feeds: Mapping[int, Mapping[str, definitions.Feed]], v: Any = None,
