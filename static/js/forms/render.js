@@ -28,6 +28,9 @@ function parseRaw(question, raw) {
   return result.error ? { error: true } : { value: result.value };
 }
 
+/** Two held answers alike (a select_multiple's is a list; UNREADABLE is only itself). */
+const same = (a, b) => a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]));
+
 const unreadableMessage = (question) => message(`form_${question.type.toLowerCase()}`);
 
 /** A number as Colombia writes it; NaN (a sum of unanswered questions) as a dash, not a word to act on. */
@@ -254,8 +257,12 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     const entry = entries.get(event.target.closest?.('[data-path]')?.dataset.path);
     if (!entry || !ANSWERED.has(entry.question.type)) return;
     const read = entry.read();
-    entry.problem = entry.widget && read.error ? read.message : null;
-    entry.holder[entry.question.name] = entry.widget ? (read.error ? UNREADABLE : read.value) : read;
+    const problem = entry.widget && read.error ? read.message : null;
+    const value = entry.widget ? (read.error ? UNREADABLE : read.value) : read;
+    // A choice fires 'input' then 'change', a text 'change' when left: the second says nothing new.
+    if (event.type === 'change' && problem === entry.problem && same(value, entry.holder[entry.question.name])) return;
+    entry.problem = problem;
+    entry.holder[entry.question.name] = value;
     refresh();
   }
 
