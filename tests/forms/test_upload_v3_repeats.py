@@ -98,8 +98,9 @@ def _refused(supervisor, content) -> list[str]:
      "no está dentro de una repetición (begin_repeat)."),
     ([question("begin_repeat", "r", "R"), question("integer", "ventas", "Ventas", indicator="sales_month_cop"),
       question("end_repeat", "")],
-     "Hoja survey, fila 4: una pregunta dentro de una repetición todavía no puede alimentar el indicador "
-     "«sales_month_cop»; pregúntelo fuera de la repetición."),
+     "Hoja survey, fila 4: una pregunta dentro de una repetición se responde una vez por fila y no alimenta el "
+     "indicador «sales_month_cop»; póngalo en un calculate fuera de la repetición que la resuma, por ejemplo "
+     "sum(${ventas})."),
     ([question("begin_repeat", "r", "R", repeat_count="${nadie}"), question("text", "t", "T"),
       question("end_repeat", "")],
      "Hoja survey, fila 3, columna repeat_count: ${nadie} no es ninguna pregunta del formulario."),
