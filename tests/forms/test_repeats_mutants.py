@@ -1,15 +1,40 @@
-"""What a mutation run of answers_walk.py and expression_rules.py showed unpinned (tests/README.md, "Mutation
-testing"): a choice_filter on the choice's own name or label, the title read from a question inside a repeat or
-from an instance_name the evaluators cannot read, and indexed-repeat()'s later pairs at upload. The walk's cases
-are judged by the server and by the phone's walk (validate.js, under node) alike."""
+"""What a mutation run of xpath_document.py, answers_walk.py and expression_rules.py showed unpinned
+(tests/README.md, "Mutation testing"): a household's instances as text and through indexed-repeat(), a
+choice_filter on the choice's own name or label, the title read from a question inside a repeat or from an
+instance_name the evaluators cannot read, and indexed-repeat()'s later pairs at upload. Each value and verdict
+is the same on the server and on the phone (xpath.js and validate.js, under node)."""
 from __future__ import annotations
 
 import pytest
 
 from fieldwork.forms.answers import judge_answers
 from fieldwork.forms.expressions import ExpressionError, parse
+from tests.forms.corpus import matches
 from tests.forms.test_answers_repeats import CHOICE, DAY, GOOD, HOGAR, NOW, both_sides, choices, q, stored
-from tests.node.runner import run
+from tests.forms.test_expressions_repeats import DOCUMENTS, _request, _server
+from tests.node.runner import as_python, run
+
+#: On the repeats corpus's household (Ana 30 with children a and b; Luis 17 without; a third person without a
+#: name, 45, with child c): getodk/xforms-spec §Repeats, join() and indexed-repeat() in its function table, and
+#: XPath 1.0's string-value of an element (its descendants' text, in document order).
+DOCUMENT_CASES = [
+    ("join('|', ${personas})", "Ana30ab|Luis17|45c"),  # an unanswered name adds nothing to its person's text
+    ("indexed-repeat(${hijo}, ${personas}, 2)", ""),  # Luis has no children: an empty node-set reads ''
+    ("indexed-repeat(${desconocida}, ${personas}, 1)", ""),  # a name the form lacks (a hand-edited definition)
+]
+
+
+@pytest.mark.parametrize(("expr", "expect"), DOCUMENT_CASES, ids=[c[0] for c in DOCUMENT_CASES])
+def test_a_households_instances_read_on_the_server(expr, expect):
+    case = {"expr": expr, "document": DOCUMENTS["hogar"], "tables": None}
+    assert matches(_server(_request(case)), expect)
+
+
+def test_a_households_instances_read_alike_on_the_phone():
+    requests = [_request({"expr": expr, "document": DOCUMENTS["hogar"], "tables": None}) for expr, _ in DOCUMENT_CASES]
+    answers = [as_python(answer) for answer in run("evaluate", requests)]
+    assert answers == [expect for _expr, expect in DOCUMENT_CASES]
+
 
 #: XLSForm's way to keep a second choice from repeating the first: the filter reads the choice's own name.
 TWO_CHANNELS = {"questions": [
