@@ -47,8 +47,15 @@ function instanceCount(value) {
 const columnsOf = (choice) => ({ ...Object.fromEntries(Object.entries(choice.columns || {})), name: choice.name,
   label: choice.label });
 
-/** {question: {choice: label}} for jr:choice-name(), inside repeats too; own properties only. */
+const labelTables = new WeakMap(); // an outline (built once per form, xpath-document.js) → its labels
+
+/** {question: {choice: label}} for jr:choice-name(), inside repeats too; own properties only. Read-only. */
 function labelsOf(tree) {
+  if (!labelTables.has(tree)) labelTables.set(tree, labelsIn(tree));
+  return labelTables.get(tree);
+}
+
+function labelsIn(tree) {
   const labels = Object.create(null);
   for (const [node] of inOrder(tree)) {
     if (node.item.choices?.length) labels[node.item.name] = Object.fromEntries(node.item.choices.map((c) => [c.name, c.label]));

@@ -14,6 +14,16 @@ export const prefix = (context) => context.map(([repeat, index]) => `${repeat}[$
  * kind = their type, group markers included (a group only passes its relevance on).
  */
 export function outline(items) {
+  if (!outlines.has(items)) outlines.set(items, outlineOf(items));
+  return outlines.get(items);
+}
+
+// A form's items → its outline and its names' places: the phone walks the same definition on every answer,
+// and a definition's items are never changed in place, so both are built once per form (read-only after).
+const outlines = new WeakMap();
+const places = new WeakMap();
+
+function outlineOf(items) {
   const root = [];
   const pending = [[items, root]];
   while (pending.length) {
@@ -50,17 +60,26 @@ export function* inOrder(nodes) {
   }
 }
 
+/** {ancestors: name → the repeats holding it, children: repeat → its direct items (through its groups), in form order}. */
+function placesOf(items) {
+  const ancestors = new Map();
+  const children = new Map();
+  for (const [node, repeats] of inOrder(outline(items))) {
+    if (node.kind === 'begin_group' || node.kind === 'end_group') continue;
+    const { name } = node.item;
+    ancestors.set(name, repeats);
+    if (repeats.length) children.get(repeats[repeats.length - 1]).push(name);
+    if (node.kind === 'repeat') children.set(name, []);
+  }
+  return { ancestors, children };
+}
+
 export class Document {
   constructor(items, tables) {
-    this.ancestors = new Map();
-    this.children = new Map(); // a repeat's direct items (through its groups), in form order
-    for (const [node, repeats] of inOrder(outline(items))) {
-      if (node.kind === 'begin_group' || node.kind === 'end_group') continue;
-      const { name } = node.item;
-      this.ancestors.set(name, repeats);
-      if (repeats.length) this.children.get(repeats[repeats.length - 1]).push(name);
-      if (node.kind === 'repeat') this.children.set(name, []);
-    }
+    if (!places.has(items)) places.set(items, placesOf(items));
+    const { ancestors, children } = places.get(items);
+    this.ancestors = ancestors;
+    this.children = children;
     this.values = new Map();
     this.counts = new Map();
     this.tables = tables && typeof tables === 'object' && !Array.isArray(tables) ? tables : {};
