@@ -275,6 +275,8 @@ if (form && officerId) {
   form.addEventListener('change', onEdit);
   form.addEventListener('submit', submit);
   // A phone may close the page (or the officer switch apps) a moment after a letter: that save goes now.
+  // beforeunload comes while the next page is still being fetched, time enough for IndexedDB to store it.
+  window.addEventListener('beforeunload', flushSave);
   window.addEventListener('pagehide', flushSave);
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushSave(); });
   discardButton.addEventListener('click', discard);

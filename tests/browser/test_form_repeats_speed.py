@@ -9,6 +9,8 @@ import statistics
 import pytest
 
 from tests.browser.forms_helpers import definition, mount, question
+from tests.browser.offline_helpers import log_in_and_get_ready, server_fixture  # noqa: F401  (fixture `server`)
+from tests.builders import make_mipyme, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -81,3 +83,37 @@ def test_an_answer_redraws_only_the_section_it_changes(live_server, page):
           f"draft read: {figures('reads')}")
     assert result["touched"] == ["g7"]  # the note and the margin of section 7, nothing of the other 24
     assert statistics.median(result["work"]) < 100  # a bound only a whole-form redraw on a slow phone would pass
+
+
+@pytest.fixture
+def officer_mipyme(app):
+    return make_mipyme(make_user("officer", username="lucia", name="Lucía Ramos"), name="Calzado Vallenato")
+
+
+@pytest.mark.parametrize("leave", ["reload", "hide and close"])
+def test_a_letter_typed_just_before_leaving_the_page_is_in_the_draft(server, context, page, officer_mipyme, leave):
+    """Typing saves after the keystroke is painted (visit-form.js saveSoon): reloading, or hiding the page (the
+    officer switches apps) and closing it, at once must still store the last letter."""
+    log_in_and_get_ready(page, server.url, "lucia")
+    draft_page = f"{server.url}/visits/new?mipyme_id={officer_mipyme.id}"
+    page.goto(draft_page)
+    page.wait_for_selector("form[data-visit-form][data-ready=true]")
+    page.fill("textarea[name=notes]", "Taller ordenado")
+    page.wait_for_selector("form[data-draft-saved]")
+    # A hidden page draws no frames, so the save waiting for the next one would never come: only leaving
+    # (pagehide) or hiding (visibilitychange) stores it. Frames stop here, as in a phone's background tab.
+    page.evaluate("() => { window.requestAnimationFrame = () => 1; }")
+    page.type("textarea[name=notes]", ".")
+    if leave == "reload":
+        page.reload()
+        fresh = page
+    else:
+        page.evaluate("""() => {
+          Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+          document.dispatchEvent(new Event('visibilitychange'));
+        }""")
+        page.close()
+        fresh = context.new_page()
+        fresh.goto(draft_page)
+    fresh.wait_for_selector("form[data-visit-form][data-ready=true]")
+    assert fresh.input_value("textarea[name=notes]") == "Taller ordenado."
