@@ -30,6 +30,15 @@ def test_a_households_instances_read_on_the_server(expr, expect):
     assert matches(_server(_request(case)), expect)
 
 
+def test_a_stray_end_of_repeat_in_a_hand_edited_definition_is_ignored_on_both_sides():
+    """An end_repeat that closes nothing (a stored definition edited by hand) leaves the items after it readable."""
+    document = {"items": [{"type": "end_repeat", "name": "suelta"}, {"type": "text", "name": "barrio"}],
+                "counts": {}, "values": {"barrio": "Cañaguate"}}
+    request = _request({"expr": "${barrio}", "document": document, "tables": None})
+    assert _server(request) == "Cañaguate"
+    assert [as_python(answer) for answer in run("evaluate", [request])] == ["Cañaguate"]
+
+
 def test_a_households_instances_read_alike_on_the_phone():
     requests = [_request({"expr": expr, "document": DOCUMENTS["hogar"], "tables": None}) for expr, _ in DOCUMENT_CASES]
     answers = [as_python(answer) for answer in run("evaluate", requests)]
