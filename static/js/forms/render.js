@@ -33,11 +33,13 @@ const same = (a, b) => a === b || (Array.isArray(a) && Array.isArray(b) && a.len
 
 const unreadableMessage = (question) => message(`form_${question.type.toLowerCase()}`);
 
+const COLOMBIAN = new Intl.NumberFormat('es-CO', { maximumFractionDigits: 6 }); // made once: a refresh formats many
+
 /** A number as Colombia writes it; NaN (a sum of unanswered questions) as a dash, not a word to act on. */
 function shown(value) {
   if (value === 'NaN' || Number.isNaN(value)) return '—';
   const number = typeof value === 'number' ? value : (/^-?\d+(\.\d+)?$/.test(value) ? Number(value) : null);
-  return number === null ? toText(value) : number.toLocaleString('es-CO', { maximumFractionDigits: 6 });
+  return number === null ? toText(value) : COLOMBIAN.format(number);
 }
 
 /** Await before renderForm(): fetches the modules `source` needs beyond the plain questions' (the widgets). */
@@ -107,6 +109,7 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
       } else if (!METADATA.has(type)) {
         const entry = { ...questionBlock(node.item, path, { language }), question: node.item, holder };
         entry.output = entry.block.querySelector('output');
+        entry.silent = entry.block.dataset.silent === 'true';
         if (Object.hasOwn(holder, name) && holder[name] !== UNREADABLE) {
           if (!entry.widget || !isEmpty(holder[name])) entry.write(holder[name]);
         }
@@ -223,8 +226,10 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     const redraw = errorsToRedraw();
     for (const [path, entry] of entries) {
       const { question, block } = entry;
-      setHidden(block, !relevant(path) || block.dataset.silent === 'true');
-      if (entry.output) setText(entry.output, shown(result.values.get(path) ?? ''));
+      const hidden = !relevant(path) || entry.silent;
+      if (hidden !== entry.hidden) block.hidden = entry.hidden = hidden; // only render.js hides a block
+      const value = entry.output ? shown(result.values.get(path) ?? '') : null;
+      if (entry.output && value !== entry.shownValue) entry.output.textContent = entry.shownValue = value;
       if (question.choice_filter) filterChoices(entry, path, result);
       if (!ANSWERED.has(question.type)) continue;
       if (all || !isEmpty(entry.holder[question.name])) seen.add(path);
