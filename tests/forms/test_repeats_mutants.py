@@ -95,3 +95,12 @@ def test_indexed_repeat_refuses_a_later_repeat_that_is_not_a_reference(text):
         parse(text)
     assert str(refused.value) == ("indexed-repeat() se escribe indexed-repeat(${pregunta}, ${repetición}, número), "
                                   "con hasta tres pares ${repetición}, número.")
+
+
+@pytest.mark.parametrize("text", ["jr:choice-name(${ciudad}, 2)", "jr:choice-name(${ciudad}, ${ciudad})"])
+def test_choice_name_refuses_a_second_argument_that_is_not_a_quoted_question(text):
+    """XLSForms quote the select question, '${ciudad}': a number or a bare reference is refused with why."""
+    with pytest.raises(ExpressionError) as refused:
+        parse(text)
+    assert str(refused.value) == ("El segundo argumento de jr:choice-name() es la pregunta de selección cuyas opciones "
+                                  "nombra, entre comillas: jr:choice-name(${pregunta}, '${pregunta}').")
