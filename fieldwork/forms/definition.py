@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 
 from fieldwork.forms.answer_types import ANSWERED_TYPES
 from fieldwork.forms.definition_parts import default_refusal, file_choices_of, range_parameters
+from fieldwork.forms.expressions import column_names
 from fieldwork.forms.refusals import FormRefused, Refusals
 from fieldwork.forms.row_checks import INDICATOR_COLUMN, allows_duplicates
 from fieldwork.forms.subset import METADATA_TYPES, PYXFORM_TYPES, REQUIRED_VALUES
-from fieldwork.forms.survey_expressions import EXPRESSION_COLUMNS, INSTANCE_NAME, read_columns
+from fieldwork.forms.survey_expressions import EXPRESSION_COLUMNS, INSTANCE_NAME
 from fieldwork.forms.xlsform import SurveyRows
 from fieldwork.results.catalogue import BUILTIN_FEEDS
 from fieldwork.results.definitions import feeds_of, is_yes
@@ -161,7 +162,7 @@ class _Builder:
     def filter_columns(self, element: dict[str, Any], columns: list[str], where) -> None:
         """A choice_filter reads columns the list has: a misspelt one would empty the list on every phone."""
         _text, ast = self.rows.expressions.get((element["name"], "choice_filter"), ("", []))
-        for column in sorted(read_columns(ast) - set(columns)):
+        for column in sorted((column_names(ast) if ast else set()) - set(columns)):
             where.fail(_("choice_filter lee la columna «%(column)s», que la lista de opciones no tiene (tiene: "
                          "%(columns)s).", column=column, columns=", ".join(columns)))
 

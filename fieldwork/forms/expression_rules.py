@@ -32,7 +32,7 @@ def check_placement(ast: list, columns: bool) -> None:
     """`..` only as position(..)'s argument; a bare name only in a choice_filter (the keywords reach here)."""
     if ast == ["parent"]:
         raise ExpressionError(_("«..» solo se admite como argumento de position(..), dentro de una repetición."))
-    for node in _nodes(ast):
+    for node in nodes(ast):
         if node[0] == "col" and not columns:
             raise ExpressionError(_("«%(word)s» no es una función ni una pregunta; una pregunta se escribe "
                                     "${%(word)s}.", word=node[1]))
@@ -40,7 +40,8 @@ def check_placement(ast: list, columns: bool) -> None:
             raise ExpressionError(_("«..» solo se admite como argumento de position(..), dentro de una repetición."))
 
 
-def _nodes(ast: list) -> Iterator[list]:
+def nodes(ast: list) -> Iterator[list]:
+    """Every node of the tree, without recursion (a stored tree may be as deep as the grammar allows)."""
     stack = [ast]
     while stack:
         node = stack.pop()

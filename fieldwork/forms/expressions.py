@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Iterator
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -22,7 +21,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from fieldwork.forms import expression_rules as rules
-from fieldwork.forms.expression_rules import ExpressionError
+from fieldwork.forms.expression_rules import ExpressionError, nodes
 from fieldwork.forms.xpath import evaluate  # noqa: F401  (re-exported: parse and evaluate travel together)
 from fieldwork.forms.xpath_library import ARITY
 
@@ -196,26 +195,18 @@ def parse(text: str, columns: bool = False) -> list:
 
 def references(ast: list) -> set[str]:
     """Every question name the expression reads through ${name}."""
-    return {node[1] for node in _nodes(ast) if node[0] == "ref"}
+    return {node[1] for node in nodes(ast) if node[0] == "ref"}
 
 
 def column_names(ast: list) -> set[str]:
     """Every column of the choices a choice_filter reads through a bare name."""
-    return {node[1] for node in _nodes(ast) if node[0] == "col"}
+    return {node[1] for node in nodes(ast) if node[0] == "col"}
 
 
 def size(ast: list) -> int:
     """How many nodes the tree has: the most budget steps one evaluation of it can take (each node costs one)."""
-    return sum(1 for _node in _nodes(ast))
+    return sum(1 for _node in nodes(ast))
 
-
-def _nodes(ast: list) -> Iterator[list]:
-    """Every node of the tree, without recursion (a stored tree may be as deep as MAX_TREE_DEPTH)."""
-    stack = [ast]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in node[1:] if isinstance(child, list))
 
 
 def _depth(ast: list) -> int:

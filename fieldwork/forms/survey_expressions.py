@@ -7,14 +7,13 @@ choices' columns. Each reason names the sheet, the row and the column (fieldwork
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 from flask_babel import gettext as _
 
-from fieldwork.forms.expressions import ExpressionError, parse, references, size
+from fieldwork.forms.expressions import ExpressionError, nodes, parse, references, size
 from fieldwork.forms.refusals import Refusals
 from fieldwork.forms.xpath import MAX_STEPS
 
@@ -88,7 +87,7 @@ class _Checker:
                 where.fail(_("${%(name)s} es un grupo, no una pregunta.", name=target))
 
     def check_nodes(self, ast: list, in_repeat: bool, where) -> None:
-        for node in _nodes(ast):  # the grammar already holds `..` to position(..)
+        for node in nodes(ast):  # the grammar already holds `..` to position(..)
             if node == ["parent"] and not in_repeat:
                 where.fail(_("position(..) da el número de la repetición en curso, y esta fila no está dentro de "
                              "una repetición (begin_repeat)."))
@@ -107,20 +106,6 @@ class _Checker:
             if argument[0] == "str" and argument[1] not in table["columns"]:
                 where.fail(_("el archivo «%(file)s.csv» no tiene la columna «%(column)s» (tiene: %(columns)s).",
                              file=source[1], column=argument[1], columns=", ".join(table["columns"])))
-
-
-def read_columns(ast: list) -> set[str]:
-    """The choices' columns a choice_filter reads (its bare names)."""
-    return {node[1] for node in _nodes(ast) if node[0] == "col"} if ast else set()
-
-
-def _nodes(ast: list) -> Iterator[list]:
-    """Every node, without recursion (a tree may be as deep as the grammar allows)."""
-    stack = [ast]
-    while stack:
-        node = stack.pop()
-        yield node
-        stack.extend(child for child in node[1:] if isinstance(child, list))
 
 
 def _check_total_size(sizes: list[tuple[int, int, str]], refusals: Refusals) -> None:

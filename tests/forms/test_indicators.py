@@ -40,7 +40,10 @@ def test_each_numeric_question_is_charted_over_the_mipymes_visits(answered):
 
     _supervisor, mipyme = answered
     trends = {t["name"]: t for t in numeric_trends(mipyme.id)}
-    assert list(trends) == ["monto_financiacion", "empleados_formales", "empleados_informales", "mujeres_trabajando"]
+    # The products repeat's numbers are charted as each visit's sum over its products (none answered here).
+    assert list(trends) == ["monto_financiacion", "unidades_producto", "precio_producto", "empleados_formales",
+                            "empleados_informales", "mujeres_trabajando"]
+    assert trends["unidades_producto"]["points"] == []
     assert [value for _label, value in trends["empleados_formales"]["points"]] == [1, 2, 4]  # oldest first
     assert [value for _label, value in trends["monto_financiacion"]["points"]] == [2500000.5]
     assert trends["empleados_formales"]["svg"] is not None
