@@ -25,6 +25,7 @@ from fieldwork.models import (
     Visit,
     VisitRevision,
 )
+from fieldwork.results.tables import FOLLOW_UPS, MONTHLY_SALES
 from tests.builders import store_visits
 
 BOGOTA = ZoneInfo("America/Bogota")
@@ -61,8 +62,8 @@ mipymes = st.lists(st.tuples(st.booleans(), st.lists(visits, max_size=5)), max_s
 
 
 def _wipe() -> None:
-    for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, OfficerAnswerRow, MipymeResultRow, Visit,
-                  Mipyme, User):
+    for model in (AuditEntry, VisitRevision, ReviewEvent, MipymeSummaryRow, OfficerAnswerRow, MipymeResultRow,
+                  FOLLOW_UPS, MONTHLY_SALES, Visit, Mipyme, User):
         db.session.execute(delete(model))
     db.session.commit()
 
