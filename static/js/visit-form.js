@@ -29,7 +29,7 @@ let draft = null; // {id, officer_id, mipyme_id, fields, revision, kind, errors,
 let persisted = false; // stored as a draft (only once the officer typed something)
 let owned = true; // this tab holds the draft (draft-lock.js); a tab that does not only shows it
 let saving = Promise.resolve();
-let queued = 0; // a save typing asked for, not started yet (its requestAnimationFrame id)
+let queued = 0; // a save typing asked for, not started yet (its idle callback's id)
 let showLocation = () => {};
 let updateCounter = () => {};
 let photos = null;
@@ -87,19 +87,24 @@ function saveDraft() {
 }
 
 /**
- * Typing saves after the keystroke is painted, not in its frame: reading the answers and storing them
- * (IndexedDB clones the whole draft) would otherwise delay every letter of a long form. Keystrokes within
- * one frame share one save. Whatever needs the stored draft (choosing a Mipyme, saving the visit,
- * discarding, leaving or hiding the page) calls flushSave() first, so a letter typed is never left behind.
+ * Typing saves when the phone is idle (after the letter is painted and any next key handled; within a
+ * second at worst), not in the keystroke's frame: reading the answers and storing them (IndexedDB clones
+ * the whole draft) would otherwise delay every letter of a long form, and letters typed meanwhile share one
+ * save. Whatever needs the stored draft (choosing a Mipyme, saving the visit, discarding, leaving or hiding
+ * the page) calls flushSave() first, so a letter typed is never left behind.
  */
+const idle = window.requestIdleCallback // not in Safari: a short timer there
+  ? { start: (run) => requestIdleCallback(run, { timeout: 1000 }), stop: (id) => cancelIdleCallback(id) }
+  : { start: (run) => setTimeout(run, 100), stop: (id) => clearTimeout(id) };
+
 function saveSoon() {
-  if (!queued) queued = requestAnimationFrame(() => setTimeout(flushSave, 0));
+  if (!queued) queued = idle.start(flushSave);
 }
 
 /** The save typing asked for, now (none queued: the last save's promise). */
 function flushSave() {
   if (!queued) return saving;
-  cancelAnimationFrame(queued);
+  idle.stop(queued);
   queued = 0;
   return saveDraft();
 }

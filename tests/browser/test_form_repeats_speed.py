@@ -92,17 +92,17 @@ def officer_mipyme(app):
 
 @pytest.mark.parametrize("leave", ["reload", "hide and close"])
 def test_a_letter_typed_just_before_leaving_the_page_is_in_the_draft(server, context, page, officer_mipyme, leave):
-    """Typing saves after the keystroke is painted (visit-form.js saveSoon): reloading, or hiding the page (the
-    officer switches apps) and closing it, at once must still store the last letter."""
+    """Typing saves when the phone is idle (visit-form.js saveSoon): reloading, or hiding the page (the officer
+    switches apps) and closing it, at once must still store the last letter."""
     log_in_and_get_ready(page, server.url, "lucia")
     draft_page = f"{server.url}/visits/new?mipyme_id={officer_mipyme.id}"
     page.goto(draft_page)
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
     page.fill("textarea[name=notes]", "Taller ordenado")
     page.wait_for_selector("form[data-draft-saved]")
-    # A hidden page draws no frames, so the save waiting for the next one would never come: only leaving
-    # (pagehide) or hiding (visibilitychange) stores it. Frames stop here, as in a phone's background tab.
-    page.evaluate("() => { window.requestAnimationFrame = () => 1; }")
+    # A page the phone froze in the background runs no idle callback, so the save waiting for one would never
+    # come: only leaving (beforeunload, pagehide) or hiding (visibilitychange) stores it. Frozen here.
+    page.evaluate("() => { window.requestIdleCallback = () => 1; window.cancelIdleCallback = () => {}; }")
     page.type("textarea[name=notes]", ".")
     if leave == "reload":
         page.reload()
