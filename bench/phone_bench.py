@@ -19,7 +19,8 @@ JavaScript without the programme's questions, the baseline of every ratio. Print
 - online open on Slow 4G without the worker (every byte over the emulated network): the page's download
   (Navigation Timing, request sent → last byte) and the drawn form, compressed (fieldwork/web/compression.py)
   against the same app uncompressed, taken in turn; and the page's bytes each way;
-- the officer's JavaScript: every .js the three officer pages and the worker load, gzipped (level 6) and brotli.
+- the officer's JavaScript: every .js the three officer pages (import()s included) and the worker load, once
+  each, gzipped (level 6) and brotli; and each page's own. The worker precaches every static file besides.
 """
 from __future__ import annotations
 
@@ -168,15 +169,15 @@ def paints(page, action, kind: str, runs: int) -> list[float]:
     return page.evaluate("window.__bench.paints")
 
 
-def officer_js(page, server_url: str) -> list[str]:
-    """The script URLs the officer's pages loaded (module graph included) and the worker."""
-    urls = {"/service-worker.js"}
+def officer_js(page, server_url: str) -> dict[str, list[str]]:
+    """The script URLs each officer page loaded (module graph and import()s included), and the worker."""
+    found = {"worker": ["/service-worker.js"]}
     for path in OFFICER_PAGES:
         page.goto(server_url + path)
         page.wait_for_load_state("networkidle")
-        urls |= {u.replace(server_url, "") for u in page.evaluate(
-            "performance.getEntriesByType('resource').map((e) => e.name)") if u.split("?")[0].endswith(".js")}
-    return sorted(urls)
+        found[path] = sorted({u.replace(server_url, "") for u in page.evaluate(
+            "performance.getEntriesByType('resource').map((e) => e.name)") if u.split("?")[0].endswith(".js")})
+    return found
 
 
 def round_(browser, server, mipyme_id: int, runs: int, with_form: bool) -> dict:
@@ -186,7 +187,7 @@ def round_(browser, server, mipyme_id: int, runs: int, with_form: bool) -> dict:
     page = throttled(context)
     found = {"login_to_offline_ready": login(page, server.url)}
     form_url = f"{server.url}/visits/new?mipyme_id={mipyme_id}"
-    js = officer_js(page, server.url) if with_form else []
+    js = officer_js(page, server.url) if with_form else {}
     page.goto(form_url)
     page.wait_for_selector("form[data-visit-form][data-ready=true]")
     context.set_offline(True)
@@ -244,15 +245,20 @@ def warm(app) -> None:
         client.get(path)
 
 
-def sizes(app, urls: list[str]) -> dict:
+def sizes(app, loaded: dict[str, list[str]]) -> dict:
+    """The form page's bytes; the officer's JavaScript (every page's and the worker's, once each) and each
+    page's own, gzipped per file as WhiteNoise serves them."""
     client = app.test_client()
     client.post("/login", data={"username": "bench_officer", "password": PASSWORD})
     page = client.get("/visits/new").get_data()
-    scripts = [client.get(u).get_data() for u in urls]
-    packed = [len(gzip.compress(s, 6)) for s in scripts]
-    largest = sorted(zip(packed, urls, strict=True), reverse=True)[:6]
+    urls = sorted({url for found in loaded.values() for url in found})
+    scripts = {u: client.get(u).get_data() for u in urls}
+    packed = {u: len(gzip.compress(s, 6)) for u, s in scripts.items()}
+    largest = sorted(((size, url) for url, size in packed.items()), reverse=True)[:6]
     return {"page": (len(page), len(gzip.compress(page, 6)), len(brotli.compress(page, quality=4))),
-            "js": (sum(map(len, scripts)), sum(packed), sum(len(brotli.compress(s)) for s in scripts), len(scripts)),
+            "js": (sum(map(len, scripts.values())), sum(packed.values()),
+                   sum(len(brotli.compress(s)) for s in scripts.values()), len(scripts)),
+            "per_page": {path: (len(found), sum(packed[u] for u in found)) for path, found in loaded.items()},
             "largest": ", ".join(f"{url.rsplit('/', 1)[-1]} {size:,}" for size, url in largest)}
 
 
@@ -316,6 +322,8 @@ def report(what, base, form, online, size) -> None:  # noqa: PLR0917 (one call, 
     page, js = size["page"], size["js"]
     print(f"/visits/new: {page[0]:,} bytes raw, {page[1]:,} gzip, {page[2]:,} brotli")
     print(f"officer JavaScript ({js[3]} files): {js[0]:,} bytes raw, {js[1]:,} gzip -6, {js[2]:,} brotli")
+    print("  each page's own (gzip -6): " + ", ".join(f"{path} {files} files {packed:,}"
+                                                      for path, (files, packed) in size["per_page"].items()))
     print(f"  largest gzipped: {size['largest']}")
 
 
