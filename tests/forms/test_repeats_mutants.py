@@ -104,3 +104,13 @@ def test_choice_name_refuses_a_second_argument_that_is_not_a_quoted_question(tex
         parse(text)
     assert str(refused.value) == ("El segundo argumento de jr:choice-name() es la pregunta de selección cuyas opciones "
                                   "nombra, entre comillas: jr:choice-name(${pregunta}, '${pregunta}').")
+
+
+@pytest.mark.parametrize("text", [".. + 1", "(.. + 1) * 2", "${edad} = ..", "if(.., 1, 2)", "concat('a', ..)",
+                                  "position(..) + .."])
+def test_a_parent_step_anywhere_but_position_is_refused_at_upload(text):
+    """Fieldwork reads `..` only as position(..)'s argument (getodk/xforms-spec: position(node), the instance's
+    place among its siblings); anywhere else the upload says so in Spanish."""
+    with pytest.raises(ExpressionError) as refused:
+        parse(text)
+    assert str(refused.value) == "«..» solo se admite como argumento de position(..), dentro de una repetición."
