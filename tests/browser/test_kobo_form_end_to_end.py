@@ -62,6 +62,20 @@ def test_the_kobo_form_filled_offline_reaches_the_supervisor_the_charts_and_the_
     network.off()
     open_form(page, server.url)
     fill_visit(page, mipyme.id)
+    answer_every_new_type(page)
+    screenshot(page, "kobo-form-offline-phone")
+    visit_id = save_visit(page)
+
+    network.on()
+    wait_until_all_sent(page)
+    [visit] = stored_visits()
+    assert visit.id == visit_id and visit.form_version_id == version.id
+    assert visit.title == f"Calzado Vallenato – {visit.answers['today']}"  # the form's instance_name
+    assert_the_server_kept_and_computed(visit.answers, visit_id)
+    the_supervisor_reads_it(page, server.url, visit_id)
+
+
+def answer_every_new_type(page) -> None:
     page.fill(field("negocio"), "Calzado Vallenato")
 
     # Cascading lists: Comuna 2 offers only its own barrio.
@@ -98,15 +112,10 @@ def test_the_kobo_form_filled_offline_reaches_the_supervisor_the_charts_and_the_
     page.locator("[data-question=prioridad]").get_by_role("button", name="Confirmar orden").click()
     page.locator("[data-question=satisfaccion]").get_by_role("button", name="Más").click()
     page.locator("[data-question=consentimiento]").get_by_label("OK").check()
-    screenshot(page, "kobo-form-offline-phone")
-    visit_id = save_visit(page)
 
-    network.on()
-    wait_until_all_sent(page)
-    [visit] = stored_visits()
+
+def assert_the_server_kept_and_computed(answers: dict, visit_id: str) -> None:
     [photo] = stored_photos()
-    assert visit.id == visit_id and visit.form_version_id == version.id
-    answers = visit.answers
     assert (answers["comuna"], answers["barrio"], answers["barrio_csv"]) == ("2", "mayales", "201")
     assert answers["estrato"] == "4"  # pulldata() from the CSV, computed by the server
     assert answers["lugar"] == {"lat": 10.4631, "lon": -73.2532, "accuracy_m": 12}
@@ -124,11 +133,13 @@ def test_the_kobo_form_filled_offline_reaches_the_supervisor_the_charts_and_the_
     assert answers["prioridad"] == ["tienda", "feria", "redes", "other"]
     assert (answers["satisfaccion"], answers["consentimiento"], answers["username"]) == (2, "OK", "lucia")
 
-    # The supervisor reads it: the visit page with labels, the dashboard's chart, the workbook's repeat sheet.
+
+def the_supervisor_reads_it(page, base_url: str, visit_id: str) -> None:
+    """The visit page with labels, the dashboard's chart, the workbook's repeat sheet."""
     page.context.clear_cookies()
-    login_through_page(page, server.url, "sara", PASSWORD)
+    login_through_page(page, base_url, "sara", PASSWORD)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{server.url}/supervision/visits/{visit_id}")
+    page.goto(f"{base_url}/supervision/visits/{visit_id}")
     body = page.locator("main")
     shown = body.inner_text()
     for text in ("Comuna 2", "Los Mayales", "10.46310, -73.25320 (± 12 m)", "07:45", "5 dic 2026, 16:30",
@@ -137,10 +148,10 @@ def test_the_kobo_form_filled_offline_reaches_the_supervisor_the_charts_and_the_
     assert body.locator("img[src*='/photos/']").count() >= 1
     screenshot(page, "kobo-form-visit-page-laptop")
 
-    page.goto(server.url + "/supervision/")
+    page.goto(base_url + "/supervision/")
     charts = page.locator("main").inner_text()  # each chart's table: option, visits, businesses
     assert "Los Mayales\t1\t1" in charts and "Otro\t1\t1" in charts and "Comuna 1\t0\t0" in charts
-    workbook = load_workbook(io.BytesIO(page.request.get(server.url + "/supervision/visits.xlsx").body()),
+    workbook = load_workbook(io.BytesIO(page.request.get(base_url + "/supervision/visits.xlsx").body()),
                              read_only=True)
     sheet = next(workbook[name] for name in workbook.sheetnames if name.startswith("producto"))
     rows = list(sheet.iter_rows(values_only=True))
