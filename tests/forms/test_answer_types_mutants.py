@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from fieldwork.forms.answer_limits import MAX_TEXT_CHARS
 from fieldwork.forms.answer_types import typed, xpath_value
 from fieldwork.forms.messages import answer_message
 from tests.forms.test_answer_types_agree import PHONE
@@ -27,6 +28,8 @@ CASES: list[tuple[str, dict[str, Any], Any, bool]] = [
     ("a trace ending south of the pole", {"type": "geotrace"}, [{"lat": -89, "lon": 0}, {"lat": -90.5, "lon": 0}],
      False),
     ("the date line, west", {"type": "geopoint"}, {"lat": 0, "lon": -180}, True),
+    ("a text exactly as long as allowed", {"type": "text"}, "ñ" * MAX_TEXT_CHARS, True),
+    ("a choice of a select without choices (a hand-edited definition)", {"type": "select_one"}, "a", False),
     ("the range's first value less the tolerance", {"type": "range", "parameters": STEPS_OF_TWO},
      STEPS_OF_TWO["start"] - TOLERANCE, True),
     ("the range's last value plus the tolerance", {"type": "range", "parameters": STEPS_OF_TWO},
@@ -51,7 +54,7 @@ def test_the_server_keeps_or_refuses_the_edge(what, question, answer, kept):
     if kept:
         assert value == answer
     elif question["type"] != "range":  # a range's refusal names its bounds
-        assert problem == answer_message(question["type"])
+        assert problem == answer_message("choice" if question["type"] == "select_one" else question["type"])
 
 
 def test_the_phone_keeps_or_refuses_each_edge_as_the_server_does():
