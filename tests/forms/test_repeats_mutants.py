@@ -114,3 +114,12 @@ def test_a_parent_step_anywhere_but_position_is_refused_at_upload(text):
     with pytest.raises(ExpressionError) as refused:
         parse(text)
     assert str(refused.value) == "«..» solo se admite como argumento de position(..), dentro de una repetición."
+
+
+@pytest.mark.parametrize(("text", "word"), [("div", "div"), ("1 + and", "and"), ("concat(mod, 1)", "mod")])
+def test_an_operators_word_written_as_a_question_is_refused_at_upload(text, word):
+    """The grammar reads an operator's word standing alone as a bare name: outside a choice_filter it is refused,
+    saying how a question is written."""
+    with pytest.raises(ExpressionError) as refused:
+        parse(text)
+    assert str(refused.value) == f"«{word}» no es una función ni una pregunta; una pregunta se escribe ${{{word}}}."
