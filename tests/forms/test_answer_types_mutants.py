@@ -14,6 +14,7 @@ from fieldwork.forms.answer_limits import MAX_TEXT_CHARS
 from fieldwork.forms.answer_types import typed, xpath_value
 from fieldwork.forms.messages import answer_message
 from tests.forms.test_answer_types_agree import PHONE
+from tests.forms.test_answers_repeats import both_sides, q
 from tests.node.runner import NODE
 
 #: The tolerance both sides allow a range's answer (a widget's start + i × step is a float).
@@ -72,3 +73,13 @@ def test_the_phone_keeps_or_refuses_each_edge_as_the_server_does():
             wrong.append((what, server, on_phone))
     assert wrong == []
 
+
+def test_a_decimal_answered_as_a_whole_number_is_read_as_a_number_on_both_sides():
+    """The phone sends 3, not 3.0: expressions read it as the number 3 (forms-v3-spec §2) in a constraint, a sum
+    and a text alike."""
+    form = {"questions": [
+        q("decimal", "monto", constraint=". > 2.5"),
+        q("calculate", "doble", calculation="${monto} * 2"),
+        q("calculate", "texto", calculation="concat(string(${monto}), '|', ${monto} = '3')"),
+    ]}
+    assert both_sides({"monto": 3}, form) == ({"monto": 3, "doble": "6", "texto": "3|true"}, {})
