@@ -13,6 +13,7 @@ import {
   showErrors, showFigures,
 } from './form-widgets.js';
 import { attachQuestions } from './forms/visit-questions.js';
+import { idleSave } from './idle-save.js';
 
 const form = document.querySelector('[data-visit-form]');
 const officerId = form?.dataset.officer;
@@ -29,7 +30,6 @@ let draft = null; // {id, officer_id, mipyme_id, fields, revision, kind, errors,
 let persisted = false; // stored as a draft (only once the officer typed something)
 let owned = true; // this tab holds the draft (draft-lock.js); a tab that does not only shows it
 let saving = Promise.resolve();
-let queued = 0; // a save typing asked for, not started yet (its idle callback's id)
 let showLocation = () => {};
 let updateCounter = () => {};
 let photos = null;
@@ -86,28 +86,10 @@ function saveDraft() {
   return saving;
 }
 
-/**
- * Typing saves when the phone is idle (after the letter is painted and any next key handled; within a
- * second at worst), not in the keystroke's frame: reading the answers and storing them (IndexedDB clones
- * the whole draft) would otherwise delay every letter of a long form, and letters typed meanwhile share one
- * save. Whatever needs the stored draft (choosing a Mipyme, saving the visit, discarding, leaving or hiding
- * the page) calls flushSave() first, so a letter typed is never left behind.
- */
-const idle = window.requestIdleCallback // not in Safari: a short timer there
-  ? { start: (run) => requestIdleCallback(run, { timeout: 1000 }), stop: (id) => cancelIdleCallback(id) }
-  : { start: (run) => setTimeout(run, 100), stop: (id) => clearTimeout(id) };
-
-function saveSoon() {
-  if (!queued) queued = idle.start(flushSave);
-}
-
-/** The save typing asked for, now (none queued: the last save's promise). */
-function flushSave() {
-  if (!queued) return saving;
-  idle.stop(queued);
-  queued = 0;
-  return saveDraft();
-}
+// Typing saves when the phone is idle (idle-save.js); flushSave() first wherever the stored draft is needed.
+const typing = idleSave(saveDraft, () => saving);
+const saveSoon = typing.soon;
+const flushSave = typing.flush;
 
 /** A photo's draft must exist before the photo points at it (the one on screen, or one left meanwhile). */
 const keepDraft = (owner) => (owner === draft ? saveDraft() : store.getDraft(owner.id).then((d) => d || store.saveDraft(owner)));
@@ -279,11 +261,6 @@ if (form && officerId) {
   form.addEventListener('input', onEdit);
   form.addEventListener('change', onEdit);
   form.addEventListener('submit', submit);
-  // A phone may close the page (or the officer switch apps) a moment after a letter: that save goes now.
-  // beforeunload comes while the next page is still being fetched, time enough for IndexedDB to store it.
-  window.addEventListener('beforeunload', flushSave);
-  window.addEventListener('pagehide', flushSave);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') flushSave(); });
   discardButton.addEventListener('click', discard);
   notice.tabIndex = -1;
   open().then(() => { form.dataset.ready = 'true'; }, () => say(t('storage_unavailable'), 'error'));
