@@ -215,7 +215,12 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
   /** Errors no field carries (the visit's size; an expression that could not be computed) go above the
    * questions: the save is refused for them too, so the officer must see them. */
   function showFormErrors(errors) {
-    const placed = (key) => key.startsWith('answers.') && (entries.has(key.slice(8)) || views.has(key.slice(8)));
+    // A calculate's block is never shown, so its error (out of budget) has no place beside a field.
+    const placed = (key) => {
+      const path = key.startsWith('answers.') ? key.slice(8) : null;
+      const entry = path && entries.get(path);
+      return Boolean(path) && ((entry && entry.question.type !== 'calculate') || views.has(path));
+    };
     const texts = Object.entries(errors).filter(([key]) => !placed(key)).flatMap(([, list]) => list);
     const old = container.querySelector(':scope > [data-form-errors]');
     if (old && old.textContent === texts.join('')) return;
