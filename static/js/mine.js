@@ -14,17 +14,19 @@ const names = new Map(JSON.parse(section?.dataset.mipymes || '[]').map((m) => [S
 // A Mipyme no longer assigned (reassigned after the visit) keeps the name stored with the record.
 const mipymeName = (id, stored) => names.get(String(id)) || stored || t('unknown_mipyme', { id });
 
-function card({ id, mipymeId, mipymeStored, visitedAt, badge, badgeClass, details = [], link = null, linkText = t('open_draft'), editQueued = false }) {
+function card({ id, mipymeId, mipymeStored, title: visitTitle = null, visitedAt, badge, badgeClass, details = [], link = null, linkText = t('open_draft'), editQueued = false }) {
   const item = document.createElement('li');
   item.className = 'card visit-card local-visit';
   item.dataset.localId = id;
   item.dataset.searchItem = ''; // search.js filters it with the office's cards
   const title = document.createElement('h3');
   title.className = 'card-title';
-  title.textContent = mipymeId ? mipymeName(mipymeId, mipymeStored) : t('local_draft');
+  const name = mipymeId ? mipymeName(mipymeId, mipymeStored) : t('local_draft');
+  title.textContent = visitTitle || name; // a titled visit leads with its title, its Mipyme below (as the server's cards)
   const meta = document.createElement('p');
   meta.className = 'muted';
-  meta.textContent = visitedAt ? formatMoment(visitedAt) : '—';
+  const when = visitedAt ? formatMoment(visitedAt) : '—';
+  meta.textContent = visitTitle ? `${name} · ${when}` : when;
   const status = document.createElement('p');
   const pill = document.createElement('span');
   pill.className = `badge ${badgeClass}`;
@@ -60,11 +62,12 @@ async function render() {
   outbox.forEach((record) => seenPending.set(record.id, record));
   const items = [
     ...sent.map((record) => card({
-      id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, visitedAt: record.visit.visited_at,
-      badge: t('local_sent'), badgeClass: 'ok local-sent',
+      id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, title: record.title,
+      visitedAt: record.visit.visited_at, badge: t('local_sent'), badgeClass: 'ok local-sent',
     })),
     ...outbox.map((record) => card({
-      id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, visitedAt: record.visit.visited_at,
+      id: record.id, mipymeId: record.visit.mipyme_id, mipymeStored: record.mipyme_name, title: record.title,
+      visitedAt: record.visit.visited_at,
       // One the server failed on, sent alone (sync-send.js): kept, and said plainly.
       badge: t(record.stuck ? 'local_stuck' : 'local_pending'), badgeClass: record.stuck ? 'danger local-stuck' : 'warn local-pending',
       details: record.stuck ? [record.last_error]

@@ -55,6 +55,7 @@ export async function queueVisit(draft, payload) {
     const existing = await request(s.outbox.get(payload.id));
     s.outbox.put({
       id: payload.id, officer_id: draft.officer_id, visit: payload, mipyme_name: draft.mipyme_name ?? null,
+      title: draft.title || null, // the form's instance_name, shown as the server's lists show it
       content_id: newId(),
       queued_at: existing?.queued_at ?? stamp(), attempts: 0, last_error: null,
     });

@@ -211,7 +211,7 @@ async function submit(event) {
   await flushSave();
   const payload = collectPayload(fields);
   try {
-    await store.queueVisit({ ...draft, fields, mipyme_name: chosenName() }, payload);
+    await store.queueVisit({ ...draft, fields, mipyme_name: chosenName(), title: questions.title() }, payload);
   } catch (error) {
     say(t('save_failed', { error: error.message }), 'error');
     return;

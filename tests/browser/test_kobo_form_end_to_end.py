@@ -66,17 +66,24 @@ def test_the_kobo_form_filled_offline_reaches_the_supervisor_the_charts_and_the_
     screenshot(page, "kobo-form-offline-phone")
     visit_id = save_visit(page)
 
+    # Still offline, the officer's list shows the unsent visit under the form's title, its Mipyme below.
+    page.goto(server.url + "/visits/mine")
+    page.wait_for_selector("[data-local-visits][data-ready=true]")
+    card = page.locator(f".local-visit[data-local-id='{visit_id}']")
+    assert card.locator(".card-title").inner_text().startswith("Taller Vallenato – ")
+    assert card.locator(".muted").first.inner_text().startswith("Calzado Vallenato · ")
+
     network.on()
     wait_until_all_sent(page)
     [visit] = stored_visits()
     assert visit.id == visit_id and visit.form_version_id == version.id
-    assert visit.title == f"Calzado Vallenato – {visit.answers['today']}"  # the form's instance_name
+    assert visit.title == f"Taller Vallenato – {visit.answers['today']}"  # the form's instance_name
     assert_the_server_kept_and_computed(visit.answers, visit_id)
     the_supervisor_reads_it(page, server.url, visit_id)
 
 
 def answer_every_new_type(page) -> None:
-    page.fill(field("negocio"), "Calzado Vallenato")
+    page.fill(field("negocio"), "Taller Vallenato")
 
     # Cascading lists: Comuna 2 offers only its own barrio.
     page.locator("[data-question=comuna]").get_by_label("Comuna 2").check()

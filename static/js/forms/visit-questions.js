@@ -93,6 +93,8 @@ export function attachQuestions(form) {
     },
     /** Errors that keep the visit from being saved (shown beside their questions). */
     errors: () => (controller ? controller.check().errors : {}),
+    /** The visit's title (the form's instance_name over these answers; '' without one), for the phone's lists. */
+    title: () => (controller ? controller.check().title || '' : ''),
     /** What the visit sends: the version and the answers the server would keep. */
     payload() {
       if (!controller) return {};
