@@ -102,11 +102,12 @@ async function sendOutbox(pageOfficerId) {
     if (!(error instanceof SyncError)) throw error;
     const state = await syncState(officerId);
     const failures = error.login ? state.failures : state.failures + 1;
+    const now = Date.now(); // one instant: the server's wait and the next attempt must end together
     await updateState(officerId, {
       failures, last_error: error.message, needs_login: error.login, unreachable: error.network,
-      next_attempt: Date.now() + (error.retryAfter ?? backoffSeconds(Math.max(failures, 1))) * 1000,
+      next_attempt: now + (error.retryAfter ?? backoffSeconds(Math.max(failures, 1))) * 1000,
       // The server's own wait binds even the button and the `online` event; a back-off does not.
-      retry_at: error.retryAfter === null ? 0 : Date.now() + error.retryAfter * 1000,
+      retry_at: error.retryAfter === null ? 0 : now + error.retryAfter * 1000,
     });
     // Let the browser wake us when the network is back (after a 429 the network is fine: just wait).
     if (!error.login && error.retryAfter === null) requestBackgroundSync();
