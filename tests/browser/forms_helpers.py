@@ -2,8 +2,11 @@
 markers, and the AST the server's parser made for each expression (the contract in fieldwork/forms/expressions.py)"""
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
+
+from PIL import Image
 
 from fieldwork.forms.expressions import parse
 
@@ -70,3 +73,15 @@ def mount(page: Any, base_url: str, form: dict[str, Any], today: str = "2026-03-
     page.add_style_tag(url="/static/css/forms.css")
     page.evaluate(MOUNT, [json.loads(json.dumps(form)), today])
     page.wait_for_selector("[data-form-questions][data-ready=true]")
+
+
+def field(path: str) -> str:
+    """The input of the answer at `path` (`nota`, `productos[2].unidades`), as render.js names it."""
+    return f"[name='answers.{path}']"
+
+
+def png(width: int = 1200, height: int = 900) -> bytes:
+    """A plain photo of that size, as the phone's camera would hand it over."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (11, 93, 59)).save(out, format="PNG")
+    return out.getvalue()

@@ -7,13 +7,9 @@ import json
 
 import pytest
 
-from tests.browser.forms_helpers import definition, mount, question
+from tests.browser.forms_helpers import definition, field, mount, question
 
 pytestmark = pytest.mark.browser
-
-
-def field(name: str) -> str:
-    return f"[name='answers.{name}']"
 
 
 def type_long(page, name: str, length: int) -> None:

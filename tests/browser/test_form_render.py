@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.forms_helpers import definition, financing_questions, mount, question
+from tests.browser.forms_helpers import definition, field, financing_questions, mount, question
 
 pytestmark = pytest.mark.browser
 
@@ -14,10 +14,6 @@ pytestmark = pytest.mark.browser
 def preview(live_server, page):
     mount(page, live_server.url, definition(financing_questions()))
     return page
-
-
-def field(name: str) -> str:
-    return f"[name='answers.{name}']"
 
 
 def test_amount_appears_only_when_financing_was_received(preview):

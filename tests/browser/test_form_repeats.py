@@ -7,7 +7,7 @@ import pytest
 
 from fieldwork.forms.expressions import parse
 from tests.browser.conftest import screenshot
-from tests.browser.forms_helpers import definition, mount, question
+from tests.browser.forms_helpers import definition, field, mount, question
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,6 @@ def products_form() -> dict:
         {"type": "end_repeat", "name": "tallas"},
         {"type": "end_repeat", "name": "productos"},
     ])
-
-
-def field(path: str) -> str:
-    return f"[name='answers.{path}']"
 
 
 def card(page, path: str):

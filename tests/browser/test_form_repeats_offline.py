@@ -12,6 +12,7 @@ from fieldwork.forms.expressions import parse
 from fieldwork.forms.services import publish_form
 from fieldwork.models import FormVersion
 from tests.browser.conftest import screenshot
+from tests.browser.forms_helpers import field
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
@@ -62,10 +63,6 @@ def published(app):
     publish_form(supervisor, version)
     db.session.commit()
     return mipyme, version
-
-
-def field(path: str) -> str:
-    return f"[name='answers.{path}']"
 
 
 def tool(page, path: str, name: str):

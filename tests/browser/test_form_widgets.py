@@ -4,16 +4,15 @@ the GPS works when allowed and typing takes over when it is refused, a photo ans
 photos. Each widget is mounted alone in a page of the app, as render.js mounts it."""
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from fieldwork.extensions import db
 from fieldwork.forms.services import publish_form, upload_form
 from tests.browser.conftest import screenshot
+from tests.browser.forms_helpers import png
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
@@ -219,12 +218,6 @@ def test_geoshape_closes_itself_and_a_stored_shape_shows_each_corner_once(live_s
     assert read(page, "lote")["error"] is True
     assert heard(page, "lote")
     shot(page, "geoshape")
-
-
-def png(width: int = 1200, height: int = 900) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (11, 93, 59)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def test_image_on_the_preview_is_shrunk_and_shown_and_nothing_is_stored(live_server, page):

@@ -9,11 +9,11 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from PIL import Image
 
 from fieldwork.extensions import db
 from fieldwork.forms.services import publish_form, upload_form
 from tests.browser.conftest import login_through_page, screenshot
+from tests.browser.forms_helpers import field, png
 from tests.browser.offline_helpers import (
     fill_visit,
     log_in_and_get_ready,
@@ -29,16 +29,6 @@ from tests.builders import PASSWORD, make_mipyme, make_user
 from tests.forms.fixtures import kobo_form
 
 pytestmark = pytest.mark.browser
-
-
-def field(path: str) -> str:
-    return f"[name='answers.{path}']"
-
-
-def png(width: int = 2400, height: int = 1800) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (180, 90, 40)).save(out, "PNG")
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -96,7 +86,7 @@ def answer_every_new_type(page) -> None:
     page.get_by_role("button", name="Tomar ubicación").click()
     page.locator("[data-question=lugar] [role=status]").filter(has_text="± 12 m").wait_for()
     page.set_input_files("[data-question=foto] input[type=file]", files=[
-        {"name": "producto.png", "mimeType": "image/png", "buffer": png()}])
+        {"name": "producto.png", "mimeType": "image/png", "buffer": png(2400, 1800)}])
     page.get_by_role("button", name="Cambiar foto").wait_for()
     page.fill(field("hora_apertura"), "07:45")
     page.fill(field("ultima_venta"), "2026-12-05T16:30")
