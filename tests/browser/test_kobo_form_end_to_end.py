@@ -62,6 +62,7 @@ def test_the_kobo_form_filled_offline_reaches_the_supervisor_the_charts_and_the_
     card = page.locator(f".local-visit[data-local-id='{visit_id}']")
     assert card.locator(".card-title").inner_text().startswith("Taller Vallenato – ")
     assert card.locator(".muted").first.inner_text().startswith("Calzado Vallenato · ")
+    screenshot(page, "kobo-unsent-list-offline-phone")
 
     network.on()
     wait_until_all_sent(page)
