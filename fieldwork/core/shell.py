@@ -9,6 +9,7 @@ from functools import lru_cache
 from flask import current_app, url_for
 
 from fieldwork.config import PROJECT_ROOT
+from fieldwork.web.static_files import served_bytes
 
 WORKER_FILE = os.path.join(PROJECT_ROOT, "service-worker.js")
 TEMPLATES = os.path.join(PROJECT_ROOT, "templates")
@@ -56,10 +57,17 @@ def shell_version() -> str:
     return version
 
 
+@lru_cache(maxsize=2)
+def _worker_script(_mtime_ns: int, _size: int) -> str:
+    """service-worker.js as served (minified like the static scripts); read again when the file changes."""
+    with open(WORKER_FILE, "rb") as handle:
+        return served_bytes(WORKER_FILE, handle.read()).decode("utf-8")
+
+
 def worker_source() -> str:
     """service-worker.js with its version and precache lists filled in."""
-    with open(WORKER_FILE, encoding="utf-8") as handle:
-        source = handle.read()
+    stat = os.stat(WORKER_FILE)
+    source = _worker_script(stat.st_mtime_ns, stat.st_size)
     statics = [url_for("static", filename=name) for name in static_files()]
     statics.append(url_for("core.manifest"))
     pages = [url_for(endpoint) for endpoint in OFFLINE_PAGES]

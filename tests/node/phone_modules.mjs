@@ -2,8 +2,10 @@
 // {"kind", "cases"} as JSON on stdin and writes one answer per case as JSON on stdout, so that one
 // node process judges a whole batch. Numbers that JSON cannot carry (NaN, ±Infinity) come back as text.
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
-const root = new URL('../../static/js/', import.meta.url);
+// PHONE_JS_ROOT: another copy of static/js/ (the minified one the server builds, tests/test_static_files.py).
+const root = process.env.PHONE_JS_ROOT ? pathToFileURL(`${process.env.PHONE_JS_ROOT}/`) : new URL('../../static/js/', import.meta.url);
 const load = (path) => import(new URL(path, root));
 
 const plainNumber = (value) => (Number.isFinite(value) ? value : String(value));

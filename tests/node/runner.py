@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,12 +17,13 @@ SCRIPT = Path(__file__).with_name("phone_modules.mjs")
 NODE = shutil.which("node")
 
 
-def run(kind: str, cases: list[dict[str, Any]]) -> list[Any]:
-    """What the phone's module answers for each case, in order."""
+def run(kind: str, cases: list[dict[str, Any]], modules: Path | None = None) -> list[Any]:
+    """What the phone's module answers for each case, in order; `modules`: another copy of static/js/."""
     if NODE is None:
         pytest.fail("node is needed for the phone's modules in the fast suite (apt install nodejs)")
+    env = {**os.environ, "PHONE_JS_ROOT": str(modules)} if modules else None
     done = subprocess.run([NODE, str(SCRIPT)], input=json.dumps({"kind": kind, "cases": cases}),  # noqa: S603 (fixed arguments)
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
