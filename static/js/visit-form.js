@@ -61,8 +61,6 @@ function writeFields(fields) {
 }
 
 /** The visit as the API takes it, and the errors that keep it out of the outbox. */
-const collectPayload = (fields) => ({ ...fieldsToPayload(draft.id, draft.revision, fields), ...questions.payload() });
-const collectErrors = (fields) => ({ ...validate(fields, mipymeIds, new Date()), ...questions.errors() });
 
 /** Say `text` above the form (a string, or a list of strings and nodes: a returned visit's signed notes). */
 function say(text, kind = 'info') {
@@ -202,16 +200,17 @@ async function submit(event) {
     await photos.idle();
   }
   const fields = readFields();
-  const errors = collectErrors(fields);
+  const judged = questions.judge();
+  const errors = { ...validate(fields, mipymeIds, new Date()), ...judged.errors };
   if (Object.keys(errors).length) {
     const first = showErrors(form, errors, t('err_form_summary'));
     first?.focus();
     return;
   }
   await flushSave();
-  const payload = collectPayload(fields);
+  const payload = { ...fieldsToPayload(draft.id, draft.revision, fields), ...judged.payload };
   try {
-    await store.queueVisit({ ...draft, fields, mipyme_name: chosenName(), title: questions.title() }, payload);
+    await store.queueVisit({ ...draft, fields, mipyme_name: chosenName(), title: judged.title }, payload);
   } catch (error) {
     say(t('save_failed', { error: error.message }), 'error');
     return;

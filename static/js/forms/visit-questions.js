@@ -91,14 +91,16 @@ export function attachQuestions(form) {
         raw: fields.answers || {}, today, now, metadata,
       }) : null;
     },
-    /** Errors that keep the visit from being saved (shown beside their questions). */
-    errors: () => (controller ? controller.check().errors : {}),
-    /** The visit's title (the form's instance_name over these answers; '' without one), for the phone's lists. */
-    title: () => (controller ? controller.check().title || '' : ''),
-    /** What the visit sends: the version and the answers the server would keep. */
-    payload() {
-      if (!controller) return {};
-      return { form_version_id: controller.definition.id, answers: controller.check().answers };
+    /**
+     * The form judged once, at "Guardar visita", as the server would: {errors} keep the visit from being saved
+     * (shown beside their questions); {payload} is what it sends (the version and the answers the server
+     * would keep); {title} is the form's instance_name over them ('' without one), for the phone's lists.
+     * One walk for the three, so what is checked is exactly what is sent.
+     */
+    judge() {
+      if (!controller) return { errors: {}, payload: {}, title: '' };
+      const { errors, answers, title } = controller.check();
+      return { errors, payload: { form_version_id: controller.definition.id, answers }, title: title || '' };
     },
   };
 }
