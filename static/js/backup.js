@@ -1,72 +1,11 @@
-// "Descargar respaldo" / "Cargar respaldo" on "Mis visitas": the outbox (visits and their photos, photos as
-// base64) as one JSON file, and back into the outbox of any phone where the same officer logs in. Loading
-// puts records in the outbox only: they go through the same sync, under the session's own account, so a
-// visit the office already has comes back "duplicate" and changes nothing; loading twice adds nothing.
-import * as store from './store.js';
+// "Descargar respaldo" / "Cargar respaldo" on "Mis visitas": only the two controls are wired when the page
+// opens. Making and reading the file (backup-file.js, and the store's side, store-backup.js) is fetched on
+// the first click or file chosen: most visits to the page never use it, and the phone pays for every byte
+// it downloads and parses at start. The worker precaches every static file, so this works offline too.
 import { t } from './i18n.js';
 import { changed, syncNow } from './sync.js';
 
-const FORMAT = 'fieldwork-backup';
-const VERSION = 1;
-const CHUNK = 0x8000;
-
-function toBase64(buffer) {
-  const bytes = new Uint8Array(buffer);
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
-  return btoa(binary);
-}
-
-function fromBase64(text) {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i += 1) bytes[i] = binary.charCodeAt(i);
-  return bytes.buffer;
-}
-
-/** The officer's outbox and every photo still to send, as the backup file's object. */
-export async function makeBackup(officer) {
-  const visits = await store.listOutbox(officer.id);
-  const waiting = await store.photosToBackUp(officer.id, visits.map((v) => v.id));
-  return {
-    format: FORMAT, version: VERSION, officer_id: String(officer.id), officer_name: officer.name,
-    created_at: new Date().toISOString(),
-    visits: visits.map(({ id, visit, mipyme_name: name, queued_at: queued }) => ({ id, visit, mipyme_name: name ?? null, queued_at: queued })),
-    photos: waiting.map(({ data, ...photo }) => ({ ...photo, data: toBase64(data) })),
-  };
-}
-
-/** Check a parsed file; a Spanish message when it cannot be loaded by `officer`, else null. */
-export function refusal(backup, officer) {
-  if (!backup || backup.format !== FORMAT || !Array.isArray(backup.visits) || !Array.isArray(backup.photos)) {
-    return t('backup_invalid');
-  }
-  if (String(backup.officer_id) !== String(officer.id)) {
-    return t('backup_other_officer', { name: backup.officer_name || backup.officer_id });
-  }
-  const bad = backup.visits.some((v) => !v || typeof v.id !== 'string' || !v.visit || v.visit.id !== v.id);
-  return bad ? t('backup_invalid') : null;
-}
-
-/** Put what the phone does not hold yet into the outbox; {visits, photos}: how many were new. */
-export function loadBackup(backup, officer) {
-  const photos = backup.photos.map((photo) => {
-    if (typeof photo?.data !== 'string') return { ...photo, data: null };
-    try { return { ...photo, data: fromBase64(photo.data) }; } catch { return { ...photo, data: null }; }
-  });
-  return store.restoreBackup(officer.id, backup.visits, photos);
-}
-
-function download(backup) {
-  const blob = new Blob([JSON.stringify(backup)], { type: 'application/json' });
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = `fieldwork-respaldo-${backup.created_at.slice(0, 16).replace(/[:T]/g, '-')}.json`;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}
+const work = () => import('./backup-file.js');
 
 const section = document.querySelector('[data-backup]');
 if (section) {
@@ -75,6 +14,7 @@ if (section) {
   const say = (text, kind) => { status.textContent = text; status.className = `notice notice-${kind}`; status.hidden = false; };
   section.hidden = false;
   section.querySelector('[data-backup-download]').addEventListener('click', async () => {
+    const { makeBackup, download } = await work();
     const backup = await makeBackup(officer);
     download(backup);
     say(t('backup_done', { visits: backup.visits.length, photos: backup.photos.length }), 'ok');
@@ -83,6 +23,7 @@ if (section) {
     const [file] = event.target.files;
     event.target.value = '';
     if (!file) return;
+    const { loadBackup, refusal } = await work();
     let backup = null;
     try { backup = JSON.parse(await file.text()); } catch { /* refused below */ }
     const problem = refusal(backup, officer);

@@ -1,5 +1,6 @@
-// The store's side of the backup file (backup.js): what goes in it, and putting a file's records back into
-// the outbox. Re-exported by store.js, the way in.
+// The store's side of the backup file (backup-file.js): what goes in it, and putting a file's records back
+// into the outbox. Not re-exported by store.js: only backup-file.js needs it, fetched on the officer's
+// first "Descargar respaldo" or "Cargar respaldo", so no page loads it at start.
 import { request, transact } from './idb.js';
 import { db } from './store-db.js';
 

@@ -1,15 +1,15 @@
 // The phone's own storage for visits: drafts, the outbox, photos, form definitions and a few settings in
-// IndexedDB, and the only module that writes there (store-db.js holds the schema, store-photos.js,
-// store-backup.js and store-forms.js the photos, the backup file's records and the form definitions;
-// all re-exported here). Every record carries officer_id (the user who made it), so one officer's
-// visits are never sent under another's session.
+// IndexedDB, and the only module that writes there (store-db.js holds the schema, store-photos.js and
+// store-forms.js the photos and the form definitions, re-exported here; store-backup.js the backup file's
+// records, imported only by the backup file's own code, fetched when the officer asks for a backup).
+// Every record carries officer_id (the user who made it), so one officer's visits are never sent under
+// another's session.
 import { getAll, get, put, request, transact } from './idb.js';
 import { byIndex, db, mine, newId } from './store-db.js';
 import { payloadToFields } from './visit-data.js';
 
 export { db, newId };
 export * from './store-photos.js';
-export * from './store-backup.js';
 export * from './store-forms.js';
 
 // --- drafts -------------------------------------------------------------------------------------

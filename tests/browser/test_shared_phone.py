@@ -29,6 +29,9 @@ pytestmark = pytest.mark.browser
 SHOTS = Path("/work/wt/shots/officer")
 PERSONAL_CACHES = """caches.keys().then((k) => k.filter((n) =>
   n.startsWith('fieldwork-pages-') || n.startsWith('fieldwork-data-')))"""
+# The scripts this page has fetched (from the network or the worker's cache), without their hashes.
+SCRIPTS_FETCHED = """() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
+  .filter((path) => path.endsWith('.js')).map((path) => path.replace(/\\.[0-9a-f]{12}\\.js$/, '.js'))"""
 OUTBOX_SIZE = """new Promise((resolve) => { const r = indexedDB.open('fieldwork');
   r.onsuccess = () => { const c = r.result.transaction('outbox').objectStore('outbox').count();
     c.onsuccess = () => resolve(c.result); }; })"""
@@ -148,8 +151,12 @@ def test_backup_file_goes_through_sync_on_another_device_once_and_only_for_its_o
         server, network, browser, page, two_officers, tmp_path):
     lucia, shoes, _, _ = two_officers
     visit_id = _visit_with_photo_saved_offline(page, server, network, shoes, tmp_path)
-    page.goto(server.url + "/visits/mine")
+    page.goto(server.url + "/visits/mine", wait_until="load")  # every module the page imports is in
     page.wait_for_selector("[data-backup]:not([hidden])")
+    # The file's code is fetched when the officer asks for a backup, not by every opening of the page.
+    file_work = {"/static/js/backup-file.js", "/static/js/store-backup.js"}
+    assert "/static/js/backup.js" in page.evaluate(SCRIPTS_FETCHED)
+    assert not file_work & set(page.evaluate(SCRIPTS_FETCHED))
     with page.expect_download() as download:
         page.click("[data-backup-download]")
     path = tmp_path / "respaldo.json"
@@ -158,6 +165,7 @@ def test_backup_file_goes_through_sync_on_another_device_once_and_only_for_its_o
     assert [v["id"] for v in backup["visits"]] == [visit_id] and backup["officer_id"] == str(lucia.id)
     assert len(backup["photos"]) == 1 and len(backup["photos"][0]["data"]) > 1000  # base64 of the JPEG
     assert "Respaldo descargado: 1 visitas y 1 fotos." in page.locator("[data-backup-status]").inner_text()
+    assert file_work <= set(page.evaluate(SCRIPTS_FETCHED))
     network.on()  # the server is back for the other device; this phone is lost before it syncs
     page.context.close()
 
