@@ -72,7 +72,8 @@ class _FilePlace:
 
 
 class Warnings:
-    """What the upload ignored (settings, columns), each said once, in the order found (API.md: `warnings`)."""
+    """What the upload ignored (settings, columns) or accepted though it will not do what it seems to, each said
+    once, in the order found (API.md: `warnings`)."""
 
     def __init__(self) -> None:
         self.messages: list[str] = []
@@ -82,5 +83,13 @@ class Warnings:
                      reason=reason) if reason else
                    _("Hoja %(sheet)s, columna %(column)s: Fieldwork no usa esta columna; se ignoró.",
                      sheet=sheet, column=column))
+        self._say(message)
+
+    def at_row(self, sheet: str, row: int, column: str, reason: str) -> None:
+        """Something of a row that is accepted but worth the author's eye."""
+        self._say(_("Hoja %(sheet)s, fila %(row)d, columna %(column)s: %(reason)s", sheet=sheet, row=row,
+                    column=column, reason=reason))
+
+    def _say(self, message: str) -> None:
         if message not in self.messages:
             self.messages.append(message)

@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from fieldwork.forms.expressions import ExpressionError, nodes, parse, references, size
-from fieldwork.forms.refusals import Refusals
+from fieldwork.forms.refusals import Refusals, Warnings
 from fieldwork.forms.xpath import MAX_STEPS
 
 #: Definition key → where pyxform's reader puts that column of a survey row.
@@ -24,6 +24,9 @@ EXPRESSION_COLUMNS = {"relevant": ("bind", "relevant"), "constraint": ("bind", "
 #: The key instance_name (settings) is kept under in the parsed expressions.
 INSTANCE_NAME = ("", "instance_name")
 _TEXT_REFERENCE = re.compile(r"\$\{([^}]*)\}")
+#: Comparisons that read both sides as numbers (XPath 1.0 §3.4): a time of day is none, nor is '08:00'.
+_ORDER_OPERATORS = {"<", "<=", ">", ">="}
+_TIME_TEXT = re.compile(r"\s*\d{1,2}:\d{2}")
 
 Parsed = dict[tuple[str, str], tuple[str, list]]
 
@@ -37,10 +40,11 @@ class FormNames:
 
 
 def check_expressions(survey_rows: list[dict[str, Any]], names: FormNames, settings: dict[str, str],
-                      tables: dict[str, dict], refusals: Refusals) -> Parsed:
-    """(question name, definition key) → (the expression as written, its AST), every problem to `refusals`.
-    `tables` has None for a file received but refused (its own refusal says why)."""
-    checker = _Checker(names, {PurePath(f).stem: t for f, t in tables.items()}, refusals)
+                      tables: dict[str, dict], refusals: Refusals, *, warnings: Warnings) -> Parsed:
+    """(question name, definition key) → (the expression as written, its AST), every problem to `refusals`,
+    what is accepted but cannot do what it seems to `warnings`. `tables` has None for a file received but
+    refused (its own refusal says why)."""
+    checker = _Checker(names, {PurePath(f).stem: t for f, t in tables.items()}, refusals, warnings)
     for raw in survey_rows:
         name = str(raw.get("name", "")).strip()
         for key, (group, column) in EXPRESSION_COLUMNS.items():
@@ -58,8 +62,8 @@ def check_expressions(survey_rows: list[dict[str, Any]], names: FormNames, setti
 
 
 class _Checker:
-    def __init__(self, names: FormNames, stems: dict[str, dict | None], refusals: Refusals):
-        self.names, self.stems, self.refusals = names, stems, refusals
+    def __init__(self, names: FormNames, stems: dict[str, dict | None], refusals: Refusals, warnings: Warnings):
+        self.names, self.stems, self.refusals, self.warnings = names, stems, refusals, warnings
         self.parsed: Parsed = {}
         self.sizes: list[tuple[int, int, str]] = []  # (nodes, row, column) of each expression
 
@@ -78,6 +82,8 @@ class _Checker:
         inside = self.names.repeats.get(name, ())[:-1] if self.names.kinds.get(name) == "begin_repeat" \
             else self.names.repeats.get(name, ())
         self.check_nodes(ast, bool(inside), where)
+        if row is not None:
+            self.warn_time_as_text(name, text, ast, row, key)
 
     def check_references(self, targets: set[str], where) -> None:
         for target in sorted(targets):
@@ -93,6 +99,26 @@ class _Checker:
                              "una repetición (begin_repeat)."))
             elif node[:2] == ["call", "pulldata"]:
                 self.check_pulldata(node, where)
+
+    def warn_time_as_text(self, name: str, text: str, ast: list, row: int, column: str) -> None:
+        """`. >= '08:00:00'` on a time question is accepted by ODK and by Fieldwork, and is always false: an
+        ordering comparison reads both sides as numbers and neither a time nor its text is one. Said, not
+        refused: the spec makes it so (it never refuses an answer, it never shows a question)."""
+        def is_time(side: list) -> bool:
+            target = name if side == ["self"] else side[1] if side[0] == "ref" else None
+            return self.names.kinds.get(target) == "time"
+
+        for node in nodes(ast):
+            if node[0] not in _ORDER_OPERATORS or len(node) != 3:
+                continue
+            literal = node[2] if is_time(node[1]) else node[1] if is_time(node[2]) else None
+            if literal and literal[0] == "str" and _TIME_TEXT.match(literal[1]):
+                self.warnings.at_row("survey", row, column, _(
+                    "«%(text)s» compara una hora con el texto «%(time)s»: en las expresiones de ODK los dos lados "
+                    "de <, <=, > y >= se leen como números, una hora no lo es, y la comparación siempre es falsa. "
+                    "Para comparar horas escriba decimal-time(.) >= decimal-time('%(time)s').",
+                    text=text, time=literal[1]))
+                return
 
     def check_pulldata(self, node: list, where) -> None:
         """pulldata('stem', 'column', 'key column', key): the file and, when written literally, its columns."""

@@ -76,7 +76,8 @@ def read_xlsform(content: bytes, filename: str, media: list[tuple[str, bytes]] |
     except PyXFormError as error:
         raise FormRefused([_pyxform_message(str(error))]) from None
     rows, names = _check_survey(survey_rows, received, refusals, warnings)
-    expressions = check_expressions(survey_rows, names, settings, {**dict.fromkeys(received), **tables}, refusals)
+    expressions = check_expressions(survey_rows, names, settings, {**dict.fromkeys(received), **tables}, refusals,
+                                    warnings=warnings)
     row_checks.check_choices(workbook.choices or [], refusals, warnings,
                              allow_duplicates=row_checks.allows_duplicates(settings))
     refusals.raise_if_any()

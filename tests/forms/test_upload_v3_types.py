@@ -1,10 +1,13 @@
 """The question types of contract v3 at upload: each stored as forms-v3-spec §1 says, and their refusals."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from fieldwork.extensions import db
+from fieldwork.forms.answers import validate_answers
 from fieldwork.forms.services import definition, upload_form
 from fieldwork.models import FormVersion
 from fieldwork.services import ServiceError
@@ -108,3 +111,26 @@ def test_an_xlsm_workbook_is_read_as_an_xlsx_and_its_macros_never_run(supervisor
 ])
 def test_a_new_type_used_wrongly_is_refused_naming_the_row(supervisor, row, expected):
     assert expected in _refused(supervisor, [question("text", "nombre", "Nombre"), row])
+
+
+def test_a_time_compared_with_a_text_is_accepted_with_a_warning_that_says_it_is_always_false(supervisor):
+    rows = [question("time", "abre", "¿A qué hora abre?", constraint=". >= '08:00:00'"),
+            question("time", "cierra", "¿A qué hora cierra?", relevant="${abre} < '12:00'"),
+            question("time", "almuerzo", "¿Almuerzo?", constraint="decimal-time(.) >= decimal-time('12:00:00')"),
+            question("date", "dia", "Día", constraint=". >= '2026-01-01'"),
+            question("text", "nota", "Nota", constraint=". > '08:00'")]
+    version = upload_form(supervisor, xlsform(rows, YES_NO), "f.xlsx")
+    warnings = version.definition["warnings"]
+    assert warnings == [
+        "Hoja survey, fila 2, columna constraint: «. >= '08:00:00'» compara una hora con el texto «08:00:00»: en "
+        "las expresiones de ODK los dos lados de <, <=, > y >= se leen como números, una hora no lo es, y la "
+        "comparación siempre es falsa. Para comparar horas escriba decimal-time(.) >= decimal-time('08:00:00').",
+        "Hoja survey, fila 3, columna relevant: «${abre} < '12:00'» compara una hora con el texto «12:00»: en "
+        "las expresiones de ODK los dos lados de <, <=, > y >= se leen como números, una hora no lo es, y la "
+        "comparación siempre es falsa. Para comparar horas escriba decimal-time(.) >= decimal-time('12:00').",
+    ]
+    # What the warning says holds on the server: the first refuses every time; the suggested form does not.
+    day = date(2026, 12, 7)
+    assert validate_answers(definition(version, "es"), {"abre": "09:00:00"}, day)[1] == {
+        "answers.abre": ["La respuesta no cumple la condición de esta pregunta."]}
+    assert validate_answers(definition(version, "es"), {"almuerzo": "13:00:00"}, day)[1] == {}
