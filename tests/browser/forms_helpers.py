@@ -60,7 +60,8 @@ def definition(questions: list[dict[str, Any]], version_id: int = 1, title: str 
 MOUNT = """async ([definition, today]) => {
   const main = document.querySelector('main');
   main.innerHTML = '<form class="visit-form"><section class="form-questions" data-form-questions></section></form>';
-  const { renderForm } = await import('/static/js/forms/render.js');
+  const { prepareForm, renderForm } = await import('/static/js/forms/render.js');
+  await prepareForm(definition);
   const container = main.querySelector('[data-form-questions]');
   window.questions = renderForm(container, definition, { today: () => today });
   container.dataset.ready = 'true';

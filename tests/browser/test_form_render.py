@@ -16,6 +16,13 @@ def preview(live_server, page):
     return page
 
 
+def test_a_form_without_repeats_or_widgets_fetches_neither_module(preview):
+    """Most programme forms have neither: the phone does not download or parse the repeats' cards or widgets."""
+    fetched = preview.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+    assert any("/forms/render." in url for url in fetched)
+    assert not [url for url in fetched if "/forms/repeat-cards." in url or "/forms/widgets." in url]
+
+
 def test_amount_appears_only_when_financing_was_received(preview):
     amount = preview.locator("[data-question=amount]")
     assert amount.is_hidden()

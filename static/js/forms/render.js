@@ -5,14 +5,19 @@
 // walk and the draft read the tree, and the page is touched only where the verdict changed.
 import { ANSWERED, isEmpty, walk } from './validate.js';
 import { el, labelText, loadWidgets, questionBlock, showError } from './question-blocks.js';
-import { repeatView } from './repeat-cards.js';
 import { METADATA, UNREADABLE, answersOf, flatQuestions, fromRaw, itemTree, toRaw } from './repeat-state.js';
 import { parseRaw, same, shown, unreadableMessage } from './typed-values.js';
 
 const listening = new WeakMap(); // container → the AbortController of its current form's listeners
+let repeatCards = null; // repeat-cards.js once a form with a repeat was prepared
 
-/** Await before renderForm(): fetches the modules `source` needs beyond the plain questions' (the widgets). */
-export const prepareForm = (source) => loadWidgets(flatQuestions(source.questions));
+/** Await before renderForm(): fetches the modules `source` needs beyond the plain questions' (the widgets,
+ * and the repeats' cards: most programme forms have none, and their phones need not parse them). */
+export async function prepareForm(source) {
+  const questions = flatQuestions(source.questions);
+  const repeats = !repeatCards && questions.some((q) => q.type === 'begin_repeat');
+  await Promise.all([loadWidgets(questions), repeats ? import('./repeat-cards.js').then((m) => { repeatCards = m; }) : null]);
+}
 
 /**
  * Render `definition` into `container`. `raw` is what a draft kept (name → typed text; a repeat → a list of
@@ -61,8 +66,9 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
         parent.append(section);
         drawLevel(section, node.children, prefix, holder, steps);
       } else if (node.kind === 'repeat') {
+        if (!repeatCards) throw new Error('renderForm: await prepareForm(definition) first, it fetches the repeats\' cards');
         if (!Array.isArray(holder[name])) holder[name] = [];
-        views.set(path, repeatView(parent, node, path, holder[name], {
+        views.set(path, repeatCards.repeatView(parent, node, path, holder[name], {
           drawLevel(body, children, innerPrefix, innerHolder, number) {
             const innerSteps = [...steps, [name, number]];
             contexts.set(body.parentElement, innerSteps);
