@@ -130,3 +130,33 @@ export function showError(block, path, text) {
   }
   if (text) block.append(el('p', { className: 'error', id: errorId, textContent: text }));
 }
+
+/** The questions (of `entries`, path → its block's entry) whose error must be drawn again though the verdict
+ * kept it: someone else's error (the server's, a draft's) sits in their block, or their own was cleared
+ * (visit-form.js clearErrors). One scan of the errors shown, not a question per block. */
+export function errorsToRedraw(container, entries) {
+  const redraw = new Set();
+  const intact = new Set();
+  for (const node of container.querySelectorAll('.error')) {
+    const path = node.closest('[data-path]')?.dataset.path;
+    const entry = path !== undefined && entries.get(path);
+    if (!entry) continue;
+    if (node.id === `answers.${path}-error` && node.textContent === entry.shownError) intact.add(path);
+    else redraw.add(path);
+  }
+  for (const [path, entry] of entries) if (entry.shownError && !intact.has(path)) redraw.add(path);
+  return redraw;
+}
+
+/** Errors no field carries (`placed(key)` false: the visit's size, an expression that could not be computed)
+ * go above the questions: the save is refused for them too, so the officer must see them. */
+export function showFormErrors(container, errors, placed) {
+  const texts = Object.entries(errors).filter(([key]) => !placed(key)).flatMap(([, list]) => list);
+  const old = container.querySelector(':scope > [data-form-errors]');
+  if (old && old.textContent === texts.join('')) return;
+  old?.remove();
+  if (!texts.length) return;
+  const box = el('div', { className: 'error', tabIndex: -1, role: 'alert' }, ...texts.map((text) => el('p', { textContent: text })));
+  box.dataset.formErrors = 'true';
+  container.prepend(box);
+}

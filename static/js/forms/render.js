@@ -4,7 +4,9 @@
 // accepts. What is typed is held in a tree (repeat-state.js): an input writes its one question there, the
 // walk and the draft read the tree, and the page is touched only where the verdict changed.
 import { ANSWERED, isEmpty, walk } from './validate.js';
-import { el, labelText, loadWidgets, questionBlock, showError } from './question-blocks.js';
+import {
+  el, errorsToRedraw, labelText, loadWidgets, questionBlock, showError, showFormErrors,
+} from './question-blocks.js';
 import { METADATA, UNREADABLE, answersOf, flatQuestions, fromRaw, itemTree, toRaw } from './repeat-state.js';
 import { parseRaw, same, shown, unreadableMessage } from './typed-values.js';
 
@@ -169,22 +171,6 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     return templates;
   }
 
-  /** The questions whose error must be drawn again though the verdict kept it: someone else's error
-   * (the server's, a draft's) sits in their block, or their own was cleared (visit-form.js clearErrors). */
-  function errorsToRedraw() {
-    const redraw = new Set();
-    const intact = new Set();
-    for (const node of container.querySelectorAll('.error')) {
-      const path = node.closest('[data-path]')?.dataset.path;
-      const entry = path !== undefined && entries.get(path);
-      if (!entry) continue;
-      if (node.id === `answers.${path}-error` && node.textContent === entry.shownError) intact.add(path);
-      else redraw.add(path);
-    }
-    for (const [path, entry] of entries) if (entry.shownError && !intact.has(path)) redraw.add(path);
-    return redraw;
-  }
-
   /** Touch the page only where the verdict changed; errors only for questions answered (or after a save try).
    * The DOM is read and written only for what changed: with 150 questions, asking every block about its
    * error on each letter took longer than the walk itself. */
@@ -198,7 +184,7 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
     }
     for (const card of container.querySelectorAll('.repeat-card')) setHidden(card, !relevant(card.dataset.instance));
     for (const { node, template, steps } of liveTemplates()) setText(node, fill(template, steps, result));
-    const redraw = errorsToRedraw();
+    const redraw = errorsToRedraw(container, entries);
     for (const [path, entry] of entries) {
       const { question, block } = entry;
       const hidden = !relevant(path) || entry.silent;
@@ -214,28 +200,16 @@ export function renderForm(container, source, { raw = {}, today, now = () => '',
       showError(block, path, text);
       entry.shownError = text;
     }
-    showFormErrors(result.errors);
+    showFormErrors(container, result.errors, placed);
     return result;
   }
 
-  /** Errors no field carries (the visit's size; an expression that could not be computed) go above the
-   * questions: the save is refused for them too, so the officer must see them. */
-  function showFormErrors(errors) {
-    // A calculate's block is never shown, so its error (out of budget) has no place beside a field.
-    const placed = (key) => {
-      const path = key.startsWith('answers.') ? key.slice(8) : null;
-      const entry = path && entries.get(path);
-      return Boolean(path) && ((entry && entry.question.type !== 'calculate') || views.has(path));
-    };
-    const texts = Object.entries(errors).filter(([key]) => !placed(key)).flatMap(([, list]) => list);
-    const old = container.querySelector(':scope > [data-form-errors]');
-    if (old && old.textContent === texts.join('')) return;
-    old?.remove();
-    if (!texts.length) return;
-    const box = el('div', { className: 'error', tabIndex: -1, role: 'alert' }, ...texts.map((text) => el('p', { textContent: text })));
-    box.dataset.formErrors = 'true';
-    container.prepend(box);
-  }
+  /** A calculate's block is never shown, so its error (out of budget) has no place beside a field. */
+  const placed = (key) => {
+    const path = key.startsWith('answers.') ? key.slice(8) : null;
+    const entry = path && entries.get(path);
+    return Boolean(path) && ((entry && entry.question.type !== 'calculate') || views.has(path));
+  };
 
   /** One answer changed: it goes into the tree (read from its own inputs only) and the page follows. */
   function onAnswer(event) {
