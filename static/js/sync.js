@@ -5,7 +5,6 @@
 import * as store from './store.js';
 import { t } from './i18n.js';
 import { SyncError, call, serverError } from './sync-http.js';
-import { sendPhotos, sendVisits } from './sync-send.js';
 import { onSignal, signal } from './signal.js';
 import { held, refreshCurrent } from './forms/definitions.js';
 import { askWorker } from './sw-client.js';
@@ -92,6 +91,9 @@ async function sendOutbox(pageOfficerId) {
     // Only the logged-in officer's own records are sent, whatever page (or cached page) asked.
     officerId = String(session.user.id);
     if (session.user.role !== 'officer') throw new SyncError(t('sync_not_officer'), { login: true });
+    // Fetched when there is something to send and the server answers: a phone with an empty outbox (most
+    // page loads) never parses it. The worker holds it offline like every module.
+    const { sendPhotos, sendVisits } = await import('./sync-send.js');
     const { received, stuck } = await sendVisits(officerId, session.csrf_token, changed);
     await sendPhotos(officerId, session.csrf_token, changed);
     if (stuck && received) await updateState(officerId, { last_success: Date.now() }); // the others went
