@@ -28,7 +28,8 @@ pytestmark = pytest.mark.browser
 # non-finite numbers as text, so that Python can tell 1 from true and NaN from a missing value
 # (tests/node/runner.py's as_python reads them back).
 EVALUATE_ALL = """async (cases) => {
-  const { evaluate } = await import('/static/js/forms/xpath.js');
+  const { evaluate, prepareFunctions } = await import('/static/js/forms/xpath.js');
+  await prepareFunctions(cases.map((c) => c.ast)); // as the page does before a form's first walk
   return cases.map(({ ast, values, self, today, now, language, labels }) => {
     // Pairs, not an object: Playwright would make a '__proto__' key the object's prototype.
     const known = new Map(values); // names such as 'constructor' are answers, not properties
@@ -83,7 +84,8 @@ def test_browser_evaluates_random_expressions_like_the_server(blank_page):
 # A document per case (the form's items, its repeats' counts, answers by path) and the instance an expression
 # runs in: what the phone's walk gives evaluate() as its scope. A node-set comes back node by node.
 EVALUATE_IN_DOCUMENTS = """async (cases) => {
-  const { evaluate, Nodeset } = await import('/static/js/forms/xpath.js');
+  const { evaluate, Nodeset, prepareFunctions } = await import('/static/js/forms/xpath.js');
+  await prepareFunctions(cases.map((c) => c.ast));
   const { Document } = await import('/static/js/forms/xpath-document.js');
   const answer = (value) => {
     if (value instanceof Nodeset) return { nodes: value.nodes.map(answer) };

@@ -16,11 +16,28 @@ def preview(live_server, page):
     return page
 
 
-def test_a_form_without_repeats_or_widgets_fetches_neither_module(preview):
-    """Most programme forms have neither: the phone does not download or parse the repeats' cards or widgets."""
-    fetched = preview.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+FETCHED = "performance.getEntriesByType('resource').map((e) => e.name)"
+
+
+def test_a_form_without_repeats_widgets_or_regex_fetches_none_of_their_modules(preview):
+    """Most programme forms use none: the phone does not download or parse the repeats' cards, the widgets or
+    regex()'s dialect."""
+    fetched = preview.evaluate(FETCHED)
     assert any("/forms/render." in url for url in fetched)
-    assert not [url for url in fetched if "/forms/repeat-cards." in url or "/forms/widgets." in url]
+    assert not [url for url in fetched if any(f"/forms/{name}." in url
+                                              for name in ("repeat-cards", "widgets", "regex-dialect"))]
+
+
+def test_a_regex_constraint_is_checked_on_the_phone_with_its_dialect_fetched_for_it(live_server, page):
+    form = definition([question("celular", "text", "Celular", constraint="regex(., '^3[0-9]{9}$')",
+                                constraint_message="Escriba los 10 dígitos del celular, empezando por 3.")])
+    mount(page, live_server.url, form)
+    assert any("/forms/regex-dialect." in url for url in page.evaluate(FETCHED))
+    error = page.locator("[data-question=celular] .error")
+    page.fill(field("celular"), "310 555")
+    assert error.inner_text() == "Escriba los 10 dígitos del celular, empezando por 3."
+    page.fill(field("celular"), "3105550123")
+    assert error.count() == 0
 
 
 def test_amount_appears_only_when_financing_was_received(preview):

@@ -97,7 +97,8 @@ def _normalised(clean: dict) -> dict:
 
 
 BROWSER_VERDICT = """async ([definition, answers, today]) => {
-  const { validateAnswers } = await import('/static/js/forms/validate.js');
+  const { prepareWalk, validateAnswers } = await import('/static/js/forms/validate.js');
+  await prepareWalk(definition);
   return JSON.stringify(validateAnswers(definition, answers, today));
 }"""
 

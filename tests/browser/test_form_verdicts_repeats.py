@@ -98,7 +98,8 @@ WORKSHOP = {
 
 
 BROWSER_VERDICT = """async ([definition, answers, today, now]) => {
-  const { validateAnswers } = await import('/static/js/forms/validate.js');
+  const { prepareWalk, validateAnswers } = await import('/static/js/forms/validate.js');
+  await prepareWalk(definition);
   return JSON.stringify(validateAnswers(definition, answers, today, now));
 }"""
 

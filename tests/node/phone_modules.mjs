@@ -12,7 +12,8 @@ const plainNumber = (value) => (Number.isFinite(value) ? value : String(value));
 
 const KINDS = {
   async evaluate(cases) {
-    const { evaluate, Nodeset } = await load('forms/xpath.js');
+    const { evaluate, Nodeset, prepareFunctions } = await load('forms/xpath.js');
+    await prepareFunctions(cases.map((c) => c.ast)); // as the page does before a form's first walk
     const { Document } = await load('forms/xpath-document.js');
     // A document (tests/forms/expression_cases_repeats.json): the form's items, counts and values by path.
     const scopeOf = (document, context, tables) => {
@@ -45,14 +46,16 @@ const KINDS = {
     return cases.map(({ pattern, text }) => ({ allowed: allowed(pattern), match: search(pattern, text) }));
   },
   async verdict(cases) {
-    const { validateAnswers } = await load('forms/validate.js');
+    const { prepareWalk, validateAnswers } = await load('forms/validate.js');
+    for (const { definition } of cases) await prepareWalk(definition);
     const { visitMoment } = await load('forms/visit-questions.js');
     // `visited_at` and `zone` given: now() as the visit page reads it from the visit's field.
     return cases.map(({ definition, answers, today, visited_at: visitedAt, zone }) => validateAnswers(
       definition, answers, today, visitedAt ? visitMoment(visitedAt, zone) : ''));
   },
   async walk(cases) {
-    const { walk } = await load('forms/validate.js');
+    const { prepareWalk, walk } = await load('forms/validate.js');
+    for (const { definition } of cases) await prepareWalk(definition);
     // Everything the walk returns, its Maps as [key, value] lists (tests/forms/test_answers_repeats.py).
     return cases.map(({ definition, answers, today, now }) => {
       const result = walk(definition, answers, today, now || '');

@@ -3,7 +3,7 @@
 // verdict comes from validate.js, the same walk the server runs, so what this page lets through the server
 // accepts. What is typed is held in a tree (repeat-state.js): an input writes its one question there, the
 // walk and the draft read the tree, and the page is touched only where the verdict changed.
-import { ANSWERED, isEmpty, walk } from './validate.js';
+import { ANSWERED, isEmpty, prepareWalk, walk } from './validate.js';
 import {
   el, errorsToRedraw, labelText, loadWidgets, questionBlock, showError, showFormErrors,
 } from './question-blocks.js';
@@ -14,11 +14,12 @@ const listening = new WeakMap(); // container → the AbortController of its cur
 let repeatCards = null; // repeat-cards.js once a form with a repeat was prepared
 
 /** Await before renderForm(): fetches the modules `source` needs beyond the plain questions' (the widgets,
- * and the repeats' cards: most programme forms have none, and their phones need not parse them). */
+ * the repeats' cards, regex()'s dialect: most programme forms use none, and their phones need not parse them). */
 export async function prepareForm(source) {
   const questions = flatQuestions(source.questions);
   const repeats = !repeatCards && questions.some((q) => q.type === 'begin_repeat');
-  await Promise.all([loadWidgets(questions), repeats ? import('./repeat-cards.js').then((m) => { repeatCards = m; }) : null]);
+  await Promise.all([loadWidgets(questions), prepareWalk(source),
+    repeats ? import('./repeat-cards.js').then((m) => { repeatCards = m; }) : null]);
 }
 
 /**

@@ -6,8 +6,8 @@
 import {
   ANSWERED, MAX_ANSWERS_BYTES, MAX_TEXT_CHARS, TYPE_ERRORS, characters, isEmpty, jsonSize, message, xpathValue,
 } from './answer-types.js';
-import { Budget, EvaluationError, evaluate, toBoolean, toNumber, toText } from './xpath.js';
-import { Document, inOrder, outline, prefix } from './xpath-document.js';
+import { Budget, EvaluationError, evaluate, prepareFunctions, toBoolean, toNumber, toText } from './xpath.js';
+import { Document, inOrder, labelsOf, outline, prefix } from './xpath-document.js';
 
 export { ANSWERED, isEmpty, message };
 
@@ -47,20 +47,11 @@ function instanceCount(value) {
 const columnsOf = (choice) => ({ ...Object.fromEntries(Object.entries(choice.columns || {})), name: choice.name,
   label: choice.label });
 
-const labelTables = new WeakMap(); // an outline (built once per form, xpath-document.js) → its labels
-
-/** {question: {choice: label}} for jr:choice-name(), inside repeats too; own properties only. Read-only. */
-function labelsOf(tree) {
-  if (!labelTables.has(tree)) labelTables.set(tree, labelsIn(tree));
-  return labelTables.get(tree);
-}
-
-function labelsIn(tree) {
-  const labels = Object.create(null);
-  for (const [node] of inOrder(tree)) {
-    if (node.item.choices?.length) labels[node.item.name] = Object.fromEntries(node.item.choices.map((c) => [c.name, c.label]));
-  }
-  return labels;
+/** Await before walk(): fetches what `definition`'s expressions need beyond the core library (xpath.js). */
+export function prepareWalk(definition) {
+  const asts = [definition?.instance_name_ast];
+  for (const [node] of inOrder(outline(definition?.questions || []))) asts.push(...Object.values(node.item.ast || {}));
+  return prepareFunctions(asts);
 }
 
 /**

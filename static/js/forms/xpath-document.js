@@ -154,3 +154,19 @@ export class Document {
     return value;
   }
 }
+
+const labelTables = new WeakMap(); // an outline (built once per form, outline() above) → its labels
+
+/** {question: {choice: label}} for jr:choice-name(), inside repeats too; own properties only. Read-only. */
+export function labelsOf(tree) {
+  if (!labelTables.has(tree)) labelTables.set(tree, labelsIn(tree));
+  return labelTables.get(tree);
+}
+
+function labelsIn(tree) {
+  const labels = Object.create(null);
+  for (const [node] of inOrder(tree)) {
+    if (node.item.choices?.length) labels[node.item.name] = Object.fromEntries(node.item.choices.map((c) => [c.name, c.label]));
+  }
+  return labels;
+}

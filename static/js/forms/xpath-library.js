@@ -4,13 +4,27 @@
 // are evaluated left to right, and only those the spec needs, so both sides spend the same steps. The node-set
 // functions (count, sum, max, min, join, …; fieldwork/forms/xpath_nodesets.py) read a Nodeset's every node, and
 // position(..), indexed-repeat() and pulldata() ask the context's scope (xpath-document.js).
-import { search } from './regex-dialect.js';
 import { dayFraction, formatMoment, isoDay, moment } from './xpath-dates.js';
 import { extreme, power, roundTo, significant, squareRoot } from './xpath-numbers.js';
 import { Nodeset, WHITESPACE, nodesOf, toBoolean, toNumber, toText, tokens } from './xpath-values.js';
 
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const XML_SPACE_AROUND = /^[ \t\r\n]+|[ \t\r\n]+$/g;
+
+let regexDialect = null; // regex-dialect.js, once prepareFunctions() saw a form call regex()
+
+const callsRegex = (ast) => Array.isArray(ast) && ((ast[0] === 'call' && ast[1] === 'regex') || ast.some(callsRegex));
+
+/** Await before evaluating `asts` (a form's expressions): fetches what their functions need beyond the core
+ * library (regex()'s dialect: few forms call it, and every phone would parse it). Fetched once. */
+export async function prepareFunctions(asts) {
+  if (!regexDialect && asts.some(callsRegex)) regexDialect = await import('./regex-dialect.js');
+}
+
+function regex(text, pattern) {
+  if (!regexDialect) throw new Error('regex() before prepareFunctions(): its dialect is not loaded');
+  return regexDialect.search(pattern, text); // outside the one dialect: false, as on the server
+}
 
 const texts = (ev, nodes) => nodes.map((node) => toText(ev(node)));
 const numbers = (ev, nodes) => nodes.map((node) => toNumber(ev(node)));
@@ -151,7 +165,7 @@ export const FUNCTIONS = new Map(Object.entries({
   },
   'jr:choice-name': choiceName,
   'string-length': onTexts((text) => Array.from(text).length), // characters, not UTF-16 units
-  regex: onTexts((text, pattern) => search(pattern, text)), // outside the one dialect: false, as on the server
+  regex: onTexts(regex),
   if: (ev, [condition, yes, no]) => (toBoolean(ev(condition)) ? ev(yes) : ev(no)),
   coalesce: (ev, [a, b]) => {
     const first = ev(a);

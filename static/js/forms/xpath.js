@@ -8,10 +8,10 @@
 // every text a node yields. A reference reads its value through the context's scope: flatScope (names to
 // values) or a visit's document inside its repeats (xpath-document.js), where ${x} may be a Nodeset;
 // comparisons then hold when any node satisfies them (XPath 1.0 §3.4).
-import { FUNCTIONS } from './xpath-library.js';
+import { FUNCTIONS, prepareFunctions } from './xpath-library.js';
 import { Budget, EvaluationError, Nodeset, nodesOf, toBoolean, toNumber, toText } from './xpath-values.js';
 
-export { Budget, EvaluationError, Nodeset, toBoolean, toNumber, toText };
+export { Budget, EvaluationError, Nodeset, prepareFunctions, toBoolean, toNumber, toText };
 
 /**
  * References read `value(name)`: no repeats, so position(..) is the root's 1 and indexed-repeat() finds
