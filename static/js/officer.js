@@ -5,7 +5,6 @@ import { t, tn } from './i18n.js';
 import { startAutoSync, stopSync } from './sync.js';
 import { initSyncBar } from './syncbar.js';
 import { askWorker } from './sw-client.js';
-import { notice } from './storage-notice.js';
 
 const PENDING_LOGOUT = 'pending_logout';
 
@@ -71,6 +70,8 @@ async function careForStorage() {
     const situation = storageSituation(persistent, percent);
     if (situation === (await store.getMeta(STORAGE_SAID, ''))) return;
     if (situation === 'not_persistent' && !['/visits/', '/visits/mine'].includes(window.location.pathname)) return;
+    // The notice's code is fetched only when there is something to say (seldom: once per situation).
+    const notice = situation && (await import('./storage-notice.js')).notice;
     await store.setMeta(STORAGE_SAID, situation);
     if (situation === 'not_persistent') notice(situation, t('storage_risk'), { details: t('storage_not_persistent') });
     else if (situation) notice('full', t('storage_full', { percent: `${percent} %` }), { details: t('storage_warning') });

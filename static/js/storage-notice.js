@@ -2,6 +2,7 @@
 // its data (no persistent storage), the storage is nearly full, another tab opened a newer version of the
 // app, or older tabs hold the database while this one waits to upgrade it. The details open from the line
 // (a <details>); × closes it. Plain DOM, any officer page; officer.js decides when a situation has been said.
+// Fetched with import() only when a notice is shown or cleared (officer.js, store-db.js): most pages show none.
 import { t } from './i18n.js';
 
 function button(text, className, onClick) {

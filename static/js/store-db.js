@@ -1,13 +1,21 @@
 // The store's database: its schema, its upgrades and its one handle per page (store.js is the way in).
 import { openDB, request } from './idb.js';
 import { t } from './i18n.js';
-import { clearBlocked, showBlocked, showOutdated } from './storage-notice.js';
 import { LEGACY_FORMS_PENDING, moveLegacyForms } from './store-legacy.js';
 
 const DB_NAME = 'fieldwork';
 const DB_VERSION = 3;
 let opening = null;
 let outdated = false;
+let blockedSaid = false; // this page showed "close the other tabs": cleared once the upgrade goes through
+
+// The notices (storage-notice.js) are fetched only when one is shown or cleared: most pages never need them.
+// One promise, so a clear runs after the show it clears; a failed fetch loses the notice, never the database.
+let notices = null;
+function tell(name) {
+  notices ||= import('./storage-notice.js');
+  notices.then((module) => module[name]()).catch(() => { notices = null; });
+}
 
 function upgrade(database, oldVersion, tx) {
   if (oldVersion < 1) {
@@ -54,10 +62,10 @@ function upgrade(database, oldVersion, tx) {
 export function db() {
   if (outdated) return Promise.reject(new Error(t('storage_outdated')));
   opening ||= openDB(DB_NAME, DB_VERSION, upgrade, {
-    onVersionChange: () => { outdated = true; opening = null; showOutdated(); },
-    onBlocked: showBlocked,
+    onVersionChange: () => { outdated = true; opening = null; tell('showOutdated'); },
+    onBlocked: () => { blockedSaid = true; tell('showBlocked'); },
   }).then(async (database) => {
-    clearBlocked();
+    if (blockedSaid) { blockedSaid = false; tell('clearBlocked'); }
     await moveLegacyForms(database).catch(() => {}); // a cache: failing to move it loses nothing to send
     return database;
   }, (error) => { opening = null; throw error; });

@@ -18,6 +18,8 @@ FAKE_STORAGE = """(() => {
   navigator.storage.estimate = async () => ({ usage: used, quota: 100 });
 })()"""
 
+NOTICE_FETCHED = "performance.getEntriesByType('resource').some((e) => e.name.includes('/storage-notice.'))"
+
 
 @pytest.fixture
 def officer(app):
@@ -48,6 +50,8 @@ def test_the_storage_notice_is_one_line_said_once_and_again_when_the_phone_fills
     for path in ("/visits/mine", "/visits/", "/visits/new"):  # said once: not on every page
         open_page(page, server.url + path)
         assert page.locator("[data-storage-notice]").count() == 0, path
+        # Nothing to say: the notice's code is not even fetched (storage-notice.js comes only with a notice).
+        assert not page.evaluate(NOTICE_FETCHED), path
 
     page.evaluate("localStorage.setItem('fake-used', '85')")  # the situation changes: said again
     open_page(page, server.url + "/visits/mine")
@@ -60,3 +64,51 @@ def test_the_storage_notice_is_one_line_said_once_and_again_when_the_phone_fills
     assert page.locator("[data-storage-notice]").count() == 0
     open_page(page, server.url + "/visits/")
     assert page.locator("[data-storage-notice]").count() == 0
+
+
+# A tab of the previous version (store version 2, before the forms store) that keeps the database open and
+# does not let go when asked: window.held.close() is that tab being closed.
+HOLD_OLD_VERSION = """() => new Promise((resolve, reject) => {
+  const removed = indexedDB.deleteDatabase('fieldwork');
+  removed.onerror = () => reject(removed.error);
+  removed.onsuccess = () => {
+    const old = indexedDB.open('fieldwork', 2);
+    old.onupgradeneeded = () => {
+      const database = old.result;
+      const drafts = database.createObjectStore('drafts', { keyPath: 'id' });
+      drafts.createIndex('officer', 'officer_id');
+      drafts.createIndex('mipyme', ['officer_id', 'mipyme_id']);
+      database.createObjectStore('outbox', { keyPath: 'id' }).createIndex('officer', 'officer_id');
+      const photos = database.createObjectStore('photos', { keyPath: 'id' });
+      photos.createIndex('visit', 'visit_id');
+      photos.createIndex('officer', 'officer_id');
+      database.createObjectStore('meta', { keyPath: 'key' });
+    };
+    old.onerror = () => reject(old.error);
+    old.onsuccess = () => { window.held = old.result; resolve(old.result.version); };
+  };
+})"""
+# Nothing else to say about the storage on this phone, so the only notice is the one under test.
+STORAGE_FINE = """navigator.storage.persisted = async () => true;
+navigator.storage.estimate = async () => ({ usage: 1, quota: 100 });"""
+
+
+def test_an_older_tab_holding_the_database_is_named_until_it_lets_go(server, context, page, officer):
+    log_in_and_get_ready(page, server.url, "lucia")
+    # A page with no script of ours: an officer page (even /offline) would open the store itself, and the
+    # newer tab's request would wait behind that one, unannounced.
+    page.goto(server.url + "/manifest.webmanifest")
+    assert page.evaluate(HOLD_OLD_VERSION) == 2
+
+    context.add_init_script(STORAGE_FINE)
+    newer = context.new_page()
+    newer.goto(server.url + "/visits/")  # this tab's code needs store version 3: it waits for the old tab
+    blocked = newer.locator("[data-storage-notice=blocked]")
+    blocked.wait_for()
+    assert blocked.inner_text().startswith("Para terminar de actualizar Fieldwork, cierre o recargue sus otras")
+
+    page.evaluate("window.held.close()")  # the old tab goes: the update finishes and the notice is gone
+    blocked.wait_for(state="detached")
+    assert newer.locator("[data-storage-notice]").count() == 0
+    version = newer.evaluate("() => import('/static/js/store.js').then((s) => s.db()).then((d) => d.version)")
+    assert version == 3
