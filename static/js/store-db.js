@@ -1,10 +1,11 @@
 // The store's database: its schema, its upgrades and its one handle per page (store.js is the way in).
-import { openDB, request } from './idb.js';
+import { openDB, request, transact } from './idb.js';
 import { t } from './i18n.js';
-import { LEGACY_FORMS_PENDING, moveLegacyForms } from './store-legacy.js';
 
 const DB_NAME = 'fieldwork';
 const DB_VERSION = 3;
+/** Meta key set by the version-3 upgrade while the old forms database waits to be moved (store-legacy.js). */
+export const LEGACY_FORMS_PENDING = 'legacy_forms_pending';
 let opening = null;
 let outdated = false;
 let blockedSaid = false; // this page showed "close the other tabs": cleared once the upgrade goes through
@@ -66,10 +67,17 @@ export function db() {
     onBlocked: () => { blockedSaid = true; tell('showBlocked'); },
   }).then(async (database) => {
     if (blockedSaid) { blockedSaid = false; tell('clearBlocked'); }
-    await moveLegacyForms(database).catch(() => {}); // a cache: failing to move it loses nothing to send
+    await moveLegacy(database).catch(() => {}); // a cache: failing to move it loses nothing to send
     return database;
   }, (error) => { opening = null; throw error; });
   return opening;
+}
+
+/** Move the old forms database once after the version-3 upgrade; store-legacy.js is fetched only then (the
+ * upgrade callback is synchronous: it only sets the mark, read here after the open). */
+async function moveLegacy(database) {
+  const pending = await transact(database, 'meta', 'readonly', (s) => request(s.meta.get(LEGACY_FORMS_PENDING)));
+  if (pending?.value) await (await import('./store-legacy.js')).moveLegacyForms(database);
 }
 
 /** A random UUID (v4), also where crypto.randomUUID is missing (older WebViews, plain HTTP). */

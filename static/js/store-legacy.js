@@ -1,9 +1,10 @@
 // Data left by older versions of the app in databases of their own, moved into the store once.
 // Until store version 3 the form definitions lived in the "fieldwork-forms" database: the upgrade
 // marks them pending, the first page to open the store copies them and then deletes that database.
+// Fetched by store-db.js only while that mark is set: every other page never loads this file.
 import { openDB, request, transact } from './idb.js';
+import { LEGACY_FORMS_PENDING } from './store-db.js';
 
-export const LEGACY_FORMS_PENDING = 'legacy_forms_pending';
 const LEGACY_FORMS_DB = 'fieldwork-forms';
 
 /** The definitions kept in the old database; [] when it does not exist (opening it must not create it). */
@@ -33,13 +34,12 @@ function deleteLegacy() {
 }
 
 /**
- * Copy the old database's definitions into `forms` (never over one already there), then delete it.
- * The pending mark goes only once it is deleted: a page closed half-way copies again, harmlessly.
- * The deletion is not awaited: a tab of the old version holding it open would hold the store up.
+ * Copy the old database's definitions into `forms` (never over one already there), then delete it; called
+ * by store-db.js when the pending mark is set. The mark goes only once the old database is deleted: a page
+ * closed half-way copies again, harmlessly. The deletion is not awaited: a tab of the old version holding
+ * it open would hold the store up.
  */
 export async function moveLegacyForms(database) {
-  const pending = await transact(database, 'meta', 'readonly', (s) => request(s.meta.get(LEGACY_FORMS_PENDING)));
-  if (!pending?.value) return;
   const definitions = await legacyDefinitions();
   await transact(database, 'forms', 'readwrite', async (s) => {
     for (const definition of definitions) {

@@ -80,6 +80,16 @@ OLD_LAYOUT = """(dump) => new Promise((resolve, reject) => {
   };
 })"""
 
+# Whether the old forms database still waits to be moved (the mark the version-3 upgrade sets).
+LEGACY_MARK_GONE = """() => new Promise((resolve) => {
+  const open = indexedDB.open('fieldwork');
+  open.onsuccess = () => {
+    const mark = open.result.transaction('meta').objectStore('meta').get('legacy_forms_pending');
+    mark.onsuccess = () => { open.result.close(); resolve(mark.result === undefined); };
+  };
+})"""
+LEGACY_CODE_FETCHED = "performance.getEntriesByType('resource').some((e) => e.name.includes('/store-legacy.'))"
+
 DATABASES = "() => indexedDB.databases().then((all) => all.map((d) => `${d.name} ${d.version}`).sort())"
 
 
@@ -137,6 +147,8 @@ def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(s
     assert [f["id"] for f in after["forms"]] == [version.id]
     page.wait_for_function("indexedDB.databases().then((all) => all.length === 1)")
     assert page.evaluate(DATABASES) == ["fieldwork 3"]  # the old forms database was moved, then deleted
+    assert page.evaluate(LEGACY_CODE_FETCHED)  # the page that found the mark fetched the code that moves it
+    page.wait_for_function(LEGACY_MARK_GONE, polling=100)
 
     network.on()
     page.wait_for_selector("[data-syncbar][data-pending='0']")
@@ -145,4 +157,7 @@ def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(s
     assert (visit.id, visit.notes, visit.mipyme_id) == (visit_id, "Visita que no alcanzó a salir", first.id)
     assert visit.form_version_id == version.id
     assert [photo.visit_id for photo in stored_photos()] == [visit_id]
+
+    open_form(page, server.url)  # moved once: the next pages do not even fetch the moving code
+    assert not page.evaluate(LEGACY_CODE_FETCHED)
 
