@@ -165,3 +165,48 @@ def test_size_band_by_decree_957(macro, revenue, day, band, year):
 
 def test_no_uvt_before_the_table():
     assert d.size_band("comercio", 100, date(2020, 1, 1), UVT)["band"] == "unknown"
+
+
+# --- What a mutation run of definitions.py showed unpinned (tests/README.md, "Mutation testing") ----------
+
+def test_annual_revenue_of_months_that_do_not_divide_evenly_keeps_its_fraction():
+    """12 × 501 / 5 months is 1202.4 pesos, neither floored nor multiplied; an even mean stays a whole number."""
+    five_months = [(datetime(2025, month, 10, 15, tzinfo=UTC), f"v{month}", 101 if month == 5 else 100)
+                   for month in range(1, 6)]
+    assert d.annual_revenue(five_months, date(2025, 6, 1), BOGOTA) == 1202.4
+    two_months = [(datetime(2025, 4, 10, 15, tzinfo=UTC), "a", 200), (datetime(2025, 5, 10, 15, tzinfo=UTC), "b", 401)]
+    revenue = d.annual_revenue(two_months, date(2025, 6, 1), BOGOTA)
+    assert revenue == 3606 and isinstance(revenue, int)  # the API shows 3606, not 3606.0
+
+
+def test_whole_figures_are_shown_as_whole_numbers_pesos_included():
+    """SQL's sums and medians come back as floats; the API shows a whole number of pesos or people without `.0`."""
+    for value, code in ((3_500_000.0, "sales_month_cop"), (4.0, "jobs_total"), (1.0, "has_rut")):
+        assert d.plain(value, code) == int(value) and isinstance(d.plain(value, code), int)
+    assert d.plain(1_500_000.5, "sales_month_cop") == 1_500_000.5
+
+
+def test_a_calculates_figure_up_to_ten_to_the_fifteen_counts():
+    """A calculate's string is read up to MAX_FIGURE itself (the answers' own bound), and whole pesos stay whole."""
+    calculated = {"sales_month_cop": d.Feed("ventas_calc", "calculate")}
+    for written, value in (("1000000000000000", 10**15), ("-1000000000000000", -(10**15)), ("1500000", 1_500_000),
+                           ("1000000000000001", None), ("1e3", None), ("", None)):
+        got = d.value_of("sales_month_cop", visit("a", "2025-02-01", answers={"ventas_calc": written}), calculated)
+        assert got == value and type(got) is type(value), written
+
+
+def test_a_stored_true_or_false_is_no_figure():
+    """A JSON true in a number question (stored before today's type checks) is not one person."""
+    people = {"jobs_total": d.Feed("personas", "integer")}
+    for answer in (True, False):
+        assert d.value_of("jobs_total", visit("a", "2025-02-01", answers={"personas": answer}), people) is None
+
+
+def test_only_ok_acknowledges():
+    for answer in ("", "no", "ok "):
+        assert d.value_of("has_rut", visit("a", "2025-02-01", answers={"rut_ok": answer}), ACK) is None
+
+
+def test_a_version_without_questions_feeds_nothing():
+    """A stored definition without its questions (or none at all) gives results nothing, rather than a 500."""
+    assert d.feeds_of({}) == {} and d.feeds_of(None) == {}
