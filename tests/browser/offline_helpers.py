@@ -8,7 +8,7 @@ Chromium (microsoft/playwright#2311), so "no network" here is both: the browser 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -120,3 +120,13 @@ def stored_visits() -> list[Visit]:
 def stored_photos() -> list[Photo]:
     db.session.rollback()
     return list(db.session.scalars(select(Photo)))
+
+
+def saved_after(page: Any, action: Callable[[], object]) -> None:
+    """Do `action` and wait until the draft holding its result is stored. The form's draftSaved mark changes at
+    each save: waiting for the mark alone passes on an earlier save (choosing the Mipyme saves too), before the
+    idle save of the last letters ran, which under load is later."""
+    before = page.get_attribute("form[data-visit-form]", "data-draft-saved")
+    action()
+    page.wait_for_function("(before) => document.querySelector('form[data-visit-form]').dataset.draftSaved !== before",
+                           arg=before)

@@ -12,6 +12,7 @@ from fieldwork.forms.services import publish_form, upload_form
 from tests.browser.offline_helpers import (
     log_in_and_get_ready,
     open_form,
+    saved_after,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
 )
 from tests.builders import make_mipyme, make_user
@@ -39,8 +40,7 @@ def test_a_draft_keeps_the_figures_of_its_version_and_a_new_visit_follows_the_cu
     log_in_and_get_ready(page, server.url, "lucia")
     open_form(page, server.url)
     page.select_option("select[name=mipyme_id]", str(started.id))
-    page.fill(SALES, "4500000")  # a draft in version 1, which asks the figure
-    page.wait_for_function("() => document.querySelector('form[data-visit-form]').dataset.draftSaved")
+    saved_after(page, lambda: page.fill(SALES, "4500000"))  # a draft in version 1, which asks the figure
 
     publish_form(supervisor, upload_form(supervisor, _version(
         "2", question("integer", "ventas", "Ventas del mes", indicator="sales_month_cop")), "v2.xlsx"))

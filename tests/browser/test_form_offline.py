@@ -18,6 +18,7 @@ from tests.browser.offline_helpers import (
     network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
     open_form,
     save_visit,
+    saved_after,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
     stored_visits,
     wait_until_all_sent,
@@ -108,8 +109,7 @@ def test_version_published_while_a_draft_is_open_keeps_the_draft_on_its_version(
     open_form(page, server.url)
     fill_visit(page, mipyme.id)
     page.check(f"{answer('recibio_financiacion')}[value=no]")
-    page.fill(answer("observacion"), "Cerrado por remodelación")
-    page.wait_for_function("document.querySelector('form[data-visit-form]').dataset.draftSaved")
+    saved_after(page, lambda: page.fill(answer("observacion"), "Cerrado por remodelación"))
 
     second = publish_form(supervisor, upload_form(supervisor, second_version(), "seguimiento-v2.xlsx"))
     db.session.commit()

@@ -19,6 +19,7 @@ from tests.browser.offline_helpers import (
     network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
     open_form,
     save_visit,
+    saved_after,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
     stored_visits,
     wait_until_all_sent,
@@ -67,14 +68,6 @@ def published(app):
 
 def tool(page, path: str, name: str):
     return page.locator(f".repeat-card[data-instance='{path}'] > .repeat-head").get_by_role("button", name=name)
-
-
-def saved_after(page, action) -> None:
-    """Do `action` and wait until the draft holding its result is stored."""
-    before = page.get_attribute("form[data-visit-form]", "data-draft-saved")
-    action()
-    page.wait_for_function("(before) => document.querySelector('form[data-visit-form]').dataset.draftSaved !== before",
-                           arg=before)
 
 
 def names(page, count: int) -> list[str]:

@@ -12,6 +12,7 @@ from tests.browser.conftest import screenshot
 from tests.browser.offline_helpers import (
     log_in_and_get_ready,
     network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
+    saved_after,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
 )
 from tests.builders import make_mipyme, make_user
@@ -61,8 +62,7 @@ def test_version_published_during_the_day_reaches_the_offline_form_and_drafts_ke
 
     # A visit started in v1 and left as a draft.
     open_form(page, f"{server.url}/visits/new?mipyme_id={drafted.id}")
-    page.fill(answer("observacion"), "Cerrado por remodelación")
-    page.wait_for_function("() => document.querySelector('form[data-visit-form]').dataset.draftSaved")
+    saved_after(page, lambda: page.fill(answer("observacion"), "Cerrado por remodelación"))
 
     page.goto(server.url + "/visits/")
     page.wait_for_selector(f"html[data-form-offline='{first.id}']")

@@ -14,6 +14,7 @@ from tests.browser.offline_helpers import (
     network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
     open_form,
     save_visit,
+    saved_after,
     server_fixture,  # noqa: F401  (fixture `server`: a live server that can be stopped)
     stored_photos,
     stored_visits,
@@ -123,8 +124,7 @@ def test_phone_on_the_old_layout_keeps_its_visit_draft_and_form_after_updating(s
     page.wait_for_selector("[data-photo-list][data-count='1'] img")
     visit_id = save_visit(page)
     page.select_option("select[name=mipyme_id]", str(second.id))
-    page.fill("textarea[name=notes]", "Borrador a medio escribir")
-    page.wait_for_function("document.querySelector('form[data-visit-form]').dataset.draftSaved")
+    saved_after(page, lambda: page.fill("textarea[name=notes]", "Borrador a medio escribir"))
     before = page.evaluate(DUMP)
     assert [v["id"] for v in before["outbox"]] == [visit_id] and before["forms"]
     assert [(p["visit_id"], p["state"]) for p in before["photos"]] == [(visit_id, "queued")]
