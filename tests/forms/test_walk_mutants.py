@@ -52,6 +52,13 @@ def test_a_repeat_count_that_cannot_be_computed_stops_the_walk_under_the_repeats
     assert both_sides(answers, form) == ({}, {"answers.personas[1].hijos": [CANNOT]})
 
 
+def test_a_relevant_that_cannot_be_computed_stops_the_walk_under_its_question():
+    failing = {**q("text", "oficio"), "ast": {"relevant": ["call", "no-such-function", ["num", 1]]}}
+    form = {"questions": [q("repeat", "personas", children=[q("text", "nombre"), failing])]}
+    assert both_sides({"personas": [{"nombre": "Ana", "oficio": "Tendera"}]}, form) == (
+        {}, {"answers.personas[1].oficio": [CANNOT]})
+
+
 def test_a_nested_repeat_count_reads_its_own_instances_answer():
     """Each person's children are counted against that person's own answer, not the first person's."""
     form = {"questions": [q("repeat", "personas", children=[
