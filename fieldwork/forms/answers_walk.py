@@ -55,7 +55,7 @@ class Walk:
         """What is kept; `errors` holds the refusals (and a failed expression's, the walk stopped: nothing kept)."""
         self.load(self.tree, answers, ())
         try:
-            clean = self.level(self.tree, answers, (), True)
+            clean = self.level(self.tree, (), True)
         except Stopped as stopped:
             self.errors[f"answers.{stopped.path}"] = [limit_message(stopped.reason)]
             self.stopped = True
@@ -106,7 +106,7 @@ class Walk:
         except EvaluationError as failed:
             raise Stopped(path, failed.reason) from None
 
-    def level(self, nodes: list[Node], holder: dict[str, Any], context: Context, relevant: bool) -> dict[str, Any]:
+    def level(self, nodes: list[Node], context: Context, relevant: bool) -> dict[str, Any]:
         clean: dict[str, Any] = {}
         groups: list[bool] = []  # is each enclosing group of this level relevant
         for node in nodes:
@@ -162,8 +162,7 @@ class Walk:
             if problem is None and len(instances) != wanted:
                 self.errors[f"answers.{path}"] = [answer_message("repeat_count")]
         name = node.item.get("name")
-        return [self.level(node.children, instance, (*context, (name, index)), True)
-                for index, instance in enumerate(instances, 1)]
+        return [self.level(node.children, (*context, (name, index)), True) for index in range(1, len(instances) + 1)]
 
     def answer_error(self, question: dict[str, Any], path: str, context: Context) -> str | None:
         """required, then the type, then a choice_filter, then the constraint: the first that fails."""

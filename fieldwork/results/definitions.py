@@ -84,12 +84,12 @@ def value_of(code: str, visit: Any, feeds: Mapping[str, Feed]) -> Number | None:
     if answer is None or isinstance(answer, bool):
         return None
     if feed.type == "calculate":
-        return plain(figure_of(answer, indicator.kind), code)
+        return plain(figure_of(answer, indicator.kind))
     if indicator.kind == "yes_no":
         return _yes_no(answer, feed)
     if not isinstance(answer, int | float):
         return None  # a type changed between versions, or an answer stored before today's checks
-    return plain(answer, code)
+    return plain(answer)
 
 
 def _yes_no(answer: Any, feed: Feed) -> int | None:
@@ -109,13 +109,12 @@ def figure_of(calculated: Any, kind: str) -> float | None:
     return value if abs(value) <= MAX_FIGURE else None
 
 
-def plain(value: Number | None, code: str) -> Number | None:
-    """An exact number as the API shows it: an int when it is whole (integer indicators, pesos)."""
+def plain(value: Number | None) -> Number | None:
+    """An exact number as the API shows it: an int when it is whole (integer indicators, pesos; SQL may give
+    a float), else as it is."""
     if value is None:
         return None
-    if BY_CODE[code].kind != "number" or float(value).is_integer():
-        return int(value) if float(value).is_integer() else value
-    return value
+    return int(value) if float(value).is_integer() else value
 
 
 # --- Baseline, latest and change ------------------------------------------------------------------------

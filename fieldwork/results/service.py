@@ -129,7 +129,7 @@ def _indicator(indicator: Any, row: Any) -> dict[str, Any]:
                              "improved": up or 0, "worsened": down or 0, "unchanged": same or 0}
     if indicator.kind == "yes_no":
         return entry | {"baseline_yes": _int(b_sum), "latest_yes": _int(l_sum)}
-    return entry | {name: definitions.plain(value, indicator.code) for name, value in (
+    return entry | {name: definitions.plain(value) for name, value in (
         ("baseline_total", b_sum), ("latest_total", l_sum),
         ("baseline_median", b_median), ("latest_median", l_median))}
 
@@ -222,12 +222,12 @@ def _ends_entry(code: str, row: Any, zone: Any) -> dict[str, Any]:
     if row is None:
         return {"baseline": None, "latest": None, "baseline_on": None, "latest_on": None, "change": None}
     baseline = definitions.End(row["baseline_visit_id"], row["baseline_at"],
-                               definitions.plain(row["baseline_value"], code))
-    latest = definitions.End(row["latest_visit_id"], row["latest_at"], definitions.plain(row["latest_value"], code))
+                               definitions.plain(row["baseline_value"]))
+    latest = definitions.End(row["latest_visit_id"], row["latest_at"], definitions.plain(row["latest_value"]))
     difference = definitions.change(baseline, latest)
     return {"baseline": baseline.value, "latest": latest.value,
             "baseline_on": baseline.at.astimezone(zone).date(), "latest_on": latest.at.astimezone(zone).date(),
-            "change": definitions.plain(difference, code) if BY_CODE[code].kind != "yes_no" else difference}
+            "change": definitions.plain(difference) if BY_CODE[code].kind != "yes_no" else difference}
 
 
 def size_bands(mipyme_ids: list[int], as_of: date | None = None) -> dict[int, dict[str, Any]]:

@@ -95,7 +95,7 @@ class Walk {
       values: this.document.values, choices: this.choices, counts: this.counts, title });
     let clean;
     try {
-      clean = this.level(this.tree, answers, [], true);
+      clean = this.level(this.tree, [], true);
     } catch (error) {
       if (!(error instanceof Stopped)) throw error;
       this.errors[`answers.${error.path}`] = [message(`form_${error.reason}`)];
@@ -152,7 +152,7 @@ class Walk {
     }
   }
 
-  level(nodes, holder, context, relevant) {
+  level(nodes, context, relevant) {
     const clean = Object.create(null);
     const groups = []; // is each enclosing group of this level relevant
     for (const node of nodes) {
@@ -205,10 +205,10 @@ class Walk {
       if (!problem && instances.length !== wanted) this.errors[`answers.${path}`] = [message('form_repeat_count')];
     }
     this.document.values.set(path, instances.length);
-    return instances.map((instance, i) => {
+    return instances.map((_, i) => {
       this.relevant.set(instancePath(i), true);
       this.document.values.set(instancePath(i), i + 1);
-      return this.level(node.children, instance, [...context, [node.item.name, i + 1]], true);
+      return this.level(node.children, [...context, [node.item.name, i + 1]], true);
     });
   }
 
