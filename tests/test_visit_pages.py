@@ -138,12 +138,13 @@ def test_service_worker_is_served_for_scope_root_with_a_content_version(client, 
     assert response.headers["Cache-Control"] == "no-cache"
     source = response.get_data(as_text=True)
     assert "__FIELDWORK" not in source
-    version = re.search(r"const VERSION = \"([0-9a-f]{16})\";", source).group(1)
-    precached = json.loads(re.search(r"const PRECACHE_STATIC = (\[.*?\]);", source).group(1))
+    # Served minified (fieldwork/web/static_files.py): `const VERSION="…";`, spaces gone.
+    version = re.search(r"const VERSION\s*=\s*\"([0-9a-f]{16})\";", source).group(1)
+    precached = json.loads(re.search(r"const PRECACHE_STATIC\s*=\s*(\[.*?\]);", source).group(1))
     # Content-hashed names (fieldwork/web/static_files.py): a file is fetched again only when it changed.
     assert any(re.fullmatch(r"/static/js/sync\.[0-9a-f]{12}\.js", url) for url in precached)
     assert any(re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", url) for url in precached)
-    pages = json.loads(re.search(r"const PRECACHE_PAGES = (\[.*?\]);", source).group(1))
+    pages = json.loads(re.search(r"const PRECACHE_PAGES\s*=\s*(\[.*?\]);", source).group(1))
     assert pages == ["/visits/new", "/visits/mine", "/visits/"]
     # A conditional request answers 304 while nothing changed.
     again = client.get("/service-worker.js", headers={"If-None-Match": response.headers["ETag"]})
