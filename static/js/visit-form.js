@@ -60,8 +60,6 @@ function writeFields(fields) {
   updateCounter();
 }
 
-/** The visit as the API takes it, and the errors that keep it out of the outbox. */
-
 /** Say `text` above the form (a string, or a list of strings and nodes: a returned visit's signed notes). */
 function say(text, kind = 'info') {
   notice.replaceChildren(...[text].flat());

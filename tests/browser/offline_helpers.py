@@ -130,3 +130,16 @@ def saved_after(page: Any, action: Callable[[], object]) -> None:
     action()
     page.wait_for_function("(before) => document.querySelector('form[data-visit-form]').dataset.draftSaved !== before",
                            arg=before)
+
+
+# The officer's store as the app's version 2 laid it out (before the forms store of version 3): the JavaScript
+# that creates its object stores in `database`, inside an upgrade to version 2. For the tests of a phone that
+# updates from it (test_store_upgrade.py) or keeps an old tab open on it (test_storage_notice.py).
+STORE_V2_STORES = """const drafts = database.createObjectStore('drafts', { keyPath: 'id' });
+      drafts.createIndex('officer', 'officer_id');
+      drafts.createIndex('mipyme', ['officer_id', 'mipyme_id']);
+      database.createObjectStore('outbox', { keyPath: 'id' }).createIndex('officer', 'officer_id');
+      const photos = database.createObjectStore('photos', { keyPath: 'id' });
+      photos.createIndex('visit', 'visit_id');
+      photos.createIndex('officer', 'officer_id');
+      database.createObjectStore('meta', { keyPath: 'key' });"""

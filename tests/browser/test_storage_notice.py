@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.browser.offline_helpers import log_in_and_get_ready, server_fixture  # noqa: F401  (fixture `server`)
+from tests.browser.offline_helpers import (  # noqa: F401  (fixture `server`)
+    STORE_V2_STORES,
+    log_in_and_get_ready,
+    server_fixture,
+)
 from tests.builders import make_mipyme, make_user
 
 pytestmark = pytest.mark.browser
@@ -75,19 +79,12 @@ HOLD_OLD_VERSION = """() => new Promise((resolve, reject) => {
     const old = indexedDB.open('fieldwork', 2);
     old.onupgradeneeded = () => {
       const database = old.result;
-      const drafts = database.createObjectStore('drafts', { keyPath: 'id' });
-      drafts.createIndex('officer', 'officer_id');
-      drafts.createIndex('mipyme', ['officer_id', 'mipyme_id']);
-      database.createObjectStore('outbox', { keyPath: 'id' }).createIndex('officer', 'officer_id');
-      const photos = database.createObjectStore('photos', { keyPath: 'id' });
-      photos.createIndex('visit', 'visit_id');
-      photos.createIndex('officer', 'officer_id');
-      database.createObjectStore('meta', { keyPath: 'key' });
+      __STORE_V2_STORES__
     };
     old.onerror = () => reject(old.error);
     old.onsuccess = () => { window.held = old.result; resolve(old.result.version); };
   };
-})"""
+})""".replace("__STORE_V2_STORES__", STORE_V2_STORES)
 # Nothing else to say about the storage on this phone, so the only notice is the one under test.
 STORAGE_FINE = """navigator.storage.persisted = async () => true;
 navigator.storage.estimate = async () => ({ usage: 1, quota: 100 });"""

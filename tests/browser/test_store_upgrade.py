@@ -9,6 +9,7 @@ from PIL import Image
 from fieldwork.extensions import db
 from fieldwork.forms.services import publish_form, upload_form
 from tests.browser.offline_helpers import (
+    STORE_V2_STORES,
     fill_visit,
     log_in_and_get_ready,
     network_fixture,  # noqa: F401  (fixture `network`: everything off and on)
@@ -52,14 +53,7 @@ OLD_LAYOUT = """(dump) => new Promise((resolve, reject) => {
     const store = indexedDB.open('fieldwork', 2);
     store.onupgradeneeded = () => {
       const database = store.result;
-      const drafts = database.createObjectStore('drafts', { keyPath: 'id' });
-      drafts.createIndex('officer', 'officer_id');
-      drafts.createIndex('mipyme', ['officer_id', 'mipyme_id']);
-      database.createObjectStore('outbox', { keyPath: 'id' }).createIndex('officer', 'officer_id');
-      const photos = database.createObjectStore('photos', { keyPath: 'id' });
-      photos.createIndex('visit', 'visit_id');
-      photos.createIndex('officer', 'officer_id');
-      database.createObjectStore('meta', { keyPath: 'key' });
+      __STORE_V2_STORES__
       for (const name of ['drafts', 'outbox', 'meta']) {
         for (const record of dump[name]) store.transaction.objectStore(name).put(record);
       }
@@ -79,7 +73,7 @@ OLD_LAYOUT = """(dump) => new Promise((resolve, reject) => {
       forms.onsuccess = () => { forms.result.close(); resolve(); };
     };
   };
-})"""
+})""".replace("__STORE_V2_STORES__", STORE_V2_STORES)
 
 # Whether the old forms database still waits to be moved (the mark the version-3 upgrade sets).
 LEGACY_MARK_GONE = """() => new Promise((resolve) => {
