@@ -68,7 +68,7 @@ def test_the_upload_answer_and_a_versions_get_carry_the_warnings(client):
     assert response.get_json()["warnings"] == expected
     assert client.get(f"/api/v1/forms/{response.get_json()['id']}").get_json()["warnings"] == expected
     page = client.get(f"/supervision/forms/{response.get_json()['id']}").get_data(as_text=True)
-    assert "Lo que la subida ignoró" in page and "columna comentario" in page
+    assert "Avisos de la subida" in page and "columna comentario" in page
 
 
 @pytest.mark.parametrize(("settings", "expected"), [
